@@ -1,0 +1,211 @@
+// Package store owns cdtbot's records and their persistence in one bbolt file:
+// the webhook inbox, the outbox, OAuth tokens, contact reachability and, later,
+// the directory, requests, reports and conversation state.
+//
+// It imports nothing of ours. Every write goes through a *Tx so that a
+// conversation step, its replies and the "event handled" mark commit together.
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrLocked means another process holds the database file.
+var ErrLocked = errors.New("database is locked by another process (is a cdtbot server running?)")
+
+// Bucket names. Kept together so a reader sees the whole file layout at once.
+var (
+	bucketEvents      = []byte("events")      // seq → event record (kept for the retention period)
+	bucketEventKeys   = []byte("event_keys")  // dedupe key → seq
+	bucketInbox       = []byte("inbox")       // seq → 1: acknowledged, not yet handled
+	bucketDeadEvents  = []byte("dead_events") // seq → reason: handling failed repeatedly
+	bucketOutbox      = []byte("outbox")      // priority+seq → message waiting to be sent
+	bucketSent        = []byte("sent")        // seq → final outcome of an outbox message
+	bucketTokens      = []byte("tokens")      // "zalo" → current OAuth pair
+	bucketUnreachable = []byte("unreachable") // user id → when and why Zalo refused to deliver
+	bucketMeta        = []byte("meta")        // schema version and similar
+	allBuckets        = [][]byte{bucketEvents, bucketEventKeys, bucketInbox, bucketDeadEvents, bucketOutbox, bucketSent, bucketTokens, bucketUnreachable, bucketMeta}
+)
+
+// Options tune how the file is opened.
+type Options struct {
+	// LockTimeout bounds the wait for the file lock; zero means 2 seconds.
+	LockTimeout time.Duration
+	// ReadOnly opens the file with a shared lock, for offline backups.
+	ReadOnly bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// DB is an open cdtbot database.
+type DB struct {
+	bolt     *bolt.DB
+	path     string
+	now      func() time.Time
+	appender *appender
+	// eventReady and outboxReady are signalled (never block) after commits that add work.
+	eventReady  chan struct{}
+	outboxReady chan struct{}
+}
+
+// Open opens (creating when needed, with its folder) the database at path.
+func Open(path string, opts Options) (*DB, error) {
+	const op = "store.Open"
+	if opts.LockTimeout == 0 {
+		opts.LockTimeout = 2 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if !opts.ReadOnly {
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("%s: create folder: %w", op, err)
+			}
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("%s %s: %w", op, path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", op, path, err)
+	}
+	db := &DB{bolt: bdb, path: path, now: opts.Now, eventReady: make(chan struct{}, 1), outboxReady: make(chan struct{}, 1)}
+	if !opts.ReadOnly {
+		if err := bdb.Update(func(tx *bolt.Tx) error {
+			for _, b := range allBuckets {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			bdb.Close()
+			return nil, fmt.Errorf("%s: create buckets: %w", op, err)
+		}
+		db.appender = newAppender(db)
+	}
+	return db, nil
+}
+
+// Path is the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Now is the database clock (injected in tests).
+func (db *DB) Now() time.Time { return db.now() }
+
+// Close stops the group committer and closes the file.
+func (db *DB) Close() error {
+	if db.appender != nil {
+		db.appender.close()
+	}
+	return db.bolt.Close()
+}
+
+// Tx is a read or read-write transaction over every record.
+type Tx struct {
+	btx *bolt.Tx
+	db  *DB
+	now time.Time
+	// signals collected during the transaction, fired after a successful commit.
+	wakeOutbox bool
+	wakeEvents bool
+}
+
+// Now is the instant the transaction started (one clock reading per transaction).
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Update runs fn in a read-write transaction, committed when fn returns nil.
+func (db *DB) Update(fn func(tx *Tx) error) error {
+	var t *Tx
+	err := db.bolt.Update(func(btx *bolt.Tx) error {
+		t = &Tx{btx: btx, db: db, now: db.now()}
+		return fn(t)
+	})
+	if err == nil && t != nil {
+		db.fire(t)
+	}
+	return err
+}
+
+// Batch is Update coalesced with concurrent callers into one commit (one fsync);
+// fn may run more than once, so it must be idempotent.
+func (db *DB) Batch(fn func(tx *Tx) error) error {
+	var t *Tx
+	err := db.bolt.Batch(func(btx *bolt.Tx) error {
+		t = &Tx{btx: btx, db: db, now: db.now()}
+		return fn(t)
+	})
+	if err == nil && t != nil {
+		db.fire(t)
+	}
+	return err
+}
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(fn func(tx *Tx) error) error {
+	return db.bolt.View(func(btx *bolt.Tx) error {
+		return fn(&Tx{btx: btx, db: db, now: db.now()})
+	})
+}
+
+func (db *DB) fire(t *Tx) {
+	if t.wakeOutbox {
+		signal(db.outboxReady)
+	}
+	if t.wakeEvents {
+		signal(db.eventReady)
+	}
+}
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// EventReady is signalled after new events are committed.
+func (db *DB) EventReady() <-chan struct{} { return db.eventReady }
+
+// OutboxReady is signalled after messages are added to the outbox.
+func (db *DB) OutboxReady() <-chan struct{} { return db.outboxReady }
+
+// WriteBackup writes a consistent copy of the whole file to w while the
+// database stays in use (a read transaction sees one snapshot).
+func (db *DB) WriteBackup(w io.Writer) (int64, error) {
+	var n int64
+	err := db.bolt.View(func(btx *bolt.Tx) error {
+		var err error
+		n, err = btx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// present is the value of set-like buckets (bbolt Get cannot tell an empty value from none).
+var present = []byte{1}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func btou64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}

@@ -1,0 +1,306 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Event is one acknowledged webhook delivery, stored before the 200 goes out.
+type Event struct {
+	Seq        uint64    `json:"-"`
+	Key        string    `json:"key"`       // dedupe key: a message id, or name|user|timestamp
+	Partition  string    `json:"partition"` // events of one partition (a user, a group) are handled in order
+	Name       string    `json:"name"`
+	RequestID  string    `json:"rid,omitempty"`
+	ReceivedAt time.Time `json:"at"`
+	Attempts   int       `json:"attempts,omitempty"`
+	Body       []byte    `json:"-"` // the exact bytes Zalo sent
+}
+
+// AppendResult tells what became of an appended event.
+type AppendResult struct {
+	Seq       uint64
+	Duplicate bool // the key was seen before: nothing new was stored
+}
+
+// maxGroup bounds one group commit so a burst cannot make a transaction huge.
+const maxGroup = 1024
+
+type appendReq struct {
+	ev   Event
+	done chan appendResp
+}
+
+type appendResp struct {
+	res AppendResult
+	err error
+}
+
+// appender is the group committer: one goroutine writes every queued event
+// in one transaction, so N concurrent webhooks cost one fsync, not N.
+type appender struct {
+	db   *DB
+	reqs chan *appendReq
+	quit chan struct{}
+	done chan struct{}
+}
+
+func newAppender(db *DB) *appender {
+	a := &appender{db: db, reqs: make(chan *appendReq, maxGroup), quit: make(chan struct{}), done: make(chan struct{})}
+	go a.loop()
+	return a
+}
+
+func (a *appender) close() {
+	close(a.quit)
+	<-a.done
+}
+
+var errClosed = errors.New("store: database closed")
+
+func (a *appender) loop() {
+	defer close(a.done)
+	group := make([]*appendReq, 0, maxGroup)
+	for {
+		group = group[:0]
+		select {
+		case r := <-a.reqs:
+			group = append(group, r)
+		case <-a.quit:
+			a.drainClosed()
+			return
+		}
+	fill:
+		for len(group) < maxGroup {
+			select {
+			case r := <-a.reqs:
+				group = append(group, r)
+			default:
+				break fill
+			}
+		}
+		a.commit(group)
+	}
+}
+
+func (a *appender) drainClosed() {
+	for {
+		select {
+		case r := <-a.reqs:
+			r.done <- appendResp{err: errClosed}
+		default:
+			return
+		}
+	}
+}
+
+func (a *appender) commit(group []*appendReq) {
+	results := make([]AppendResult, len(group))
+	err := a.db.Update(func(tx *Tx) error {
+		events := tx.btx.Bucket(bucketEvents)
+		keys := tx.btx.Bucket(bucketEventKeys)
+		inbox := tx.btx.Bucket(bucketInbox)
+		seen := make(map[string]uint64, len(group))
+		added := false
+		for i, r := range group {
+			if s, ok := seen[r.ev.Key]; ok {
+				results[i] = AppendResult{Seq: s, Duplicate: true}
+				continue
+			}
+			if v := keys.Get([]byte(r.ev.Key)); v != nil {
+				results[i] = AppendResult{Seq: btou64(v), Duplicate: true}
+				continue
+			}
+			seq, err := events.NextSequence()
+			if err != nil {
+				return err
+			}
+			r.ev.Seq = seq
+			val, err := encodeEvent(r.ev)
+			if err != nil {
+				return err
+			}
+			k := u64(seq)
+			if err := events.Put(k, val); err != nil {
+				return err
+			}
+			if err := keys.Put([]byte(r.ev.Key), k); err != nil {
+				return err
+			}
+			if err := inbox.Put(k, present); err != nil {
+				return err
+			}
+			seen[r.ev.Key] = seq
+			results[i] = AppendResult{Seq: seq}
+			added = true
+		}
+		tx.wakeEvents = added
+		return nil
+	})
+	for i, r := range group {
+		if err != nil {
+			r.done <- appendResp{err: fmt.Errorf("store.AppendEvent: %w", err)}
+			continue
+		}
+		r.done <- appendResp{res: results[i]}
+	}
+}
+
+// AppendEvent stores ev durably (fsynced) unless an event with the same key
+// is already stored; concurrent calls share one commit.
+func (db *DB) AppendEvent(ctx context.Context, ev Event) (AppendResult, error) {
+	if db.appender == nil {
+		return AppendResult{}, errors.New("store.AppendEvent: database opened read-only")
+	}
+	if ev.Key == "" {
+		return AppendResult{}, errors.New("store.AppendEvent: empty key")
+	}
+	r := &appendReq{ev: ev, done: make(chan appendResp, 1)}
+	select {
+	case db.appender.reqs <- r:
+	case <-db.appender.quit:
+		return AppendResult{}, errClosed
+	case <-ctx.Done():
+		return AppendResult{}, ctx.Err()
+	}
+	// Once queued the event may be committed: wait for the answer so a 200 is never sent without it.
+	resp := <-r.done
+	return resp.res, resp.err
+}
+
+// encodeEvent lays out an event as uvarint(len(meta)) | meta JSON | body.
+func encodeEvent(ev Event) ([]byte, error) {
+	meta, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 0, binary.MaxVarintLen64+len(meta)+len(ev.Body))
+	buf = binary.AppendUvarint(buf, uint64(len(meta)))
+	buf = append(buf, meta...)
+	return append(buf, ev.Body...), nil
+}
+
+func decodeEvent(seq uint64, v []byte) (Event, error) {
+	n, w := binary.Uvarint(v)
+	if w <= 0 || uint64(len(v)-w) < n {
+		return Event{}, fmt.Errorf("store: event %d: corrupt record", seq)
+	}
+	var ev Event
+	if err := json.Unmarshal(v[w:w+int(n)], &ev); err != nil {
+		return Event{}, fmt.Errorf("store: event %d: %w", seq, err)
+	}
+	ev.Seq = seq
+	ev.Body = bytes.Clone(v[w+int(n):])
+	return ev, nil
+}
+
+// PendingEvents returns up to limit acknowledged events not yet handled, oldest first.
+func (tx *Tx) PendingEvents(limit int) ([]Event, error) {
+	events := tx.btx.Bucket(bucketEvents)
+	c := tx.btx.Bucket(bucketInbox).Cursor()
+	var out []Event
+	for k, _ := c.First(); k != nil && len(out) < limit; k, _ = c.Next() {
+		seq := btou64(k)
+		v := events.Get(k)
+		if v == nil {
+			return nil, fmt.Errorf("store.PendingEvents: event %d missing", seq)
+		}
+		ev, err := decodeEvent(seq, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// PendingCount is the number of acknowledged events not yet handled.
+func (tx *Tx) PendingCount() int {
+	return tx.btx.Bucket(bucketInbox).Stats().KeyN
+}
+
+// MarkHandled removes an event from the inbox; its record stays for deduplication.
+func (tx *Tx) MarkHandled(seq uint64) error {
+	return tx.btx.Bucket(bucketInbox).Delete(u64(seq))
+}
+
+// RecordEventFailure counts a failed handling attempt and returns the new count.
+func (tx *Tx) RecordEventFailure(seq uint64) (int, error) {
+	events := tx.btx.Bucket(bucketEvents)
+	v := events.Get(u64(seq))
+	if v == nil {
+		return 0, fmt.Errorf("store.RecordEventFailure: event %d missing", seq)
+	}
+	ev, err := decodeEvent(seq, v)
+	if err != nil {
+		return 0, err
+	}
+	ev.Attempts++
+	nv, err := encodeEvent(ev)
+	if err != nil {
+		return 0, err
+	}
+	return ev.Attempts, events.Put(u64(seq), nv)
+}
+
+// DeadLetter takes an event out of the inbox for good, keeping the reason.
+func (tx *Tx) DeadLetter(seq uint64, reason string) error {
+	if err := tx.btx.Bucket(bucketDeadEvents).Put(u64(seq), []byte(reason)); err != nil {
+		return err
+	}
+	return tx.MarkHandled(seq)
+}
+
+// DeadEvents lists events whose handling was given up, with the reason.
+func (tx *Tx) DeadEvents() map[uint64]string {
+	out := map[uint64]string{}
+	_ = tx.btx.Bucket(bucketDeadEvents).ForEach(func(k, v []byte) error {
+		out[btou64(k)] = string(v)
+		return nil
+	})
+	return out
+}
+
+// EventCount is the number of stored events (handled or not) still within retention.
+func (tx *Tx) EventCount() int {
+	return tx.btx.Bucket(bucketEvents).Stats().KeyN
+}
+
+// PruneEvents forgets handled events received before cutoff, and their dedupe keys.
+// Events still in the inbox are kept whatever their age.
+func (tx *Tx) PruneEvents(cutoff time.Time) (int, error) {
+	events := tx.btx.Bucket(bucketEvents)
+	keys := tx.btx.Bucket(bucketEventKeys)
+	inbox := tx.btx.Bucket(bucketInbox)
+	c := events.Cursor()
+	n := 0
+	var del [][]byte
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		ev, err := decodeEvent(btou64(k), v)
+		if err != nil {
+			return n, err
+		}
+		if !ev.ReceivedAt.Before(cutoff) {
+			break // sequence order is arrival order
+		}
+		if inbox.Get(k) != nil {
+			continue
+		}
+		if err := keys.Delete([]byte(ev.Key)); err != nil {
+			return n, err
+		}
+		del = append(del, bytes.Clone(k))
+	}
+	for _, k := range del {
+		if err := events.Delete(k); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -1,0 +1,368 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Priority orders the outbox: every reply goes before any bulk message.
+type Priority uint8
+
+const (
+	// PriorityReply is an answer inside a conversation: someone is waiting for it.
+	PriorityReply Priority = 0
+	// PriorityBulk is a reminder or digest: it may wait behind replies.
+	PriorityBulk Priority = 1
+)
+
+// OutMsg is one message waiting in the outbox.
+type OutMsg struct {
+	Seq       uint64    `json:"-"`
+	Priority  Priority  `json:"-"`
+	Endpoint  string    `json:"endpoint"` // "cs" (one user) or "group"
+	To        string    `json:"-"`        // user id or group id; order is kept per recipient
+	Body      []byte    `json:"body"`     // the request body, ready to send
+	RequestID string    `json:"rid,omitempty"`
+	CreatedAt time.Time `json:"created"`
+	Attempts  int       `json:"attempts,omitempty"`
+	LastError string    `json:"last_error,omitempty"`
+	NextAt    time.Time `json:"-"` // not before this instant (backoff, night)
+	InFlight  bool      `json:"-"` // a send was started; if we crash now the outcome is unknown
+}
+
+// Endpoints of the outbox.
+const (
+	EndpointUser  = "cs"
+	EndpointGroup = "group"
+)
+
+// Outcome statuses recorded in the sent log.
+const (
+	StatusSent        = "sent"
+	StatusUnreachable = "unreachable" // the person cannot receive messages now
+	StatusRejected    = "rejected"    // Zalo refused the message itself (a bug on our side)
+	StatusFailed      = "failed"      // other permanent failure
+)
+
+// Outcome is the final fate of an outbox message.
+type Outcome struct {
+	Seq       uint64    `json:"seq"`
+	Priority  Priority  `json:"priority"`
+	Endpoint  string    `json:"endpoint"`
+	To        string    `json:"to"`
+	Body      []byte    `json:"body"`
+	RequestID string    `json:"rid,omitempty"`
+	CreatedAt time.Time `json:"created"`
+	Attempts  int       `json:"attempts"`
+	Status    string    `json:"status"`
+	MessageID string    `json:"message_id,omitempty"`
+	Code      int       `json:"code,omitempty"`
+	Error     string    `json:"error,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// outbox keys are priority | seq so a cursor walk meets replies first, each class in arrival order.
+func outboxKey(p Priority, seq uint64) []byte {
+	k := make([]byte, 9)
+	k[0] = byte(p)
+	binary.BigEndian.PutUint64(k[1:], seq)
+	return k
+}
+
+// outbox values start with a fixed header so that the sender's scan reads
+// who and when without decoding JSON: nextAt(8) | flags(1) | len(to)(2) | to | json.
+const flagInFlight = 1
+
+func encodeOut(m OutMsg) ([]byte, error) {
+	js, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 11, 11+len(m.To)+len(js))
+	var next int64
+	if !m.NextAt.IsZero() {
+		next = m.NextAt.UnixNano()
+	}
+	binary.BigEndian.PutUint64(b[0:8], uint64(next))
+	if m.InFlight {
+		b[8] = flagInFlight
+	}
+	binary.BigEndian.PutUint16(b[9:11], uint16(len(m.To)))
+	b = append(b, m.To...)
+	return append(b, js...), nil
+}
+
+type outHeader struct {
+	next     int64
+	inFlight bool
+	to       []byte
+}
+
+func readOutHeader(v []byte) (outHeader, bool) {
+	if len(v) < 11 {
+		return outHeader{}, false
+	}
+	n := int(binary.BigEndian.Uint16(v[9:11]))
+	if len(v) < 11+n {
+		return outHeader{}, false
+	}
+	return outHeader{next: int64(binary.BigEndian.Uint64(v[0:8])), inFlight: v[8]&flagInFlight != 0, to: v[11 : 11+n]}, true
+}
+
+func decodeOut(k, v []byte) (OutMsg, error) {
+	h, ok := readOutHeader(v)
+	if !ok || len(k) != 9 {
+		return OutMsg{}, errors.New("store: corrupt outbox record")
+	}
+	var m OutMsg
+	if err := json.Unmarshal(v[11+len(h.to):], &m); err != nil {
+		return OutMsg{}, fmt.Errorf("store: outbox record: %w", err)
+	}
+	m.Priority = Priority(k[0])
+	m.Seq = binary.BigEndian.Uint64(k[1:])
+	m.To = string(h.to)
+	m.InFlight = h.inFlight
+	if h.next != 0 {
+		m.NextAt = time.Unix(0, h.next)
+	}
+	return m, nil
+}
+
+// Enqueue adds a message to the outbox in this transaction; it is sent after commit.
+func (tx *Tx) Enqueue(m OutMsg) (uint64, error) {
+	const op = "store.Enqueue"
+	if m.To == "" || len(m.To) > 1024 {
+		return 0, fmt.Errorf("%s: bad recipient %q", op, m.To)
+	}
+	if m.Endpoint != EndpointUser && m.Endpoint != EndpointGroup {
+		return 0, fmt.Errorf("%s: unknown endpoint %q", op, m.Endpoint)
+	}
+	b := tx.btx.Bucket(bucketOutbox)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = tx.now
+	}
+	m.InFlight = false
+	v, err := encodeOut(m)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	if err := b.Put(outboxKey(m.Priority, seq), v); err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	tx.wakeOutbox = true
+	return seq, nil
+}
+
+// NextSendable picks up to limit messages that may be sent now: the oldest
+// waiting message of each recipient (replies before bulk), skipping recipients
+// whose head message is in flight or backing off, and recipients in skip.
+// It also returns the earliest future NextAt among the heads it skipped (zero if none).
+func (tx *Tx) NextSendable(now time.Time, limit int, skip map[string]bool) ([]OutMsg, time.Time, error) {
+	c := tx.btx.Bucket(bucketOutbox).Cursor()
+	heads := make(map[string]struct{})
+	var out []OutMsg
+	var wake time.Time
+	nowN := now.UnixNano()
+	for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
+		h, ok := readOutHeader(v)
+		if !ok {
+			return nil, wake, fmt.Errorf("store.NextSendable: corrupt record %x", k)
+		}
+		if _, seen := heads[string(h.to)]; seen {
+			continue // per-recipient order: only the head may go
+		}
+		heads[string(h.to)] = struct{}{}
+		if h.inFlight || skip[string(h.to)] {
+			continue
+		}
+		if h.next > nowN {
+			if t := time.Unix(0, h.next); wake.IsZero() || t.Before(wake) {
+				wake = t
+			}
+			continue
+		}
+		m, err := decodeOut(k, v)
+		if err != nil {
+			return nil, wake, err
+		}
+		out = append(out, m)
+	}
+	return out, wake, nil
+}
+
+func (tx *Tx) putOut(m OutMsg) error {
+	v, err := encodeOut(m)
+	if err != nil {
+		return err
+	}
+	return tx.btx.Bucket(bucketOutbox).Put(outboxKey(m.Priority, m.Seq), v)
+}
+
+func (tx *Tx) getOut(p Priority, seq uint64) (OutMsg, bool, error) {
+	k := outboxKey(p, seq)
+	v := tx.btx.Bucket(bucketOutbox).Get(k)
+	if v == nil {
+		return OutMsg{}, false, nil
+	}
+	m, err := decodeOut(k, v)
+	return m, err == nil, err
+}
+
+// ErrNotQueued means the outbox message is no longer there (already settled).
+var ErrNotQueued = errors.New("store: message not in the outbox")
+
+// BeginSend marks a message in flight and counts the attempt; it must be
+// committed before the request leaves, so a crash leaves a trace.
+func (tx *Tx) BeginSend(p Priority, seq uint64) (OutMsg, error) {
+	m, ok, err := tx.getOut(p, seq)
+	if err != nil {
+		return m, err
+	}
+	if !ok {
+		return m, ErrNotQueued
+	}
+	m.InFlight = true
+	m.Attempts++
+	return m, tx.putOut(m)
+}
+
+// RetryLater puts an in-flight message back with a reason and a not-before instant.
+func (tx *Tx) RetryLater(p Priority, seq uint64, next time.Time, reason string) error {
+	m, ok, err := tx.getOut(p, seq)
+	if err != nil || !ok {
+		return err
+	}
+	m.InFlight = false
+	m.NextAt = next
+	m.LastError = reason
+	tx.wakeOutbox = true
+	return tx.putOut(m)
+}
+
+// Settle removes a message from the outbox and records its final outcome.
+func (tx *Tx) Settle(p Priority, seq uint64, o Outcome) error {
+	m, ok, err := tx.getOut(p, seq)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotQueued
+	}
+	o.Seq, o.Priority, o.Endpoint, o.To, o.Body = m.Seq, m.Priority, m.Endpoint, m.To, m.Body
+	o.RequestID, o.CreatedAt, o.Attempts = m.RequestID, m.CreatedAt, m.Attempts
+	if o.At.IsZero() {
+		o.At = tx.now
+	}
+	js, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	if err := tx.btx.Bucket(bucketSent).Put(u64(m.Seq), js); err != nil {
+		return err
+	}
+	tx.wakeOutbox = true
+	return tx.btx.Bucket(bucketOutbox).Delete(outboxKey(p, seq))
+}
+
+// RecoverInFlight clears the in-flight mark left by a crash: those sends have
+// an unknown outcome and go once more. Returns how many there were.
+func (tx *Tx) RecoverInFlight() (int, error) {
+	b := tx.btx.Bucket(bucketOutbox)
+	var fix []OutMsg
+	err := b.ForEach(func(k, v []byte) error {
+		h, ok := readOutHeader(v)
+		if !ok || !h.inFlight {
+			return nil
+		}
+		m, err := decodeOut(k, v)
+		if err != nil {
+			return err
+		}
+		fix = append(fix, m)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range fix {
+		m.InFlight = false
+		m.LastError = "outcome unknown after restart"
+		if err := tx.putOut(m); err != nil {
+			return 0, err
+		}
+	}
+	if len(fix) > 0 {
+		tx.wakeOutbox = true
+	}
+	return len(fix), nil
+}
+
+// OutboxDepth counts waiting messages per priority.
+func (tx *Tx) OutboxDepth() (reply, bulk int) {
+	c := tx.btx.Bucket(bucketOutbox).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if Priority(k[0]) == PriorityReply {
+			reply++
+		} else {
+			bulk++
+		}
+	}
+	return reply, bulk
+}
+
+// Outbox lists every waiting message in send order.
+func (tx *Tx) Outbox() ([]OutMsg, error) {
+	var out []OutMsg
+	err := tx.btx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+		m, err := decodeOut(k, v)
+		out = append(out, m)
+		return err
+	})
+	return out, err
+}
+
+// Outcomes lists settled messages with seq greater than after, oldest first, at most limit.
+func (tx *Tx) Outcomes(after uint64, limit int) ([]Outcome, error) {
+	c := tx.btx.Bucket(bucketSent).Cursor()
+	var out []Outcome
+	for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+		var o Outcome
+		if err := json.Unmarshal(v, &o); err != nil {
+			return nil, fmt.Errorf("store.Outcomes: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// PruneOutcomes forgets outcomes settled before cutoff.
+func (tx *Tx) PruneOutcomes(cutoff time.Time) (int, error) {
+	b := tx.btx.Bucket(bucketSent)
+	var del [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var o struct {
+			At time.Time `json:"at"`
+		}
+		if json.Unmarshal(v, &o) == nil && o.At.Before(cutoff) {
+			del = append(del, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range del {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(del), nil
+}

@@ -1,0 +1,228 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// MustOpen opens a database in a temporary folder with a fixed clock.
+func MustOpen(tb testing.TB, now func() time.Time) *DB {
+	tb.Helper()
+	db, err := Open(filepath.Join(tb.TempDir(), "sub", "cdtbot.db"), Options{Now: now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func TestAppendEventDedupesConcurrentDuplicates(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	fresh := map[string]int{}
+	for i := 0; i < 300; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			key := fmt.Sprintf("m:%d", i%100) // each key three times
+			res, err := db.AppendEvent(context.Background(), Event{Key: key, Partition: "u:1", Name: "user_send_text", ReceivedAt: t0, Body: []byte(`{"x":1}`)})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if !res.Duplicate {
+				mu.Lock()
+				fresh[key]++
+				mu.Unlock()
+			}
+		}(i)
+	}
+	wg.Wait()
+	if got, want := len(fresh), 100; got != want {
+		t.Fatalf("fresh keys = %d, want %d", got, want)
+	}
+	for k, n := range fresh {
+		if n != 1 {
+			t.Errorf("key %s stored %d times", k, n)
+		}
+	}
+	var pending []Event
+	db.View(func(tx *Tx) error {
+		var err error
+		pending, err = tx.PendingEvents(1000)
+		return err
+	})
+	if len(pending) != 100 {
+		t.Fatalf("pending = %d, want 100", len(pending))
+	}
+	if !bytes.Equal(pending[0].Body, []byte(`{"x":1}`)) || pending[0].Name != "user_send_text" {
+		t.Errorf("event not stored intact: %+v", pending[0])
+	}
+}
+
+func TestEventsSurviveReopenAndHandledStaysDeduped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db")
+	db, err := Open(path, Options{Now: fixedClock(t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := db.AppendEvent(context.Background(), Event{Key: "m:a", ReceivedAt: t0})
+	db.AppendEvent(context.Background(), Event{Key: "m:b", ReceivedAt: t0})
+	if err := db.Update(func(tx *Tx) error { return tx.MarkHandled(res.Seq) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(path, Options{Now: fixedClock(t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	again, _ := db.AppendEvent(context.Background(), Event{Key: "m:a", ReceivedAt: t0})
+	if !again.Duplicate {
+		t.Error("handled event accepted again after reopen")
+	}
+	db.View(func(tx *Tx) error {
+		p, _ := tx.PendingEvents(10)
+		if len(p) != 1 || p[0].Key != "m:b" {
+			t.Errorf("pending after reopen = %+v, want only m:b", p)
+		}
+		return nil
+	})
+}
+
+func TestSecondOpenFailsWithLockError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = Open(path, Options{LockTimeout: 100 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second open: err = %v, want ErrLocked", err)
+	}
+}
+
+func TestNextSendableOrder(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	enq := func(p Priority, to, body string) uint64 {
+		var seq uint64
+		if err := db.Update(func(tx *Tx) error {
+			var err error
+			seq, err = tx.Enqueue(OutMsg{Priority: p, Endpoint: EndpointUser, To: to, Body: []byte(body)})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return seq
+	}
+	enq(PriorityBulk, "A", `"bulk-A1"`)
+	enq(PriorityBulk, "B", `"bulk-B1"`)
+	enq(PriorityReply, "C", `"reply-C1"`)
+	enq(PriorityReply, "C", `"reply-C2"`)
+	enq(PriorityReply, "B", `"reply-B1"`)
+	next := func(skip map[string]bool) []string {
+		var got []string
+		db.View(func(tx *Tx) error {
+			ms, _, err := tx.NextSendable(t0, 10, skip)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				got = append(got, string(m.Body))
+			}
+			return nil
+		})
+		return got
+	}
+	if got, want := fmt.Sprint(next(nil)), `["reply-C1" "reply-B1" "bulk-A1"]`; got != want {
+		t.Errorf("first pick = %s, want %s", got, want)
+	}
+	// C1 in flight: C2 must wait behind it.
+	var c1 OutMsg
+	db.Update(func(tx *Tx) error {
+		ms, _, _ := tx.NextSendable(t0, 1, nil)
+		var err error
+		c1, err = tx.BeginSend(ms[0].Priority, ms[0].Seq)
+		return err
+	})
+	if got, want := fmt.Sprint(next(nil)), `["reply-B1" "bulk-A1"]`; got != want {
+		t.Errorf("with C1 in flight = %s, want %s", got, want)
+	}
+	if c1.Attempts != 1 || !c1.InFlight {
+		t.Errorf("BeginSend = %+v", c1)
+	}
+	// Backing off: C1 returns later; nothing for C until then, and the wake time is reported.
+	later := t0.Add(time.Minute)
+	db.Update(func(tx *Tx) error { return tx.RetryLater(c1.Priority, c1.Seq, later, "503") })
+	var wake time.Time
+	db.View(func(tx *Tx) error { _, wake, _ = tx.NextSendable(t0, 10, nil); return nil })
+	if !wake.Equal(later) {
+		t.Errorf("wake = %v, want %v", wake, later)
+	}
+	db.Update(func(tx *Tx) error {
+		return tx.Settle(c1.Priority, c1.Seq, Outcome{Status: StatusSent, MessageID: "mid-1"})
+	})
+	if got, want := fmt.Sprint(next(map[string]bool{"B": true})), `["reply-C2" "bulk-A1"]`; got != want {
+		t.Errorf("after settle = %s, want %s", got, want)
+	}
+	db.View(func(tx *Tx) error {
+		os, _ := tx.Outcomes(0, 10)
+		if len(os) != 1 || os[0].MessageID != "mid-1" || os[0].Attempts != 1 || string(os[0].Body) != `"reply-C1"` {
+			t.Errorf("outcomes = %+v", os)
+		}
+		return nil
+	})
+}
+
+func TestRecoverInFlight(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	db.Update(func(tx *Tx) error {
+		seq, _ := tx.Enqueue(OutMsg{Endpoint: EndpointUser, To: "A", Body: []byte(`1`)})
+		_, err := tx.BeginSend(PriorityReply, seq)
+		return err
+	})
+	var n int
+	db.Update(func(tx *Tx) error { var err error; n, err = tx.RecoverInFlight(); return err })
+	if n != 1 {
+		t.Fatalf("recovered %d, want 1", n)
+	}
+	db.View(func(tx *Tx) error {
+		ms, _, _ := tx.NextSendable(t0, 10, nil)
+		if len(ms) != 1 || ms[0].InFlight || ms[0].Attempts != 1 {
+			t.Errorf("after recovery = %+v", ms)
+		}
+		return nil
+	})
+}
+
+func TestPruneKeepsUnhandled(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	old := t0.Add(-10 * 24 * time.Hour)
+	a, _ := db.AppendEvent(context.Background(), Event{Key: "m:old-handled", ReceivedAt: old})
+	db.AppendEvent(context.Background(), Event{Key: "m:old-pending", ReceivedAt: old})
+	db.AppendEvent(context.Background(), Event{Key: "m:new", ReceivedAt: t0})
+	db.Update(func(tx *Tx) error { return tx.MarkHandled(a.Seq) })
+	var n int
+	db.Update(func(tx *Tx) error { var err error; n, err = tx.PruneEvents(t0.Add(-7 * 24 * time.Hour)); return err })
+	if n != 1 {
+		t.Errorf("pruned %d, want 1", n)
+	}
+	db.View(func(tx *Tx) error {
+		if got := tx.EventCount(); got != 2 {
+			t.Errorf("events left = %d, want 2", got)
+		}
+		return nil
+	})
+}
