@@ -21,17 +21,17 @@ const (
 
 // OutMsg is one message waiting in the outbox.
 type OutMsg struct {
-	Seq       uint64    `json:"-"`
-	Priority  Priority  `json:"-"`
-	Endpoint  string    `json:"endpoint"` // "cs" (one user) or "group"
-	To        string    `json:"-"`        // user id or group id; order is kept per recipient
-	Body      []byte    `json:"body"`     // the request body, ready to send
-	RequestID string    `json:"rid,omitempty"`
-	CreatedAt time.Time `json:"created"`
-	Attempts  int       `json:"attempts,omitempty"`
-	LastError string    `json:"last_error,omitempty"`
-	NextAt    time.Time `json:"-"` // not before this instant (backoff, night)
-	InFlight  bool      `json:"-"` // a send was started; if we crash now the outcome is unknown
+	Seq       uint64          `json:"-"`
+	Priority  Priority        `json:"-"`
+	Endpoint  string          `json:"endpoint"` // "cs" (one user) or "group"
+	To        string          `json:"-"`        // user id or group id; order is kept per recipient
+	Body      json.RawMessage `json:"body"`     // the request body (JSON), ready to send
+	RequestID string          `json:"rid,omitempty"`
+	CreatedAt time.Time       `json:"created"`
+	Attempts  int             `json:"attempts,omitempty"`
+	LastError string          `json:"last_error,omitempty"`
+	NextAt    time.Time       `json:"-"` // not before this instant (backoff, night)
+	InFlight  bool            `json:"-"` // a send was started; if we crash now the outcome is unknown
 }
 
 // Endpoints of the outbox.
@@ -50,19 +50,19 @@ const (
 
 // Outcome is the final fate of an outbox message.
 type Outcome struct {
-	Seq       uint64    `json:"seq"`
-	Priority  Priority  `json:"priority"`
-	Endpoint  string    `json:"endpoint"`
-	To        string    `json:"to"`
-	Body      []byte    `json:"body"`
-	RequestID string    `json:"rid,omitempty"`
-	CreatedAt time.Time `json:"created"`
-	Attempts  int       `json:"attempts"`
-	Status    string    `json:"status"`
-	MessageID string    `json:"message_id,omitempty"`
-	Code      int       `json:"code,omitempty"`
-	Error     string    `json:"error,omitempty"`
-	At        time.Time `json:"at"`
+	Seq       uint64          `json:"seq"`
+	Priority  Priority        `json:"priority"`
+	Endpoint  string          `json:"endpoint"`
+	To        string          `json:"to"`
+	Body      json.RawMessage `json:"body"`
+	RequestID string          `json:"rid,omitempty"`
+	CreatedAt time.Time       `json:"created"`
+	Attempts  int             `json:"attempts"`
+	Status    string          `json:"status"`
+	MessageID string          `json:"message_id,omitempty"`
+	Code      int             `json:"code,omitempty"`
+	Error     string          `json:"error,omitempty"`
+	At        time.Time       `json:"at"`
 }
 
 // outbox keys are priority | seq so a cursor walk meets replies first, each class in arrival order.

@@ -1,0 +1,138 @@
+// Package bot is cdtbot's Zalo side: the webhook (gin), event parsing and
+// signatures (bot/zalo), the OpenAPI client and tokens, the outbox sender,
+// and the routing of events to the conversations in flows/.
+package bot
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/cdtbot/cdtbot/bot/zalo"
+	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// Config is what the bot needs to know about its Zalo account and surroundings.
+type Config struct {
+	AppID        string // ZALO_APP_ID
+	OASecret     string // ZALO_OA_SECRET_KEY: webhook signatures
+	AppSecret    string // ZALO_APP_SECRET_KEY: token refresh
+	AccessToken  string // ZALO_ACCESS_TOKEN: first pair only
+	RefreshToken string // ZALO_REFRESH_TOKEN
+	APIBase      string // ZALO_API_BASE
+	OAuthBase    string // ZALO_OAUTH_BASE
+	AdminToken   string // CDTBOT_ADMIN_TOKEN: the admin API is closed without it
+	Location     *time.Location
+	// Sandbox records outgoing messages instead of sending them and accepts unsigned webhooks.
+	Sandbox bool
+	// SendWorkers is how many sends may be in flight at once (default 8).
+	SendWorkers int
+	// RatePerMinute is the send budget until Zalo's headers say otherwise (default 4000).
+	RatePerMinute int
+	// HTTPClient is used for Zalo calls (nil: a client with timeouts).
+	HTTPClient *http.Client
+}
+
+// Bot is the running Zalo side of cdtbot.
+type Bot struct {
+	cfg       Config
+	db        *store.DB
+	log       zerolog.Logger
+	m         *metrics
+	tokens    *TokenManager
+	sender    *Sender
+	processor *Processor
+	ready     atomic.Bool
+	handler   http.Handler
+}
+
+// New wires a bot over an open database.
+func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*Bot, error) {
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	b := &Bot{cfg: cfg, db: db, log: log, m: newMetrics(db)}
+	var tr Transport
+	if cfg.Sandbox {
+		tr = &sandboxTransport{log: log.With().Str("component", "sandbox").Logger()}
+	} else {
+		client := &zalo.Client{APIBase: cfg.APIBase, OAuthBase: cfg.OAuthBase, HTTP: cfg.HTTPClient}
+		tm, err := NewTokenManager(db, client, cfg.AppID, cfg.AppSecret, cfg.AccessToken, cfg.RefreshToken, log.With().Str("component", "tokens").Logger())
+		if err != nil {
+			return nil, err
+		}
+		b.tokens = tm
+		tr = &zaloTransport{client: client, tokens: tm}
+	}
+	b.sender = newSender(db, tr, cfg.Location, cfg.RatePerMinute, cfg.SendWorkers, log.With().Str("component", "outbox").Logger(), b.m)
+	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger()}
+	b.processor = &Processor{db: db, handle: rt.handle, log: log.With().Str("component", "events").Logger(), m: b.m}
+	b.handler = b.routes()
+	return b, nil
+}
+
+// Handler is the HTTP side: webhook, health, metrics, admin API.
+func (b *Bot) Handler() http.Handler { return b.handler }
+
+// Run handles events and drains the outbox until ctx ends, then waits for both.
+func (b *Bot) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for _, run := range []func(context.Context) error{b.processor.Run, b.sender.Run} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	b.ready.Store(true)
+	<-ctx.Done()
+	b.ready.Store(false)
+	wg.Wait()
+	close(errs)
+	return errors.Join(collect(errs)...)
+}
+
+func collect(c chan error) []error {
+	var out []error
+	for err := range c {
+		out = append(out, err)
+	}
+	return out
+}
+
+// SetReady flips /readyz, e.g. to drain traffic before shutdown.
+func (b *Bot) SetReady(v bool) { b.ready.Store(v) }
+
+// Housekeeping forgets old handled events and settled messages, and renews
+// the Zalo token when it is due. The scheduler runs it.
+func (b *Bot) Housekeeping(ctx context.Context) {
+	cutoff := b.db.Now().Add(-eventRetention)
+	var evs, outs int
+	err := b.db.Update(func(tx *store.Tx) error {
+		var err error
+		if evs, err = tx.PruneEvents(cutoff); err != nil {
+			return err
+		}
+		outs, err = tx.PruneOutcomes(b.db.Now().Add(-30 * 24 * time.Hour))
+		return err
+	})
+	if err != nil {
+		b.log.Error().Err(err).Msg("housekeeping: prune failed")
+	} else {
+		b.log.Info().Int("events", evs).Int("outcomes", outs).Msg("housekeeping: pruned")
+	}
+	if b.tokens != nil {
+		if err := b.tokens.RefreshIfDue(ctx); err != nil {
+			b.log.Error().Err(err).Msg("housekeeping: token refresh failed")
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// handleFunc handles one stored event inside tx; its writes commit with the
+// event's "handled" mark, so a crash can never handle an event half or twice.
+type handleFunc func(tx *store.Tx, ev store.Event) error
+
+// maxHandleAttempts is how often a failing event is retried before it is set aside.
+const maxHandleAttempts = 3
+
+// processBatch is how many events one handling transaction takes.
+const processBatch = 256
+
+// Processor handles acknowledged events after the webhook has answered.
+// One goroutine takes them in arrival order, so each person's events are
+// handled in order; a batch shares one commit.
+type Processor struct {
+	db     *store.DB
+	handle handleFunc
+	log    zerolog.Logger
+	m      *metrics
+}
+
+// Run handles events until ctx ends; events left pending are handled at the next start.
+func (p *Processor) Run(ctx context.Context) error {
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		for ctx.Err() == nil {
+			n, err := p.step()
+			if err != nil {
+				p.log.Error().Err(err).Msg("event handling: database error")
+				sleep(ctx, time.Second)
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-p.db.EventReady():
+		case <-tick.C:
+		}
+	}
+}
+
+// step handles one batch and returns how many events it settled.
+func (p *Processor) step() (int, error) {
+	var evs []store.Event
+	var failed *store.Event
+	err := p.db.Update(func(tx *store.Tx) error {
+		var err error
+		if evs, err = tx.PendingEvents(processBatch); err != nil {
+			return err
+		}
+		for i := range evs {
+			if herr := p.safeHandle(tx, evs[i]); herr != nil {
+				failed = &evs[i]
+				return herr
+			}
+			if err := tx.MarkHandled(evs[i].Seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if failed == nil {
+		if err != nil {
+			return 0, err
+		}
+		p.observe(evs)
+		return len(evs), nil
+	}
+	// One event spoiled the batch: handle its predecessors alone, then count its failure.
+	return p.isolate(failed.Seq, err)
+}
+
+func (p *Processor) isolate(badSeq uint64, cause error) (int, error) {
+	n := 0
+	for {
+		var ev store.Event
+		var herr error
+		err := p.db.Update(func(tx *store.Tx) error {
+			evs, err := tx.PendingEvents(1)
+			if err != nil || len(evs) == 0 {
+				return err
+			}
+			ev = evs[0]
+			if herr = p.safeHandle(tx, ev); herr != nil {
+				return herr
+			}
+			return tx.MarkHandled(ev.Seq)
+		})
+		if herr == nil && err != nil {
+			return n, err
+		}
+		if herr == nil {
+			if ev.Seq == 0 {
+				return n, nil
+			}
+			p.observe([]store.Event{ev})
+			n++
+			if ev.Seq >= badSeq {
+				return n, nil
+			}
+			continue
+		}
+		p.m.handleFailures.Inc()
+		log := p.log.With().Str("rid", ev.RequestID).Uint64("event", ev.Seq).Str("name", ev.Name).Logger()
+		err = p.db.Update(func(tx *store.Tx) error {
+			attempts, err := tx.RecordEventFailure(ev.Seq)
+			if err != nil {
+				return err
+			}
+			if attempts >= maxHandleAttempts {
+				log.Error().Err(herr).Int("attempts", attempts).Msg("event handling failed repeatedly: set aside in dead_events")
+				return tx.DeadLetter(ev.Seq, herr.Error())
+			}
+			log.Warn().Err(herr).Int("attempts", attempts).Msg("event handling failed: will retry")
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("record failure of event %d (%v): %w", ev.Seq, cause, err)
+		}
+		return n + 1, nil
+	}
+}
+
+// safeHandle turns a panic in a handler into an error so one bad event cannot stop the bot.
+func (p *Processor) safeHandle(tx *store.Tx, ev store.Event) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic handling event %d: %v", ev.Seq, r)
+		}
+	}()
+	return p.handle(tx, ev)
+}
+
+func (p *Processor) observe(evs []store.Event) {
+	now := p.db.Now()
+	for _, ev := range evs {
+		p.m.handleSeconds.Observe(now.Sub(ev.ReceivedAt).Seconds())
+	}
+}

@@ -1,0 +1,174 @@
+package bot
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/zerolog"
+
+	"github.com/cdtbot/cdtbot/store"
+)
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// routes lists every HTTP route in one place.
+func (b *Bot) routes() http.Handler {
+	r := gin.New()
+	r.Use(b.requestContext(), b.recovery())
+	r.POST("/webhook/zalo", b.webhook)
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", b.readyz)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(b.m.reg, promhttp.HandlerOpts{})))
+	api := r.Group("/api/v1", b.adminAuth())
+	api.GET("/status", b.status)
+	api.GET("/backup", b.backup)
+	api.GET("/messages", b.messages)
+	r.NoRoute(func(c *gin.Context) { apiError(c, http.StatusNotFound, "not_found", "no such route") })
+	return r
+}
+
+// requestIDs: a random per-process prefix and a counter are unique and cheap.
+var (
+	ridPrefix  = newRIDPrefix()
+	ridCounter atomic.Uint64
+	ridPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+)
+
+func newRIDPrefix() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+const ctxLogger = "cdtbot.log"
+const ctxRID = "cdtbot.rid"
+
+// requestContext gives every request an id (X-Request-Id when sane) and a logger carrying it.
+func (b *Bot) requestContext() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		rid := c.GetHeader("X-Request-Id")
+		if !ridPattern.MatchString(rid) {
+			rid = fmt.Sprintf("%s-%d", ridPrefix, ridCounter.Add(1))
+		}
+		c.Header("X-Request-Id", rid)
+		c.Set(ctxRID, rid)
+		l := b.log.With().Str("rid", rid).Logger()
+		c.Set(ctxLogger, &l)
+		start := time.Now()
+		c.Next()
+		if c.Request.URL.Path != "/webhook/zalo" || c.Writer.Status() != http.StatusOK {
+			l.Debug().Str("method", c.Request.Method).Str("path", c.Request.URL.Path).Int("status", c.Writer.Status()).Dur("took", time.Since(start)).Msg("http")
+		}
+	}
+}
+
+func (b *Bot) recovery() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if r := recover(); r != nil {
+				reqLog(c).Error().Interface("panic", r).Str("path", c.Request.URL.Path).Msg("panic in handler")
+				apiError(c, http.StatusInternalServerError, "internal", "internal error")
+			}
+		}()
+		c.Next()
+	}
+}
+
+var nopLog = zerolog.Nop()
+
+func reqLog(c *gin.Context) *zerolog.Logger {
+	if v, ok := c.Get(ctxLogger); ok {
+		return v.(*zerolog.Logger)
+	}
+	return &nopLog
+}
+
+func requestID(c *gin.Context) string { return c.GetString(ctxRID) }
+
+func apiError(c *gin.Context, status int, code, msg string) {
+	c.AbortWithStatusJSON(status, gin.H{"error": msg, "code": code})
+}
+
+func (b *Bot) readyz(c *gin.Context) {
+	if !b.ready.Load() {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "sandbox": b.cfg.Sandbox})
+}
+
+// adminAuth guards /api/v1 with the admin token (constant-time compare).
+func (b *Bot) adminAuth() gin.HandlerFunc {
+	want := []byte("Bearer " + b.cfg.AdminToken)
+	return func(c *gin.Context) {
+		if b.cfg.AdminToken == "" {
+			apiError(c, http.StatusUnauthorized, "admin_disabled", "admin API disabled: set CDTBOT_ADMIN_TOKEN")
+			return
+		}
+		got := []byte(strings.TrimSpace(c.GetHeader("Authorization")))
+		if subtle.ConstantTimeCompare(got, want) != 1 {
+			reqLog(c).Warn().Str("path", c.Request.URL.Path).Msg("admin API: bad or missing token")
+			apiError(c, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
+			return
+		}
+		c.Next()
+	}
+}
+
+// status is a quick look at the queues.
+func (b *Bot) status(c *gin.Context) {
+	var pending, reply, bulk, dead int
+	_ = b.db.View(func(tx *store.Tx) error {
+		pending = tx.PendingCount()
+		reply, bulk = tx.OutboxDepth()
+		dead = len(tx.DeadEvents())
+		return nil
+	})
+	c.JSON(http.StatusOK, gin.H{"sandbox": b.cfg.Sandbox, "inbox_pending": pending, "outbox_reply": reply, "outbox_bulk": bulk, "dead_events": dead})
+}
+
+// backup streams a consistent copy of the database while it stays in use.
+func (b *Bot) backup(c *gin.Context) {
+	c.Header("Content-Type", "application/octet-stream")
+	c.Header("Content-Disposition", `attachment; filename="cdtbot.db"`)
+	c.Status(http.StatusOK)
+	n, err := b.db.WriteBackup(c.Writer)
+	if err != nil {
+		reqLog(c).Error().Err(err).Int64("bytes", n).Msg("backup failed mid-stream")
+		return
+	}
+	reqLog(c).Info().Int64("bytes", n).Msg("backup streamed")
+}
+
+// messages lists settled outgoing messages after a sequence number (the sandbox's "sent" view).
+func (b *Bot) messages(c *gin.Context) {
+	var after uint64
+	if s := c.Query("after"); s != "" {
+		if _, err := fmt.Sscan(s, &after); err != nil {
+			apiError(c, http.StatusBadRequest, "bad_after", "after must be a number")
+			return
+		}
+	}
+	var out []store.Outcome
+	if err := b.db.View(func(tx *store.Tx) error {
+		var err error
+		out, err = tx.Outcomes(after, 500)
+		return err
+	}); err != nil {
+		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		return
+	}
+	if out == nil {
+		out = []store.Outcome{}
+	}
+	c.JSON(http.StatusOK, gin.H{"messages": out})
+}

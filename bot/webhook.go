@@ -1,0 +1,99 @@
+package bot
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/cdtbot/cdtbot/bot/zalo"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// MaxWebhookBody is the largest webhook body accepted (413 past it).
+const MaxWebhookBody = 64 << 10
+
+// staleAfter: an event older than this is a replay, not a retry (Zalo retries for
+// at most 12 hours), and its dedupe key may already be pruned, so it is ignored.
+const staleAfter = 6 * 24 * time.Hour
+
+// eventRetention is how long handled events (and their dedupe keys) are kept.
+const eventRetention = 8 * 24 * time.Hour
+
+// webhook stores a Zalo event durably, then answers 200; handling comes after.
+func (b *Bot) webhook(c *gin.Context) {
+	start := time.Now()
+	log := reqLog(c)
+	reject := func(status int, reason, detail string) {
+		b.m.eventsRejected.WithLabelValues(reason).Inc()
+		log.Warn().Int("status", status).Str("reason", reason).Str("detail", detail).Msg("webhook rejected")
+		c.AbortWithStatusJSON(status, gin.H{"error": reason})
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxWebhookBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			reject(http.StatusRequestEntityTooLarge, "too_large", "body over 64 KiB")
+			return
+		}
+		reject(http.StatusBadRequest, "read_error", err.Error())
+		return
+	}
+	sig := c.GetHeader(zalo.SignatureHeader)
+	if !b.cfg.Sandbox && sig == "" {
+		reject(http.StatusUnauthorized, "missing_signature", "no "+zalo.SignatureHeader+" header")
+		return
+	}
+	ev, err := zalo.Parse(body)
+	if err != nil {
+		reject(http.StatusBadRequest, "malformed", err.Error())
+		return
+	}
+	// In sandbox mode a signature is optional, but one that is sent must still be right when a key is set.
+	if (!b.cfg.Sandbox || sig != "") && b.cfg.OASecret != "" {
+		if !zalo.VerifySignature(sig, ev.AppID, body, ev.TimestampRaw, b.cfg.OASecret) {
+			reject(http.StatusUnauthorized, "bad_signature", "mac mismatch for app_id "+ev.AppID)
+			return
+		}
+	} else if !b.cfg.Sandbox {
+		reject(http.StatusUnauthorized, "bad_signature", "no OA secret key configured")
+		return
+	}
+	evLog := log.With().Str("event", ev.Name).Str("user", ev.UserID).Logger()
+	log = &evLog
+	if !ev.Known {
+		b.m.eventsRejected.WithLabelValues("unknown_event").Inc()
+		log.Info().Msg("unknown event: acknowledged and ignored")
+		c.JSON(http.StatusOK, gin.H{"ok": true})
+		return
+	}
+	now := b.db.Now()
+	if !ev.Timestamp.IsZero() && now.Sub(ev.Timestamp) > staleAfter {
+		b.m.eventsRejected.WithLabelValues("stale").Inc()
+		log.Warn().Time("event_time", ev.Timestamp).Msg("event older than 6 days: replay ignored")
+		c.JSON(http.StatusOK, gin.H{"ok": true})
+		return
+	}
+	res, err := b.db.AppendEvent(c.Request.Context(), store.Event{
+		Key: ev.DedupeKey(), Partition: ev.PartitionKey(), Name: ev.Name,
+		RequestID: requestID(c), ReceivedAt: now, Body: body,
+	})
+	if err != nil {
+		// Not stored: a 5xx makes Zalo deliver it again.
+		b.m.eventsRejected.WithLabelValues("store_error").Inc()
+		log.Error().Err(err).Msg("webhook: event not stored")
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": "store_unavailable"})
+		return
+	}
+	if res.Duplicate {
+		b.m.eventsDuplicate.Inc()
+		log.Info().Uint64("seq", res.Seq).Msg("duplicate event: acknowledged, not handled again")
+	} else {
+		b.m.eventsReceived.WithLabelValues(ev.Name).Inc()
+		log.Debug().Uint64("seq", res.Seq).Msg("event stored")
+	}
+	b.m.ackSeconds.Observe(time.Since(start).Seconds())
+	c.JSON(http.StatusOK, gin.H{"ok": true})
+}

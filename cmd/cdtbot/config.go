@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/zalo"
+)
+
+// config is everything read from the environment and flags (flags win).
+type config struct {
+	addr       string
+	dbPath     string
+	adminToken string
+	tz         string
+	logLevel   string
+	sandbox    bool
+	zalo       bot.Config
+}
+
+// envDefault reads a variable with a fallback.
+func envDefault(getenv func(string) string, key, def string) string {
+	if v := strings.TrimSpace(getenv(key)); v != "" {
+		return v
+	}
+	return def
+}
+
+// parseConfig builds the configuration for serve-like commands.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, *flag.FlagSet, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("cdtbot "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", envDefault(getenv, "CDTBOT_ADDR", ":8080"), "listen address (CDTBOT_ADDR)")
+	fs.StringVar(&c.dbPath, "db", envDefault(getenv, "CDTBOT_DB", "data/cdtbot.db"), "database file; its folder is created (CDTBOT_DB)")
+	fs.StringVar(&c.adminToken, "admin-token", getenv("CDTBOT_ADMIN_TOKEN"), "bearer token for /api/v1 (CDTBOT_ADMIN_TOKEN)")
+	fs.StringVar(&c.tz, "tz", envDefault(getenv, "CDTBOT_TZ", "Asia/Ho_Chi_Minh"), "time zone for schedules and the night ban (CDTBOT_TZ)")
+	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "CDTBOT_LOG_LEVEL", "info"), "debug, info, warn or error (CDTBOT_LOG_LEVEL)")
+	fs.BoolVar(&c.sandbox, "sandbox", envDefault(getenv, "CDTBOT_SANDBOX", "") == "1", "force sandbox mode even with Zalo credentials (CDTBOT_SANDBOX=1)")
+	z := &c.zalo
+	fs.StringVar(&z.AppID, "zalo-app-id", getenv("ZALO_APP_ID"), "Zalo app id (ZALO_APP_ID)")
+	z.OASecret = getenv("ZALO_OA_SECRET_KEY")
+	z.AppSecret = getenv("ZALO_APP_SECRET_KEY")
+	z.AccessToken = getenv("ZALO_ACCESS_TOKEN")
+	z.RefreshToken = getenv("ZALO_REFRESH_TOKEN")
+	fs.StringVar(&z.APIBase, "zalo-api-base", envDefault(getenv, "ZALO_API_BASE", zalo.DefaultAPIBase), "Zalo OpenAPI base URL (ZALO_API_BASE)")
+	fs.StringVar(&z.OAuthBase, "zalo-oauth-base", envDefault(getenv, "ZALO_OAUTH_BASE", zalo.DefaultOAuthBase), "Zalo OAuth base URL (ZALO_OAUTH_BASE)")
+	if err := fs.Parse(args); err != nil {
+		return nil, fs, err
+	}
+	loc, err := time.LoadLocation(c.tz)
+	if err != nil {
+		return nil, fs, fmt.Errorf("CDTBOT_TZ %q: %w", c.tz, err)
+	}
+	z.Location = loc
+	z.AdminToken = c.adminToken
+	secrets := map[string]string{"ZALO_APP_ID": z.AppID, "ZALO_OA_SECRET_KEY": z.OASecret, "ZALO_APP_SECRET_KEY": z.AppSecret}
+	var missing []string
+	set := 0
+	for _, k := range []string{"ZALO_APP_ID", "ZALO_OA_SECRET_KEY", "ZALO_APP_SECRET_KEY"} {
+		if secrets[k] == "" {
+			missing = append(missing, k)
+		} else {
+			set++
+		}
+	}
+	switch {
+	case c.sandbox:
+		z.Sandbox = true
+	case set == 0 && z.AccessToken == "" && z.RefreshToken == "":
+		z.Sandbox = true // no credentials at all: let a new user try it at once
+	case len(missing) > 0:
+		return nil, fs, errors.New("incomplete Zalo credentials: set " + strings.Join(missing, ", ") + " (or none of them for sandbox mode)")
+	}
+	return c, fs, nil
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/term"
+
+	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/reminders"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+const usage = `cdtbot: Zalo OA backend for community digital technology teams
+
+Usage:
+  cdtbot [serve] [flags]   run the server (sandbox mode without Zalo credentials)
+  cdtbot backup FILE       write a consistent copy of the database to FILE
+  cdtbot help              this text
+
+Run "cdtbot serve -h" for the flags; every flag has an environment variable.
+`
+
+// run is the whole program, callable from tests.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backup(ctx, args, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// newLogger writes JSON, or a human console format when stderr is a terminal.
+func newLogger(w io.Writer, level string) (zerolog.Logger, error) {
+	lvl, err := zerolog.ParseLevel(level)
+	if err != nil {
+		return zerolog.Logger{}, fmt.Errorf("log level %q: %w", level, err)
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, _, err := parseConfig("serve", args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, cfg.logLevel)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(cfg.dbPath, store.Options{LockTimeout: 2 * time.Second})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	b, err := bot.New(cfg.zalo, db, flows.New(), log)
+	if err != nil {
+		return err
+	}
+	sched := reminders.NewScheduler(cfg.zalo.Location, log.With().Str("component", "scheduler").Logger())
+	if err := sched.Add("7 * * * *", "housekeeping", b.Housekeeping); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.addr, err)
+	}
+	srv := &http.Server{
+		Handler:           b.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      10 * time.Minute, // backups stream through the admin API
+		IdleTimeout:       2 * time.Minute,
+	}
+	if cfg.zalo.Sandbox {
+		fmt.Fprintf(stdout, "cdtbot: SANDBOX MODE (no Zalo credentials): webhooks need no signature; messages are recorded in %s and logged, not sent.\n", cfg.dbPath)
+		log.Warn().Msg("sandbox mode: messages are recorded, not sent")
+	}
+	fmt.Fprintf(stdout, "cdtbot: listening on http://%s (database %s)\n", ln.Addr(), cfg.dbPath)
+	log.Info().Str("addr", ln.Addr().String()).Str("db", cfg.dbPath).Bool("sandbox", cfg.zalo.Sandbox).Str("tz", cfg.tz).Msg("cdtbot started")
+
+	botCtx, stopBot := context.WithCancel(context.Background())
+	botDone := make(chan error, 1)
+	go func() { botDone <- b.Run(botCtx) }()
+	sched.Start()
+	srvErr := make(chan error, 1)
+	go func() { srvErr <- srv.Serve(ln) }()
+
+	select {
+	case <-ctx.Done():
+	case err = <-srvErr:
+		log.Error().Err(err).Msg("http server stopped")
+	}
+	// Shut down in reverse: stop taking webhooks (in-flight ones finish storing), then the workers.
+	log.Info().Msg("shutting down")
+	b.SetReady(false)
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shutCtx); serr != nil {
+		log.Error().Err(serr).Msg("http shutdown")
+	}
+	sched.Stop(shutCtx)
+	stopBot()
+	if berr := <-botDone; berr != nil {
+		log.Error().Err(berr).Msg("workers stopped with error")
+	}
+	log.Info().Msg("stopped")
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
