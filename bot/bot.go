@@ -35,6 +35,8 @@ type Config struct {
 	SendWorkers int
 	// RatePerMinute is the send budget until Zalo's headers say otherwise (default 4000).
 	RatePerMinute int
+	// RetryBase is the first retry delay after a transient send failure (default 2s).
+	RetryBase time.Duration
 	// HTTPClient is used for Zalo calls (nil: a client with timeouts).
 	HTTPClient *http.Client
 }
@@ -70,7 +72,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 		b.tokens = tm
 		tr = &zaloTransport{client: client, tokens: tm}
 	}
-	b.sender = newSender(db, tr, cfg.Location, cfg.RatePerMinute, cfg.SendWorkers, log.With().Str("component", "outbox").Logger(), b.m)
+	b.sender = newSender(db, tr, cfg.Location, cfg.RatePerMinute, cfg.SendWorkers, cfg.RetryBase, log.With().Str("component", "outbox").Logger(), b.m)
 	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger()}
 	b.processor = &Processor{db: db, handle: rt.handle, log: log.With().Str("component", "events").Logger(), m: b.m}
 	b.handler = b.routes()

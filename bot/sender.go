@@ -24,6 +24,8 @@ type Sender struct {
 	m       *metrics
 	workers int
 	limiter *rate.Limiter
+	// retryBase is the first retry delay of a transient failure (doubles each time).
+	retryBase time.Duration
 
 	mu         sync.Mutex
 	pauseUntil time.Time // set on -32: nobody sends until then
@@ -35,14 +37,17 @@ const sendTimeout = 20 * time.Second
 // maxBackoff caps the wait between retries of a transient failure.
 const maxBackoff = 10 * time.Minute
 
-func newSender(db *store.DB, tr Transport, loc *time.Location, perMinute, workers int, log zerolog.Logger, m *metrics) *Sender {
+func newSender(db *store.DB, tr Transport, loc *time.Location, perMinute, workers int, retryBase time.Duration, log zerolog.Logger, m *metrics) *Sender {
+	if retryBase <= 0 {
+		retryBase = 2 * time.Second
+	}
 	if perMinute <= 0 {
 		perMinute = 4000
 	}
 	if workers <= 0 {
 		workers = 8
 	}
-	return &Sender{db: db, tr: tr, loc: loc, log: log, m: m, workers: workers,
+	return &Sender{db: db, tr: tr, loc: loc, log: log, m: m, workers: workers, retryBase: retryBase,
 		limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), workers)}
 }
 
@@ -177,7 +182,7 @@ func (s *Sender) settle(m store.OutMsg, res zalo.SendResult, err error, attempte
 		log.Info().Time("retry_at", next).Msg("zalo night ban: retry in the morning")
 	case zalo.ClassRateLimited:
 		s.pause(now.Add(15 * time.Second))
-		next = now.Add(backoff(m.Attempts))
+		next = now.Add(s.backoff(m.Attempts))
 		log.Warn().Err(err).Msg("zalo rate limit: backing off")
 	case zalo.ClassUnreachable:
 		outcome = &store.Outcome{Status: store.StatusUnreachable, Code: code, Error: err.Error()}
@@ -190,7 +195,7 @@ func (s *Sender) settle(m store.OutMsg, res zalo.SendResult, err error, attempte
 		outcome = &store.Outcome{Status: store.StatusFailed, Code: code, Error: err.Error()}
 		log.Error().Err(err).Msg("send failed permanently")
 	default: // transient, token trouble, shutdown
-		next = now.Add(backoff(m.Attempts))
+		next = now.Add(s.backoff(m.Attempts))
 		if !attempted {
 			next = time.Time{}
 		}
@@ -252,9 +257,9 @@ func (s *Sender) pausedFor() time.Duration {
 	return s.pauseUntil.Sub(s.db.Now())
 }
 
-// backoff grows 2s, 4s, 8s… to maxBackoff, with ±20% jitter so retries do not march in step.
-func backoff(attempts int) time.Duration {
-	d := 2 * time.Second
+// backoff grows 2s, 4s, 8s… (from retryBase) to maxBackoff, with ±20% jitter so retries do not march in step.
+func (s *Sender) backoff(attempts int) time.Duration {
+	d := s.retryBase
 	for i := 1; i < attempts && d < maxBackoff; i++ {
 		d *= 2
 	}
