@@ -267,9 +267,14 @@ func (s *Sender) backoff(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// nextMorning is the next 06:00 (when Zalo lifts its night ban) in loc.
+// nextMorning is when to retry after Zalo's night ban (-234, 22:00–06:00):
+// the next 06:00 in loc, or in 5 minutes when our clock says it is day already
+// (the two clocks disagree near the boundary; waiting a whole day would be wrong).
 func nextMorning(now time.Time, loc *time.Location) time.Time {
 	l := now.In(loc)
+	if h := l.Hour(); h >= 6 && h < 22 {
+		return now.Add(5 * time.Minute)
+	}
 	six := time.Date(l.Year(), l.Month(), l.Day(), 6, 0, 0, 0, loc)
 	if !six.After(l) {
 		six = six.AddDate(0, 0, 1)

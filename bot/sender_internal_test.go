@@ -1,0 +1,78 @@
+package bot
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/time/rate"
+
+	"github.com/cdtbot/cdtbot/bot/zalo"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+func TestNextMorning(t *testing.T) {
+	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	cases := []struct{ now, want string }{
+		{"2026-11-23T22:30:00+07:00", "2026-11-24T06:00:00+07:00"},
+		{"2026-11-24T01:00:00+07:00", "2026-11-24T06:00:00+07:00"},
+		{"2026-11-24T06:00:00+07:00", "2026-11-24T06:05:00+07:00"}, // clocks disagree at the boundary: try again soon
+		{"2026-11-24T21:59:00+07:00", "2026-11-24T22:04:00+07:00"},
+		{"2026-11-24T22:00:00+07:00", "2026-11-25T06:00:00+07:00"},
+		{"2026-12-31T23:59:00+07:00", "2027-01-01T06:00:00+07:00"},
+		{"2028-02-28T23:00:00+07:00", "2028-02-29T06:00:00+07:00"},
+	}
+	for _, c := range cases {
+		now, _ := time.Parse(time.RFC3339, c.now)
+		want, _ := time.Parse(time.RFC3339, c.want)
+		if got := nextMorning(now, hcm); !got.Equal(want) {
+			t.Errorf("nextMorning(%s) = %s, want %s", c.now, got.Format(time.RFC3339), c.want)
+		}
+	}
+}
+
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	s := &Sender{retryBase: 2 * time.Second}
+	prev := time.Duration(0)
+	for a := 1; a <= 20; a++ {
+		d := s.backoff(a)
+		if d > maxBackoff*12/10 {
+			t.Fatalf("attempt %d: backoff %v over the cap", a, d)
+		}
+		if a <= 5 && d*10 < prev*10*6/10 { // jitter is ±20%: a later backoff is never much shorter
+			t.Errorf("attempt %d: backoff %v shrank from %v", a, d, prev)
+		}
+		prev = d
+	}
+	if d := s.backoff(1); d < 1600*time.Millisecond || d > 2400*time.Millisecond {
+		t.Errorf("first backoff %v, want 2s ±20%%", d)
+	}
+}
+
+func TestRateLimitHeadersSetTheBudget(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := newSender(db, nil, time.UTC, 4000, 8, 0, zerolog.Nop(), newMetrics(db))
+	if got, want := s.limiter.Limit(), rate.Limit(4000.0/60); got != want {
+		t.Fatalf("default limit %v, want %v", got, want)
+	}
+	s.observeRate(zalo.SendResult{RateLimit: 600, RateRemain: 300})
+	if got, want := s.limiter.Limit(), rate.Limit(10); got != want {
+		t.Errorf("after X-RateLimit-Limit 600: %v/s, want %v/s", got, want)
+	}
+	if s.pausedFor() > 0 {
+		t.Error("paused with budget remaining")
+	}
+	s.observeRate(zalo.SendResult{RateLimit: 600, RateRemain: 0})
+	if p := s.pausedFor(); p <= 0 || p > 5*time.Second {
+		t.Errorf("window used up: paused for %v, want up to 5s", p)
+	}
+	s.observeRate(zalo.SendResult{RateLimit: -1, RateRemain: -1}) // no headers: nothing changes
+	if got := s.limiter.Limit(); got != 10 {
+		t.Errorf("absent headers changed the limit to %v", got)
+	}
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while the server writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+var listenRE = regexp.MustCompile(`listening on (http://\S+)`)
+
+// startServe runs the whole program in-process and returns its base URL and a stop function.
+func startServe(t *testing.T, env map[string]string) (string, *syncBuffer, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, envOf(env), out, errOut) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := listenRE.FindStringSubmatch(out.String()); m != nil {
+			stop := func() error { cancel(); return <-done }
+			return m[1], out, stop
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("serve exited early: %v\n%s", err, errOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not start:\n%s\n%s", out.String(), errOut.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func textEvent(user, msgID, text string) string {
+	return fmt.Sprintf(`{"app_id":"1","user_id_by_app":"9","event_name":"user_send_text","timestamp":"%d","sender":{"id":"%s"},"recipient":{"id":"388613280878808645"},"message":{"text":%q,"msg_id":"%s"}}`,
+		time.Now().UnixMilli(), user, text, msgID)
+}
+
+func TestSandboxServeAnswersAndBackupWorksBothWays(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": filepath.Join(dir, "nested", "cdtbot.db"), "CDTBOT_ADMIN_TOKEN": "tok"}
+	base, out, stop := startServe(t, env)
+	if !strings.Contains(out.String(), "SANDBOX MODE") {
+		t.Errorf("sandbox mode not announced:\n%s", out.String())
+	}
+	resp, err := http.Post(base+"/webhook/zalo", "application/json", strings.NewReader(textEvent("42", "m1", "tham gia")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("webhook: %d", resp.StatusCode)
+	}
+	// The reply is recorded in the sandbox outbox log, readable through the admin API.
+	var body string
+	for i := 0; i < 200 && !strings.Contains(body, `"to":"42"`); i++ {
+		time.Sleep(10 * time.Millisecond)
+		req, _ := http.NewRequest("GET", base+"/api/v1/messages", nil)
+		req.Header.Set("Authorization", "Bearer tok")
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		body = string(b)
+	}
+	if !strings.Contains(body, `"to":"42"`) {
+		t.Fatalf("no sandbox reply recorded: %s", body)
+	}
+
+	// While the server holds the file, backup goes through its admin API.
+	var bout, berr syncBuffer
+	live := filepath.Join(dir, "live.db")
+	if err := run(context.Background(), []string{"backup", "--server", base, live}, envOf(env), &bout, &berr); err != nil {
+		t.Fatalf("backup through server: %v", err)
+	}
+	if !strings.Contains(bout.String(), "through the server") {
+		t.Errorf("backup output: %s", bout.String())
+	}
+	// A second server on the same file fails at once with a clear message.
+	env2 := map[string]string{"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": env["CDTBOT_DB"]}
+	start := time.Now()
+	err = run(context.Background(), []string{"serve"}, envOf(env2), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "locked by another process") {
+		t.Errorf("second server: err = %v, want a lock error", err)
+	}
+	if waited := time.Since(start); waited > 8*time.Second {
+		t.Errorf("second server waited %v", waited)
+	}
+
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	// With the server gone, backup reads the file directly.
+	bout = syncBuffer{}
+	cold := filepath.Join(dir, "cold.db")
+	if err := run(context.Background(), []string{"backup", cold}, envOf(env), &bout, &berr); err != nil {
+		t.Fatalf("backup from file: %v", err)
+	}
+	if !strings.Contains(bout.String(), "from the file") {
+		t.Errorf("backup output: %s", bout.String())
+	}
+	for _, p := range []string{live, cold} {
+		db, err := store.Open(p, store.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		var n int
+		db.View(func(tx *store.Tx) error { n = tx.EventCount(); return nil })
+		db.Close()
+		if n != 1 {
+			t.Errorf("%s holds %d events, want 1", filepath.Base(p), n)
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"ZALO_APP_ID": "1"}, nil, "ZALO_OA_SECRET_KEY, ZALO_APP_SECRET_KEY"},
+		{map[string]string{"CDTBOT_TZ": "Mars/Olympus"}, nil, "CDTBOT_TZ"},
+		{map[string]string{"CDTBOT_LOG_LEVEL": "loud"}, nil, "log level"},
+		{nil, []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{nil, []string{"backup"}, "usage: cdtbot backup"},
+	}
+	for i, c := range cases {
+		args := c.args
+		if args == nil {
+			args = []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "db")}
+		}
+		err := run(context.Background(), args, envOf(c.env), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("case %d: err = %v, want it to mention %q", i, err, c.want)
+		}
+	}
+}
+
+func TestProductionModeNeedsSignatures(t *testing.T) {
+	env := map[string]string{
+		"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": filepath.Join(t.TempDir(), "db"),
+		"ZALO_APP_ID": "1", "ZALO_OA_SECRET_KEY": "k", "ZALO_APP_SECRET_KEY": "s",
+		"ZALO_ACCESS_TOKEN": "a", "ZALO_REFRESH_TOKEN": "r", "ZALO_API_BASE": "http://127.0.0.1:1", "ZALO_OAUTH_BASE": "http://127.0.0.1:1",
+	}
+	base, out, stop := startServe(t, env)
+	defer stop()
+	if strings.Contains(out.String(), "SANDBOX") {
+		t.Error("production mode announced as sandbox")
+	}
+	resp, err := http.Post(base+"/webhook/zalo", "application/json", strings.NewReader(textEvent("42", "m1", "hi")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := strconv.Itoa(resp.StatusCode); got != "401" {
+		t.Errorf("unsigned webhook in production: %s, want 401", got)
+	}
+}
