@@ -592,3 +592,31 @@ func TestSandboxRecordsInsteadOfSending(t *testing.T) {
 		t.Errorf("sandbox messages: %.400s", got)
 	}
 }
+
+func TestOneRefreshAtATimeAndRefreshBeforeExpiry(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	h.fake.ExpireAccessToken()
+	// Eight workers hit -216 together: one refresh serves them all (a second would burn the new refresh token).
+	for i := 0; i < 20; i++ {
+		h.post(textEvent(fmt.Sprintf("80%02d", i), fmt.Sprintf("burst-%d", i), "bao cao", now), "")
+	}
+	h.settle()
+	if got := len(h.fake.Sent()); got != 20*helpReplies {
+		t.Fatalf("delivered %d, want %d", got, 20*helpReplies)
+	}
+	if r := h.fake.Refreshes(); r != 1 {
+		t.Errorf("refreshes = %d, want 1", r)
+	}
+	// 24h30m later the 25-hour token is within the hour of its expiry: renewed before use, no -216 needed.
+	h.clock.Set(now.Add(24*time.Hour + 30*time.Minute))
+	attempts := h.fake.Attempts()
+	h.post(textEvent("8100", "later", "bao cao", h.clock.Now()), "")
+	h.settle()
+	if r := h.fake.Refreshes(); r != 2 {
+		t.Errorf("refreshes = %d, want 2 (proactive)", r)
+	}
+	if a := h.fake.Attempts() - attempts; a != helpReplies {
+		t.Errorf("%d send attempts, want %d (no refused send)", a, helpReplies)
+	}
+}
