@@ -4,6 +4,11 @@
 package flows
 
 import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cdtbot/cdtbot/flows/vntext"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -57,20 +62,404 @@ type Reply struct {
 }
 
 // Engine runs the conversations.
-type Engine struct{}
+type Engine struct {
+	loc     *time.Location
+	words   *vntext.Matcher
+	pauseAt time.Duration
+}
 
-// New returns an engine.
-func New() *Engine { return &Engine{} }
+// Commands understood anywhere, by id.
+const (
+	cmdCancel = "cancel"
+	cmdBack   = "back"
+	cmdSkip   = "skip"
+	cmdHelp   = "help"
+	cmdResume = "resume"
+	cmdJoin   = "join"
+	cmdLeave  = "leave"
+	cmdReport = "report"
+)
+
+// New returns an engine whose dates are in loc (nil: Asia/Ho_Chi_Minh).
+func New(loc *time.Location) *Engine {
+	if loc == nil {
+		var err error
+		if loc, err = time.LoadLocation("Asia/Ho_Chi_Minh"); err != nil {
+			loc = time.FixedZone("ICT", 7*3600)
+		}
+	}
+	return &Engine{loc: loc, words: vntext.NewMatcher(commandWords), pauseAt: 24 * time.Hour}
+}
+
+// convo is one input being handled: the person, their session and the replies so far.
+type convo struct {
+	e   *Engine
+	tx  *store.Tx
+	in  Input
+	s   *store.Session // nil when no conversation is open
+	out []Reply
+}
 
 // Handle answers one input inside tx. Any record change it makes commits with
 // the replies and the "handled" mark, or not at all.
 func (e *Engine) Handle(tx *store.Tx, in Input) ([]Reply, error) {
+	c := &convo{e: e, tx: tx, in: in}
+	var err error
 	switch in.Kind {
 	case KindFollow:
-		return []Reply{{ToUser: in.UserID, Text: textWelcome, Buttons: mainMenu}}, nil
+		c.say(textWelcome)
+		err = c.menu()
 	case KindText, KindAttachment, KindSubmitInfo:
-		return []Reply{{ToUser: in.UserID, Text: textHelp, Buttons: mainMenu}}, nil
+		err = c.handle()
 	}
-	// Unfollows and group chatter need no answer yet.
-	return nil, nil
+	if err != nil {
+		return nil, err
+	}
+	return c.out, nil
+}
+
+// say sends text (with optional buttons) to the person being served.
+func (c *convo) say(text string, buttons ...Button) {
+	c.out = append(c.out, Reply{ToUser: c.in.UserID, Text: text, Buttons: buttons})
+}
+
+// tell sends text to someone else (a leader, an approver).
+func (c *convo) tell(to, text string, buttons ...Button) {
+	c.out = append(c.out, Reply{ToUser: to, Text: text, Buttons: buttons})
+}
+
+func (c *convo) now() time.Time { return c.tx.Now().In(c.e.loc) }
+
+// handle routes a message: button payloads, then words that work anywhere, then the open step.
+func (c *convo) handle() error {
+	text := strings.TrimSpace(c.in.Text)
+	s, ok, err := c.tx.Session(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		c.s = &s
+	}
+	if strings.HasPrefix(text, "#") && c.in.Kind == KindText {
+		if handled, err := c.payload(text); handled || err != nil {
+			return err
+		}
+	}
+	cmd, isCmd := "", false
+	if c.in.Kind == KindText {
+		cmd, isCmd = c.e.words.Match(text)
+	}
+	if c.s != nil {
+		// A conversation left for a day is paused, never dropped: offer to go on.
+		if !c.s.Paused && c.tx.Now().Sub(c.s.UpdatedAt) > c.e.pauseAt && !(isCmd && (cmd == cmdResume || cmd == cmdCancel)) {
+			c.s.Paused = true
+			if err := c.save(); err != nil {
+				return err
+			}
+			c.say(fmt.Sprintf(textPaused, flowName(c.s.Flow), c.s.UpdatedAt.In(c.e.loc).Format("15:04 02/01/2006")), btnResume, btnCancel)
+			return nil
+		}
+		if isCmd {
+			return c.command(cmd)
+		}
+		if c.s.Paused {
+			c.say(fmt.Sprintf(textPaused, flowName(c.s.Flow), c.s.UpdatedAt.In(c.e.loc).Format("15:04 02/01/2006")), btnResume, btnCancel)
+			return nil
+		}
+		return c.answer()
+	}
+	if isCmd {
+		return c.command(cmd)
+	}
+	if c.in.Kind == KindText {
+		// A join code typed on its own starts a join for that team.
+		if t, ok, err := c.tx.TeamByJoinCode(text); err != nil {
+			return err
+		} else if ok {
+			return c.startJoin(&t)
+		}
+	}
+	return c.menu()
+}
+
+// command runs a word that works anywhere.
+func (c *convo) command(cmd string) error {
+	switch cmd {
+	case cmdCancel:
+		return c.cancel(false)
+	case cmdBack:
+		return c.back()
+	case cmdSkip:
+		return c.skip()
+	case cmdHelp:
+		if c.s != nil {
+			c.say(fmt.Sprintf(textHelpInFlow, flowName(c.s.Flow)))
+		}
+		return c.menu()
+	case cmdResume:
+		if c.s == nil {
+			c.say(textNothingToResume)
+			return c.menu()
+		}
+		c.s.Paused = false
+		if err := c.save(); err != nil {
+			return err
+		}
+		return c.prompt()
+	case cmdJoin, cmdLeave, cmdReport:
+		if c.s != nil && c.s.Flow != cmd {
+			// Starting something new while another conversation is open would lose it: ask first.
+			c.say(fmt.Sprintf(textBusy, flowName(c.s.Flow)), btnResume, btnCancel)
+			return nil
+		}
+		if c.s != nil {
+			return c.prompt()
+		}
+		switch cmd {
+		case cmdJoin:
+			return c.startJoin(nil)
+		case cmdLeave:
+			return c.startLeave()
+		default:
+			return c.startReport()
+		}
+	}
+	return c.menu()
+}
+
+// payload handles machine payloads of buttons ("#…"); false means it is not one of ours.
+func (c *convo) payload(p string) (bool, error) {
+	parts := strings.Split(p[1:], ":")
+	switch parts[0] {
+	case "rq":
+		if len(parts) != 3 {
+			return false, nil
+		}
+		return true, c.decide(parts[1], parts[2])
+	case "appoint":
+		if len(parts) != 3 {
+			return false, nil
+		}
+		return true, c.appoint(parts[1], parts[2])
+	}
+	if c.s == nil {
+		c.say(textStaleButton)
+		return true, c.menu()
+	}
+	return false, nil
+}
+
+// step is one question of a conversation.
+type step struct {
+	prompt func(c *convo) error
+	answer func(c *convo) error
+}
+
+// steps is every step by "flow.step".
+var steps map[string]step
+
+func init() {
+	steps = map[string]step{}
+	for k, v := range joinSteps {
+		steps["join."+k] = v
+	}
+	for k, v := range leaveSteps {
+		steps["leave."+k] = v
+	}
+	for k, v := range reportSteps {
+		steps["report."+k] = v
+	}
+	for k, v := range decideSteps {
+		steps["decide."+k] = v
+	}
+}
+
+// begin opens a conversation at its first step.
+func (c *convo) begin(flow, first string, data map[string]string) error {
+	if data == nil {
+		data = map[string]string{}
+	}
+	var saved *store.Session
+	if c.s != nil {
+		saved = c.s // a side conversation (a decision's reason) keeps the one it interrupted
+	}
+	c.s = &store.Session{ZaloID: c.in.UserID, Flow: flow, Step: first, Data: data, Saved: saved}
+	if err := c.save(); err != nil {
+		return err
+	}
+	return c.prompt()
+}
+
+// goTo moves to another step, remembering this one for "quay lại".
+func (c *convo) goTo(next string) error {
+	c.s.Stack = append(c.s.Stack, c.s.Step)
+	c.s.Step = next
+	if err := c.save(); err != nil {
+		return err
+	}
+	return c.prompt()
+}
+
+func (c *convo) save() error { return c.tx.SaveSession(*c.s) }
+
+// end closes the conversation, going back to an interrupted one if any.
+func (c *convo) end() error {
+	if c.s != nil && c.s.Saved != nil {
+		prev := *c.s.Saved
+		c.s = &prev
+		if err := c.save(); err != nil {
+			return err
+		}
+		c.say(fmt.Sprintf(textBackTo, flowName(prev.Flow)))
+		return c.prompt()
+	}
+	c.s = nil
+	return c.tx.EndSession(c.in.UserID)
+}
+
+func (c *convo) current() (step, error) {
+	st, ok := steps[stepKey(c.s.Flow, c.s.Step)]
+	if !ok {
+		// A session from an older version: start over rather than guess.
+		c.say(textLostStep)
+		return step{}, c.end()
+	}
+	return st, nil
+}
+
+func (c *convo) prompt() error {
+	st, err := c.current()
+	if err != nil || st.prompt == nil {
+		return err
+	}
+	return st.prompt(c)
+}
+
+func (c *convo) answer() error {
+	st, err := c.current()
+	if err != nil || st.answer == nil {
+		return err
+	}
+	return st.answer(c)
+}
+
+func (c *convo) back() error {
+	if c.s == nil {
+		return c.menu()
+	}
+	if len(c.s.Stack) == 0 {
+		c.say(textAtFirstStep)
+		return c.prompt()
+	}
+	c.s.Step = c.s.Stack[len(c.s.Stack)-1]
+	c.s.Stack = c.s.Stack[:len(c.s.Stack)-1]
+	if err := c.save(); err != nil {
+		return err
+	}
+	return c.prompt()
+}
+
+func (c *convo) skip() error {
+	if c.s == nil {
+		return c.menu()
+	}
+	if c.s.Flow == "report" {
+		return reportSkip(c)
+	}
+	c.say(textCannotSkip)
+	return c.prompt()
+}
+
+// cancel ends the conversation; a report draft is only dropped after a second "hủy".
+func (c *convo) cancel(confirmed bool) error {
+	if c.s == nil {
+		c.say(textNothingToCancel)
+		return c.menu()
+	}
+	if c.s.Flow == "report" && !confirmed && c.s.Step != "drop" {
+		return c.goTo("drop")
+	}
+	flow := c.s.Flow
+	if err := c.end(); err != nil {
+		return err
+	}
+	if c.s == nil {
+		c.say(fmt.Sprintf(textCancelled, flowName(flow)))
+		return c.menu()
+	}
+	return nil
+}
+
+// menu shows what this person can do, by their roles.
+func (c *convo) menu() error {
+	roles, err := c.tx.RolesOf(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	units, err := c.tx.ApproverUnits(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	var buttons []Button
+	leads := false
+	for _, m := range roles {
+		if m.Role == store.RoleLeader || m.Role == store.RoleDeputy {
+			leads = true
+		}
+	}
+	if leads {
+		buttons = append(buttons, btnReport)
+	}
+	if len(roles) > 0 {
+		buttons = append(buttons, btnLeave)
+	} else {
+		buttons = append(buttons, btnJoin)
+	}
+	text := textMenuResident
+	switch {
+	case leads:
+		text = textMenuLeader
+	case len(roles) > 0:
+		text = textMenuMember
+	}
+	if len(units) > 0 {
+		n, err := c.pendingFor(c.in.UserID)
+		if err != nil {
+			return err
+		}
+		text += "\n" + fmt.Sprintf(textMenuApprover, n)
+	}
+	buttons = append(buttons, btnHelp)
+	c.say(text, buttons...)
+	return nil
+}
+
+// pendingFor counts the requests waiting for this approver.
+func (c *convo) pendingFor(approver string) (int, error) {
+	n := 0
+	err := c.tx.Requests(func(r store.Request) error {
+		if r.State != store.StateAwaitApprover {
+			return nil
+		}
+		a, ok, err := c.tx.ApproverFor(r.Team)
+		if err == nil && ok && a.ZaloID == approver {
+			n++
+		}
+		return err
+	})
+	return n, err
+}
+
+func flowName(flow string) string {
+	switch flow {
+	case "join":
+		return "đăng ký tham gia tổ"
+	case "leave":
+		return "xin rời tổ"
+	case "report":
+		return "báo cáo tháng"
+	case "decide":
+		return "xử lý yêu cầu"
+	}
+	return flow
 }

@@ -1,20 +1,178 @@
 package flows
 
+import "github.com/cdtbot/cdtbot/store"
+
 // Every Vietnamese sentence the conversations send lives here, for review in one place.
+// Short sentences, full diacritics, a button wherever the choice is finite.
+
+// commandWords are understood anywhere, with or without diacritics and with small typos.
+var commandWords = map[string][]string{
+	cmdCancel: {"hủy", "huỷ", "hủy bỏ", "thôi"},
+	cmdBack:   {"quay lại", "trở lại", "lùi lại"},
+	cmdSkip:   {"bỏ qua"},
+	cmdHelp:   {"trợ giúp", "menu", "giúp", "hướng dẫn", "giúp đỡ"},
+	cmdResume: {"tiếp tục", "làm tiếp"},
+	cmdJoin:   {"tham gia", "xin tham gia", "tham gia tổ", "đăng ký", "đăng ký tham gia"},
+	cmdLeave:  {"rời tổ", "xin rời tổ", "ra khỏi tổ", "xin ra khỏi tổ", "rút khỏi tổ"},
+	cmdReport: {"báo cáo", "báo cáo tháng", "gửi báo cáo", "nộp báo cáo"},
+}
+
+var (
+	btnJoin   = Button{Title: "Tham gia tổ", Payload: "tham gia"}
+	btnLeave  = Button{Title: "Rời tổ", Payload: "rời tổ"}
+	btnReport = Button{Title: "Báo cáo tháng", Payload: "báo cáo"}
+	btnHelp   = Button{Title: "Trợ giúp", Payload: "trợ giúp"}
+	btnResume = Button{Title: "Tiếp tục", Payload: "tiếp tục"}
+	btnCancel = Button{Title: "Hủy", Payload: "hủy"}
+	btnYes    = Button{Title: "Đồng ý", Payload: "đồng ý"}
+	btnNo     = Button{Title: "Không", Payload: "không"}
+)
 
 const (
 	textWelcome = "Chào mừng bạn đến với Tổ công nghệ số cộng đồng! 👋\n" +
 		"Tại đây bạn có thể xin tham gia tổ, xin rời tổ và (nếu là tổ trưởng) gửi báo cáo tháng."
-	textHelp = "Bạn có thể nhắn:\n" +
-		"• \"tham gia\" – xin tham gia tổ công nghệ số\n" +
-		"• \"rời tổ\" – xin ra khỏi tổ\n" +
-		"• \"báo cáo\" – tổ trưởng gửi báo cáo tháng\n" +
-		"• \"trợ giúp\" – xem lại hướng dẫn này"
+	textMenuResident    = "Bạn muốn làm gì? Nhắn \"tham gia\" để xin vào tổ công nghệ số cộng đồng."
+	textMenuMember      = "Bạn muốn làm gì? Nhắn \"rời tổ\" nếu muốn xin ra khỏi tổ."
+	textMenuLeader      = "Bạn muốn làm gì? Nhắn \"báo cáo\" để gửi báo cáo tháng của tổ."
+	textMenuApprover    = "Có %d yêu cầu đang chờ bạn phê duyệt."
+	textPaused          = "Bạn đang dở việc %s (lần cuối lúc %s). Bạn muốn làm tiếp không?"
+	textHelpInFlow      = "Bạn đang %s. Nhắn \"tiếp tục\" để làm tiếp, \"quay lại\" để sửa câu trước, \"hủy\" để dừng."
+	textNothingToResume = "Bạn không có việc nào đang dở."
+	textNothingToCancel = "Bạn không có việc nào đang dở để hủy."
+	textBusy            = "Bạn đang dở việc %s. Hãy làm tiếp hoặc hủy việc đó trước."
+	textStaleButton     = "Nút này đã cũ, không còn dùng được."
+	textBackTo          = "Quay lại việc %s."
+	textLostStep        = "Xin lỗi, cuộc trò chuyện trước đã hết hạn. Mời bạn bắt đầu lại."
+	textAtFirstStep     = "Đây đã là bước đầu tiên."
+	textCannotSkip      = "Câu này bắt buộc, không bỏ qua được."
+	textCancelled       = "Đã hủy việc %s."
+	textSomeone         = "(chưa có tên)"
+
+	textJoinAlreadyAsked  = "Bạn đã gửi yêu cầu số %d xin tham gia %s; yêu cầu đang %s. Vui lòng chờ kết quả."
+	textJoinAlreadyMember = "Bạn đã là %s của %s rồi."
+	textJoinAskCommune    = "Bạn muốn tham gia tổ ở xã/phường nào? Nhập tên xã/phường (có dấu hoặc không dấu đều được), hoặc mã tổ nếu bạn có."
+	textJoinNoCommune     = "Không tìm thấy xã/phường \"%s\". Vui lòng nhập lại tên xã/phường, hoặc nhập mã tổ."
+	textJoinPickCommune   = "Có nhiều nơi trùng tên. Bạn chọn giúp:"
+	textJoinNoTeams       = "%s chưa có tổ công nghệ số cộng đồng trên hệ thống. Vui lòng liên hệ UBND xã/phường."
+	textJoinPickTeam      = "Các tổ ở %s. Bạn chọn tổ của thôn/khu phố mình:"
+	textJoinTypeVillage   = "%s có %d tổ. Bạn ở thôn/ấp/khu phố nào? Nhập tên (ví dụ: Thôn 1)."
+	textJoinPickOne       = "Bạn chọn giúp một tổ:"
+	textJoinNoVillage     = "Không tìm thấy tổ nào ở \"%s\". Vui lòng nhập lại tên thôn/ấp/khu phố."
+	textJoinFull          = "%s đã đủ %d thành viên nên chưa nhận thêm. Cảm ơn bạn đã quan tâm!"
+	textJoinFullCollab    = "%s đã đủ %d thành viên. Bạn có muốn đăng ký làm cộng tác viên của tổ không?"
+	textJoinNoThanks      = "Cảm ơn bạn đã quan tâm! Khi cần, bạn cứ nhắn \"tham gia\"."
+	textAskInfoTitle      = "Chia sẻ họ tên và số điện thoại"
+	textJoinAskName       = "Bạn bấm \"Chia sẻ\" ở trên, hoặc nhập họ và tên đầy đủ của bạn."
+	textJoinBadName       = "Họ tên chỉ gồm chữ cái, ví dụ: Nguyễn Văn An. Vui lòng nhập lại."
+	textJoinAskPhone      = "Số điện thoại di động của bạn là gì? (ví dụ: 0912 345 678)"
+	textJoinBadPhone      = "Số điện thoại chưa đúng. Vui lòng nhập số di động 10 chữ số, ví dụ: 0912 345 678."
+	textConsent           = "Để xét yêu cầu, Tổ công nghệ số cộng đồng cần lưu họ tên, số điện thoại và mã Zalo của bạn. " +
+		"Dữ liệu chỉ dùng để quản lý tổ, không chia sẻ cho bên khác; bạn có thể xem hoặc yêu cầu xóa bất cứ lúc nào " +
+		"(Luật Bảo vệ dữ liệu cá nhân 2025). Bạn có đồng ý không?"
+	textConsentDeclined   = "Không sao. Chúng tôi chưa lưu thông tin nào của bạn. Khi cần, bạn cứ nhắn \"tham gia\"."
+	textConsentNeedAnswer = "Vui lòng bấm \"Tôi đồng ý\" hoặc \"Không đồng ý\"."
+	textJoinSummary       = "Kiểm tra lại thông tin:\n• Họ tên: %s\n• Điện thoại: %s\n• Tổ: %s (%s)\n• Vai trò: %s"
+	textJoinSent          = "Đã gửi yêu cầu số %d xin tham gia %s."
+	textWaitLeader        = "Tổ trưởng %s sẽ xem xét và giới thiệu lên UBND xã."
+	textWaitApprover      = "UBND xã sẽ xem xét và trả lời bạn."
+	textNoApprover        = "Hiện chưa có người phê duyệt trên hệ thống; vui lòng liên hệ UBND xã/phường."
+	textJoinRequest       = "Yêu cầu số %d: %s (%s) xin tham gia làm %s của %s."
+	textLeaveRequest      = "Yêu cầu số %d: %s (%s) xin rời %s. Lý do: %s"
+
+	textUnknownRequest         = "Không tìm thấy yêu cầu này."
+	textNotYours               = "Yêu cầu số %d không thuộc quyền xử lý của bạn."
+	textAlreadyDecided         = "Yêu cầu số %d đã %s rồi."
+	textRecommended            = "Đã giới thiệu yêu cầu số %d lên UBND xã."
+	textToRequesterRecommended = "Yêu cầu số %d của bạn đã được tổ trưởng giới thiệu, đang chờ UBND xã phê duyệt."
+	textAskRefusalReason       = "Vui lòng nhập lý do từ chối yêu cầu số %s:"
+	textRefusalRecorded        = "Đã ghi nhận từ chối yêu cầu số %d và báo cho người gửi."
+	textToRequesterRefused     = "Rất tiếc, yêu cầu số %d (%s %s) không được chấp thuận. Lý do: %s"
+	textToLeaderOutcome        = "Yêu cầu số %d của %s đã %s."
+	textCannotApproveFull      = "Chưa thể phê duyệt yêu cầu số %d: %s đã đủ %d thành viên."
+	textApproved               = "Đã phê duyệt yêu cầu số %d."
+	textToRequesterJoined      = "Chúc mừng! Bạn đã chính thức là thành viên %s (vai trò: %s). 🎉"
+	textToLeaderNewMember      = "%s đã được phê duyệt làm %s của %s."
+	textToRequesterLeft        = "Yêu cầu rời %s của bạn đã được phê duyệt. Cảm ơn bạn đã đóng góp!"
+	textToLeaderMemberLeft     = "%s đã rời %s."
+	textNoOneToAppoint         = "%s hiện không còn thành viên nào để giao làm tổ trưởng. Vui lòng bổ sung thành viên."
+	textAskAppoint             = "%s chưa có tổ trưởng. Bạn chọn người làm tổ trưởng mới:"
+	textNotYourTeam            = "Bạn không có quyền giao tổ trưởng cho tổ này."
+	textAlreadyHasLeader       = "%s đã có tổ trưởng là %s."
+	textNotAMember             = "Người này không còn là thành viên của tổ."
+	textAppointed              = "Đã giao %s làm tổ trưởng %s."
+	textToNewLeader            = "Bạn đã được giao làm tổ trưởng %s. Nhắn \"báo cáo\" để gửi báo cáo tháng."
+
+	textLeaveNotMember    = "Bạn chưa là thành viên tổ nào."
+	textLeaveAlreadyAsked = "Bạn đã gửi yêu cầu số %d xin rời tổ; yêu cầu đang %s."
+	textLeavePickTeam     = "Bạn muốn rời tổ nào?"
+	textLeaveAskReason    = "Vì sao bạn muốn rời tổ? Vui lòng nhập lý do ngắn gọn."
+	textLeaveSummary      = "Bạn xin rời %s.\nLý do: %s\nGửi yêu cầu?"
+	textLeaveSent         = "Đã gửi yêu cầu số %d xin rời %s."
+
+	textReportNotLeader      = "Báo cáo tháng do tổ trưởng hoặc tổ phó gửi. Nếu bạn là tổ trưởng mà chưa có trên hệ thống, vui lòng liên hệ UBND xã/phường."
+	textReportWhoFiles       = "Báo cáo tháng của %s do %s gửi."
+	textReportNobody         = "%s chưa có tổ trưởng trên hệ thống; vui lòng liên hệ UBND xã/phường."
+	textReportPickTeam       = "Bạn báo cáo cho tổ nào?"
+	textReportPickPeriod     = "Tổ chưa gửi báo cáo %s. Bạn báo cáo tháng nào?"
+	textReportAlreadyFiled   = "Báo cáo %s đã gửi lúc %s (phiên bản %d). Bạn muốn sửa báo cáo không?"
+	textQuestion             = "Câu %d/%d: %s?"
+	textQuestionCountHint    = "\n(Nhập một số, ví dụ: 12)"
+	textQuestionTextHint     = "\n(Mô tả ngắn gọn kết quả trong tháng)"
+	textQuestionOptional     = "\n(Không có thì nhắn \"bỏ qua\")"
+	textQuestionCurrent      = "\nHiện tại: %s"
+	textAnswerTooLong        = "Câu trả lời dài quá 2.000 ký tự. Vui lòng viết ngắn gọn hơn."
+	textOnlyPhotos           = "Chỉ nhận ảnh làm minh chứng."
+	textTooManyPhotos        = "Đã đủ 20 ảnh minh chứng cho báo cáo này."
+	textPhotoKept            = "Đã nhận ảnh minh chứng (%d ảnh). Bạn trả lời tiếp câu hỏi nhé."
+	textSummaryHead          = "Báo cáo %s của %s:"
+	textSummaryPhotos        = "Ảnh minh chứng: %d ảnh"
+	textSummaryAsk           = "Bạn kiểm tra lại. Gửi báo cáo, sửa một mục, hay hủy?"
+	textEditWhich            = "Nhập số thứ tự mục cần sửa (từ 1 đến %d):"
+	textDropDraft            = "Bạn có chắc muốn bỏ bản nháp %s không? Các câu trả lời sẽ bị xóa."
+	textReportNoLongerLeader = "Bạn không còn là tổ trưởng hoặc tổ phó nên không gửi được báo cáo này."
+	textMissingAnswer        = "Còn một câu bắt buộc chưa trả lời."
+	textOnTime               = "đúng hạn"
+	textLate                 = "trễ hạn"
+	textReceipt              = "✅ Đã nhận báo cáo %s của %s lúc %s — %s (hạn chót: %s). Cảm ơn tổ!"
+	textReceiptCorrection    = "Đã cập nhật báo cáo (phiên bản %d). "
+	textToLeaderDeputyFiled  = "Tổ phó %s đã gửi báo cáo %s của %s thay mặt tổ trưởng."
 )
 
-// mainMenu is offered wherever a person has no conversation open.
-var mainMenu = []Button{
-	{Title: "Tham gia tổ", Payload: "tham gia"},
-	{Title: "Báo cáo tháng", Payload: "báo cáo"},
-	{Title: "Trợ giúp", Payload: "trợ giúp"},
+func roleText(role string) string {
+	switch role {
+	case store.RoleLeader:
+		return "tổ trưởng"
+	case store.RoleDeputy:
+		return "tổ phó"
+	case store.RoleMember:
+		return "thành viên"
+	case store.RoleCollaborator:
+		return "cộng tác viên"
+	}
+	return "chưa có vai trò"
+}
+
+func stateText(state string) string {
+	switch state {
+	case store.StateAwaitLeader:
+		return "chờ tổ trưởng xem xét"
+	case store.StateAwaitApprover:
+		return "chờ UBND xã phê duyệt"
+	case store.StateApproved:
+		return "được phê duyệt"
+	case store.StateDeclined:
+		return "bị tổ trưởng từ chối"
+	case store.StateRejected:
+		return "bị từ chối"
+	case store.StateCancelled:
+		return "bị hủy"
+	}
+	return state
+}
+
+func kindText(kind string) string {
+	if kind == store.RequestLeave {
+		return "xin rời"
+	}
+	return "xin tham gia"
 }

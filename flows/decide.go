@@ -1,0 +1,229 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// decideSteps is the side conversation that collects the reason of a refusal.
+var decideSteps = map[string]step{
+	"reason": {prompt: decideReasonPrompt, answer: decideReasonAnswer},
+}
+
+// decide handles a leader's or approver's button on a request: rec/dec by the leader, app/rej by the approver.
+func (c *convo) decide(idText, action string) error {
+	id, err := store.ParseRequestID(idText)
+	if err != nil {
+		c.say(textUnknownRequest)
+		return nil
+	}
+	r, ok, err := c.tx.Request(id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.say(textUnknownRequest)
+		return nil
+	}
+	actor := c.in.UserID
+	var mayAct bool
+	var wantState string
+	switch action {
+	case "rec", "dec":
+		lead, ok, err := c.tx.Leader(r.Team)
+		if err != nil {
+			return err
+		}
+		mayAct, wantState = ok && lead == actor, store.StateAwaitLeader
+	case "app", "rej":
+		a, ok, err := c.tx.ApproverFor(r.Team)
+		if err != nil {
+			return err
+		}
+		mayAct, wantState = ok && a.ZaloID == actor, store.StateAwaitApprover
+	default:
+		c.say(textUnknownRequest)
+		return nil
+	}
+	if !mayAct {
+		c.say(fmt.Sprintf(textNotYours, r.ID))
+		return nil
+	}
+	if r.State != wantState {
+		c.say(fmt.Sprintf(textAlreadyDecided, r.ID, stateText(r.State)))
+		return nil
+	}
+	switch action {
+	case "rec":
+		if r, err = c.tx.UpdateRequest(r, store.StateAwaitApprover, actor, "recommended", ""); err != nil {
+			return err
+		}
+		c.say(fmt.Sprintf(textRecommended, r.ID))
+		c.tell(r.ZaloID, fmt.Sprintf(textToRequesterRecommended, r.ID))
+		return c.toApprover(r, "")
+	case "app":
+		return c.approve(r)
+	}
+	// A refusal needs its reason first.
+	return c.begin("decide", "reason", map[string]string{"id": idText, "action": action})
+}
+
+func decideReasonPrompt(c *convo) error {
+	c.say(fmt.Sprintf(textAskRefusalReason, c.s.Data["id"]))
+	return nil
+}
+
+func decideReasonAnswer(c *convo) error {
+	reason := strings.TrimSpace(c.in.Text)
+	if c.in.Kind != KindText || reason == "" || strings.HasPrefix(reason, "#") {
+		c.say(fmt.Sprintf(textAskRefusalReason, c.s.Data["id"]))
+		return nil
+	}
+	id, _ := store.ParseRequestID(c.s.Data["id"])
+	action := c.s.Data["action"]
+	if err := c.end(); err != nil {
+		return err
+	}
+	r, ok, err := c.tx.Request(id)
+	if err != nil || !ok {
+		return err
+	}
+	// Someone may have decided meanwhile (two approvers, a stale button): check again.
+	want := store.StateAwaitLeader
+	state, verb := store.StateDeclined, "declined"
+	if action == "rej" {
+		want, state, verb = store.StateAwaitApprover, store.StateRejected, "rejected"
+	}
+	if r.State != want {
+		c.say(fmt.Sprintf(textAlreadyDecided, r.ID, stateText(r.State)))
+		return nil
+	}
+	if r, err = c.tx.UpdateRequest(r, state, c.in.UserID, verb, reason); err != nil {
+		return err
+	}
+	t, _, _ := c.tx.Team(r.Team)
+	c.say(fmt.Sprintf(textRefusalRecorded, r.ID))
+	c.tell(r.ZaloID, fmt.Sprintf(textToRequesterRefused, r.ID, kindText(r.Kind), t.Name, reason))
+	if action == "rej" {
+		if lead, ok, _ := c.tx.Leader(r.Team); ok && lead != c.in.UserID && lead != r.ZaloID {
+			c.tell(lead, fmt.Sprintf(textToLeaderOutcome, r.ID, c.personName(r.ZaloID), stateText(r.State)))
+		}
+	}
+	return nil
+}
+
+// approve carries out an approved request: the roster changes and everyone involved is told.
+func (c *convo) approve(r store.Request) error {
+	t, _, err := c.tx.Team(r.Team)
+	if err != nil {
+		return err
+	}
+	lead, hasLead, err := c.tx.Leader(r.Team)
+	if err != nil {
+		return err
+	}
+	if r.Kind == store.RequestJoin {
+		role := r.Role
+		pol, err := c.tx.EffectivePolicy(r.Team)
+		if err != nil {
+			return err
+		}
+		n, err := c.tx.CountMembers(r.Team)
+		if err != nil {
+			return err
+		}
+		if role != store.RoleCollaborator && pol.MaxMembers > 0 && n >= pol.MaxMembers {
+			if !pol.Collaborators {
+				c.say(fmt.Sprintf(textCannotApproveFull, r.ID, t.Name, pol.MaxMembers))
+				return nil
+			}
+			role = store.RoleCollaborator // the team filled up while the request waited
+		}
+		if err := c.tx.SetRole(r.Team, r.ZaloID, role); err != nil {
+			return err
+		}
+		if r, err = c.tx.UpdateRequest(r, store.StateApproved, c.in.UserID, "approved", role); err != nil {
+			return err
+		}
+		c.say(fmt.Sprintf(textApproved, r.ID))
+		c.tell(r.ZaloID, fmt.Sprintf(textToRequesterJoined, t.Name, roleText(role)))
+		if hasLead && lead != c.in.UserID {
+			c.tell(lead, fmt.Sprintf(textToLeaderNewMember, c.personName(r.ZaloID), roleText(role), t.Name))
+		}
+		return nil
+	}
+	wasRole := c.tx.RoleIn(r.Team, r.ZaloID)
+	if err := c.tx.RemoveRole(r.Team, r.ZaloID); err != nil {
+		return err
+	}
+	if r, err = c.tx.UpdateRequest(r, store.StateApproved, c.in.UserID, "approved", wasRole); err != nil {
+		return err
+	}
+	c.say(fmt.Sprintf(textApproved, r.ID))
+	c.tell(r.ZaloID, fmt.Sprintf(textToRequesterLeft, t.Name))
+	if hasLead && lead != r.ZaloID && lead != c.in.UserID {
+		c.tell(lead, fmt.Sprintf(textToLeaderMemberLeft, c.personName(r.ZaloID), t.Name))
+	}
+	if wasRole == store.RoleLeader {
+		return c.askAppoint(t)
+	}
+	return nil
+}
+
+// askAppoint asks the approver to choose a new leader among the members.
+func (c *convo) askAppoint(t store.Team) error {
+	roster, err := c.tx.Roster(t.Code)
+	if err != nil {
+		return err
+	}
+	var buttons []Button
+	for _, m := range roster {
+		if m.Role == store.RoleCollaborator || len(buttons) == maxChoices {
+			continue
+		}
+		buttons = append(buttons, Button{Title: c.personName(m.ZaloID), Payload: "#appoint:" + t.Code + ":" + m.ZaloID})
+	}
+	if len(buttons) == 0 {
+		c.say(fmt.Sprintf(textNoOneToAppoint, t.Name))
+		return nil
+	}
+	c.say(fmt.Sprintf(textAskAppoint, t.Name), buttons...)
+	return nil
+}
+
+// appoint makes a member the leader of a team that has none; only its approver may.
+func (c *convo) appoint(teamCode, zaloID string) error {
+	t, ok, err := c.tx.Team(teamCode)
+	if err != nil {
+		return err
+	}
+	a, hasApprover, err := c.tx.ApproverFor(teamCode)
+	if err != nil {
+		return err
+	}
+	if !ok || !hasApprover || a.ZaloID != c.in.UserID {
+		c.say(textNotYourTeam)
+		return nil
+	}
+	if lead, has, err := c.tx.Leader(teamCode); err != nil {
+		return err
+	} else if has {
+		c.say(fmt.Sprintf(textAlreadyHasLeader, t.Name, c.personName(lead)))
+		return nil
+	}
+	if role := c.tx.RoleIn(teamCode, zaloID); role == "" || role == store.RoleCollaborator {
+		c.say(textNotAMember)
+		return nil
+	}
+	if err := c.tx.SetRole(teamCode, zaloID, store.RoleLeader); err != nil {
+		return err
+	}
+	if err := c.tx.Audit(store.AuditEntry{Actor: c.in.UserID, Action: "role.leader", Subject: zaloID, Team: teamCode}); err != nil {
+		return err
+	}
+	c.say(fmt.Sprintf(textAppointed, c.personName(zaloID), t.Name))
+	c.tell(zaloID, fmt.Sprintf(textToNewLeader, t.Name))
+	return nil
+}

@@ -1,0 +1,481 @@
+package flows
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/cdtbot/cdtbot/flows/vntext"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// maxChoices is how many buttons a choice shows before asking to type instead.
+const maxChoices = 5
+
+// ConsentVersion names the personal-data consent text shown (recorded with the consent).
+const ConsentVersion = "2026-01"
+
+var joinSteps = map[string]step{
+	"commune": {prompt: joinCommunePrompt, answer: joinCommuneAnswer},
+	"team":    {prompt: joinTeamPrompt, answer: joinTeamAnswer},
+	"collab":  {prompt: joinCollabPrompt, answer: joinCollabAnswer},
+	"name":    {prompt: joinNamePrompt, answer: joinNameAnswer},
+	"phone":   {prompt: joinPhonePrompt, answer: joinPhoneAnswer},
+	"consent": {prompt: joinConsentPrompt, answer: joinConsentAnswer},
+	"confirm": {prompt: joinConfirmPrompt, answer: joinConfirmAnswer},
+}
+
+// startJoin opens a join request, at the team when it is already known (a join code).
+func (c *convo) startJoin(team *store.Team) error {
+	if r, ok, err := c.tx.OpenRequestOf(c.in.UserID, store.RequestJoin); err != nil {
+		return err
+	} else if ok {
+		t, _, _ := c.tx.Team(r.Team)
+		c.say(fmt.Sprintf(textJoinAlreadyAsked, r.ID, t.Name, stateText(r.State)))
+		return nil
+	}
+	if roles, err := c.tx.RolesOf(c.in.UserID); err != nil {
+		return err
+	} else if len(roles) > 0 {
+		t, _, _ := c.tx.Team(roles[0].Team)
+		c.say(fmt.Sprintf(textJoinAlreadyMember, roleText(roles[0].Role), t.Name))
+		return c.menu()
+	}
+	if team == nil {
+		return c.begin("join", "commune", nil)
+	}
+	if err := c.begin("join", "team", map[string]string{"team": team.Code}); err != nil {
+		return err
+	}
+	return nil
+}
+
+// communes are the units people choose first: those with an approver, else the parents of team units.
+func (c *convo) communes() ([]store.Unit, error) {
+	codes := map[string]bool{}
+	var out []store.Unit
+	approvers, err := c.tx.Approvers()
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range approvers {
+		codes[a.Unit] = true
+	}
+	if len(codes) == 0 {
+		err = c.tx.AllTeams(func(t store.Team) error {
+			u, ok, err := c.tx.Unit(t.Unit)
+			if err != nil || !ok {
+				return err
+			}
+			if u.Parent != "" {
+				codes[u.Parent] = true
+			} else {
+				codes[u.Code] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for code := range codes {
+		if u, ok, err := c.tx.Unit(code); err != nil {
+			return nil, err
+		} else if ok {
+			out = append(out, u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, nil
+}
+
+func joinCommunePrompt(c *convo) error {
+	c.say(textJoinAskCommune)
+	return nil
+}
+
+func joinCommuneAnswer(c *convo) error {
+	text := strings.TrimSpace(c.in.Text)
+	if code, ok := strings.CutPrefix(text, "#unit:"); ok {
+		c.s.Data["unit"] = code
+		return c.goTo("team")
+	}
+	if t, ok, err := c.tx.TeamByJoinCode(text); err != nil {
+		return err
+	} else if ok {
+		c.s.Data["team"] = t.Code
+		return c.goTo("team")
+	}
+	if text == "" {
+		c.say(textJoinAskCommune)
+		return nil
+	}
+	all, err := c.communes()
+	if err != nil {
+		return err
+	}
+	found := rank(text, all, func(u store.Unit) []string { return []string{u.Name, u.Display()} })
+	switch {
+	case len(found) == 0:
+		c.say(fmt.Sprintf(textJoinNoCommune, text))
+	case len(found) == 1:
+		c.s.Data["unit"] = found[0].Code
+		return c.goTo("team")
+	default:
+		var buttons []Button
+		for _, u := range found[:min(len(found), maxChoices)] {
+			buttons = append(buttons, Button{Title: c.unitLabel(u), Payload: "#unit:" + u.Code})
+		}
+		c.say(textJoinPickCommune, buttons...)
+	}
+	return nil
+}
+
+// unitLabel is a unit with its parent, to tell apart communes of the same name.
+func (c *convo) unitLabel(u store.Unit) string {
+	if p, ok, _ := c.tx.Unit(u.Parent); ok {
+		return u.Display() + " (" + p.Name + ")"
+	}
+	return u.Display()
+}
+
+// rank keeps the items whose names match the typed text, best first.
+func rank[T any](query string, items []T, names func(T) []string) []T {
+	type scored struct {
+		item  T
+		score float64
+	}
+	var hits []scored
+	for _, it := range items {
+		best := 0.0
+		for _, n := range names(it) {
+			best = max(best, vntext.Similar(query, n))
+		}
+		if best > 0 {
+			hits = append(hits, scored{it, best})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	// An exact name beats partial ones: "Thôn 1" should not offer "Thôn 10".
+	if len(hits) > 1 && hits[0].score == 1 && hits[1].score < 1 {
+		hits = hits[:1]
+	}
+	out := make([]T, len(hits))
+	for i, h := range hits {
+		out[i] = h.item
+	}
+	return out
+}
+
+// teamsUnder lists the teams in a unit's subtree.
+func (c *convo) teamsUnder(unit string) ([]store.Team, error) {
+	var out []store.Team
+	err := c.tx.AllTeams(func(t store.Team) error {
+		under, err := c.tx.IsUnder(t.Unit, unit)
+		if err == nil && under {
+			out = append(out, t)
+		}
+		return err
+	})
+	return out, err
+}
+
+func (c *convo) teamLabel(t store.Team) string {
+	if u, ok, _ := c.tx.Unit(t.Unit); ok {
+		return u.Display()
+	}
+	return t.Name
+}
+
+func joinTeamPrompt(c *convo) error {
+	if code := c.s.Data["team"]; code != "" {
+		return c.chooseTeam(code)
+	}
+	teams, err := c.teamsUnder(c.s.Data["unit"])
+	if err != nil {
+		return err
+	}
+	u, _, _ := c.tx.Unit(c.s.Data["unit"])
+	switch {
+	case len(teams) == 0:
+		c.say(fmt.Sprintf(textJoinNoTeams, u.Display()))
+		return c.end()
+	case len(teams) == 1:
+		return c.chooseTeam(teams[0].Code)
+	case len(teams) <= maxChoices:
+		var buttons []Button
+		for _, t := range teams {
+			buttons = append(buttons, Button{Title: c.teamLabel(t), Payload: "#team:" + t.Code})
+		}
+		c.say(fmt.Sprintf(textJoinPickTeam, u.Display()), buttons...)
+	default:
+		c.say(fmt.Sprintf(textJoinTypeVillage, u.Display(), len(teams)))
+	}
+	return nil
+}
+
+func joinTeamAnswer(c *convo) error {
+	text := strings.TrimSpace(c.in.Text)
+	if code, ok := strings.CutPrefix(text, "#team:"); ok {
+		return c.chooseTeam(code)
+	}
+	teams, err := c.teamsUnder(c.s.Data["unit"])
+	if err != nil {
+		return err
+	}
+	found := rank(text, teams, func(t store.Team) []string { return []string{t.Name, c.teamLabel(t), t.JoinCode} })
+	switch {
+	case len(found) == 1:
+		return c.chooseTeam(found[0].Code)
+	case len(found) > 1:
+		var buttons []Button
+		for _, t := range found[:min(len(found), maxChoices)] {
+			buttons = append(buttons, Button{Title: c.teamLabel(t), Payload: "#team:" + t.Code})
+		}
+		c.say(textJoinPickOne, buttons...)
+	default:
+		c.say(fmt.Sprintf(textJoinNoVillage, text))
+	}
+	return nil
+}
+
+// chooseTeam settles the team, checking whether it still has room.
+func (c *convo) chooseTeam(code string) error {
+	t, ok, err := c.tx.Team(code)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.say(textStaleButton)
+		return c.end()
+	}
+	c.s.Data["team"] = t.Code
+	c.s.Data["role"] = store.RoleMember
+	pol, err := c.tx.EffectivePolicy(t.Code)
+	if err != nil {
+		return err
+	}
+	n, err := c.tx.CountMembers(t.Code)
+	if err != nil {
+		return err
+	}
+	if pol.MaxMembers > 0 && n >= pol.MaxMembers {
+		if !pol.Collaborators {
+			c.say(fmt.Sprintf(textJoinFull, t.Name, pol.MaxMembers))
+			return c.end()
+		}
+		return c.goTo("collab")
+	}
+	return c.goTo("name")
+}
+
+func joinCollabPrompt(c *convo) error {
+	t, _, _ := c.tx.Team(c.s.Data["team"])
+	pol, err := c.tx.EffectivePolicy(t.Code)
+	if err != nil {
+		return err
+	}
+	c.say(fmt.Sprintf(textJoinFullCollab, t.Name, pol.MaxMembers), btnYes, btnNo)
+	return nil
+}
+
+func joinCollabAnswer(c *convo) error {
+	switch {
+	case isYes(c.in.Text):
+		c.s.Data["role"] = store.RoleCollaborator
+		return c.goTo("name")
+	case isNo(c.in.Text):
+		c.say(textJoinNoThanks)
+		return c.end()
+	}
+	return c.prompt()
+}
+
+func joinNamePrompt(c *convo) error {
+	c.out = append(c.out, Reply{ToUser: c.in.UserID, Text: textAskInfoTitle, AskInfo: true})
+	c.say(textJoinAskName)
+	return nil
+}
+
+func joinNameAnswer(c *convo) error {
+	if c.in.Kind == KindSubmitInfo {
+		if name := cleanName(c.in.Name); name != "" {
+			c.s.Data["name"] = name
+		}
+		if phone, ok := vntext.NormalizePhone(c.in.Phone); ok && c.s.Data["name"] != "" {
+			c.s.Data["phone"] = phone
+			return c.goTo("consent")
+		}
+		if c.s.Data["name"] == "" {
+			c.say(textJoinAskName)
+			return nil
+		}
+		return c.goTo("phone")
+	}
+	name := cleanName(c.in.Text)
+	if name == "" {
+		c.say(textJoinBadName)
+		return nil
+	}
+	c.s.Data["name"] = name
+	return c.goTo("phone")
+}
+
+// cleanName accepts a person's name: letters and spaces, two to 80 characters.
+func cleanName(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len([]rune(s)) < 2 || len([]rune(s)) > 80 || strings.HasPrefix(s, "#") {
+		return ""
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) && r != ' ' && r != '.' && r != '-' && r != '\'' {
+			return ""
+		}
+	}
+	return s
+}
+
+func joinPhonePrompt(c *convo) error {
+	c.say(textJoinAskPhone)
+	return nil
+}
+
+func joinPhoneAnswer(c *convo) error {
+	phone, ok := vntext.NormalizePhone(c.in.Text)
+	if c.in.Kind == KindSubmitInfo {
+		phone, ok = vntext.NormalizePhone(c.in.Phone)
+	}
+	if !ok {
+		c.say(textJoinBadPhone)
+		return nil
+	}
+	c.s.Data["phone"] = phone
+	return c.goTo("consent")
+}
+
+func joinConsentPrompt(c *convo) error {
+	c.say(textConsent, Button{Title: "Tôi đồng ý", Payload: "đồng ý"}, Button{Title: "Không đồng ý", Payload: "không đồng ý"})
+	return nil
+}
+
+func joinConsentAnswer(c *convo) error {
+	switch {
+	case isYes(c.in.Text):
+		c.s.Data["consent_at"] = c.tx.Now().UTC().Format("2006-01-02T15:04:05Z07:00")
+		return c.goTo("confirm")
+	case isNo(c.in.Text):
+		c.say(textConsentDeclined)
+		return c.end()
+	}
+	c.say(textConsentNeedAnswer)
+	return nil
+}
+
+func joinConfirmPrompt(c *convo) error {
+	t, _, _ := c.tx.Team(c.s.Data["team"])
+	c.say(fmt.Sprintf(textJoinSummary, c.s.Data["name"], c.s.Data["phone"], t.Name, c.teamLabel(t), roleText(c.s.Data["role"])),
+		Button{Title: "Gửi yêu cầu", Payload: "gửi"}, Button{Title: "Sửa thông tin", Payload: "sửa"}, btnCancel)
+	return nil
+}
+
+func joinConfirmAnswer(c *convo) error {
+	switch f := vntext.Fold(c.in.Text); {
+	case f == "sua":
+		return c.goTo("name")
+	case f == "gui" || isYes(c.in.Text):
+		return c.submitJoin()
+	}
+	return c.prompt()
+}
+
+// submitJoin files the request and asks the leader (or, without one, the approver).
+func (c *convo) submitJoin() error {
+	team, ok, err := c.tx.Team(c.s.Data["team"])
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.say(textStaleButton)
+		return c.end()
+	}
+	p, _, err := c.tx.Person(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	p.ZaloID, p.Name, p.Phone = c.in.UserID, c.s.Data["name"], c.s.Data["phone"]
+	p.ConsentAt, p.ConsentVersion = c.tx.Now(), ConsentVersion
+	if err := c.tx.PutPerson(p); err != nil {
+		return err
+	}
+	r, err := c.tx.CreateRequest(store.Request{Kind: store.RequestJoin, Team: team.Code, ZaloID: c.in.UserID,
+		Name: p.Name, Phone: p.Phone, Role: c.s.Data["role"]})
+	if err != nil {
+		return err
+	}
+	if err := c.end(); err != nil {
+		return err
+	}
+	return c.route(r, fmt.Sprintf(textJoinSent, r.ID, team.Name))
+}
+
+// route sends a new request to its first decider and tells the requester.
+func (c *convo) route(r store.Request, ack string) error {
+	lead, hasLead, err := c.tx.Leader(r.Team)
+	if err != nil {
+		return err
+	}
+	if hasLead && lead != r.ZaloID {
+		c.say(ack + " " + fmt.Sprintf(textWaitLeader, c.personName(lead)))
+		c.tell(lead, c.requestText(r), c.leaderButtons(r)...)
+		return nil
+	}
+	// No leader (or the leader is the one leaving): the approver decides alone.
+	r, err = c.tx.UpdateRequest(r, store.StateAwaitApprover, "system", "to_approver", "no leader to recommend")
+	if err != nil {
+		return err
+	}
+	return c.toApprover(r, ack)
+}
+
+func (c *convo) toApprover(r store.Request, ack string) error {
+	a, ok, err := c.tx.ApproverFor(r.Team)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.say(ack + " " + textNoApprover)
+		return nil
+	}
+	if ack != "" {
+		c.say(ack + " " + textWaitApprover)
+	}
+	c.tell(a.ZaloID, c.requestText(r), Button{Title: "Phê duyệt", Payload: fmt.Sprintf("#rq:%d:app", r.ID)}, Button{Title: "Từ chối", Payload: fmt.Sprintf("#rq:%d:rej", r.ID)})
+	return nil
+}
+
+func (c *convo) leaderButtons(r store.Request) []Button {
+	if r.Kind == store.RequestLeave {
+		return []Button{{Title: "Đồng ý, đề xuất", Payload: fmt.Sprintf("#rq:%d:rec", r.ID)}, {Title: "Không đồng ý", Payload: fmt.Sprintf("#rq:%d:dec", r.ID)}}
+	}
+	return []Button{{Title: "Giới thiệu", Payload: fmt.Sprintf("#rq:%d:rec", r.ID)}, {Title: "Từ chối", Payload: fmt.Sprintf("#rq:%d:dec", r.ID)}}
+}
+
+// requestText describes a request to the person who must decide it.
+func (c *convo) requestText(r store.Request) string {
+	t, _, _ := c.tx.Team(r.Team)
+	if r.Kind == store.RequestLeave {
+		return fmt.Sprintf(textLeaveRequest, r.ID, c.personName(r.ZaloID), roleText(c.tx.RoleIn(r.Team, r.ZaloID)), t.Name, r.Reason)
+	}
+	return fmt.Sprintf(textJoinRequest, r.ID, r.Name, r.Phone, roleText(r.Role), t.Name)
+}
+
+func (c *convo) personName(zaloID string) string {
+	if p, ok, _ := c.tx.Person(zaloID); ok && p.Name != "" {
+		return p.Name
+	}
+	return textSomeone
+}
+
+func isYes(s string) bool { return vntext.IsYes(s) }
+func isNo(s string) bool  { return vntext.IsNo(s) }

@@ -1,0 +1,100 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cdtbot/cdtbot/flows/vntext"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+var leaveSteps = map[string]step{
+	"team":    {prompt: leaveTeamPrompt, answer: leaveTeamAnswer},
+	"reason":  {prompt: leaveReasonPrompt, answer: leaveReasonAnswer},
+	"confirm": {prompt: leaveConfirmPrompt, answer: leaveConfirmAnswer},
+}
+
+func (c *convo) startLeave() error {
+	roles, err := c.tx.RolesOf(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	if len(roles) == 0 {
+		c.say(textLeaveNotMember)
+		return c.menu()
+	}
+	if r, ok, err := c.tx.OpenRequestOf(c.in.UserID, store.RequestLeave); err != nil {
+		return err
+	} else if ok {
+		c.say(fmt.Sprintf(textLeaveAlreadyAsked, r.ID, stateText(r.State)))
+		return nil
+	}
+	if len(roles) == 1 {
+		return c.begin("leave", "reason", map[string]string{"team": roles[0].Team})
+	}
+	return c.begin("leave", "team", nil)
+}
+
+func leaveTeamPrompt(c *convo) error {
+	roles, err := c.tx.RolesOf(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	var buttons []Button
+	for _, m := range roles[:min(len(roles), maxChoices)] {
+		t, _, _ := c.tx.Team(m.Team)
+		buttons = append(buttons, Button{Title: t.Name, Payload: "#team:" + t.Code})
+	}
+	c.say(textLeavePickTeam, buttons...)
+	return nil
+}
+
+func leaveTeamAnswer(c *convo) error {
+	code, ok := strings.CutPrefix(strings.TrimSpace(c.in.Text), "#team:")
+	if !ok || c.tx.RoleIn(code, c.in.UserID) == "" {
+		return c.prompt()
+	}
+	c.s.Data["team"] = code
+	return c.goTo("reason")
+}
+
+func leaveReasonPrompt(c *convo) error {
+	c.say(textLeaveAskReason)
+	return nil
+}
+
+func leaveReasonAnswer(c *convo) error {
+	reason := strings.TrimSpace(c.in.Text)
+	if c.in.Kind != KindText || reason == "" || strings.HasPrefix(reason, "#") {
+		c.say(textLeaveAskReason)
+		return nil
+	}
+	c.s.Data["reason"] = reason
+	return c.goTo("confirm")
+}
+
+func leaveConfirmPrompt(c *convo) error {
+	t, _, _ := c.tx.Team(c.s.Data["team"])
+	c.say(fmt.Sprintf(textLeaveSummary, t.Name, c.s.Data["reason"]), Button{Title: "Gửi yêu cầu", Payload: "gửi"}, btnCancel)
+	return nil
+}
+
+func leaveConfirmAnswer(c *convo) error {
+	if f := vntext.Fold(c.in.Text); f != "gui" && !isYes(c.in.Text) {
+		return c.prompt()
+	}
+	team := c.s.Data["team"]
+	if c.tx.RoleIn(team, c.in.UserID) == "" {
+		c.say(textLeaveNotMember)
+		return c.end()
+	}
+	r, err := c.tx.CreateRequest(store.Request{Kind: store.RequestLeave, Team: team, ZaloID: c.in.UserID, Reason: c.s.Data["reason"]})
+	if err != nil {
+		return err
+	}
+	if err := c.end(); err != nil {
+		return err
+	}
+	t, _, _ := c.tx.Team(team)
+	return c.route(r, fmt.Sprintf(textLeaveSent, r.ID, t.Name))
+}

@@ -1,0 +1,469 @@
+package flows
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cdtbot/cdtbot/flows/vntext"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+var reportSteps = map[string]step{
+	"team":     {prompt: reportTeamPrompt, answer: reportTeamAnswer},
+	"period":   {prompt: reportPeriodPrompt, answer: reportPeriodAnswer},
+	"existing": {prompt: reportExistingPrompt, answer: reportExistingAnswer},
+	"q":        {prompt: reportQuestionPrompt, answer: reportQuestionAnswer},
+	"summary":  {prompt: reportSummaryPrompt, answer: reportSummaryAnswer},
+	"edit":     {prompt: reportEditPrompt, answer: reportEditAnswer},
+	"drop":     {prompt: reportDropPrompt, answer: reportDropAnswer},
+}
+
+// questionStep names the step of question i ("q0", "q1"…) so "quay lại" walks back through them.
+func questionStep(i int) string { return "q" + strconv.Itoa(i) }
+
+func questionIndex(step string) (int, bool) {
+	if len(step) < 2 || step[0] != 'q' {
+		return 0, false
+	}
+	i, err := strconv.Atoi(step[1:])
+	return i, err == nil
+}
+
+// stepKey maps a session step to its entry in steps.
+func stepKey(flow, step string) string {
+	if _, ok := questionIndex(step); ok && flow == "report" {
+		return "report.q"
+	}
+	return flow + "." + step
+}
+
+// startReport checks who may file and for which team.
+func (c *convo) startReport() error {
+	roles, err := c.tx.RolesOf(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	var teams []string
+	for _, m := range roles {
+		if m.Role == store.RoleLeader || m.Role == store.RoleDeputy {
+			teams = append(teams, m.Team)
+		}
+	}
+	switch {
+	case len(teams) == 1:
+		return c.begin("report", "period", map[string]string{"team": teams[0]})
+	case len(teams) > 1:
+		return c.begin("report", "team", nil)
+	case len(roles) > 0:
+		return c.whoFiles(roles[0].Team)
+	}
+	c.say(textReportNotLeader)
+	return c.menu()
+}
+
+// whoFiles tells a member who files for their team.
+func (c *convo) whoFiles(team string) error {
+	t, _, _ := c.tx.Team(team)
+	roster, err := c.tx.Roster(team)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, m := range roster {
+		if m.Role == store.RoleLeader || m.Role == store.RoleDeputy {
+			names = append(names, roleText(m.Role)+" "+c.personName(m.ZaloID))
+		}
+	}
+	if len(names) == 0 {
+		c.say(fmt.Sprintf(textReportNobody, t.Name))
+		return nil
+	}
+	c.say(fmt.Sprintf(textReportWhoFiles, t.Name, strings.Join(names, ", ")))
+	return nil
+}
+
+func reportTeamPrompt(c *convo) error {
+	roles, err := c.tx.RolesOf(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	var buttons []Button
+	for _, m := range roles {
+		if (m.Role == store.RoleLeader || m.Role == store.RoleDeputy) && len(buttons) < maxChoices {
+			t, _, _ := c.tx.Team(m.Team)
+			buttons = append(buttons, Button{Title: t.Name, Payload: "#team:" + t.Code})
+		}
+	}
+	c.say(textReportPickTeam, buttons...)
+	return nil
+}
+
+func reportTeamAnswer(c *convo) error {
+	code, ok := strings.CutPrefix(strings.TrimSpace(c.in.Text), "#team:")
+	if role := c.tx.RoleIn(code, c.in.UserID); !ok || (role != store.RoleLeader && role != store.RoleDeputy) {
+		return c.prompt()
+	}
+	c.s.Data["team"] = code
+	return c.goTo("period")
+}
+
+// calendar is the team's deadline rule.
+func (c *convo) calendar(team string) (store.Calendar, store.EffectivePolicy, error) {
+	pol, err := c.tx.EffectivePolicy(team)
+	if err != nil {
+		return store.Calendar{}, pol, err
+	}
+	return pol.Calendar(c.e.loc), pol, nil
+}
+
+func reportPeriodPrompt(c *convo) error {
+	team := c.s.Data["team"]
+	cal, _, err := c.calendar(team)
+	if err != nil {
+		return err
+	}
+	open := cal.OpenPeriod(c.tx.Now())
+	prev := open.Prev()
+	_, prevFiled, err := c.tx.FirstReport(team, prev.String())
+	if err != nil {
+		return err
+	}
+	if !prevFiled {
+		// An overdue earlier month comes first: it is the one officers are waiting for.
+		c.say(fmt.Sprintf(textReportPickPeriod, prev.Label()),
+			Button{Title: strings.ToUpper(prev.Label()[:1]) + prev.Label()[1:] + " (quá hạn)", Payload: "#period:" + prev.String()},
+			Button{Title: strings.ToUpper(open.Label()[:1]) + open.Label()[1:], Payload: "#period:" + open.String()})
+		return nil
+	}
+	return c.choosePeriod(open)
+}
+
+func reportPeriodAnswer(c *convo) error {
+	code, ok := strings.CutPrefix(strings.TrimSpace(c.in.Text), "#period:")
+	p, err := store.ParsePeriod(code)
+	if !ok || err != nil {
+		return c.prompt()
+	}
+	return c.choosePeriod(p)
+}
+
+// choosePeriod starts the questions, or offers a correction when the period is already filed.
+func (c *convo) choosePeriod(p store.Period) error {
+	c.s.Data["period"] = p.String()
+	latest, filed, err := c.tx.LatestReport(c.s.Data["team"], p.String())
+	if err != nil {
+		return err
+	}
+	if filed {
+		for id, a := range latest.Answers {
+			c.s.Data["a."+id] = a
+		}
+		c.s.Data["photos"] = strings.Join(latest.Photos, "\n")
+		return c.goTo("existing")
+	}
+	return c.goTo(questionStep(0))
+}
+
+func reportExistingPrompt(c *convo) error {
+	latest, _, err := c.tx.LatestReport(c.s.Data["team"], c.s.Data["period"])
+	if err != nil {
+		return err
+	}
+	p, _ := store.ParsePeriod(c.s.Data["period"])
+	c.say(fmt.Sprintf(textReportAlreadyFiled, p.Label(), c.fmtTime(latest.FiledAt), latest.Version),
+		Button{Title: "Sửa báo cáo", Payload: "sửa"}, btnCancel)
+	return nil
+}
+
+func reportExistingAnswer(c *convo) error {
+	if f := vntext.Fold(c.in.Text); f == "sua" || isYes(c.in.Text) {
+		c.s.Data["correction"] = "1"
+		return c.goTo("summary")
+	}
+	return c.prompt()
+}
+
+func (c *convo) questions() (store.QuestionSet, error) {
+	_, pol, err := c.calendar(c.s.Data["team"])
+	if err != nil {
+		return store.QuestionSet{}, err
+	}
+	qs, ok, err := c.tx.QuestionSet(pol.QuestionSet)
+	if err != nil {
+		return qs, err
+	}
+	if !ok {
+		qs = store.DefaultQuestionSet
+	}
+	return qs, nil
+}
+
+func reportQuestionPrompt(c *convo) error {
+	qs, err := c.questions()
+	if err != nil {
+		return err
+	}
+	i, _ := questionIndex(c.s.Step)
+	if i >= len(qs.Questions) {
+		return c.goTo("summary")
+	}
+	q := qs.Questions[i]
+	text := fmt.Sprintf(textQuestion, i+1, len(qs.Questions), q.Label)
+	if q.Kind == store.QuestionCount {
+		text += textQuestionCountHint
+	} else if q.Pillar != "" {
+		text += textQuestionTextHint
+	}
+	if q.Optional {
+		text += textQuestionOptional
+	}
+	if old, ok := c.s.Data["a."+q.ID]; ok && c.s.Data["edit"] == "1" {
+		text += fmt.Sprintf(textQuestionCurrent, shown(old))
+	}
+	c.say(text)
+	return nil
+}
+
+func reportQuestionAnswer(c *convo) error {
+	if c.in.Kind == KindAttachment {
+		return c.addPhoto()
+	}
+	qs, err := c.questions()
+	if err != nil {
+		return err
+	}
+	i, _ := questionIndex(c.s.Step)
+	if i >= len(qs.Questions) {
+		return c.goTo("summary")
+	}
+	q := qs.Questions[i]
+	text := strings.TrimSpace(c.in.Text)
+	if c.in.Kind != KindText || text == "" || strings.HasPrefix(text, "#") {
+		return c.prompt()
+	}
+	if q.Kind == store.QuestionCount {
+		max := q.Max
+		if max <= 0 {
+			max = 100000
+		}
+		n, ok, reason := vntext.ParseCount(text, max)
+		if !ok {
+			c.say(reason)
+			return c.prompt()
+		}
+		text = strconv.FormatInt(n, 10)
+	} else if len([]rune(text)) > 2000 {
+		c.say(textAnswerTooLong)
+		return c.prompt()
+	}
+	c.s.Data["a."+q.ID] = text
+	return c.nextQuestion(i, len(qs.Questions))
+}
+
+func (c *convo) nextQuestion(i, n int) error {
+	if c.s.Data["edit"] == "1" || i+1 >= n {
+		delete(c.s.Data, "edit")
+		return c.goTo("summary")
+	}
+	return c.goTo(questionStep(i + 1))
+}
+
+// reportSkip leaves an optional question empty.
+func reportSkip(c *convo) error {
+	i, isQ := questionIndex(c.s.Step)
+	qs, err := c.questions()
+	if err != nil {
+		return err
+	}
+	if !isQ || i >= len(qs.Questions) || !qs.Questions[i].Optional {
+		c.say(textCannotSkip)
+		return c.prompt()
+	}
+	c.s.Data["a."+qs.Questions[i].ID] = ""
+	return c.nextQuestion(i, len(qs.Questions))
+}
+
+// addPhoto keeps a photo sent during the report as evidence.
+func (c *convo) addPhoto() error {
+	if c.in.AttachmentType != "image" || c.in.AttachmentURL == "" {
+		c.say(textOnlyPhotos)
+		return c.prompt()
+	}
+	photos := c.photos()
+	if len(photos) >= 20 {
+		c.say(textTooManyPhotos)
+		return nil
+	}
+	photos = append(photos, c.in.AttachmentURL)
+	c.s.Data["photos"] = strings.Join(photos, "\n")
+	if err := c.save(); err != nil {
+		return err
+	}
+	c.say(fmt.Sprintf(textPhotoKept, len(photos)))
+	return nil
+}
+
+func (c *convo) photos() []string {
+	if c.s.Data["photos"] == "" {
+		return nil
+	}
+	return strings.Split(c.s.Data["photos"], "\n")
+}
+
+func shown(answer string) string {
+	if answer == "" {
+		return "(bỏ qua)"
+	}
+	if n, err := strconv.ParseInt(answer, 10, 64); err == nil {
+		return vntext.FormatNumber(n)
+	}
+	return answer
+}
+
+func reportSummaryPrompt(c *convo) error {
+	qs, err := c.questions()
+	if err != nil {
+		return err
+	}
+	p, _ := store.ParsePeriod(c.s.Data["period"])
+	t, _, _ := c.tx.Team(c.s.Data["team"])
+	var b strings.Builder
+	fmt.Fprintf(&b, textSummaryHead, p.Label(), t.Name)
+	for i, q := range qs.Questions {
+		fmt.Fprintf(&b, "\n%d. %s: %s", i+1, q.Label, shown(c.s.Data["a."+q.ID]))
+	}
+	if n := len(c.photos()); n > 0 {
+		fmt.Fprintf(&b, "\n"+textSummaryPhotos, n)
+	}
+	c.say(b.String())
+	c.say(textSummaryAsk, Button{Title: "Gửi", Payload: "gửi"}, Button{Title: "Sửa", Payload: "sửa"}, Button{Title: "Hủy", Payload: "hủy"})
+	return nil
+}
+
+func reportSummaryAnswer(c *convo) error {
+	if c.in.Kind == KindAttachment {
+		return c.addPhoto()
+	}
+	f := vntext.Fold(c.in.Text)
+	switch {
+	case f == "gui" || isYes(c.in.Text):
+		return c.fileReport()
+	case f == "sua":
+		return c.goTo("edit")
+	case strings.HasPrefix(f, "sua "):
+		return c.editItem(strings.TrimPrefix(f, "sua "))
+	}
+	return c.prompt()
+}
+
+func reportEditPrompt(c *convo) error {
+	qs, err := c.questions()
+	if err != nil {
+		return err
+	}
+	c.say(fmt.Sprintf(textEditWhich, len(qs.Questions)))
+	return nil
+}
+
+func reportEditAnswer(c *convo) error {
+	return c.editItem(strings.TrimSpace(c.in.Text))
+}
+
+func (c *convo) editItem(num string) error {
+	qs, err := c.questions()
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(num))
+	if err != nil || n < 1 || n > len(qs.Questions) {
+		c.say(fmt.Sprintf(textEditWhich, len(qs.Questions)))
+		return nil
+	}
+	c.s.Data["edit"] = "1"
+	return c.goTo(questionStep(n - 1))
+}
+
+func reportDropPrompt(c *convo) error {
+	p, _ := store.ParsePeriod(c.s.Data["period"])
+	label := "báo cáo"
+	if c.s.Data["period"] != "" {
+		label = "báo cáo " + p.Label()
+	}
+	c.say(fmt.Sprintf(textDropDraft, label), Button{Title: "Bỏ bản nháp", Payload: "bỏ bản nháp"}, Button{Title: "Tiếp tục báo cáo", Payload: "quay lại"})
+	return nil
+}
+
+func reportDropAnswer(c *convo) error {
+	if f := vntext.Fold(c.in.Text); f == "bo ban nhap" || isYes(c.in.Text) {
+		return c.cancel(true)
+	}
+	return c.prompt()
+}
+
+// fileReport saves the report as a new version and sends the receipt.
+func (c *convo) fileReport() error {
+	team := c.s.Data["team"]
+	role := c.tx.RoleIn(team, c.in.UserID)
+	if role != store.RoleLeader && role != store.RoleDeputy {
+		c.say(textReportNoLongerLeader)
+		return c.end()
+	}
+	qs, err := c.questions()
+	if err != nil {
+		return err
+	}
+	cal, _, err := c.calendar(team)
+	if err != nil {
+		return err
+	}
+	p, err := store.ParsePeriod(c.s.Data["period"])
+	if err != nil {
+		return err
+	}
+	answers := map[string]string{}
+	for _, q := range qs.Questions {
+		a, ok := c.s.Data["a."+q.ID]
+		if !ok && !q.Optional {
+			// A required answer is missing (the question set changed): ask it now.
+			c.say(textMissingAnswer)
+			c.s.Data["edit"] = "1"
+			for i := range qs.Questions {
+				if qs.Questions[i].ID == q.ID {
+					return c.goTo(questionStep(i))
+				}
+			}
+		}
+		answers[q.ID] = a
+	}
+	now := c.tx.Now()
+	deadline := cal.Deadline(p)
+	r, err := c.tx.SaveReport(store.Report{Team: team, Period: p.String(), Answers: answers, Photos: c.photos(),
+		FiledBy: c.in.UserID, Role: role, FiledAt: now, Late: !now.Before(deadline), Question: qs.ID})
+	if err != nil {
+		return err
+	}
+	if err := c.end(); err != nil {
+		return err
+	}
+	t, _, _ := c.tx.Team(team)
+	timing := textOnTime
+	if r.Late {
+		timing = textLate
+	}
+	lastDay := deadline.AddDate(0, 0, -1)
+	receipt := fmt.Sprintf(textReceipt, p.Label(), t.Name, c.fmtTime(now), timing, lastDay.Format("02/01/2006"))
+	if r.Version > 1 {
+		receipt = fmt.Sprintf(textReceiptCorrection, r.Version) + receipt
+	}
+	c.say(receipt)
+	if role == store.RoleDeputy {
+		if lead, ok, _ := c.tx.Leader(team); ok {
+			c.tell(lead, fmt.Sprintf(textToLeaderDeputyFiled, c.personName(c.in.UserID), p.Label(), t.Name))
+		}
+	}
+	return nil
+}
+
+func (c *convo) fmtTime(t time.Time) string { return t.In(c.e.loc).Format("15:04 02/01/2006") }

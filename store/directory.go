@@ -1,0 +1,651 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Unit is a place in the administrative tree: province, [district,] commune,
+// village or residential group. Depth and level names come from the imported data.
+type Unit struct {
+	Code     string  `json:"code"`
+	Name     string  `json:"name"`            // "Tùng Ảnh"
+	Level    string  `json:"level,omitempty"` // "xã", "thôn", "tổ dân phố"…
+	FullName string  `json:"full_name,omitempty"`
+	Parent   string  `json:"parent,omitempty"`
+	Policy   *Policy `json:"policy,omitempty"` // overrides for everything below
+}
+
+// Display is the name as people say it: "Xã Tùng Ảnh".
+func (u Unit) Display() string {
+	if u.FullName != "" {
+		return u.FullName
+	}
+	if u.Level != "" && !strings.HasPrefix(strings.ToLower(u.Name), strings.ToLower(u.Level)) {
+		return strings.ToUpper(u.Level[:1]) + u.Level[1:] + " " + u.Name
+	}
+	return u.Name
+}
+
+// Policy is the set of rules a province or unit chooses; a nil field inherits
+// from the unit above.
+type Policy struct {
+	MaxMembers    *int   `json:"max_members,omitempty"`   // members per team, leader included; 0 = no limit
+	Collaborators *bool  `json:"collaborators,omitempty"` // when full, volunteers join as collaborators
+	CutoffDay     *int   `json:"cutoff_day,omitempty"`    // 1–31
+	Closes        string `json:"closes,omitempty"`        // "previous", "current", or "" for the default rule
+	QuestionSet   string `json:"question_set,omitempty"`
+	ReminderDays  []int  `json:"reminder_days,omitempty"` // days before the cutoff to remind (issue 4)
+}
+
+// EffectivePolicy is a Policy with every field resolved.
+type EffectivePolicy struct {
+	MaxMembers    int
+	Collaborators bool
+	CutoffDay     int
+	Closes        string
+	QuestionSet   string
+	ReminderDays  []int
+}
+
+// DefaultPolicy applies where nothing up the tree says otherwise.
+var DefaultPolicy = EffectivePolicy{MaxMembers: 0, Collaborators: false, CutoffDay: 30, Closes: CloseAuto, QuestionSet: "default", ReminderDays: []int{3, 1, 0}}
+
+// Validate rejects impossible values.
+func (p *Policy) Validate() error {
+	if p == nil {
+		return nil
+	}
+	if p.MaxMembers != nil && (*p.MaxMembers < 0 || *p.MaxMembers > 1000) {
+		return fmt.Errorf("max_members %d: want 0–1000", *p.MaxMembers)
+	}
+	if p.CutoffDay != nil && (*p.CutoffDay < 1 || *p.CutoffDay > 31) {
+		return fmt.Errorf("cutoff_day %d: want 1–31", *p.CutoffDay)
+	}
+	switch p.Closes {
+	case CloseAuto, ClosePrevious, CloseCurrent:
+	default:
+		return fmt.Errorf("closes %q: want %q or %q", p.Closes, ClosePrevious, CloseCurrent)
+	}
+	for _, d := range p.ReminderDays {
+		if d < 0 || d > 27 {
+			return fmt.Errorf("reminder_days %d: want 0–27", d)
+		}
+	}
+	return nil
+}
+
+// merge fills unset fields of e from p (p is closer to the team, so it wins when e is unset).
+func (e *EffectivePolicy) fillFrom(p *Policy, set map[string]bool) {
+	if p == nil {
+		return
+	}
+	if p.MaxMembers != nil && !set["max"] {
+		e.MaxMembers, set["max"] = *p.MaxMembers, true
+	}
+	if p.Collaborators != nil && !set["collab"] {
+		e.Collaborators, set["collab"] = *p.Collaborators, true
+	}
+	if p.CutoffDay != nil && !set["cutoff"] {
+		e.CutoffDay, set["cutoff"] = *p.CutoffDay, true
+	}
+	if p.Closes != "" && !set["closes"] {
+		e.Closes, set["closes"] = p.Closes, true
+	}
+	if p.QuestionSet != "" && !set["qs"] {
+		e.QuestionSet, set["qs"] = p.QuestionSet, true
+	}
+	if p.ReminderDays != nil && !set["remind"] {
+		e.ReminderDays, set["remind"] = p.ReminderDays, true
+	}
+}
+
+// Calendar is the team's deadline rule in loc.
+func (e EffectivePolicy) Calendar(loc *time.Location) Calendar {
+	return Calendar{CutoffDay: e.CutoffDay, Close: e.Closes, Loc: loc}
+}
+
+// Team is a community digital technology team attached to a unit.
+type Team struct {
+	Code     string  `json:"code"`
+	Name     string  `json:"name"`
+	Unit     string  `json:"unit"`
+	JoinCode string  `json:"join_code,omitempty"`
+	Policy   *Policy `json:"policy,omitempty"`
+}
+
+// Roles a person can hold in a team.
+const (
+	RoleLeader       = "leader"
+	RoleDeputy       = "deputy"
+	RoleMember       = "member"
+	RoleCollaborator = "collaborator"
+)
+
+// ValidRole tells whether r is one of the four roles.
+func ValidRole(r string) bool {
+	return r == RoleLeader || r == RoleDeputy || r == RoleMember || r == RoleCollaborator
+}
+
+// Person is someone the bot knows.
+type Person struct {
+	ZaloID         string    `json:"zalo_id"`
+	Name           string    `json:"name"`
+	Phone          string    `json:"phone,omitempty"`
+	ConsentAt      time.Time `json:"consent_at,omitempty"`
+	ConsentVersion string    `json:"consent_version,omitempty"`
+}
+
+// Membership is one role of one person in one team.
+type Membership struct {
+	Team   string `json:"team"`
+	ZaloID string `json:"zalo_id"`
+	Role   string `json:"role"`
+}
+
+// Approver decides join and leave requests for the teams under a unit (the commune chairman or his delegate).
+type Approver struct {
+	Unit   string `json:"unit"`
+	ZaloID string `json:"zalo_id"`
+	Name   string `json:"name,omitempty"`
+}
+
+// Officer supervises the teams under Scope and reads digests in a Zalo group.
+type Officer struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	GroupID string `json:"group_id"`
+	Scope   string `json:"scope"`
+	ZaloID  string `json:"zalo_id,omitempty"`
+}
+
+// Question is one item of the monthly report.
+type Question struct {
+	ID       string `json:"id"`
+	Label    string `json:"label"`
+	Kind     string `json:"kind"` // "count" or "text"
+	Pillar   string `json:"pillar,omitempty"`
+	Max      int64  `json:"max,omitempty"` // counts: upper bound (default 100000)
+	Optional bool   `json:"optional,omitempty"`
+}
+
+// Question kinds.
+const (
+	QuestionCount = "count"
+	QuestionText  = "text"
+)
+
+// QuestionSet is a province's report template.
+type QuestionSet struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name,omitempty"`
+	Questions []Question `json:"questions"`
+}
+
+// Validate checks ids are unique and kinds known.
+func (qs QuestionSet) Validate() error {
+	if qs.ID == "" || len(qs.Questions) == 0 {
+		return errors.New("question set needs an id and questions")
+	}
+	seen := map[string]bool{}
+	for i, q := range qs.Questions {
+		if q.ID == "" || seen[q.ID] {
+			return fmt.Errorf("question %d: missing or repeated id %q", i+1, q.ID)
+		}
+		seen[q.ID] = true
+		if q.Kind != QuestionCount && q.Kind != QuestionText {
+			return fmt.Errorf("question %s: kind %q, want count or text", q.ID, q.Kind)
+		}
+		if q.Label == "" {
+			return fmt.Errorf("question %s: empty label", q.ID)
+		}
+	}
+	return nil
+}
+
+// ErrNotFound is returned for a missing record.
+var ErrNotFound = errors.New("not found")
+
+// PutUnit creates or replaces a unit; its parent must exist already.
+func (tx *Tx) PutUnit(u Unit) error {
+	if u.Code == "" || strings.Contains(u.Code, sep) || u.Name == "" {
+		return errors.New("unit needs a code and a name")
+	}
+	if err := u.Policy.Validate(); err != nil {
+		return err
+	}
+	var old Unit
+	had, err := tx.getJSON(bucketUnits, []byte(u.Code), &old)
+	if err != nil {
+		return err
+	}
+	if u.Parent != "" {
+		if u.Parent == u.Code {
+			return errors.New("a unit cannot be its own parent")
+		}
+		if _, ok, err := tx.Unit(u.Parent); err != nil {
+			return err
+		} else if !ok {
+			return fmt.Errorf("parent unit %q: %w", u.Parent, ErrNotFound)
+		}
+	}
+	children := tx.btx.Bucket(bucketUnitChildren)
+	if had && old.Parent != u.Parent {
+		if err := children.Delete(ckey(old.Parent, u.Code)); err != nil {
+			return err
+		}
+	}
+	if err := children.Put(ckey(u.Parent, u.Code), present); err != nil {
+		return err
+	}
+	return tx.putJSON(bucketUnits, []byte(u.Code), u)
+}
+
+// Unit returns one unit.
+func (tx *Tx) Unit(code string) (Unit, bool, error) {
+	var u Unit
+	ok, err := tx.getJSON(bucketUnits, []byte(code), &u)
+	return u, ok, err
+}
+
+// Children lists the units directly under code ("" for the roots), by code.
+func (tx *Tx) Children(code string) ([]Unit, error) {
+	var out []Unit
+	err := tx.scanPrefix(bucketUnitChildren, ckey(code, ""), func(k, _ []byte) error {
+		child := string(k[len(code)+1:])
+		u, ok, err := tx.Unit(child)
+		if err != nil || !ok {
+			return err
+		}
+		out = append(out, u)
+		return nil
+	})
+	return out, err
+}
+
+// UnitPath lists the units from the root down to code.
+func (tx *Tx) UnitPath(code string) ([]Unit, error) {
+	var path []Unit
+	for c := code; c != ""; {
+		u, ok, err := tx.Unit(c)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("unit %q: %w", c, ErrNotFound)
+		}
+		path = append(path, u)
+		if len(path) > 32 {
+			return nil, fmt.Errorf("unit %q: parent loop", code)
+		}
+		c = u.Parent
+	}
+	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+		path[i], path[j] = path[j], path[i]
+	}
+	return path, nil
+}
+
+// AllUnits calls fn for every unit, in code order.
+func (tx *Tx) AllUnits(fn func(Unit) error) error {
+	return tx.btx.Bucket(bucketUnits).ForEach(func(k, v []byte) error {
+		var u Unit
+		if _, err := tx.getJSON(bucketUnits, k, &u); err != nil {
+			return err
+		}
+		return fn(u)
+	})
+}
+
+// IsUnder tells whether unit code lies in the subtree of root (itself included).
+func (tx *Tx) IsUnder(code, root string) (bool, error) {
+	path, err := tx.UnitPath(code)
+	if err != nil {
+		return false, err
+	}
+	for _, u := range path {
+		if u.Code == root {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// PutTeam creates or replaces a team; its unit must exist and its join code be free.
+func (tx *Tx) PutTeam(t Team) error {
+	if t.Code == "" || strings.Contains(t.Code, sep) || t.Name == "" {
+		return errors.New("team needs a code and a name")
+	}
+	if err := t.Policy.Validate(); err != nil {
+		return err
+	}
+	if _, ok, err := tx.Unit(t.Unit); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("unit %q: %w", t.Unit, ErrNotFound)
+	}
+	var old Team
+	had, err := tx.getJSON(bucketTeams, []byte(t.Code), &old)
+	if err != nil {
+		return err
+	}
+	codes := tx.btx.Bucket(bucketJoinCodes)
+	if had && old.JoinCode != "" && old.JoinCode != t.JoinCode {
+		if err := codes.Delete([]byte(strings.ToUpper(old.JoinCode))); err != nil {
+			return err
+		}
+	}
+	if t.JoinCode != "" {
+		jc := []byte(strings.ToUpper(t.JoinCode))
+		if owner := codes.Get(jc); owner != nil && string(owner) != t.Code {
+			return fmt.Errorf("join code %q already belongs to team %s", t.JoinCode, owner)
+		}
+		if err := codes.Put(jc, []byte(t.Code)); err != nil {
+			return err
+		}
+	}
+	return tx.putJSON(bucketTeams, []byte(t.Code), t)
+}
+
+// Team returns one team.
+func (tx *Tx) Team(code string) (Team, bool, error) {
+	var t Team
+	ok, err := tx.getJSON(bucketTeams, []byte(code), &t)
+	return t, ok, err
+}
+
+// TeamByJoinCode finds a team by its join code (case-insensitive).
+func (tx *Tx) TeamByJoinCode(code string) (Team, bool, error) {
+	owner := tx.btx.Bucket(bucketJoinCodes).Get([]byte(strings.ToUpper(strings.TrimSpace(code))))
+	if owner == nil {
+		return Team{}, false, nil
+	}
+	return tx.Team(string(owner))
+}
+
+// AllTeams calls fn for every team, in code order.
+func (tx *Tx) AllTeams(fn func(Team) error) error {
+	return tx.btx.Bucket(bucketTeams).ForEach(func(k, _ []byte) error {
+		var t Team
+		if _, err := tx.getJSON(bucketTeams, k, &t); err != nil {
+			return err
+		}
+		return fn(t)
+	})
+}
+
+// TeamsOfUnit lists the teams attached directly to a unit.
+func (tx *Tx) TeamsOfUnit(unit string) ([]Team, error) {
+	var out []Team
+	err := tx.AllTeams(func(t Team) error {
+		if t.Unit == unit {
+			out = append(out, t)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// EffectivePolicy resolves a team's policy: the team's own fields, then its
+// unit's, then each unit above, then DefaultPolicy.
+func (tx *Tx) EffectivePolicy(teamCode string) (EffectivePolicy, error) {
+	t, ok, err := tx.Team(teamCode)
+	if err != nil {
+		return EffectivePolicy{}, err
+	}
+	if !ok {
+		return EffectivePolicy{}, fmt.Errorf("team %q: %w", teamCode, ErrNotFound)
+	}
+	path, err := tx.UnitPath(t.Unit)
+	if err != nil {
+		return EffectivePolicy{}, err
+	}
+	var e EffectivePolicy
+	set := map[string]bool{}
+	e.fillFrom(t.Policy, set)
+	for i := len(path) - 1; i >= 0; i-- {
+		e.fillFrom(path[i].Policy, set)
+	}
+	d := DefaultPolicy
+	e.fillFrom(&Policy{MaxMembers: &d.MaxMembers, Collaborators: &d.Collaborators, CutoffDay: &d.CutoffDay, Closes: d.Closes, QuestionSet: d.QuestionSet, ReminderDays: d.ReminderDays}, set)
+	return e, nil
+}
+
+// PutPerson creates or replaces a person.
+func (tx *Tx) PutPerson(p Person) error {
+	if p.ZaloID == "" || strings.Contains(p.ZaloID, sep) {
+		return errors.New("person needs a zalo id")
+	}
+	return tx.putJSON(bucketPeople, []byte(p.ZaloID), p)
+}
+
+// Person returns one person.
+func (tx *Tx) Person(zaloID string) (Person, bool, error) {
+	var p Person
+	ok, err := tx.getJSON(bucketPeople, []byte(zaloID), &p)
+	return p, ok, err
+}
+
+// DeletePerson removes a person record (their roles are removed separately).
+func (tx *Tx) DeletePerson(zaloID string) error {
+	return tx.btx.Bucket(bucketPeople).Delete([]byte(zaloID))
+}
+
+// SetRole gives a person one role in a team, replacing any other role there.
+// A team has at most one leader: appointing one demotes nobody silently, it fails.
+func (tx *Tx) SetRole(team, zaloID, role string) error {
+	if !ValidRole(role) {
+		return fmt.Errorf("role %q: want leader, deputy, member or collaborator", role)
+	}
+	if _, ok, err := tx.Team(team); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("team %q: %w", team, ErrNotFound)
+	}
+	if role == RoleLeader {
+		lead, ok, err := tx.Leader(team)
+		if err != nil {
+			return err
+		}
+		if ok && lead != zaloID {
+			return fmt.Errorf("team %s already has leader %s", team, lead)
+		}
+	}
+	if err := tx.btx.Bucket(bucketRoles).Put(ckey(team, zaloID), []byte(role)); err != nil {
+		return err
+	}
+	return tx.btx.Bucket(bucketPersonRoles).Put(ckey(zaloID, team), []byte(role))
+}
+
+// RemoveRole takes a person off a team's roster.
+func (tx *Tx) RemoveRole(team, zaloID string) error {
+	if err := tx.btx.Bucket(bucketRoles).Delete(ckey(team, zaloID)); err != nil {
+		return err
+	}
+	return tx.btx.Bucket(bucketPersonRoles).Delete(ckey(zaloID, team))
+}
+
+// Roster lists a team's people, leader first, then deputies, members, collaborators.
+func (tx *Tx) Roster(team string) ([]Membership, error) {
+	var out []Membership
+	err := tx.scanPrefix(bucketRoles, ckey(team, ""), func(k, v []byte) error {
+		out = append(out, Membership{Team: team, ZaloID: string(k[len(team)+1:]), Role: string(v)})
+		return nil
+	})
+	rank := map[string]int{RoleLeader: 0, RoleDeputy: 1, RoleMember: 2, RoleCollaborator: 3}
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].Role] < rank[out[j].Role] })
+	return out, err
+}
+
+// CountMembers counts a team's members in the sense of the size limit (everyone but collaborators).
+func (tx *Tx) CountMembers(team string) (int, error) {
+	r, err := tx.Roster(team)
+	n := 0
+	for _, m := range r {
+		if m.Role != RoleCollaborator {
+			n++
+		}
+	}
+	return n, err
+}
+
+// Leader returns the zalo id of a team's leader.
+func (tx *Tx) Leader(team string) (string, bool, error) {
+	r, err := tx.Roster(team)
+	if err != nil {
+		return "", false, err
+	}
+	for _, m := range r {
+		if m.Role == RoleLeader {
+			return m.ZaloID, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// RolesOf lists every role a person holds.
+func (tx *Tx) RolesOf(zaloID string) ([]Membership, error) {
+	var out []Membership
+	err := tx.scanPrefix(bucketPersonRoles, ckey(zaloID, ""), func(k, v []byte) error {
+		out = append(out, Membership{Team: string(k[len(zaloID)+1:]), ZaloID: zaloID, Role: string(v)})
+		return nil
+	})
+	return out, err
+}
+
+// RoleIn is a person's role in a team, "" when none.
+func (tx *Tx) RoleIn(team, zaloID string) string {
+	v := tx.btx.Bucket(bucketRoles).Get(ckey(team, zaloID))
+	return string(v)
+}
+
+// PutApprover sets who decides requests for the teams under a unit.
+func (tx *Tx) PutApprover(a Approver) error {
+	if _, ok, err := tx.Unit(a.Unit); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("unit %q: %w", a.Unit, ErrNotFound)
+	}
+	if a.ZaloID == "" {
+		return errors.New("approver needs a zalo id")
+	}
+	return tx.putJSON(bucketApprovers, []byte(a.Unit), a)
+}
+
+// ApproverFor finds the approver of a team: the nearest unit above it that has one.
+func (tx *Tx) ApproverFor(teamCode string) (Approver, bool, error) {
+	t, ok, err := tx.Team(teamCode)
+	if err != nil || !ok {
+		return Approver{}, false, err
+	}
+	path, err := tx.UnitPath(t.Unit)
+	if err != nil {
+		return Approver{}, false, err
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		var a Approver
+		if ok, err := tx.getJSON(bucketApprovers, []byte(path[i].Code), &a); err != nil || ok {
+			return a, ok, err
+		}
+	}
+	return Approver{}, false, nil
+}
+
+// ApproverForUnit is the approver registered at exactly this unit.
+func (tx *Tx) ApproverForUnit(code string) (Approver, bool, error) {
+	var a Approver
+	ok, err := tx.getJSON(bucketApprovers, []byte(code), &a)
+	return a, ok, err
+}
+
+// Approvers lists every approver, by unit code.
+func (tx *Tx) Approvers() ([]Approver, error) {
+	var out []Approver
+	err := tx.btx.Bucket(bucketApprovers).ForEach(func(k, _ []byte) error {
+		var a Approver
+		if _, err := tx.getJSON(bucketApprovers, k, &a); err != nil {
+			return err
+		}
+		out = append(out, a)
+		return nil
+	})
+	return out, err
+}
+
+// ApproverUnits lists the units a person approves for.
+func (tx *Tx) ApproverUnits(zaloID string) ([]string, error) {
+	var out []string
+	err := tx.btx.Bucket(bucketApprovers).ForEach(func(k, v []byte) error {
+		if bytes.Contains(v, []byte(`"zalo_id":"`+zaloID+`"`)) {
+			out = append(out, string(k))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PutOfficer creates or replaces an officer.
+func (tx *Tx) PutOfficer(o Officer) error {
+	if o.ID == "" || o.Scope == "" {
+		return errors.New("officer needs an id and a scope")
+	}
+	if _, ok, err := tx.Unit(o.Scope); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("scope unit %q: %w", o.Scope, ErrNotFound)
+	}
+	return tx.putJSON(bucketOfficers, []byte(o.ID), o)
+}
+
+// Officers lists every officer.
+func (tx *Tx) Officers() ([]Officer, error) {
+	var out []Officer
+	err := tx.btx.Bucket(bucketOfficers).ForEach(func(k, _ []byte) error {
+		var o Officer
+		if _, err := tx.getJSON(bucketOfficers, k, &o); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	})
+	return out, err
+}
+
+// PutQuestionSet creates or replaces a report template.
+func (tx *Tx) PutQuestionSet(qs QuestionSet) error {
+	if err := qs.Validate(); err != nil {
+		return err
+	}
+	return tx.putJSON(bucketQuestionSets, []byte(qs.ID), qs)
+}
+
+// QuestionSet returns a template; "default" falls back to the built-in one.
+func (tx *Tx) QuestionSet(id string) (QuestionSet, bool, error) {
+	var qs QuestionSet
+	ok, err := tx.getJSON(bucketQuestionSets, []byte(id), &qs)
+	if !ok && err == nil && id == "default" {
+		return DefaultQuestionSet, true, nil
+	}
+	return qs, ok, err
+}
+
+// DefaultQuestionSet is the report when a province has not configured one:
+// the counts provinces commonly ask for, then narrative per pillar.
+var DefaultQuestionSet = QuestionSet{ID: "default", Name: "Mẫu báo cáo chung", Questions: []Question{
+	{ID: "households", Label: "Số hộ gia đình được hướng dẫn", Kind: QuestionCount, Max: 100000},
+	{ID: "dvctt", Label: "Số hồ sơ dịch vụ công trực tuyến đã hỗ trợ nộp", Kind: QuestionCount, Max: 100000},
+	{ID: "vneid", Label: "Số tài khoản VNeID mức 2 đã kích hoạt", Kind: QuestionCount, Max: 100000},
+	{ID: "cashless", Label: "Số tài khoản thanh toán không dùng tiền mặt đã mở", Kind: QuestionCount, Max: 100000},
+	{ID: "ecommerce", Label: "Số hộ bán hàng trên sàn thương mại điện tử", Kind: QuestionCount, Max: 100000},
+	{ID: "health_book", Label: "Số sổ sức khỏe điện tử đã tạo", Kind: QuestionCount, Max: 100000},
+	{ID: "sessions", Label: "Số buổi tập huấn, tuyên truyền đã tổ chức", Kind: QuestionCount, Max: 1000},
+	{ID: "gov", Label: "Kết quả về chính quyền số", Kind: QuestionText, Pillar: "chính quyền số"},
+	{ID: "econ", Label: "Kết quả về kinh tế số", Kind: QuestionText, Pillar: "kinh tế số"},
+	{ID: "soc", Label: "Kết quả về xã hội số", Kind: QuestionText, Pillar: "xã hội số"},
+	{ID: "difficulties", Label: "Khó khăn, vướng mắc", Kind: QuestionText, Optional: true},
+	{ID: "proposals", Label: "Đề xuất, kiến nghị", Kind: QuestionText, Optional: true},
+}}

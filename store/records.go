@@ -1,0 +1,76 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// Buckets of the directory and the conversations.
+var (
+	bucketUnits        = []byte("units")         // unit code → Unit
+	bucketUnitChildren = []byte("unit_children") // parent code \x00 child code → 1
+	bucketTeams        = []byte("teams")         // team code → Team
+	bucketJoinCodes    = []byte("join_codes")    // folded join code → team code
+	bucketPeople       = []byte("people")        // zalo id → Person
+	bucketRoles        = []byte("roles")         // team code \x00 zalo id → role
+	bucketPersonRoles  = []byte("person_roles")  // zalo id \x00 team code → role
+	bucketApprovers    = []byte("approvers")     // unit code → Approver
+	bucketOfficers     = []byte("officers")      // officer id → Officer
+	bucketQuestionSets = []byte("question_sets") // id → QuestionSet
+	bucketRequests     = []byte("requests")      // seq → Request
+	bucketReports      = []byte("reports")       // team \x00 period \x00 version(8) → Report
+	bucketSessions     = []byte("sessions")      // zalo id → Session
+	bucketAudit        = []byte("audit")         // seq → AuditEntry
+)
+
+func init() {
+	allBuckets = append(allBuckets, bucketUnits, bucketUnitChildren, bucketTeams, bucketJoinCodes, bucketPeople,
+		bucketRoles, bucketPersonRoles, bucketApprovers, bucketOfficers, bucketQuestionSets, bucketRequests,
+		bucketReports, bucketSessions, bucketAudit)
+}
+
+// sep joins parts of composite keys; codes and ids never contain it.
+const sep = "\x00"
+
+func ckey(parts ...string) []byte {
+	var b bytes.Buffer
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(p)
+	}
+	return b.Bytes()
+}
+
+func (tx *Tx) putJSON(bucket, key []byte, v any) error {
+	js, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.btx.Bucket(bucket).Put(key, js)
+}
+
+// getJSON decodes the record at key into v and tells whether it was there.
+func (tx *Tx) getJSON(bucket, key []byte, v any) (bool, error) {
+	raw := tx.btx.Bucket(bucket).Get(key)
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return false, fmt.Errorf("store: %s/%q: %w", bucket, key, err)
+	}
+	return true, nil
+}
+
+// scanPrefix calls fn for each key with the prefix, in key order.
+func (tx *Tx) scanPrefix(bucket, prefix []byte, fn func(k, v []byte) error) error {
+	c := tx.btx.Bucket(bucket).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Report is one version of a team's monthly report. Corrections add versions.
+type Report struct {
+	Team     string            `json:"team"`
+	Period   string            `json:"period"` // "2026-11"
+	Version  int               `json:"version"`
+	Answers  map[string]string `json:"answers"`          // question id → answer as typed (counts normalised)
+	Photos   []string          `json:"photos,omitempty"` // evidence URLs sent during the report
+	FiledBy  string            `json:"filed_by"`
+	Role     string            `json:"role"` // leader, or deputy filing on the leader's behalf
+	FiledAt  time.Time         `json:"filed_at"`
+	Late     bool              `json:"late"`
+	Question string            `json:"question_set"`
+}
+
+func reportKey(team, period string, version int) []byte {
+	return append(ckey(team, period, ""), u64(uint64(version))...)
+}
+
+// SaveReport stores r as the next version for its team and period.
+func (tx *Tx) SaveReport(r Report) (Report, error) {
+	if r.Team == "" || r.Period == "" {
+		return r, errors.New("report needs a team and a period")
+	}
+	versions, err := tx.ReportVersions(r.Team, r.Period)
+	if err != nil {
+		return r, err
+	}
+	r.Version = len(versions) + 1
+	if r.FiledAt.IsZero() {
+		r.FiledAt = tx.now
+	}
+	if err := tx.putJSON(bucketReports, reportKey(r.Team, r.Period, r.Version), r); err != nil {
+		return r, err
+	}
+	action := "report.filed"
+	if r.Version > 1 {
+		action = "report.corrected"
+	}
+	return r, tx.Audit(AuditEntry{Actor: r.FiledBy, Action: action, Team: r.Team, Detail: r.Period})
+}
+
+// ReportVersions lists every version of a team's report for a period, oldest first.
+func (tx *Tx) ReportVersions(team, period string) ([]Report, error) {
+	var out []Report
+	err := tx.scanPrefix(bucketReports, ckey(team, period, ""), func(_, v []byte) error {
+		var r Report
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// LatestReport is the newest version of a team's report for a period.
+func (tx *Tx) LatestReport(team, period string) (Report, bool, error) {
+	vs, err := tx.ReportVersions(team, period)
+	if err != nil || len(vs) == 0 {
+		return Report{}, false, err
+	}
+	return vs[len(vs)-1], true, nil
+}
+
+// FirstReport is the first version: its time decides on time or late.
+func (tx *Tx) FirstReport(team, period string) (Report, bool, error) {
+	vs, err := tx.ReportVersions(team, period)
+	if err != nil || len(vs) == 0 {
+		return Report{}, false, err
+	}
+	return vs[0], true, nil
+}
