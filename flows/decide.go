@@ -52,7 +52,7 @@ func (c *convo) decide(idText, action string) error {
 		return nil
 	}
 	if r.State != wantState {
-		c.say(fmt.Sprintf(textAlreadyDecided, r.ID, stateText(r.State)))
+		c.sayState(r)
 		return nil
 	}
 	switch action {
@@ -68,6 +68,15 @@ func (c *convo) decide(idText, action string) error {
 	}
 	// A refusal needs its reason first.
 	return c.begin("decide", "reason", map[string]string{"id": idText, "action": action})
+}
+
+// sayState explains why a decision cannot be made now: someone else's turn, or already decided.
+func (c *convo) sayState(r store.Request) {
+	if r.Open() {
+		c.say(fmt.Sprintf(textRequestWaiting, r.ID, stateText(r.State)))
+		return
+	}
+	c.say(fmt.Sprintf(textAlreadyDecided, r.ID, stateText(r.State)))
 }
 
 func decideReasonPrompt(c *convo) error {
@@ -97,7 +106,7 @@ func decideReasonAnswer(c *convo) error {
 		want, state, verb = store.StateAwaitApprover, store.StateRejected, "rejected"
 	}
 	if r.State != want {
-		c.say(fmt.Sprintf(textAlreadyDecided, r.ID, stateText(r.State)))
+		c.sayState(r)
 		return nil
 	}
 	if r, err = c.tx.UpdateRequest(r, state, c.in.UserID, verb, reason); err != nil {

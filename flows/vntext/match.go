@@ -83,14 +83,16 @@ func politeTail(w string) bool {
 //     "ạ", "a", "nhé", "nhe", "với", "voi" dropped from its end: "báo cáo ạ");
 //   - otherwise the input (or its particle-free form) may be within one edit
 //     (Damerau-Levenshtein distance 1: one insertion, deletion, substitution or
-//     adjacent transposition) of a phrase whose normalised length is at least
-//     4, or equal to it, or within one edit of it, once all spaces are removed
-//     from both ("thamgia", "baocao"). So "huy" must be exact, but "bao coa",
-//     "tham gai" and "tro giu" match.
+//     adjacent transposition) of a phrase, or within one edit of it once all
+//     spaces are removed from both ("thamgia", "baocao"), provided both the
+//     phrase and the input have a normalised length of at least 4. So "huy"
+//     must be exact, "bao coa", "tham gai" and "tro giu" match, and the
+//     3-letter words "tôi" and "hỏi" are not taken for "thôi".
 //
 // If the fuzzy step finds phrases of two different commands, nothing matches.
 // Other words around a command ("tôi muốn báo cáo") are not skipped: the
-// whole message has to be the command. Returns "", false when nothing matches.
+// whole message has to be the command; an input over 1 KiB never matches.
+// Returns "", false when nothing matches.
 func (m *Matcher) Match(input string) (string, bool) {
 	if m == nil || len(input) > maxMatchInput {
 		return "", false
@@ -120,6 +122,9 @@ func (m *Matcher) Match(input string) (string, bool) {
 	}
 	found := ""
 	for _, v := range variants {
+		if len(v) < fuzzyMinLen {
+			continue // "toi", "hoi" are words, not typos of "thoi"
+		}
 		ns := v
 		if strings.IndexByte(v, ' ') >= 0 {
 			ns = strings.ReplaceAll(v, " ", "")

@@ -34,27 +34,21 @@ func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false // a space is pending before the next letter or digit
-	emit := func(r rune) {
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		if r < utf8.RuneSelf {
-			b.WriteByte(byte(r))
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	foldRune := func(r rune) {
-		switch {
-		case r == 'đ' || r == 'Đ' || r == 'ð' || r == 'Ð':
-			emit('d')
-		case unicode.Is(unicode.M, r) || unicode.Is(unicode.Cf, r):
-			// combining mark or invisible format character: dropped
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			emit(unicode.ToLower(r))
-		default:
+	put := func(r rune) {
+		switch r {
+		case foldDrop:
+		case ' ':
 			space = true
+		default:
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			if r < utf8.RuneSelf {
+				b.WriteByte(byte(r))
+			} else {
+				b.WriteRune(r)
+			}
 		}
 	}
 	for i := 0; i < len(s); {
@@ -63,33 +57,87 @@ func Fold(s string) string {
 			i++
 			switch {
 			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				emit(rune(c))
+				put(rune(c))
 			case 'A' <= c && c <= 'Z':
-				emit(rune(c + 'a' - 'A'))
+				put(rune(c + 'a' - 'A'))
 			default:
-				space = true
+				put(' ')
 			}
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		p := norm.NFD.PropertiesString(s[i : i+size])
-		i += size
 		if r == utf8.RuneError && size == 1 {
-			space = true
+			i++
+			put(' ')
 			continue
 		}
-		d := p.Decomposition()
+		if int(r) < len(foldTable) && foldTable[r] != foldSlow {
+			i += size
+			put(foldTable[r])
+			continue
+		}
+		d := norm.NFD.PropertiesString(s[i : i+size]).Decomposition()
+		i += size
 		if len(d) == 0 {
-			foldRune(r)
+			put(foldOne(r))
 			continue
 		}
 		for len(d) > 0 {
 			dr, n := utf8.DecodeRune(d)
 			d = d[n:]
-			foldRune(dr)
+			put(foldOne(dr))
 		}
 	}
 	return b.String()
+}
+
+const (
+	foldDrop = -1 // the rune disappears (combining mark, invisible format character)
+	foldSlow = -2 // foldTable has no single answer: decompose at run time
+)
+
+// foldTable caches what each rune below U+1F00 (Latin, combining marks,
+// Greek, Cyrillic…, and all of Latin Extended Additional, where the
+// precomposed Vietnamese letters live) folds to. It is derived from
+// norm.NFD at start-up, so it is exactly the slow path, only faster.
+var foldTable = func() (t [0x1F00]rune) {
+	var buf [utf8.UTFMax]byte
+	for r := range t {
+		n := utf8.EncodeRune(buf[:], rune(r))
+		d := norm.NFD.Properties(buf[:n]).Decomposition()
+		if len(d) == 0 {
+			t[r] = foldOne(rune(r))
+			continue
+		}
+		out := rune(foldDrop)
+		for len(d) > 0 {
+			dr, k := utf8.DecodeRune(d)
+			d = d[k:]
+			if f := foldOne(dr); f != foldDrop {
+				if out != foldDrop {
+					out = foldSlow
+					break
+				}
+				out = f
+			}
+		}
+		t[r] = out
+	}
+	return t
+}()
+
+// foldOne folds one rune that has no canonical decomposition: a lower-case
+// letter or digit, ' ' for a word break, or foldDrop.
+func foldOne(r rune) rune {
+	switch {
+	case r == 'đ' || r == 'Đ' || r == 'ð' || r == 'Ð':
+		return 'd'
+	case unicode.Is(unicode.M, r) || unicode.Is(unicode.Cf, r):
+		return foldDrop
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		return unicode.ToLower(r)
+	}
+	return ' '
 }
 
 // isFolded reports whether s is already in Fold's output form: lower-case
@@ -291,7 +339,8 @@ var knownWords = map[string]bool{
 	"google": true, "covid": true, "atm": true, "pos": true, "qr": true, "code": true,
 	"cccd": true, "cmnd": true, "dvc": true, "dvctt": true, "tmdt": true, "cds": true,
 	"cnscd": true, "cdscd": true, "ubnd": true, "hdnd": true, "vh": true, "tt": true,
-	"sos": true, "usd": true, "vnd": true, "pc": true, "news": true,
+	"sos": true, "usd": true, "vnd": true, "pc": true, "news": true, "test": true,
+	"oki": true, "okela": true, "hello": true, "hi": true, "thanks": true,
 }
 
 // initials are the Vietnamese initial consonants (folded: đ is d), longest

@@ -11,6 +11,7 @@ var yesWords = map[string]bool{
 	"yes": true, "dung": true, "dung roi": true, "gui": true, "gui di": true,
 	"chinh xac": true, "xac nhan": true, "duoc": true, "dc": true, "co gui": true,
 	"dong y gui": true, "phai": true, "chac chan": true, "vang dung": true,
+	"oki": true, "okela": true, "chuan": true, "co chu": true,
 }
 
 var noWords = map[string]bool{
