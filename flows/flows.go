@@ -138,6 +138,9 @@ func (c *convo) handle() error {
 		return err
 	}
 	if ok {
+		if s.Data == nil {
+			s.Data = map[string]string{} // an empty map is not stored
+		}
 		c.s = &s
 	}
 	if strings.HasPrefix(text, "#") && c.in.Kind == KindText {

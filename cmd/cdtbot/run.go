@@ -26,6 +26,7 @@ const usage = `cdtbot: Zalo OA backend for community digital technology teams
 Usage:
   cdtbot [serve] [flags]   run the server (sandbox mode without Zalo credentials)
   cdtbot backup FILE       write a consistent copy of the database to FILE
+  cdtbot import FILE...    load units, teams and people from JSON or CSV files (README: Directory import)
   cdtbot help              this text
 
 Run "cdtbot serve -h" for the flags; every flag has an environment variable.
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return backup(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return importFiles(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

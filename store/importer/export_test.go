@@ -1,0 +1,4 @@
+package importer
+
+// NormalizePhone is exported to the tests.
+var NormalizePhone = normalizePhone
