@@ -51,6 +51,17 @@ const (
 // loadMsgSeq keeps msg_ids unique across every run in the process.
 var loadMsgSeq atomic.Uint64
 
+// mix64 is the splitmix64 finalizer, a bijection: distinct sequence numbers
+// give distinct ids that look random, like Zalo's msg_ids, so the dedupe-key
+// index sees scattered inserts as in production, not appends in key order.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
 // loadRequest is one prepared webhook delivery.
 type loadRequest struct {
 	body []byte
@@ -68,8 +79,8 @@ func makeLoadRequests(n int, appID, secret string) []loadRequest {
 		user := (uint64(i)*7919 + seq) % loadUsers // stride so consecutive events come from different users
 		ts := strconv.FormatInt(base+int64(i%1000), 10)
 		body := fmt.Appendf(nil, `{"app_id":%q,"user_id_by_app":"55217727971%07d","event_name":"user_send_text","timestamp":%q,`+
-			`"sender":{"id":"24684588352%07d"},"recipient":{"id":%q},"message":{"text":"bao cao","msg_id":"bench%014x"}}`,
-			appID, user, ts, user, loadOAID, seq)
+			`"sender":{"id":"24684588352%07d"},"recipient":{"id":%q},"message":{"text":"bao cao","msg_id":"%016x%03x"}}`,
+			appID, user, ts, user, loadOAID, mix64(seq), seq&0xfff)
 		reqs[i] = loadRequest{body: body, sig: "mac=" + zalo.Mac(appID, body, ts, secret)}
 	}
 	return reqs

@@ -39,6 +39,8 @@ type Config struct {
 	RetryBase time.Duration
 	// HTTPClient is used for Zalo calls (nil: a client with timeouts).
 	HTTPClient *http.Client
+	// Remind runs the reminder sweep as of an instant for the admin API (nil: not offered).
+	Remind func(at time.Time, dryRun bool) ([]string, error)
 }
 
 // Bot is the running Zalo side of cdtbot.

@@ -85,15 +85,19 @@ func inputOf(ev *zalo.Event) (flows.Input, bool) {
 	return in, in.UserID != "" || in.GroupID != ""
 }
 
-// enqueueReply renders a reply as Zalo request bodies; long text is split so
-// no part exceeds Zalo's 2,000 characters.
+// EnqueueReply renders a reply as Zalo request bodies and puts them in the
+// outbox inside tx; long text is split so no part exceeds Zalo's 2,000 characters.
+func EnqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
+	return enqueueReply(tx, rep, rid)
+}
+
 func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	prio := store.PriorityReply
 	if rep.Bulk {
 		prio = store.PriorityBulk
 	}
 	put := func(endpoint, to string, body []byte) error {
-		_, err := tx.Enqueue(store.OutMsg{Priority: prio, Endpoint: endpoint, To: to, Body: body, RequestID: rid})
+		_, err := tx.Enqueue(store.OutMsg{Priority: prio, Endpoint: endpoint, To: to, Body: body, RequestID: rid, NextAt: rep.NotBefore})
 		return err
 	}
 	if rep.ToGroup != "" {

@@ -32,6 +32,7 @@ func (b *Bot) routes() http.Handler {
 	api.GET("/status", b.status)
 	api.GET("/backup", b.backup)
 	api.GET("/messages", b.messages)
+	api.POST("/remind", b.remind)
 	r.NoRoute(func(c *gin.Context) { apiError(c, http.StatusNotFound, "not_found", "no such route") })
 	return r
 }
@@ -171,4 +172,33 @@ func (b *Bot) messages(c *gin.Context) {
 		out = []store.Outcome{}
 	}
 	c.JSON(http.StatusOK, gin.H{"messages": out})
+}
+
+// remind runs the reminder sweep now or as of ?at=RFC3339, optionally as a dry run (?dry_run=1).
+func (b *Bot) remind(c *gin.Context) {
+	if b.cfg.Remind == nil {
+		apiError(c, http.StatusNotImplemented, "no_reminders", "reminders are not configured")
+		return
+	}
+	at := b.db.Now()
+	if s := c.Query("at"); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			apiError(c, http.StatusBadRequest, "bad_at", "at must be an RFC 3339 instant, e.g. 2026-11-27T08:00:00+07:00")
+			return
+		}
+		at = t
+	}
+	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
+	lines, err := b.cfg.Remind(at, dry)
+	if err != nil {
+		reqLog(c).Error().Err(err).Msg("remind failed")
+		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		return
+	}
+	if lines == nil {
+		lines = []string{}
+	}
+	reqLog(c).Info().Time("at", at).Bool("dry_run", dry).Int("messages", len(lines)).Msg("reminder sweep via admin API")
+	c.JSON(http.StatusOK, gin.H{"at": at.Format(time.RFC3339), "dry_run": dry, "messages": lines})
 }

@@ -59,10 +59,17 @@ type Reply struct {
 	AskInfo bool
 	// Bulk marks reminders and digests: they wait behind conversation replies.
 	Bulk bool
+	// NotBefore holds a message until then (reminders made at night wait for the morning).
+	NotBefore time.Time
 }
+
+// Digester writes the current reporting digest of an officer's scope ("#baocao").
+type Digester func(tx *store.Tx, o store.Officer, at time.Time) (string, error)
 
 // Engine runs the conversations.
 type Engine struct {
+	// Digest answers "#baocao" and "tình hình báo cáo" from officers; nil until reminders are wired.
+	Digest  Digester
 	loc     *time.Location
 	words   *vntext.Matcher
 	pauseAt time.Duration
@@ -78,6 +85,7 @@ const (
 	cmdJoin   = "join"
 	cmdLeave  = "leave"
 	cmdReport = "report"
+	cmdStatus = "status"
 )
 
 // New returns an engine whose dates are in loc (nil: Asia/Ho_Chi_Minh).
@@ -111,6 +119,8 @@ func (e *Engine) Handle(tx *store.Tx, in Input) ([]Reply, error) {
 		err = c.menu()
 	case KindText, KindAttachment, KindSubmitInfo:
 		err = c.handle()
+	case KindGroupText:
+		err = c.groupText()
 	}
 	if err != nil {
 		return nil, err
@@ -209,6 +219,12 @@ func (c *convo) command(cmd string) error {
 			return err
 		}
 		return c.prompt()
+	case cmdStatus:
+		handled, err := c.statusForPerson()
+		if handled || err != nil {
+			return err
+		}
+		return c.menu()
 	case cmdJoin, cmdLeave, cmdReport:
 		if c.s != nil && c.s.Flow != cmd {
 			// Starting something new while another conversation is open would lose it: ask first.
@@ -244,12 +260,61 @@ func (c *convo) payload(p string) (bool, error) {
 			return false, nil
 		}
 		return true, c.appoint(parts[1], parts[2])
+	case "baocao":
+		return c.statusForPerson()
 	}
 	if c.s == nil {
 		c.say(textStaleButton)
 		return true, c.menu()
 	}
 	return false, nil
+}
+
+// groupText answers "#baocao" / "tình hình báo cáo" in an officers' group; other chatter is ignored.
+func (c *convo) groupText() error {
+	text := strings.TrimSpace(c.in.Text)
+	if cmd, ok := c.e.words.Match(text); (!ok || cmd != cmdStatus) && vntext.Fold(text) != "baocao" {
+		return nil
+	}
+	officers, err := c.tx.Officers()
+	if err != nil {
+		return err
+	}
+	for _, o := range officers {
+		if o.GroupID == c.in.GroupID {
+			return c.digestTo(o, Reply{ToGroup: c.in.GroupID})
+		}
+	}
+	c.out = append(c.out, Reply{ToGroup: c.in.GroupID, Text: textNoScopeGroup})
+	return nil
+}
+
+// statusForPerson sends the digest to an officer who asks the account directly.
+func (c *convo) statusForPerson() (bool, error) {
+	officers, err := c.tx.Officers()
+	if err != nil {
+		return false, err
+	}
+	for _, o := range officers {
+		if o.ZaloID != "" && o.ZaloID == c.in.UserID {
+			return true, c.digestTo(o, Reply{ToUser: c.in.UserID})
+		}
+	}
+	return false, nil
+}
+
+func (c *convo) digestTo(o store.Officer, r Reply) error {
+	if c.e.Digest == nil {
+		r.Text = textNoDigestYet
+	} else {
+		text, err := c.e.Digest(c.tx, o, c.tx.Now())
+		if err != nil {
+			return err
+		}
+		r.Text = text
+	}
+	c.out = append(c.out, r)
+	return nil
 }
 
 // step is one question of a conversation.

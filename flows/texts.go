@@ -15,6 +15,7 @@ var commandWords = map[string][]string{
 	cmdJoin:   {"tham gia", "xin tham gia", "tham gia tổ", "đăng ký", "đăng ký tham gia"},
 	cmdLeave:  {"rời tổ", "xin rời tổ", "ra khỏi tổ", "xin ra khỏi tổ", "rút khỏi tổ"},
 	cmdReport: {"báo cáo", "báo cáo tháng", "gửi báo cáo", "nộp báo cáo"},
+	cmdStatus: {"tình hình báo cáo", "tổng hợp báo cáo", "xem tình hình báo cáo"},
 }
 
 var (
@@ -47,6 +48,8 @@ const (
 	textCannotSkip      = "Câu này bắt buộc, không bỏ qua được."
 	textCancelled       = "Đã hủy việc %s."
 	textSomeone         = "(chưa có tên)"
+	textNoScopeGroup    = "Nhóm này chưa được đăng ký theo dõi báo cáo. Vui lòng liên hệ quản trị hệ thống."
+	textNoDigestYet     = "Chưa có số liệu tổng hợp."
 
 	textJoinAlreadyAsked  = "Bạn đã gửi yêu cầu số %d xin tham gia %s; yêu cầu đang %s. Vui lòng chờ kết quả."
 	textJoinAlreadyMember = "Bạn đã là %s của %s rồi."

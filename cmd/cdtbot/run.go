@@ -26,6 +26,8 @@ const usage = `cdtbot: Zalo OA backend for community digital technology teams
 Usage:
   cdtbot [serve] [flags]   run the server (sandbox mode without Zalo credentials)
   cdtbot backup FILE       write a consistent copy of the database to FILE
+  cdtbot remind [--at T] [--dry-run]
+                           run the reminder sweep as of instant T (default now)
   cdtbot import FILE...    load units, teams and people from JSON or CSV files (README: Directory import)
   cdtbot help              this text
 
@@ -43,6 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return backup(ctx, args, getenv, stdout, stderr)
+	case "remind":
+		return remind(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return importFiles(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
@@ -83,11 +87,29 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer db.Close()
 
-	b, err := bot.New(cfg.zalo, db, flows.New(cfg.zalo.Location), log)
+	engine := flows.New(cfg.zalo.Location)
+	sweeper := newSweeper(db, cfg.zalo.Location)
+	engine.Digest = sweeper.Digest
+	cfg.zalo.Remind = func(at time.Time, dry bool) ([]string, error) { return sweepLines(sweeper, at, dry) }
+	b, err := bot.New(cfg.zalo, db, engine, log)
 	if err != nil {
 		return err
 	}
+	remindLog := log.With().Str("component", "reminders").Logger()
+	runSweep := func(context.Context) {
+		lines, err := sweepLines(sweeper, db.Now(), false)
+		if err != nil {
+			remindLog.Error().Err(err).Msg("reminder sweep failed")
+			return
+		}
+		remindLog.Info().Int("messages", len(lines)).Msg("reminder sweep done")
+	}
 	sched := reminders.NewScheduler(cfg.zalo.Location, log.With().Str("component", "scheduler").Logger())
+	// One daily run at 08:00 local handles every cutoff day, month ends included (the calendar clamps
+	// the 30th to February's last day, so no "day 30" cron spec can skip a month).
+	if err := sched.Add("0 8 * * *", "reminders", runSweep); err != nil {
+		return err
+	}
 	if err := sched.Add("7 * * * *", "housekeeping", b.Housekeeping); err != nil {
 		return err
 	}
@@ -114,6 +136,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	botDone := make(chan error, 1)
 	go func() { botDone <- b.Run(botCtx) }()
 	sched.Start()
+	go runSweep(ctx) // catch up on runs missed while the server was down
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 

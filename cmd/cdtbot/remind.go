@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/reminders"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// newSweeper wires the reminder sweep to the outbox (bulk priority).
+func newSweeper(db *store.DB, loc *time.Location) *reminders.Sweeper {
+	return &reminders.Sweeper{DB: db, Loc: loc, Enqueue: func(tx *store.Tx, m reminders.Message) error {
+		rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore}
+		for _, b := range m.Buttons {
+			rep.Buttons = append(rep.Buttons, flows.Button{Title: b.Title, Payload: b.Payload})
+		}
+		return bot.EnqueueReply(tx, rep, "remind")
+	}}
+}
+
+// sweepLines runs a sweep and describes each message on one line.
+func sweepLines(s *reminders.Sweeper, at time.Time, dryRun bool) ([]string, error) {
+	msgs, err := s.Sweep(at, dryRun)
+	lines := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		to := "user " + m.ToUser
+		if m.ToGroup != "" {
+			to = "group " + m.ToGroup
+		}
+		first, _, _ := strings.Cut(m.Text, "\n")
+		lines = append(lines, fmt.Sprintf("%-8s %s → %s: %s", m.Kind, m.Key, to, first))
+	}
+	return lines, err
+}
+
+// remind runs the sweep as of an instant: on the file when no server holds it,
+// else through the running server's admin API.
+func remind(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cdtbot remind", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	atText := fs.String("at", "", "the instant to sweep as of, RFC 3339 (default now), e.g. 2026-11-27T08:00:00+07:00")
+	dry := fs.Bool("dry-run", false, "print what would be sent; send and record nothing")
+	dbPath := fs.String("db", envDefault(getenv, "CDTBOT_DB", "data/cdtbot.db"), "database file (CDTBOT_DB)")
+	tz := fs.String("tz", envDefault(getenv, "CDTBOT_TZ", "Asia/Ho_Chi_Minh"), "time zone (CDTBOT_TZ)")
+	server := fs.String("server", "", "URL of the running server (default from CDTBOT_ADDR)")
+	token := fs.String("admin-token", getenv("CDTBOT_ADMIN_TOKEN"), "admin token (CDTBOT_ADMIN_TOKEN)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		return fmt.Errorf("CDTBOT_TZ %q: %w", *tz, err)
+	}
+	at := time.Now()
+	if *atText != "" {
+		if at, err = time.Parse(time.RFC3339, *atText); err != nil {
+			return fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-27T08:00:00+07:00", *atText)
+		}
+	}
+	var lines []string
+	db, err := store.Open(*dbPath, store.Options{LockTimeout: 300 * time.Millisecond})
+	switch {
+	case err == nil:
+		lines, err = sweepLines(newSweeper(db, loc), at, *dry)
+		db.Close()
+	case errors.Is(err, store.ErrLocked):
+		lines, err = remindThroughServer(ctx, *server, *token, getenv, at, *dry)
+	}
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
+	}
+	verb := "sent"
+	if *dry {
+		verb = "would be sent"
+	}
+	fmt.Fprintf(stdout, "%d messages %s as of %s\n", len(lines), verb, at.In(loc).Format(time.RFC3339))
+	return nil
+}
+
+func remindThroughServer(ctx context.Context, server, token string, getenv func(string) string, at time.Time, dry bool) ([]string, error) {
+	if token == "" {
+		return nil, errors.New("the database is in use by a running server: set CDTBOT_ADMIN_TOKEN to run reminders through its admin API")
+	}
+	if server == "" {
+		server = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
+	}
+	q := url.Values{"at": {at.Format(time.RFC3339)}}
+	if dry {
+		q.Set("dry_run", "1")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(server, "/")+"/api/v1/remind?"+q.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("remind through %s: %w", server, err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Messages []string `json:"messages"`
+		Error    string   `json:"error"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&out); err != nil {
+		return nil, fmt.Errorf("remind through %s: HTTP %d: %w", server, resp.StatusCode, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("remind through %s: HTTP %d: %s", server, resp.StatusCode, out.Error)
+	}
+	return out.Messages, nil
+}

@@ -1,0 +1,222 @@
+package reminders
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// digestDaysBefore is when the first digest goes out; the second is the day after the cutoff.
+const digestDaysBefore = 3
+
+// maxNamedPerCommune bounds the missing teams named per commune so a large district's digest stays short.
+const maxNamedPerCommune = 5
+
+// digestGroup is the teams of one officer that share a period and a cutoff date.
+type digestGroup struct {
+	period store.Period
+	cutoff time.Time
+	teams  []teamView
+}
+
+func (s *Sweeper) planDigests(sn *snapshot, at time.Time) ([]Message, error) {
+	officers, err := sn.tx.Officers()
+	if err != nil {
+		return nil, err
+	}
+	var out []Message
+	for _, o := range officers {
+		if o.GroupID == "" {
+			continue
+		}
+		groups := map[string]*digestGroup{}
+		for _, v := range sn.teams {
+			if !sn.inScope(v.team.Unit, o.Scope) {
+				continue
+			}
+			for _, p := range periodsNear(v.cal, at) {
+				cutoff := v.cal.CutoffDate(p)
+				for _, when := range []struct {
+					name string
+					t    time.Time
+					ok   bool
+				}{
+					{"before", s.at(cutoff, -digestDaysBefore), at.Before(v.cal.Deadline(p))},
+					{"after", s.at(cutoff, 1), true},
+				} {
+					if !when.ok || !s.due(when.t, at) {
+						continue
+					}
+					k := fmt.Sprintf("digest|%s|%s|%s|%s", o.ID, p, cutoff.Format("2006-01-02"), when.name)
+					g := groups[k]
+					if g == nil {
+						g = &digestGroup{period: p, cutoff: cutoff}
+						groups[k] = g
+					}
+					g.teams = append(g.teams, v)
+				}
+			}
+		}
+		keys := make([]string, 0, len(groups))
+		for k := range groups {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			g := groups[k]
+			out = append(out, Message{Key: k, Kind: KindDigest, ToGroup: o.GroupID, Period: g.period.String(),
+				Text: digestText(sn, o, g, at)})
+		}
+	}
+	return out, nil
+}
+
+// Digest is the current picture for an officer's scope, for "#baocao" on demand:
+// each team's open period as of at, grouped by period and cutoff.
+func (s *Sweeper) Digest(tx *store.Tx, o store.Officer, at time.Time) (string, error) {
+	sn, err := s.snapshot(tx)
+	if err != nil {
+		return "", err
+	}
+	groups := map[string]*digestGroup{}
+	for _, v := range sn.teams {
+		if !sn.inScope(v.team.Unit, o.Scope) {
+			continue
+		}
+		p := v.cal.OpenPeriod(at)
+		cutoff := v.cal.CutoffDate(p)
+		k := p.String() + cutoff.Format("2006-01-02")
+		if groups[k] == nil {
+			groups[k] = &digestGroup{period: p, cutoff: cutoff}
+		}
+		groups[k].teams = append(groups[k].teams, v)
+	}
+	if len(groups) == 0 {
+		return fmt.Sprintf(textDigestEmpty, o.Name), nil
+	}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, digestText(sn, o, groups[k], at))
+	}
+	return strings.Join(parts, "\n\n"), nil
+}
+
+// teamStatus is one team's standing for the digest.
+type teamStatus struct {
+	v      teamView
+	status store.Status
+}
+
+func digestText(sn *snapshot, o store.Officer, g *digestGroup, at time.Time) string {
+	tx := sn.tx
+	var rows []teamStatus
+	onTime, late := 0, 0
+	communes := map[string]bool{}
+	for _, v := range g.teams {
+		first, filed, _ := tx.FirstReport(v.team.Code, g.period.String())
+		var filedAt time.Time
+		if filed {
+			filedAt = first.FiledAt
+		}
+		st := v.cal.StatusOf(g.period, filedAt, at)
+		switch st {
+		case store.StatusOnTime:
+			onTime++
+		case store.StatusLate:
+			late++
+		}
+		rows = append(rows, teamStatus{v, st})
+		communes[v.commune.Code] = true
+	}
+	reported := onTime + late
+	var b strings.Builder
+	fmt.Fprintf(&b, textDigestHead, g.period.Label(), o.Name)
+	fmt.Fprintf(&b, "\n"+textDigestCutoff, g.cutoff.Format("02/01/2006"), countdown(g.cutoff, at))
+	fmt.Fprintf(&b, "\n"+textDigestTotals, reported, len(rows), percent(reported, len(rows)), onTime, late)
+	missing := func(r teamStatus) bool { return r.status == store.StatusMissing || r.status == store.StatusNotDue }
+	if len(communes) > 1 {
+		byCommune := map[string][]teamStatus{}
+		var order []string
+		for _, r := range rows {
+			c := r.v.commune.Code
+			if byCommune[c] == nil {
+				order = append(order, c)
+			}
+			byCommune[c] = append(byCommune[c], r)
+		}
+		sort.Slice(order, func(i, j int) bool { return order[i] < order[j] })
+		b.WriteString("\n" + textDigestByCommune)
+		for _, c := range order {
+			rs := byCommune[c]
+			done := 0
+			var lack []string
+			for _, r := range rs {
+				if missing(r) {
+					lack = append(lack, r.v.team.Name+" ("+leaderLine(tx, r.v.leader, true)+")")
+				} else {
+					done++
+				}
+			}
+			fmt.Fprintf(&b, "\n• %s: %d/%d (%d%%)", rs[0].v.commune.Display(), done, len(rs), percent(done, len(rs)))
+			if len(lack) > 0 {
+				more := ""
+				if len(lack) > maxNamedPerCommune {
+					more = fmt.Sprintf(textDigestMore, len(lack)-maxNamedPerCommune)
+					lack = lack[:maxNamedPerCommune]
+				}
+				b.WriteString(" — " + textDigestMissingShort + strings.Join(lack, ", ") + more)
+			}
+		}
+	} else {
+		var lack []string
+		for _, r := range rows {
+			if missing(r) {
+				lack = append(lack, "• "+r.v.team.Name+" — "+leaderLine(tx, r.v.leader, true))
+			}
+		}
+		if len(lack) > 0 {
+			fmt.Fprintf(&b, "\n"+textDigestMissing, len(lack))
+			b.WriteString("\n" + strings.Join(lack, "\n"))
+		}
+	}
+	var gone []string
+	for _, r := range rows {
+		if r.v.leader != "" && unreachable(tx, r.v.leader) && missing(r) {
+			p, _, _ := tx.Person(r.v.leader)
+			gone = append(gone, p.Name+" ("+r.v.team.Name+")")
+		}
+	}
+	if len(gone) > 0 {
+		fmt.Fprintf(&b, "\n"+textDigestUnreachable, strings.Join(gone, ", "))
+	}
+	return b.String()
+}
+
+func percent(n, of int) int {
+	if of == 0 {
+		return 0
+	}
+	return (n*100 + of/2) / of
+}
+
+// countdown says how the cutoff date stands relative to at.
+func countdown(cutoff, at time.Time) string {
+	l := at.In(cutoff.Location())
+	today := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, cutoff.Location())
+	days := int(cutoff.Sub(today).Hours()/24 + 0.5)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("còn %d ngày", days)
+	case days == 0:
+		return "hôm nay là hạn chót"
+	}
+	return fmt.Sprintf("đã quá hạn %d ngày", -days)
+}

@@ -1,0 +1,365 @@
+package reminders
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// Kinds of scheduled message.
+const (
+	KindReminder = "reminder" // to a leader (and deputy) before the cutoff
+	KindOverdue  = "overdue"  // to a leader the day after a missed cutoff
+	KindApprover = "approver" // to a commune approver: his teams that missed it
+	KindDigest   = "digest"   // to an officers' group chat
+)
+
+// Button is a finite choice on a message; Payload comes back as text.
+type Button struct{ Title, Payload string }
+
+// Message is one reminder or digest, with the ledger key that makes it unique.
+type Message struct {
+	Key       string
+	Kind      string
+	ToUser    string
+	ToGroup   string
+	Text      string
+	Buttons   []Button
+	NotBefore time.Time // set for messages made at night: they wait for the morning
+	Team      string
+	Period    string
+}
+
+// Enqueuer puts one message in the outbox inside tx (bulk priority).
+type Enqueuer func(tx *store.Tx, m Message) error
+
+// Sweeper decides, for any instant, which reminders and digests are due and
+// sends each exactly once.
+type Sweeper struct {
+	DB      *store.DB
+	Loc     *time.Location
+	Enqueue Enqueuer
+	// Hour is the local hour of scheduled messages (default 8).
+	Hour int
+	// Lookback bounds how far back missed runs are caught up (default 7 days).
+	Lookback time.Duration
+}
+
+// chunk bounds one write transaction of a sweep; the ledger makes a re-run after a crash resume where it stopped.
+const chunk = 500
+
+// Quiet hours: nothing goes out from 21:00 until 07:00.
+const (
+	quietFrom = 21
+	quietTo   = 7
+)
+
+// Sweep plans every message due as of at and, unless dryRun, puts the ones not
+// yet in the ledger into the outbox. It returns what it sent (or would send).
+func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
+	var plan []Message
+	if err := s.DB.View(func(tx *store.Tx) error {
+		var err error
+		plan, err = s.plan(tx, at)
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("reminders.Sweep: %w", err)
+	}
+	if wait := morning(at, s.loc()); !wait.IsZero() {
+		for i := range plan {
+			plan[i].NotBefore = wait
+		}
+	}
+	if dryRun {
+		return plan, nil
+	}
+	var sent []Message
+	for start := 0; start < len(plan); start += chunk {
+		part := plan[start:min(start+chunk, len(plan))]
+		var done []Message
+		err := s.DB.Update(func(tx *store.Tx) error {
+			done = done[:0]
+			for _, m := range part {
+				if tx.LedgerHas(m.Key) {
+					continue // another run got there first
+				}
+				if err := s.Enqueue(tx, m); err != nil {
+					return err
+				}
+				if err := tx.LedgerPut(m.Key, "sent"); err != nil {
+					return err
+				}
+				done = append(done, m)
+			}
+			return nil
+		})
+		if err != nil {
+			return sent, fmt.Errorf("reminders.Sweep: %w", err)
+		}
+		sent = append(sent, done...)
+	}
+	return sent, nil
+}
+
+func (s *Sweeper) loc() *time.Location {
+	if s.Loc == nil {
+		return time.UTC
+	}
+	return s.Loc
+}
+
+func (s *Sweeper) hour() int {
+	if s.Hour == 0 {
+		return 8
+	}
+	return s.Hour
+}
+
+func (s *Sweeper) lookback() time.Duration {
+	if s.Lookback == 0 {
+		return 7 * 24 * time.Hour
+	}
+	return s.Lookback
+}
+
+// morning is when a message made at instant at may go out: zero when now is fine.
+func morning(at time.Time, loc *time.Location) time.Time {
+	l := at.In(loc)
+	switch {
+	case l.Hour() >= quietFrom:
+		return time.Date(l.Year(), l.Month(), l.Day()+1, quietTo, 0, 0, 0, loc)
+	case l.Hour() < quietTo:
+		return time.Date(l.Year(), l.Month(), l.Day(), quietTo, 0, 0, 0, loc)
+	}
+	return time.Time{}
+}
+
+// teamView is what the sweep needs to know about one team.
+type teamView struct {
+	team     store.Team
+	unit     store.Unit
+	commune  store.Unit // the unit whose approver decides for it (or the village's parent)
+	cal      store.Calendar
+	days     []int
+	leader   string
+	deputy   string
+	approver string
+}
+
+// snapshot reads every team once, caching unit lookups (a national run has ~93,000 teams).
+type snapshot struct {
+	tx        *store.Tx
+	units     map[string]store.Unit
+	approvers map[string]store.Approver
+	teams     []teamView
+}
+
+func (s *Sweeper) snapshot(tx *store.Tx) (*snapshot, error) {
+	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}}
+	if err := tx.AllUnits(func(u store.Unit) error { sn.units[u.Code] = u; return nil }); err != nil {
+		return nil, err
+	}
+	as, err := tx.Approvers()
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		sn.approvers[a.Unit] = a
+	}
+	err = tx.AllTeams(func(t store.Team) error {
+		pol, err := tx.EffectivePolicy(t.Code)
+		if err != nil {
+			return err
+		}
+		v := teamView{team: t, unit: sn.units[t.Unit], cal: pol.Calendar(s.loc()), days: pol.ReminderDays}
+		v.commune, v.approver = sn.communeOf(t.Unit)
+		roster, err := tx.Roster(t.Code)
+		if err != nil {
+			return err
+		}
+		for _, m := range roster {
+			switch {
+			case m.Role == store.RoleLeader && v.leader == "":
+				v.leader = m.ZaloID
+			case m.Role == store.RoleDeputy && v.deputy == "":
+				v.deputy = m.ZaloID
+			}
+		}
+		sn.teams = append(sn.teams, v)
+		return nil
+	})
+	return sn, err
+}
+
+// communeOf is the nearest unit at or above code with an approver; without one, the unit's parent.
+func (sn *snapshot) communeOf(code string) (store.Unit, string) {
+	for c, depth := code, 0; c != "" && depth < 32; depth++ {
+		if a, ok := sn.approvers[c]; ok {
+			return sn.units[c], a.ZaloID
+		}
+		c = sn.units[c].Parent
+	}
+	u := sn.units[code]
+	if p, ok := sn.units[u.Parent]; ok {
+		return p, ""
+	}
+	return u, ""
+}
+
+// inScope tells whether a unit lies under root.
+func (sn *snapshot) inScope(code, root string) bool {
+	for c, depth := code, 0; c != "" && depth < 32; depth++ {
+		if c == root {
+			return true
+		}
+		c = sn.units[c].Parent
+	}
+	return false
+}
+
+// at08 is the scheduled instant of a message on a local calendar date.
+func (s *Sweeper) at(date time.Time, days int) time.Time {
+	d := date.AddDate(0, 0, days)
+	return time.Date(d.Year(), d.Month(), d.Day(), s.hour(), 0, 0, 0, s.loc())
+}
+
+// due tells whether a message scheduled at t should go out in a sweep at instant now.
+func (s *Sweeper) due(t, now time.Time) bool {
+	return !t.After(now) && now.Sub(t) < s.lookback()
+}
+
+// periodsNear are the periods whose cutoff can be within a month of at.
+func periodsNear(cal store.Calendar, at time.Time) []store.Period {
+	open := cal.OpenPeriod(at)
+	return []store.Period{open.Prev(), open, open.Next()}
+}
+
+func (s *Sweeper) plan(tx *store.Tx, at time.Time) ([]Message, error) {
+	sn, err := s.snapshot(tx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Message
+	approverLists := map[string]*approverList{}
+	for _, v := range sn.teams {
+		for _, p := range periodsNear(v.cal, at) {
+			cutoff := v.cal.CutoffDate(p)
+			deadline := v.cal.Deadline(p)
+			_, filed, err := tx.FirstReport(v.team.Code, p.String())
+			if err != nil {
+				return nil, err
+			}
+			// After downtime only the latest due reminder of a period goes out, not a backlog of them.
+			latest := -1
+			for _, d := range v.days {
+				t := s.at(cutoff, -d)
+				if s.due(t, at) && (latest < 0 || d < latest) {
+					latest = d
+				}
+			}
+			if latest >= 0 && !filed && at.Before(deadline) { // a reminder whose cutoff passed is dropped
+				d := latest
+				for _, who := range []struct{ id, role string }{{v.leader, "leader"}, {v.deputy, "deputy"}} {
+					if who.id == "" || (who.role == "deputy" && d > 1) || unreachable(tx, who.id) {
+						continue
+					}
+					out = append(out, Message{
+						Key:  fmt.Sprintf("remind|%s|%s|%d|%s", v.team.Code, p, d, who.role),
+						Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: p.String(),
+						Text:    fmt.Sprintf(textReminder, v.team.Name, p.Label(), cutoff.Format("02/01/2006"), countdown(cutoff, at)),
+						Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
+					})
+				}
+			}
+			t := s.at(cutoff, 1)
+			if !s.due(t, at) || filed {
+				continue
+			}
+			if v.leader != "" && !unreachable(tx, v.leader) {
+				out = append(out, Message{
+					Key:  fmt.Sprintf("overdue|%s|%s", v.team.Code, p),
+					Kind: KindOverdue, ToUser: v.leader, Team: v.team.Code, Period: p.String(),
+					Text:    fmt.Sprintf(textOverdue, v.team.Name, p.Label(), cutoff.Format("02/01/2006")),
+					Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
+				})
+			}
+			if v.approver != "" {
+				k := fmt.Sprintf("approver|%s|%s|%s", v.commune.Code, p, cutoff.Format("2006-01-02"))
+				l := approverLists[k]
+				if l == nil {
+					l = &approverList{key: k, to: v.approver, commune: v.commune, period: p, cutoff: cutoff}
+					approverLists[k] = l
+				}
+				l.teams = append(l.teams, v)
+			}
+		}
+	}
+	keys := make([]string, 0, len(approverLists))
+	for k := range approverLists {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		l := approverLists[k]
+		out = append(out, Message{Key: l.key, Kind: KindApprover, ToUser: l.to, Period: l.period.String(), Text: l.text(tx)})
+	}
+	digests, err := s.planDigests(sn, at)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, digests...), nil
+}
+
+type approverList struct {
+	key     string
+	to      string
+	commune store.Unit
+	period  store.Period
+	cutoff  time.Time
+	teams   []teamView
+}
+
+func (l *approverList) text(tx *store.Tx) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, textApproverHead, len(l.teams), l.commune.Display(), l.period.Label(), l.cutoff.Format("02/01/2006"))
+	for _, v := range l.teams {
+		b.WriteString("\n• " + v.team.Name + " — " + leaderLine(tx, v.leader, false))
+	}
+	return b.String()
+}
+
+func unreachable(tx *store.Tx, id string) bool {
+	_, ok, _ := tx.UnreachableUser(id)
+	return ok
+}
+
+// leaderLine names a leader, with a group mention when asked.
+func leaderLine(tx *store.Tx, id string, mention bool) string {
+	if id == "" {
+		return textNoLeader
+	}
+	p, _, _ := tx.Person(id)
+	name := p.Name
+	if name == "" {
+		name = "tổ trưởng"
+	} else {
+		name = "tổ trưởng " + name
+	}
+	if p.Phone != "" && !mention {
+		name += " (" + p.Phone + ")"
+	}
+	if mention {
+		name += " [@" + id + "]"
+	}
+	if unreachable(tx, id) {
+		name += " — " + textUnreachable
+	}
+	return name
+}
+
+// ErrNoOfficer means a group or person asked for a digest but is no officer.
+var ErrNoOfficer = errors.New("not an officer")

@@ -1,0 +1,26 @@
+package store
+
+import "time"
+
+// The reminder ledger records every reminder and digest under its key
+// (kind | team or scope | period | step) in the same transaction that puts it
+// in the outbox, so a restart, an overlapping run or a manual re-run never sends one twice.
+var bucketLedger = []byte("reminder_ledger")
+
+func init() { allBuckets = append(allBuckets, bucketLedger) }
+
+// LedgerHas tells whether a reminder key was already sent (or dropped).
+func (tx *Tx) LedgerHas(key string) bool {
+	return tx.btx.Bucket(bucketLedger).Get([]byte(key)) != nil
+}
+
+// LedgerPut records a reminder key with what became of it ("sent", "dropped: …").
+func (tx *Tx) LedgerPut(key, outcome string) error {
+	return tx.btx.Bucket(bucketLedger).Put([]byte(key), []byte(tx.now.UTC().Format(time.RFC3339)+" "+outcome))
+}
+
+// LedgerGet returns what was recorded for a key.
+func (tx *Tx) LedgerGet(key string) (string, bool) {
+	v := tx.btx.Bucket(bucketLedger).Get([]byte(key))
+	return string(v), v != nil
+}
