@@ -23,6 +23,7 @@ import (
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
 	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/reminders"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -84,7 +85,9 @@ func (h *harness) start() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	b, err := bot.New(h.cfg, db, flows.New(h.cfg.Location), zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel))
+	engine := flows.New(h.cfg.Location)
+	engine.Digest = (&reminders.Sweeper{DB: db, Loc: h.cfg.Location}).Digest
+	b, err := bot.New(h.cfg, db, engine, zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel))
 	if err != nil {
 		h.t.Fatal(err)
 	}

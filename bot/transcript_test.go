@@ -28,6 +28,7 @@ import (
 //	an> (ảnh) URL             the person sends a photo
 //	an> (thông tin) Tên; SĐT  the person shares name and phone (request_user_info)
 //	an> (theo dõi)            the person follows the account
+//	an> (nhóm g) text         the person writes text in group chat g (an alias too)
 //	<an: text [A | B]         the next message goes to an, contains text, and has exactly these buttons
 //
 // After each input every message the bot sent must be matched, in order.
@@ -184,6 +185,11 @@ func (r *replayer) send(alias, input string) error {
 		name, phone, _ := strings.Cut(strings.TrimSpace(input[len("(thông tin)"):]), ";")
 		ev["event_name"], ev["sender"], ev["recipient"] = "user_submit_info", sender, recipient
 		ev["info"] = map[string]string{"name": strings.TrimSpace(name), "phone": strings.TrimSpace(phone)}
+	case strings.HasPrefix(input, "(nhóm "):
+		group, text, _ := strings.Cut(strings.TrimPrefix(input, "(nhóm "), ")")
+		ev["event_name"], ev["sender"] = "user_send_group_text", sender
+		ev["recipient"] = map[string]string{"id": r.id(strings.TrimSpace(group))}
+		ev["message"] = map[string]string{"text": strings.TrimSpace(text), "msg_id": msgID}
 	case input == "(theo dõi)":
 		ev["event_name"], ev["follower"], ev["source"] = "follow", map[string]string{"id": user}, "oa_profile"
 	default:

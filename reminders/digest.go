@@ -2,6 +2,7 @@ package reminders
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -211,7 +212,7 @@ func percent(n, of int) int {
 func countdown(cutoff, at time.Time) string {
 	l := at.In(cutoff.Location())
 	today := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, cutoff.Location())
-	days := int(cutoff.Sub(today).Hours()/24 + 0.5)
+	days := int(math.Round(cutoff.Sub(today).Hours() / 24))
 	switch {
 	case days > 0:
 		return fmt.Sprintf("còn %d ngày", days)

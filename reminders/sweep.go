@@ -47,10 +47,12 @@ type Sweeper struct {
 	Hour int
 	// Lookback bounds how far back missed runs are caught up (default 7 days).
 	Lookback time.Duration
+	// Chunk is how many messages one write transaction takes (default 500).
+	Chunk int
 }
 
-// chunk bounds one write transaction of a sweep; the ledger makes a re-run after a crash resume where it stopped.
-const chunk = 500
+// defaultChunk bounds one write transaction of a sweep; the ledger makes a re-run after a crash resume where it stopped.
+const defaultChunk = 500
 
 // Quiet hours: nothing goes out from 21:00 until 07:00.
 const (
@@ -76,6 +78,10 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 	}
 	if dryRun {
 		return plan, nil
+	}
+	chunk := s.Chunk
+	if chunk <= 0 {
+		chunk = defaultChunk
 	}
 	var sent []Message
 	for start := 0; start < len(plan); start += chunk {

@@ -194,3 +194,41 @@ func TestProductionModeNeedsSignatures(t *testing.T) {
 		t.Errorf("unsigned webhook in production: %s, want 401", got)
 	}
 }
+
+func TestRemindCommandOnFileAndThroughServer(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"CDTBOT_DB": filepath.Join(dir, "cdtbot.db"), "CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_ADMIN_TOKEN": "tok"}
+	ctx := context.Background()
+	if err := run(ctx, []string{"import", "../../testdata/transcripts/tung-anh.json"}, envOf(env), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	remindAt := func(at string, extra ...string) string {
+		t.Helper()
+		var out syncBuffer
+		args := append([]string{"remind", "--at", at}, extra...)
+		if err := run(ctx, args, envOf(env), &out, io.Discard); err != nil {
+			t.Fatalf("remind %v: %v", args, err)
+		}
+		return out.String()
+	}
+	// Three days before the cutoff of the 20th: the three leaders and the officers' group.
+	dry := remindAt("2026-11-17T08:00:00+07:00", "--dry-run")
+	if !strings.Contains(dry, "4 messages would be sent") || !strings.Contains(dry, "remind|TA-T1|2026-11|3|leader") {
+		t.Fatalf("dry run:\n%s", dry)
+	}
+	if out := remindAt("2026-11-17T08:00:00+07:00"); !strings.Contains(out, "4 messages sent") {
+		t.Fatalf("run:\n%s", out)
+	}
+	if out := remindAt("2026-11-17T09:00:00+07:00"); !strings.Contains(out, "0 messages sent") {
+		t.Fatalf("a re-run sent again:\n%s", out)
+	}
+	if err := run(ctx, []string{"remind", "--at", "17/11/2026"}, envOf(env), io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "RFC 3339") {
+		t.Errorf("bad --at: %v", err)
+	}
+	// With the server holding the database, the same command goes through its admin API.
+	base, _, stop := startServe(t, env)
+	defer stop()
+	if out := remindAt("2026-11-19T08:00:00+07:00", "--server", base); !strings.Contains(out, "4 messages sent") || !strings.Contains(out, "remind|TA-T1|2026-11|1|deputy") {
+		t.Fatalf("through the server:\n%s", out)
+	}
+}

@@ -1,0 +1,504 @@
+package reminders
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/cdtbot/cdtbot/store"
+)
+
+var hcm = mustLoad("Asia/Ho_Chi_Minh")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+func ip(n int) *int { return &n }
+
+// world is a small directory: three communes with cutoffs on the 5th, 20th and 30th.
+//
+//	A (cutoff 5, closes the previous month): team A1, leader a1 + deputy a1d, never files
+//	B (cutoff 20): team B1 (leader b1) never files; team B2 (leader b2) files on the first day it can
+//	C (cutoff 30): team C1 (leader c1) files late, at 10:00 the day after the cutoff
+//	an officer group over the whole province; approvers chA, chB, chC
+func world(t *testing.T) (*store.DB, *Sweeper) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	err = db.Update(func(tx *store.Tx) error {
+		must := func(err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(tx.PutUnit(store.Unit{Code: "P", Name: "Tỉnh Thử", Level: "tỉnh"}))
+		for _, c := range []struct {
+			code string
+			day  int
+		}{{"A", 5}, {"B", 20}, {"C", 30}} {
+			must(tx.PutUnit(store.Unit{Code: c.code, Name: "Xã " + c.code, Level: "xã", Parent: "P", Policy: &store.Policy{CutoffDay: ip(c.day)}}))
+			must(tx.PutApprover(store.Approver{Unit: c.code, ZaloID: "ch" + c.code}))
+		}
+		for _, tm := range []struct{ code, unit string }{{"A1", "A"}, {"B1", "B"}, {"B2", "B"}, {"C1", "C"}} {
+			must(tx.PutUnit(store.Unit{Code: tm.unit + "." + tm.code, Name: "Thôn " + tm.code, Level: "thôn", Parent: tm.unit}))
+			must(tx.PutTeam(store.Team{Code: tm.code, Name: "Tổ " + tm.code, Unit: tm.unit + "." + tm.code}))
+			lead := strings.ToLower(tm.code)
+			must(tx.PutPerson(store.Person{ZaloID: lead, Name: "Trưởng " + tm.code}))
+			must(tx.SetRole(tm.code, lead, store.RoleLeader))
+		}
+		must(tx.PutPerson(store.Person{ZaloID: "a1d", Name: "Phó A1"}))
+		must(tx.SetRole("A1", "a1d", store.RoleDeputy))
+		must(tx.PutOfficer(store.Officer{ID: "so", Name: "Sở KH&CN", GroupID: "grp", Scope: "P"}))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, &Sweeper{DB: db, Loc: hcm, Enqueue: recordEnqueue}
+}
+
+// recordEnqueue puts the message itself in the outbox, so it commits or rolls back with the sweep.
+func recordEnqueue(tx *store.Tx, m Message) error {
+	body, _ := json.Marshal(m)
+	to, ep := m.ToUser, store.EndpointUser
+	if m.ToGroup != "" {
+		to, ep = m.ToGroup, store.EndpointGroup
+	}
+	_, err := tx.Enqueue(store.OutMsg{Priority: store.PriorityBulk, Endpoint: ep, To: to, Body: body, NextAt: m.NotBefore})
+	return err
+}
+
+// drain takes every queued message out of the outbox, returning their keys.
+func drain(t *testing.T, db *store.DB) []Message {
+	t.Helper()
+	var out []Message
+	err := db.Update(func(tx *store.Tx) error {
+		ms, err := tx.Outbox()
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			var msg Message
+			if err := json.Unmarshal(m.Body, &msg); err != nil {
+				return err
+			}
+			out = append(out, msg)
+			if err := tx.Settle(m.Priority, m.Seq, store.Outcome{Status: store.StatusSent}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func keys(ms []Message) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Key)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// daysIn is written without the time package's calendar arithmetic, as an independent check.
+func daysIn(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// cutoffOf is the cutoff date of period (y, m) for a cutoff day: the 5th closes the previous month.
+func cutoffOf(y int, m time.Month, day int) (int, time.Month, int) {
+	if day <= 10 {
+		m++
+		if m > 12 {
+			m, y = 1, y+1
+		}
+	}
+	return y, m, min(day, daysIn(y, m))
+}
+
+type ymd struct {
+	y int
+	m time.Month
+	d int
+}
+
+func (a ymd) plus(n int) ymd {
+	for ; n > 0; n-- {
+		a.d++
+		if a.d > daysIn(a.y, a.m) {
+			a.d, a.m = 1, a.m+1
+			if a.m > 12 {
+				a.m, a.y = 1, a.y+1
+			}
+		}
+	}
+	for ; n < 0; n++ {
+		a.d--
+		if a.d == 0 {
+			a.m--
+			if a.m == 0 {
+				a.m, a.y = 12, a.y-1
+			}
+			a.d = daysIn(a.y, a.m)
+		}
+	}
+	return a
+}
+
+// expected lists the keys due on one day for the world above, derived from the rules by hand.
+func expected(day ymd) []string {
+	var out []string
+	type team struct {
+		code, commune string
+		cutoff        int
+		deputy        bool
+		reminded      bool // false for B2, which files on the first day
+	}
+	teams := []team{{"A1", "A", 5, true, true}, {"B1", "B", 20, false, true}, {"B2", "B", 20, false, false}, {"C1", "C", 30, false, true}}
+	approverTeams := map[string]int{}
+	digest := map[string]bool{}
+	for _, tm := range teams {
+		for _, y := range []int{day.y - 1, day.y, day.y + 1} {
+			for m := time.January; m <= time.December; m++ {
+				cy, cm, cd := cutoffOf(y, m, tm.cutoff)
+				cut := ymd{cy, cm, cd}
+				period := fmt.Sprintf("%04d-%02d", y, int(m))
+				if tm.reminded {
+					for _, d := range []int{3, 1, 0} {
+						if cut.plus(-d) == day {
+							out = append(out, fmt.Sprintf("remind|%s|%s|%d|leader", tm.code, period, d))
+							if tm.deputy && d <= 1 {
+								out = append(out, fmt.Sprintf("remind|%s|%s|%d|deputy", tm.code, period, d))
+							}
+						}
+					}
+					if cut.plus(1) == day {
+						out = append(out, fmt.Sprintf("overdue|%s|%s", tm.code, period))
+						approverTeams[fmt.Sprintf("approver|%s|%s|%04d-%02d-%02d", tm.commune, period, cy, int(cm), cd)]++
+					}
+				}
+				if cut.plus(-3) == day {
+					digest[fmt.Sprintf("digest|so|%s|%04d-%02d-%02d|before", period, cy, int(cm), cd)] = true
+				}
+				if cut.plus(1) == day {
+					digest[fmt.Sprintf("digest|so|%s|%04d-%02d-%02d|after", period, cy, int(cm), cd)] = true
+				}
+			}
+		}
+	}
+	for k := range approverTeams {
+		out = append(out, k)
+	}
+	for k := range digest {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// file records a report for a team at an instant.
+func file(t *testing.T, db *store.DB, team, period string, at time.Time) {
+	t.Helper()
+	if err := db.Update(func(tx *store.Tx) error {
+		_, err := tx.SaveReport(store.Report{Team: team, Period: period, FiledBy: strings.ToLower(team), Role: store.RoleLeader, FiledAt: at, Answers: map[string]string{}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// walk sweeps every day of a year at 08:00 (filing B2 early and C1 late as in the world's story) and
+// compares the day's messages with the hand-derived list. skip lists days the server was down.
+func walk(t *testing.T, year int, skip map[ymd]bool) {
+	db, s := world(t)
+	skip = freshStart(ymd{year, 1, 1}, skip)
+	total := 0
+	for day := (ymd{year, 1, 1}); day.y == year; day = day.plus(1) {
+		at := time.Date(day.y, day.m, day.d, 8, 0, 0, 0, hcm)
+		// B2 files on the first day of each period's window (its month for a cutoff on the 20th).
+		if day.d == 1 {
+			file(t, db, "B2", fmt.Sprintf("%04d-%02d", day.y, int(day.m)), at.Add(-time.Hour))
+		}
+		if skip[day] {
+			continue
+		}
+		sent, err := s.Sweep(at, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := keys(drain(t, db))
+		if len(got) != len(sent) {
+			t.Fatalf("%v: sweep reported %d, outbox has %d", day, len(sent), len(got))
+		}
+		want := expected(day)
+		if skip[day.plus(-1)] {
+			want = afterDowntime(day, skip)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("%04d-%02d-%02d:\ngot  %v\nwant %v", day.y, day.m, day.d, got, want)
+		}
+		total += len(got)
+		// C1 files late: at 10:00 the day after its cutoff, after the overdue notice went out.
+		for _, k := range got {
+			if strings.HasPrefix(k, "overdue|C1|") {
+				file(t, db, "C1", strings.Split(k, "|")[2], at.Add(2*time.Hour))
+			}
+		}
+		// A second run the same day sends nothing.
+		if again, err := s.Sweep(at.Add(5*time.Hour), false); err != nil || len(again) != 0 {
+			t.Fatalf("%v: second run sent %v (err %v)", day, keys(again), err)
+		}
+	}
+	t.Logf("%d: %d messages over the year", year, total)
+}
+
+// freshStart marks the week before day as downtime: a new server catches up on it.
+func freshStart(day ymd, skip map[ymd]bool) map[ymd]bool {
+	out := map[ymd]bool{}
+	for k, v := range skip {
+		out[k] = v
+	}
+	for i := 1; i <= 7; i++ {
+		out[day.plus(-i)] = true
+	}
+	return out
+}
+
+// afterDowntime is what a sweep sends on the first day back: per team and period only the
+// latest reminder whose cutoff has not passed; overdue notices and digests still due within a week.
+func afterDowntime(day ymd, skip map[ymd]bool) []string {
+	set := map[string]bool{}
+	latest := map[string]string{} // team|period → key of the latest reminder
+	for back := 0; back < 7; back++ {
+		d := day.plus(-back)
+		if back > 0 && !skip[d] {
+			break
+		}
+		for _, k := range expected(d) {
+			parts := strings.Split(k, "|")
+			switch parts[0] {
+			case "remind":
+				id := parts[1] + "|" + parts[2] + "|" + parts[4]
+				if _, ok := latest[id]; !ok {
+					latest[id] = k // the walk goes backwards: the first seen is the latest
+				}
+			case "digest":
+				// The digest before a cutoff is pointless once the cutoff has passed.
+				if parts[4] == "before" && parts[3] < fmt.Sprintf("%04d-%02d-%02d", day.y, int(day.m), day.d) {
+					continue
+				}
+				set[k] = true
+			default:
+				set[k] = true
+			}
+		}
+	}
+	for _, k := range latest {
+		parts := strings.Split(k, "|")
+		// Dropped when its cutoff passed during the downtime: an overdue notice for the same period is due.
+		if set["overdue|"+parts[1]+"|"+parts[2]] {
+			continue
+		}
+		set[k] = true
+	}
+	var out []string
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestYearWalkCommonYear(t *testing.T) { walk(t, 2027, nil) }
+
+func TestYearWalkLeapYear(t *testing.T) {
+	// February 2028 has 29 days: the cutoff on the 30th falls on the 29th.
+	if got := expected(ymd{2028, 2, 29}); !contains(got, "remind|C1|2028-02|0|leader") {
+		t.Fatalf("29 Feb 2028 should remind C1 for its cutoff day: %v", got)
+	}
+	if got := expected(ymd{2027, 2, 28}); !contains(got, "remind|C1|2027-02|0|leader") {
+		t.Fatalf("28 Feb 2027 should remind C1 for its cutoff day: %v", got)
+	}
+	walk(t, 2028, nil)
+}
+
+func TestDowntimeAcrossReminderTimes(t *testing.T) {
+	// Down from 17 to 21 November 2028: the cutoffs of the 20th pass unseen.
+	skip := map[ymd]bool{}
+	for d := 17; d <= 21; d++ {
+		skip[ymd{2028, 11, d}] = true
+	}
+	got := afterDowntime(ymd{2028, 11, 22}, skip)
+	if contains(got, "remind|B1|2028-11|0|leader") || !contains(got, "overdue|B1|2028-11") {
+		t.Fatalf("after downtime: reminders for a passed cutoff must be dropped, the overdue notice sent: %v", got)
+	}
+	walk(t, 2028, skip)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCrashInTheMiddleOfASweepSendsEachOnce(t *testing.T) {
+	db, s := world(t)
+	s.Chunk = 2
+	at := time.Date(2027, 12, 2, 8, 0, 0, 0, hcm) // a new server: A1 reminded for 5 Dec, C1 overdue since 1 Dec, approver C, digests
+	want := afterDowntime(ymd{2027, 12, 2}, freshStart(ymd{2027, 12, 2}, nil))
+	if len(want) < 4 {
+		t.Fatalf("test day too quiet: %v", want)
+	}
+	calls := 0
+	s.Enqueue = func(tx *store.Tx, m Message) error {
+		calls++
+		if calls == 3 { // dies in the second transaction
+			return errors.New("killed")
+		}
+		return recordEnqueue(tx, m)
+	}
+	if _, err := s.Sweep(at, false); err == nil {
+		t.Fatal("the crashing sweep reported no error")
+	}
+	s.Enqueue = recordEnqueue
+	if _, err := s.Sweep(at, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(drain(t, db)); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("after crash and re-run:\ngot  %v\nwant %v", got, want)
+	}
+}
+
+func TestOverlappingRunsSendEachOnce(t *testing.T) {
+	db, s := world(t)
+	at := time.Date(2027, 12, 2, 8, 0, 0, 0, hcm)
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Sweep(at, false); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got, want := keys(drain(t, db)), afterDowntime(ymd{2027, 12, 2}, freshStart(ymd{2027, 12, 2}, nil)); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("overlapping runs:\ngot  %v\nwant %v", got, want)
+	}
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	db, s := world(t)
+	at := time.Date(2027, 12, 2, 8, 0, 0, 0, hcm)
+	plan, err := s.Sweep(at, true)
+	if err != nil || len(plan) == 0 {
+		t.Fatalf("dry run: %v %v", plan, err)
+	}
+	if got := drain(t, db); len(got) != 0 {
+		t.Fatalf("dry run queued %d messages", len(got))
+	}
+	sent, _ := s.Sweep(at, false)
+	if strings.Join(keys(sent), ",") != strings.Join(keys(plan), ",") {
+		t.Errorf("the real run differs from the dry run")
+	}
+}
+
+func TestNightMessagesWaitForTheMorning(t *testing.T) {
+	db, s := world(t)
+	at := time.Date(2027, 12, 2, 22, 30, 0, 0, hcm) // the server was down at 08:00 and came back at night
+	if _, err := s.Sweep(at, false); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []store.OutMsg
+	db.View(func(tx *store.Tx) error { msgs, _ = tx.Outbox(); return nil })
+	want := time.Date(2027, 12, 3, 7, 0, 0, 0, hcm)
+	if len(msgs) == 0 {
+		t.Fatal("nothing queued")
+	}
+	for _, m := range msgs {
+		if !m.NextAt.Equal(want) {
+			t.Errorf("message to %s not before %v, want %v", m.To, m.NextAt, want)
+		}
+	}
+}
+
+func TestUnreachableLeaderIsNotRemindedButNamedInTheDigest(t *testing.T) {
+	db, s := world(t)
+	db.Update(func(tx *store.Tx) error { return tx.MarkUnreachable("b1", -230) })
+	at := time.Date(2027, 11, 17, 8, 0, 0, 0, hcm) // 3 days before the 20th
+	file(t, db, "B2", "2027-11", at.Add(-48*time.Hour))
+	sent, err := s.Sweep(at, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var digest string
+	for _, m := range sent {
+		if m.ToUser == "b1" {
+			t.Errorf("unreachable leader reminded: %s", m.Key)
+		}
+		if m.Kind == KindDigest {
+			digest = m.Text
+		}
+	}
+	for _, want := range []string{
+		"Tình hình báo cáo tháng 11/2027 — Sở KH&CN",
+		"Hạn chót: 20/11/2027 (còn 3 ngày)",
+		"Đã báo cáo: 1/2 tổ (50%) — đúng hạn 1, trễ hạn 0.",
+		"• Tổ B1 — tổ trưởng Trưởng B1 [@b1] — không liên lạc được",
+		"Không liên lạc được qua Zalo (nhắc trực tiếp giúp): Trưởng B1 (Tổ B1)",
+	} {
+		if !strings.Contains(digest, want) {
+			t.Errorf("digest lacks %q:\n%s", want, digest)
+		}
+	}
+}
+
+func TestDigestOnDemandAndSplitting(t *testing.T) {
+	db, s := world(t)
+	at := time.Date(2027, 11, 25, 15, 0, 0, 0, hcm)
+	var text string
+	db.View(func(tx *store.Tx) error {
+		os, _ := tx.Officers()
+		var err error
+		text, err = s.Digest(tx, os[0], at)
+		return err
+	})
+	// Three cutoffs in scope: three sections, one per period and cutoff.
+	for _, want := range []string{"tháng 10/2027", "Hạn chót: 05/11/2027 (đã quá hạn 20 ngày)", "Hạn chót: 20/11/2027", "Hạn chót: 30/11/2027 (còn 5 ngày)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, text)
+		}
+	}
+}
