@@ -12,6 +12,7 @@ import (
 	"time"
 	_ "time/tzdata"
 
+	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -499,6 +500,64 @@ func TestDigestOnDemandAndSplitting(t *testing.T) {
 	for _, want := range []string{"tháng 10/2027", "Hạn chót: 05/11/2027 (đã quá hạn 20 ngày)", "Hạn chót: 20/11/2027", "Hạn chót: 30/11/2027 (còn 5 ngày)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestLargeScopeDigestIsGroupedByCommuneAndSplits(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.Update(func(tx *store.Tx) error {
+		tx.PutUnit(store.Unit{Code: "H", Name: "Đức Thọ", Level: "huyện"})
+		for c := 1; c <= 40; c++ {
+			cc := fmt.Sprintf("H.%02d", c)
+			tx.PutUnit(store.Unit{Code: cc, Name: fmt.Sprintf("Xã Số %d", c), Level: "xã", Parent: "H"})
+			tx.PutApprover(store.Approver{Unit: cc, ZaloID: "ch" + cc})
+			for v := 1; v <= 8; v++ {
+				vc := fmt.Sprintf("%s.%d", cc, v)
+				tx.PutUnit(store.Unit{Code: vc, Name: fmt.Sprintf("Thôn %d", v), Level: "thôn", Parent: cc})
+				tx.PutTeam(store.Team{Code: "T" + vc, Name: "Tổ thôn " + vc, Unit: vc})
+				tx.PutPerson(store.Person{ZaloID: "L" + vc, Name: "Người " + vc})
+				tx.SetRole("T"+vc, "L"+vc, store.RoleLeader)
+			}
+		}
+		return tx.PutOfficer(store.Officer{ID: "vhtt", Name: "Phòng VH-TT", GroupID: "g", Scope: "H"})
+	})
+	s := &Sweeper{DB: db, Loc: hcm}
+	var text string
+	db.View(func(tx *store.Tx) error {
+		os, _ := tx.Officers()
+		text, err = s.Digest(tx, os[0], time.Date(2027, 11, 27, 9, 0, 0, 0, hcm))
+		return err
+	})
+	lines := strings.Split(text, "\n")
+	communeLines := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "• Xã Số ") {
+			communeLines++
+			// 8 missing teams: 5 named, the rest counted.
+			if !strings.Contains(l, "0/8 (0%)") || !strings.Contains(l, " và 3 tổ khác") || strings.Count(l, "[@") != 5 {
+				t.Fatalf("commune line: %s", l)
+			}
+		}
+	}
+	if communeLines != 40 || !strings.Contains(text, "Đã báo cáo: 0/320 tổ (0%)") {
+		t.Fatalf("%d commune lines in:\n%.600s", communeLines, text)
+	}
+	parts := zalo.SplitText(text, zalo.MaxTextLen)
+	if len(parts) < 2 {
+		t.Fatalf("a %d-character digest should need several messages", len([]rune(text)))
+	}
+	for _, p := range parts {
+		if n := len([]rune(p)); n > zalo.MaxTextLen {
+			t.Errorf("part of %d characters", n)
+		}
+		// Splits fall between lines: every part starts at a line start.
+		if !strings.HasPrefix(p, "• ") && !strings.HasPrefix(p, "📊") {
+			t.Errorf("part starts mid-line: %.40q", p)
 		}
 	}
 }
