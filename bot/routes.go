@@ -33,6 +33,13 @@ func (b *Bot) routes() http.Handler {
 	api.GET("/backup", b.backup)
 	api.GET("/messages", b.messages)
 	api.POST("/remind", b.remind)
+	b.directoryRoutes(api) // bot/admin_directory.go: units, teams, roles, officers, requests, reports, audit, import
+	b.statsRoutes(api)     // bot/admin_stats.go: statistics and exports
+	b.privacyRoutes(api)   // bot/admin_privacy.go: personal-data access and erasure
+	b.officerRoutes(r)     // bot/officer_page.go: the officer web page (signed links)
+	if b.cfg.Sandbox {
+		b.devRoutes(r) // bot/devchat.go: the web chat simulator, sandbox only
+	}
 	r.NoRoute(func(c *gin.Context) { apiError(c, http.StatusNotFound, "not_found", "no such route") })
 	return r
 }
