@@ -20,6 +20,7 @@ type config struct {
 	tz         string
 	logLevel   string
 	sandbox    bool
+	noDemo     bool
 	zalo       bot.Config
 }
 
@@ -42,6 +43,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.tz, "tz", envDefault(getenv, "CDTBOT_TZ", "Asia/Ho_Chi_Minh"), "time zone for schedules and the night ban (CDTBOT_TZ)")
 	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "CDTBOT_LOG_LEVEL", "info"), "debug, info, warn or error (CDTBOT_LOG_LEVEL)")
 	fs.BoolVar(&c.sandbox, "sandbox", envDefault(getenv, "CDTBOT_SANDBOX", "") == "1", "force sandbox mode even with Zalo credentials (CDTBOT_SANDBOX=1)")
+	fs.BoolVar(&c.noDemo, "no-demo", envDefault(getenv, "CDTBOT_NO_DEMO", "") == "1", "sandbox mode: do not fill an empty database with the demo directory (CDTBOT_NO_DEMO=1)")
 	z := &c.zalo
 	fs.StringVar(&z.AppID, "zalo-app-id", getenv("ZALO_APP_ID"), "Zalo app id (ZALO_APP_ID)")
 	z.OASecret = getenv("ZALO_OA_SECRET_KEY")

@@ -47,6 +47,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backup(ctx, args, getenv, stdout, stderr)
 	case "remind":
 		return remind(ctx, args, getenv, stdout, stderr)
+	case "forget":
+		return forget(ctx, args, getenv, stdout, stderr)
+	case "chat":
+		return chat(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return importFiles(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
@@ -91,6 +95,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	sweeper := newSweeper(db, cfg.zalo.Location)
 	engine.Digest = sweeper.Digest
 	cfg.zalo.Remind = func(at time.Time, dry bool) ([]string, error) { return sweepLines(sweeper, at, dry) }
+	if cfg.zalo.Sandbox && !cfg.noDemo {
+		if err := seedDemo(db, cfg.zalo.Location, log); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
 	b, err := bot.New(cfg.zalo, db, engine, log)
 	if err != nil {
 		return err
