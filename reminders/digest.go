@@ -2,7 +2,9 @@ package reminders
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -61,12 +63,7 @@ func (s *Sweeper) planDigests(sn *snapshot, at time.Time) ([]Message, error) {
 				}
 			}
 		}
-		keys := make([]string, 0, len(groups))
-		for k := range groups {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(groups)) {
 			g := groups[k]
 			out = append(out, Message{Key: k, Kind: KindDigest, ToGroup: o.GroupID, Period: g.period.String(),
 				Text: digestText(sn, o, g, at)})

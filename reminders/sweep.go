@@ -3,7 +3,8 @@ package reminders
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -304,12 +305,7 @@ func (s *Sweeper) plan(tx *store.Tx, at time.Time) ([]Message, error) {
 			}
 		}
 	}
-	keys := make([]string, 0, len(approverLists))
-	for k := range approverLists {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(approverLists)) {
 		l := approverLists[k]
 		out = append(out, Message{Key: l.key, Kind: KindApprover, ToUser: l.to, Period: l.period.String(), Text: l.text(tx)})
 	}
