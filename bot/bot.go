@@ -39,6 +39,8 @@ type Config struct {
 	RetryBase time.Duration
 	// HTTPClient is used for Zalo calls (nil: a client with timeouts).
 	HTTPClient *http.Client
+	// PublicURL is where people reach this server (signed links to the officer page), e.g. https://cdtbot.example.vn.
+	PublicURL string
 	// Remind runs the reminder sweep as of an instant for the admin API (nil: not offered).
 	Remind func(at time.Time, dryRun bool) ([]string, error)
 }

@@ -44,6 +44,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "CDTBOT_LOG_LEVEL", "info"), "debug, info, warn or error (CDTBOT_LOG_LEVEL)")
 	fs.BoolVar(&c.sandbox, "sandbox", envDefault(getenv, "CDTBOT_SANDBOX", "") == "1", "force sandbox mode even with Zalo credentials (CDTBOT_SANDBOX=1)")
 	fs.BoolVar(&c.noDemo, "no-demo", envDefault(getenv, "CDTBOT_NO_DEMO", "") == "1", "sandbox mode: do not fill an empty database with the demo directory (CDTBOT_NO_DEMO=1)")
+	fs.StringVar(&c.zalo.PublicURL, "public-url", getenv("CDTBOT_PUBLIC_URL"), "public base URL of this server, for links sent by chat (CDTBOT_PUBLIC_URL; default http://localhost:PORT)")
 	z := &c.zalo
 	fs.StringVar(&z.AppID, "zalo-app-id", getenv("ZALO_APP_ID"), "Zalo app id (ZALO_APP_ID)")
 	z.OASecret = getenv("ZALO_OA_SECRET_KEY")
@@ -60,6 +61,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, fs, fmt.Errorf("CDTBOT_TZ %q: %w", c.tz, err)
 	}
 	z.Location = loc
+	if z.PublicURL == "" {
+		z.PublicURL = serverURL(c.addr)
+	}
 	z.AdminToken = c.adminToken
 	secrets := map[string]string{"ZALO_APP_ID": z.AppID, "ZALO_OA_SECRET_KEY": z.OASecret, "ZALO_APP_SECRET_KEY": z.AppSecret}
 	var missing []string
