@@ -1,6 +1,1386 @@
 package bot
 
-import "github.com/gin-gonic/gin"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
-// directoryRoutes registers its part of the admin API (filled in by its issue).
-func (b *Bot) directoryRoutes(api *gin.RouterGroup) {}
+	"github.com/gin-gonic/gin"
+
+	"github.com/cdtbot/cdtbot/flows/vntext"
+	"github.com/cdtbot/cdtbot/store"
+	"github.com/cdtbot/cdtbot/store/importer"
+)
+
+// The directory part of the admin API: import, units, teams and their
+// rosters, approvers, officers, requests, reports and the audit log. Every
+// change happens in one transaction with its audit entries, so a refused
+// change leaves the database as it was.
+
+// maxJSONBody bounds the JSON bodies of this API (imports have their own limit).
+const maxJSONBody = 64 << 10
+
+// List sizes: a search returns the best few, a listing everything up to a cap.
+const (
+	defaultSearchLimit = 20
+	defaultListLimit   = 1000
+	maxListLimit       = 10000
+	defaultAuditLimit  = 100
+	maxAuditLimit      = 1000
+)
+
+// actorHeader names who made a change in the audit log (default "admin").
+const actorHeader = "X-Admin-Actor"
+
+// directoryRoutes registers its part of the admin API.
+func (b *Bot) directoryRoutes(api *gin.RouterGroup) {
+	api.POST("/import", b.importDirectory)
+	api.GET("/units", b.listUnits)
+	api.GET("/units/:code", b.getUnit)
+	api.GET("/teams", b.listTeams)
+	api.GET("/teams/:code", b.getTeam)
+	api.GET("/teams/:code/reports", b.teamReports)
+	api.PUT("/teams/:code/roles/:zalo_id", b.putRole)
+	api.DELETE("/teams/:code/roles/:zalo_id", b.deleteRole)
+	api.PUT("/approvers/:unit", b.putApprover)
+	api.GET("/officers", b.listOfficers)
+	api.PUT("/officers/:id", b.putOfficer)
+	api.GET("/requests", b.listRequests)
+	api.GET("/reports", b.periodReports)
+	api.GET("/audit", b.auditLog)
+}
+
+// adminErr is an error shown to the caller as it is: a status, a stable code and a message.
+type adminErr struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *adminErr) Error() string { return e.msg }
+
+func failf(status int, code, format string, args ...any) error {
+	return &adminErr{status: status, code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// answer writes v as JSON, or err: an *adminErr as it says, anything else as a logged 500.
+func answer(c *gin.Context, v any, err error) {
+	var ae *adminErr
+	switch {
+	case err == nil:
+		c.JSON(http.StatusOK, v)
+	case errors.As(err, &ae):
+		apiError(c, ae.status, ae.code, ae.msg)
+	default:
+		reqLog(c).Error().Err(err).Str("method", c.Request.Method).Str("path", c.Request.URL.Path).Msg("admin API failed")
+		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+	}
+}
+
+// readJSON decodes exactly one JSON object with known fields only, so a misspelt field is refused, not ignored.
+func readJSON(c *gin.Context, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			return failf(http.StatusRequestEntityTooLarge, "too_large", "body larger than %d KiB", maxJSONBody>>10)
+		case errors.Is(err, io.EOF):
+			return failf(http.StatusBadRequest, "bad_json", "empty body: want a JSON object")
+		}
+		return failf(http.StatusBadRequest, "bad_json", "malformed JSON: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return failf(http.StatusBadRequest, "bad_json", "malformed JSON: want one object and nothing after it")
+	}
+	return nil
+}
+
+// queryLimit reads ?limit= (a positive number, capped at max).
+func queryLimit(c *gin.Context, def, max int) (int, error) {
+	s := c.Query("limit")
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, failf(http.StatusBadRequest, "bad_limit", "limit %q: want a positive whole number", s)
+	}
+	return min(n, max), nil
+}
+
+// actor is who the audit log names: the X-Admin-Actor header, cleaned, or "admin".
+func actor(c *gin.Context) string {
+	s := strings.ToValidUTF8(c.GetHeader(actorHeader), "")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > 64 {
+		s = string([]rune(s)[:64])
+	}
+	if s == "" {
+		return "admin"
+	}
+	return s
+}
+
+// cleanText trims a name and folds runs of spaces, as the importer does.
+func cleanText(s string) string { return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ") }
+
+// validZaloID accepts the numeric ids Zalo gives (the importer's rule: 6–25 digits).
+func validZaloID(s string) bool {
+	if len(s) < 6 || len(s) > 25 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validCode is the importer's rule for codes: printable, no spaces, up to 64 bytes.
+func validCode(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// roleWords are the ways to write a role, folded: English or Vietnamese, as the importer reads them.
+var roleWords = map[string]string{
+	"leader": store.RoleLeader, "to truong": store.RoleLeader,
+	"deputy": store.RoleDeputy, "to pho": store.RoleDeputy,
+	"member": store.RoleMember, "thanh vien": store.RoleMember,
+	"collaborator": store.RoleCollaborator, "cong tac vien": store.RoleCollaborator, "ctv": store.RoleCollaborator,
+}
+
+func parseRole(s string) (string, error) {
+	if r, ok := roleWords[vntext.Fold(s)]; ok {
+		return r, nil
+	}
+	return "", failf(http.StatusBadRequest, "bad_role", "role %q: want leader, deputy, member or collaborator", s)
+}
+
+func errUnknownUnit(code string) error {
+	return failf(http.StatusNotFound, "unknown_unit", "no unit %q", code)
+}
+
+func errUnknownTeam(code string) error {
+	return failf(http.StatusNotFound, "unknown_team", "no team %q", code)
+}
+
+// lookup caches the units and people one request reads more than once.
+type lookup struct {
+	tx     *store.Tx
+	units  map[string]store.Unit
+	people map[string]store.Person
+}
+
+func newLookup(tx *store.Tx) *lookup {
+	return &lookup{tx: tx, units: map[string]store.Unit{}, people: map[string]store.Person{}}
+}
+
+func (l *lookup) unit(code string) (store.Unit, bool, error) {
+	if u, ok := l.units[code]; ok {
+		return u, true, nil
+	}
+	u, ok, err := l.tx.Unit(code)
+	if ok {
+		l.units[code] = u
+	}
+	return u, ok, err
+}
+
+// path is a unit's place in the tree as people read it: "Tỉnh Hà Tĩnh / Xã Tùng Ảnh / Thôn 1".
+func (l *lookup) path(code string) (string, error) {
+	var names []string
+	for c, depth := code, 0; c != "" && depth < 32; depth++ {
+		u, ok, err := l.unit(c)
+		if err != nil || !ok {
+			return strings.Join(names, " / "), err
+		}
+		names = append([]string{u.Display()}, names...)
+		c = u.Parent
+	}
+	return strings.Join(names, " / "), nil
+}
+
+func (l *lookup) personName(zaloID string) (string, error) {
+	p, ok, err := l.person(zaloID)
+	if !ok {
+		return "", err
+	}
+	return p.Name, nil
+}
+
+func (l *lookup) person(zaloID string) (store.Person, bool, error) {
+	if p, ok := l.people[zaloID]; ok {
+		return p, true, nil
+	}
+	p, ok, err := l.tx.Person(zaloID)
+	if ok {
+		l.people[zaloID] = p
+	}
+	return p, ok, err
+}
+
+// unitView is a unit as the API shows it; Path and Score are filled in search results.
+type unitView struct {
+	store.Unit
+	Display string  `json:"display"`
+	Path    string  `json:"path,omitempty"`
+	Score   float64 `json:"score,omitempty"`
+}
+
+func viewUnit(u store.Unit) unitView { return unitView{Unit: u, Display: u.Display()} }
+
+func viewUnits(us []store.Unit) []unitView {
+	out := make([]unitView, 0, len(us))
+	for _, u := range us {
+		out = append(out, viewUnit(u))
+	}
+	return out
+}
+
+// teamView is a team with the name and place of its unit.
+type teamView struct {
+	store.Team
+	UnitName string  `json:"unit_name"`
+	Path     string  `json:"path"`
+	Score    float64 `json:"score,omitempty"`
+}
+
+func (l *lookup) viewTeam(t store.Team) (teamView, error) {
+	v := teamView{Team: t}
+	u, ok, err := l.unit(t.Unit)
+	if err != nil {
+		return v, err
+	}
+	if ok {
+		v.UnitName = u.Display()
+	}
+	v.Path, err = l.path(t.Unit)
+	return v, err
+}
+
+// policyView is a policy with every value resolved, and where each came from:
+// "team", the code of the unit that set it, or "default".
+type policyView struct {
+	MaxMembers    int               `json:"max_members"`
+	Collaborators bool              `json:"collaborators"`
+	CutoffDay     int               `json:"cutoff_day"`
+	Closes        string            `json:"closes"` // "previous" or "current", the automatic rule applied
+	QuestionSet   string            `json:"question_set"`
+	ReminderDays  []int             `json:"reminder_days"`
+	From          map[string]string `json:"from"`
+}
+
+// policies is a unit's or team's own overrides next to what applies.
+type policies struct {
+	Own       *store.Policy `json:"own"`
+	Effective policyView    `json:"effective"`
+}
+
+func (b *Bot) resolvePolicy(tx *store.Tx, own *store.Policy, unit string) (policies, store.EffectivePolicy, error) {
+	e, from, err := tx.ResolvePolicy(own, unit)
+	if err != nil {
+		return policies{}, e, err
+	}
+	closes := store.ClosePrevious
+	jan := store.Period{Year: 2001, Month: time.January}
+	if e.Calendar(b.cfg.Location).CutoffDate(jan).Month() == time.January {
+		closes = store.CloseCurrent
+	}
+	days := e.ReminderDays
+	if days == nil {
+		days = []int{}
+	}
+	return policies{Own: own, Effective: policyView{MaxMembers: e.MaxMembers, Collaborators: e.Collaborators, CutoffDay: e.CutoffDay,
+		Closes: closes, QuestionSet: e.QuestionSet, ReminderDays: days, From: from}}, e, nil
+}
+
+// approverView is the approver deciding for a unit or team, and the unit it is registered at.
+type approverView struct {
+	store.Approver
+	UnitName string `json:"unit_name"`
+}
+
+// approverAbove is the nearest approver at or above the last unit of path.
+func (l *lookup) approverAbove(path []store.Unit) (*approverView, error) {
+	for i := len(path) - 1; i >= 0; i-- {
+		a, ok, err := l.tx.ApproverForUnit(path[i].Code)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return &approverView{Approver: a, UnitName: path[i].Display()}, nil
+		}
+	}
+	return nil, nil
+}
+
+// scored ranks search hits.
+type scored[T any] struct {
+	item  T
+	score float64
+	key   string
+}
+
+// rankHits orders hits best first, then by key, so equal queries give equal lists.
+func rankHits[T any](hits []scored[T]) {
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].key < hits[j].key
+	})
+}
+
+func bestScore(q string, names ...string) float64 {
+	best := 0.0
+	for _, n := range names {
+		best = max(best, vntext.Similar(q, n))
+	}
+	return best
+}
+
+// listUnits: ?q= searches names with or without diacritics (within ?parent= when given);
+// without q, the children of ?parent= (the roots when absent); ?level= filters either.
+func (b *Bot) listUnits(c *gin.Context) {
+	q := strings.TrimSpace(c.Query("q"))
+	parent := strings.TrimSpace(c.Query("parent"))
+	level := vntext.Fold(c.Query("level"))
+	def := defaultListLimit
+	if q != "" {
+		def = defaultSearchLimit
+	}
+	limit, err := queryLimit(c, def, maxListLimit)
+	if err != nil {
+		answer(c, nil, err)
+		return
+	}
+	type result struct {
+		Units []unitView `json:"units"`
+		Total int        `json:"total"`
+	}
+	var out result
+	err = b.db.View(func(tx *store.Tx) error {
+		l := newLookup(tx)
+		if parent != "" {
+			if _, ok, err := l.unit(parent); err != nil {
+				return err
+			} else if !ok {
+				return errUnknownUnit(parent)
+			}
+		}
+		keep := func(u store.Unit) bool { return level == "" || vntext.Fold(u.Level) == level }
+		if q == "" {
+			children, err := tx.Children(parent)
+			if err != nil {
+				return err
+			}
+			out.Units = []unitView{}
+			for _, u := range children {
+				if keep(u) {
+					out.Units = append(out.Units, viewUnit(u))
+				}
+			}
+			out.Total = len(out.Units)
+			out.Units = out.Units[:min(len(out.Units), limit)]
+			return nil
+		}
+		var within map[string]bool
+		if parent != "" {
+			var err error
+			if within, err = tx.SubtreeUnits(parent); err != nil {
+				return err
+			}
+		}
+		var hits []scored[store.Unit]
+		err := tx.AllUnits(func(u store.Unit) error {
+			if (within != nil && (!within[u.Code] || u.Code == parent)) || !keep(u) {
+				return nil
+			}
+			if s := bestScore(q, u.Name, u.Display()); s > 0 {
+				hits = append(hits, scored[store.Unit]{u, s, u.Code})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		rankHits(hits)
+		out.Total = len(hits)
+		out.Units = []unitView{}
+		for _, h := range hits[:min(len(hits), limit)] {
+			v := viewUnit(h.item)
+			v.Score = h.score
+			if v.Path, err = l.path(h.item.Code); err != nil {
+				return err
+			}
+			out.Units = append(out.Units, v)
+		}
+		return nil
+	})
+	answer(c, out, err)
+}
+
+// unitDetail is one unit with its surroundings.
+type unitDetail struct {
+	Unit     unitView      `json:"unit"`
+	Path     []unitView    `json:"path"` // from the root down to the unit itself
+	Children []unitView    `json:"children"`
+	Teams    []store.Team  `json:"teams"` // attached directly to the unit
+	Commune  unitView      `json:"commune"`
+	Approver *approverView `json:"approver"` // the nearest at or above the unit; null when none
+	Policy   policies      `json:"policy"`   // effective: what a team attached here would see
+}
+
+func (b *Bot) getUnit(c *gin.Context) {
+	code := c.Param("code")
+	var out unitDetail
+	err := b.db.View(func(tx *store.Tx) error {
+		l := newLookup(tx)
+		u, ok, err := l.unit(code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errUnknownUnit(code)
+		}
+		path, err := tx.UnitPath(code)
+		if err != nil {
+			return err
+		}
+		children, err := tx.Children(code)
+		if err != nil {
+			return err
+		}
+		teams, err := tx.TeamsOfUnit(code)
+		if err != nil {
+			return err
+		}
+		commune, err := tx.CommuneOf(code)
+		if err != nil {
+			return err
+		}
+		if out.Approver, err = l.approverAbove(path); err != nil {
+			return err
+		}
+		if out.Policy, _, err = b.resolvePolicy(tx, nil, code); err != nil {
+			return err
+		}
+		out.Policy.Own = u.Policy
+		if teams == nil {
+			teams = []store.Team{}
+		}
+		out.Unit, out.Path, out.Children, out.Teams, out.Commune = viewUnit(u), viewUnits(path), viewUnits(children), teams, viewUnit(commune)
+		return nil
+	})
+	answer(c, out, err)
+}
+
+// listTeams: ?q= searches team names, join codes and the names of their villages;
+// ?unit= keeps the teams of that subtree (all of them when there is no q).
+func (b *Bot) listTeams(c *gin.Context) {
+	q := strings.TrimSpace(c.Query("q"))
+	unit := strings.TrimSpace(c.Query("unit"))
+	def := defaultListLimit
+	if q != "" {
+		def = defaultSearchLimit
+	}
+	limit, err := queryLimit(c, def, maxListLimit)
+	if err != nil {
+		answer(c, nil, err)
+		return
+	}
+	type result struct {
+		Teams []teamView `json:"teams"`
+		Total int        `json:"total"`
+	}
+	var out result
+	err = b.db.View(func(tx *store.Tx) error {
+		l := newLookup(tx)
+		if unit != "" {
+			if _, ok, err := l.unit(unit); err != nil {
+				return err
+			} else if !ok {
+				return errUnknownUnit(unit)
+			}
+		}
+		teams, err := tx.TeamsUnder(unit)
+		if err != nil {
+			return err
+		}
+		var hits []scored[store.Team]
+		for _, t := range teams {
+			s := 1.0
+			if q != "" {
+				u, _, err := l.unit(t.Unit)
+				if err != nil {
+					return err
+				}
+				s = bestScore(q, t.Name, u.Name, u.Display())
+				if strings.EqualFold(q, t.JoinCode) || strings.EqualFold(q, t.Code) {
+					s = 1
+				}
+			}
+			if s > 0 {
+				hits = append(hits, scored[store.Team]{t, s, t.Code})
+			}
+		}
+		rankHits(hits)
+		out.Total = len(hits)
+		out.Teams = []teamView{}
+		for _, h := range hits[:min(len(hits), limit)] {
+			v, err := l.viewTeam(h.item)
+			if err != nil {
+				return err
+			}
+			if q != "" {
+				v.Score = h.score
+			}
+			out.Teams = append(out.Teams, v)
+		}
+		return nil
+	})
+	answer(c, out, err)
+}
+
+// memberView is one line of a roster.
+type memberView struct {
+	ZaloID    string     `json:"zalo_id"`
+	Name      string     `json:"name"`
+	Phone     string     `json:"phone,omitempty"`
+	Role      string     `json:"role"`
+	ConsentAt *time.Time `json:"consent_at,omitempty"`
+}
+
+func (l *lookup) roster(team string) ([]memberView, error) {
+	ms, err := l.tx.Roster(team)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]memberView, 0, len(ms))
+	for _, m := range ms {
+		v := memberView{ZaloID: m.ZaloID, Role: m.Role}
+		p, ok, err := l.person(m.ZaloID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			v.Name, v.Phone = p.Name, p.Phone
+			if !p.ConsentAt.IsZero() {
+				at := p.ConsentAt
+				v.ConsentAt = &at
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// requestView is a request with its team's name.
+type requestView struct {
+	store.Request
+	TeamName string `json:"team_name"`
+}
+
+// reportSummary is the newest version of a team's newest report.
+type reportSummary struct {
+	Period      string    `json:"period"`
+	Version     int       `json:"version"`
+	Versions    int       `json:"versions"`
+	FiledBy     string    `json:"filed_by"`
+	FiledByName string    `json:"filed_by_name,omitempty"`
+	Role        string    `json:"role"`
+	FiledAt     time.Time `json:"filed_at"`
+	Late        bool      `json:"late"`
+}
+
+// periodStatus is where a team stands on the period open now.
+type periodStatus struct {
+	Period string `json:"period"`
+	Cutoff string `json:"cutoff"` // the last day a report is on time, local date
+	Status string `json:"status"` // not_due, missing, on_time, late
+}
+
+type memberCounts struct {
+	Members       int  `json:"members"` // leader and deputies included, collaborators not
+	Collaborators int  `json:"collaborators"`
+	MaxMembers    int  `json:"max_members"` // 0: no limit
+	Full          bool `json:"full"`
+}
+
+// teamDetail is everything an administrator wants to see about one team.
+type teamDetail struct {
+	Team          store.Team     `json:"team"`
+	UnitPath      []unitView     `json:"unit_path"`
+	Commune       unitView       `json:"commune"`
+	Policy        policies       `json:"policy"`
+	Counts        memberCounts   `json:"counts"`
+	Roster        []memberView   `json:"roster"`
+	Approver      *approverView  `json:"approver"`
+	OpenRequests  []requestView  `json:"open_requests"`
+	LatestReport  *reportSummary `json:"latest_report"`
+	CurrentPeriod periodStatus   `json:"current_period"`
+}
+
+func (b *Bot) getTeam(c *gin.Context) {
+	code := c.Param("code")
+	var out teamDetail
+	err := b.db.View(func(tx *store.Tx) error {
+		l := newLookup(tx)
+		t, ok, err := tx.Team(code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errUnknownTeam(code)
+		}
+		out.Team = t
+		path, err := tx.UnitPath(t.Unit)
+		if err != nil {
+			return err
+		}
+		out.UnitPath = viewUnits(path)
+		commune, err := tx.CommuneOf(t.Unit)
+		if err != nil {
+			return err
+		}
+		out.Commune = viewUnit(commune)
+		pol, eff, err := b.resolvePolicy(tx, t.Policy, t.Unit)
+		if err != nil {
+			return err
+		}
+		out.Policy = pol
+		if out.Roster, err = l.roster(code); err != nil {
+			return err
+		}
+		out.Counts.MaxMembers = eff.MaxMembers
+		for _, m := range out.Roster {
+			if m.Role == store.RoleCollaborator {
+				out.Counts.Collaborators++
+			} else {
+				out.Counts.Members++
+			}
+		}
+		out.Counts.Full = eff.MaxMembers > 0 && out.Counts.Members >= eff.MaxMembers
+		if out.Approver, err = l.approverAbove(path); err != nil {
+			return err
+		}
+		out.OpenRequests = []requestView{}
+		err = tx.Requests(func(r store.Request) error {
+			if r.Team == code && r.Open() {
+				out.OpenRequests = append(out.OpenRequests, requestView{Request: r, TeamName: t.Name})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		reverse(out.OpenRequests)
+		reports, err := tx.TeamReports(code)
+		if err != nil {
+			return err
+		}
+		if n := len(reports); n > 0 {
+			last := reports[n-1]
+			s := &reportSummary{Period: last.Period, Version: last.Version, Versions: last.Version, FiledBy: last.FiledBy, Role: last.Role, FiledAt: last.FiledAt, Late: last.Late}
+			if s.FiledByName, err = l.personName(last.FiledBy); err != nil {
+				return err
+			}
+			out.LatestReport = s
+		}
+		cal := eff.Calendar(b.cfg.Location)
+		now := tx.Now()
+		p := cal.OpenPeriod(now)
+		var filedAt time.Time
+		if first, ok, err := tx.FirstReport(code, p.String()); err != nil {
+			return err
+		} else if ok {
+			filedAt = first.FiledAt
+		}
+		out.CurrentPeriod = periodStatus{Period: p.String(), Cutoff: cal.CutoffDate(p).Format(time.DateOnly), Status: cal.StatusOf(p, filedAt, now).Code()}
+		return nil
+	})
+	answer(c, out, err)
+}
+
+func reverse[T any](s []T) {
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+}
+
+// roleBody is what PUT /teams/:code/roles/:zalo_id takes.
+type roleBody struct {
+	Role  string `json:"role"`
+	Name  string `json:"name"`  // required when the person is new; otherwise replaces the stored name
+	Phone string `json:"phone"` // optional; any Vietnamese mobile spelling
+}
+
+// replacedLeader is the leader an appointment demoted.
+type replacedLeader struct {
+	ZaloID string `json:"zalo_id"`
+	Name   string `json:"name"`
+	Role   string `json:"role"` // what they are now: member
+}
+
+// roleResult answers a role change.
+type roleResult struct {
+	Team           string          `json:"team"`
+	ZaloID         string          `json:"zalo_id"`
+	Role           string          `json:"role"`                      // "" after a removal
+	PreviousRole   string          `json:"previous_role"`             // "" when they had none
+	Changed        bool            `json:"changed"`                   // false when everything was already so
+	PersonCreated  bool            `json:"person_created"`            // a new person record was made
+	ReplacedLeader *replacedLeader `json:"replaced_leader,omitempty"` // the old leader, now a member
+	Notes          []string        `json:"notes"`
+	Roster         []memberView    `json:"roster"`
+}
+
+// putRole appoints a person to a role in a team, or changes their role.
+func (b *Bot) putRole(c *gin.Context) {
+	var in roleBody
+	if err := readJSON(c, &in); err != nil {
+		answer(c, nil, err)
+		return
+	}
+	role, err := parseRole(in.Role)
+	if err != nil {
+		answer(c, nil, err)
+		return
+	}
+	name, phone := cleanText(in.Name), ""
+	if strings.TrimSpace(in.Phone) != "" {
+		p, ok := vntext.NormalizePhone(in.Phone)
+		if !ok {
+			answer(c, nil, failf(http.StatusBadRequest, "bad_phone", "phone %q: want a Vietnamese mobile number (10 digits starting with 03, 05, 07, 08 or 09)", in.Phone))
+			return
+		}
+		phone = p
+	}
+	code, zaloID, who := c.Param("code"), c.Param("zalo_id"), actor(c)
+	out := roleResult{Team: code, ZaloID: zaloID, Role: role, Notes: []string{}}
+	err = b.db.Update(func(tx *store.Tx) error {
+		l := newLookup(tx)
+		team, ok, err := tx.Team(code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errUnknownTeam(code)
+		}
+		person, known, err := tx.Person(zaloID)
+		if err != nil {
+			return err
+		}
+		if !known {
+			if !validZaloID(zaloID) {
+				return failf(http.StatusBadRequest, "bad_zalo_id", "zalo id %q: want the numeric id Zalo gives (6–25 digits)", zaloID)
+			}
+			if name == "" {
+				return failf(http.StatusBadRequest, "name_required", "%s is not known yet: give a name to add them", zaloID)
+			}
+		}
+		prev := tx.RoleIn(code, zaloID)
+		out.PreviousRole = prev
+		if err := checkOneCommune(tx, l, team, zaloID); err != nil {
+			return err
+		}
+		counted := func(r string) bool { return r != "" && r != store.RoleCollaborator }
+		if counted(role) && !counted(prev) {
+			pol, err := tx.EffectivePolicy(code)
+			if err != nil {
+				return err
+			}
+			n, err := tx.CountMembers(code)
+			if err != nil {
+				return err
+			}
+			if pol.MaxMembers > 0 && n+1 > pol.MaxMembers {
+				return failf(http.StatusConflict, "team_full", "team %s has %d members and its policy allows %d (leader and deputies included): remove someone first, or appoint a collaborator", code, n, pol.MaxMembers)
+			}
+		}
+		audit := func(action, subject, detail string) error {
+			return tx.Audit(store.AuditEntry{Actor: who, Action: action, Subject: subject, Team: code, Detail: detail})
+		}
+		switch {
+		case !known:
+			person = store.Person{ZaloID: zaloID, Name: name, Phone: phone}
+			if err := tx.PutPerson(person); err != nil {
+				return err
+			}
+			out.PersonCreated, out.Changed = true, true
+			if err := audit("person.created", zaloID, person.Name); err != nil {
+				return err
+			}
+		case (name != "" && name != person.Name) || (phone != "" && phone != person.Phone):
+			var changed []string
+			if name != "" && name != person.Name {
+				person.Name, changed = name, append(changed, "name")
+			}
+			if phone != "" && phone != person.Phone {
+				person.Phone, changed = phone, append(changed, "phone")
+			}
+			if err := tx.PutPerson(person); err != nil {
+				return err
+			}
+			out.Changed = true
+			if err := audit("person.updated", zaloID, strings.Join(changed, ", ")); err != nil {
+				return err
+			}
+		}
+		if role == store.RoleLeader {
+			lead, has, err := tx.Leader(code)
+			if err != nil {
+				return err
+			}
+			if has && lead != zaloID {
+				if err := tx.SetRole(code, lead, store.RoleMember); err != nil {
+					return err
+				}
+				if err := audit("role.set", lead, fmt.Sprintf("leader → member: replaced by %s", zaloID)); err != nil {
+					return err
+				}
+				leadName, err := l.personName(lead)
+				if err != nil {
+					return err
+				}
+				out.ReplacedLeader = &replacedLeader{ZaloID: lead, Name: leadName, Role: store.RoleMember}
+				out.Notes = append(out.Notes, fmt.Sprintf("%s (%s) led the team until now and is a member now", leadName, lead))
+			}
+		}
+		if prev != role {
+			if err := tx.SetRole(code, zaloID, role); err != nil {
+				return err
+			}
+			if err := audit("role.set", zaloID, fmt.Sprintf("%s → %s", orNone(prev), role)); err != nil {
+				return err
+			}
+			out.Changed = true
+			if prev == store.RoleLeader {
+				out.Notes = append(out.Notes, "the team has no leader now")
+			}
+		}
+		out.Roster, err = l.roster(code)
+		return err
+	})
+	if err == nil && out.Changed {
+		reqLog(c).Info().Str("team", code).Str("zalo_id", zaloID).Str("role", role).Str("actor", who).Msg("admin: role set")
+	}
+	answer(c, out, err)
+}
+
+func orNone(role string) string {
+	if role == "" {
+		return "none"
+	}
+	return role
+}
+
+// checkOneCommune refuses a role for someone who holds one in a team of another
+// commune (the unit whose approver decides, as the chat flows see it).
+func checkOneCommune(tx *store.Tx, l *lookup, team store.Team, zaloID string) error {
+	roles, err := tx.RolesOf(zaloID)
+	if err != nil {
+		return err
+	}
+	var here *store.Unit
+	for _, m := range roles {
+		if m.Team == team.Code {
+			continue
+		}
+		other, ok, err := tx.Team(m.Team)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if here == nil {
+			u, err := tx.CommuneOf(team.Unit)
+			if err != nil {
+				return err
+			}
+			here = &u
+		}
+		there, err := tx.CommuneOf(other.Unit)
+		if err != nil {
+			return err
+		}
+		if there.Code != here.Code {
+			name, err := l.personName(zaloID)
+			if err != nil {
+				return err
+			}
+			return failf(http.StatusConflict, "other_commune", "%s (%s) is %s of team %s in %s; team %s is in %s: remove that role first",
+				orDash(name), zaloID, roleNoun[m.Role], other.Code, there.Display(), team.Code, here.Display())
+		}
+	}
+	return nil
+}
+
+var roleNoun = map[string]string{store.RoleLeader: "the leader", store.RoleDeputy: "a deputy", store.RoleMember: "a member", store.RoleCollaborator: "a collaborator"}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// deleteRole takes a person off a team's roster (the person record stays).
+func (b *Bot) deleteRole(c *gin.Context) {
+	code, zaloID, who := c.Param("code"), c.Param("zalo_id"), actor(c)
+	out := roleResult{Team: code, ZaloID: zaloID, Notes: []string{}}
+	err := b.db.Update(func(tx *store.Tx) error {
+		if _, ok, err := tx.Team(code); err != nil {
+			return err
+		} else if !ok {
+			return errUnknownTeam(code)
+		}
+		prev := tx.RoleIn(code, zaloID)
+		if prev == "" {
+			if _, known, err := tx.Person(zaloID); err != nil {
+				return err
+			} else if !known {
+				return failf(http.StatusNotFound, "unknown_person", "no person %q", zaloID)
+			}
+			return failf(http.StatusNotFound, "no_role", "%s holds no role in team %s", zaloID, code)
+		}
+		if err := tx.RemoveRole(code, zaloID); err != nil {
+			return err
+		}
+		if err := tx.Audit(store.AuditEntry{Actor: who, Action: "role.removed", Subject: zaloID, Team: code, Detail: "was " + prev}); err != nil {
+			return err
+		}
+		out.PreviousRole, out.Changed = prev, true
+		if prev == store.RoleLeader {
+			out.Notes = append(out.Notes, "the team has no leader now")
+		}
+		var err error
+		out.Roster, err = newLookup(tx).roster(code)
+		return err
+	})
+	answer(c, out, err)
+}
+
+// putApprover sets who decides join and leave requests under a unit.
+func (b *Bot) putApprover(c *gin.Context) {
+	var in struct {
+		ZaloID string `json:"zalo_id"`
+		Name   string `json:"name"`
+	}
+	if err := readJSON(c, &in); err != nil {
+		answer(c, nil, err)
+		return
+	}
+	a := store.Approver{Unit: c.Param("unit"), ZaloID: strings.TrimSpace(in.ZaloID), Name: cleanText(in.Name)}
+	if !validZaloID(a.ZaloID) {
+		answer(c, nil, failf(http.StatusBadRequest, "bad_zalo_id", "zalo_id %q: want the numeric id Zalo gives (6–25 digits)", in.ZaloID))
+		return
+	}
+	var out struct {
+		Approver store.Approver  `json:"approver"`
+		Previous *store.Approver `json:"previous"`
+		Changed  bool            `json:"changed"`
+	}
+	err := b.db.Update(func(tx *store.Tx) error {
+		if _, ok, err := tx.Unit(a.Unit); err != nil {
+			return err
+		} else if !ok {
+			return errUnknownUnit(a.Unit)
+		}
+		prev, had, err := tx.ApproverForUnit(a.Unit)
+		if err != nil {
+			return err
+		}
+		out.Approver = a
+		if had {
+			out.Previous = &prev
+			if prev == a {
+				return nil
+			}
+		}
+		if err := tx.PutApprover(a); err != nil {
+			return err
+		}
+		detail := "unit " + a.Unit
+		if had {
+			detail += " (was " + prev.ZaloID + ")"
+		}
+		out.Changed = true
+		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "approver.set", Subject: a.ZaloID, Detail: detail})
+	})
+	answer(c, out, err)
+}
+
+// officerView is an officer with the name of the scope they follow.
+type officerView struct {
+	store.Officer
+	ScopeName string `json:"scope_name"`
+}
+
+func (b *Bot) listOfficers(c *gin.Context) {
+	var out struct {
+		Officers []officerView `json:"officers"`
+	}
+	err := b.db.View(func(tx *store.Tx) error {
+		os, err := tx.Officers()
+		if err != nil {
+			return err
+		}
+		l := newLookup(tx)
+		out.Officers = []officerView{}
+		for _, o := range os {
+			v := officerView{Officer: o}
+			if u, ok, err := l.unit(o.Scope); err != nil {
+				return err
+			} else if ok {
+				v.ScopeName = u.Display()
+			}
+			out.Officers = append(out.Officers, v)
+		}
+		return nil
+	})
+	answer(c, out, err)
+}
+
+// putOfficer registers an officer: the Zalo group that gets the digests and the scope they follow.
+func (b *Bot) putOfficer(c *gin.Context) {
+	var in struct {
+		Name    string `json:"name"`
+		GroupID string `json:"group_id"`
+		Scope   string `json:"scope"`
+		ZaloID  string `json:"zalo_id"`
+	}
+	if err := readJSON(c, &in); err != nil {
+		answer(c, nil, err)
+		return
+	}
+	o := store.Officer{ID: c.Param("id"), Name: cleanText(in.Name), GroupID: strings.TrimSpace(in.GroupID),
+		Scope: strings.TrimSpace(in.Scope), ZaloID: strings.TrimSpace(in.ZaloID)}
+	var bad error
+	switch {
+	case !validCode(o.ID):
+		bad = failf(http.StatusBadRequest, "bad_id", "officer id %q: want a code without spaces, up to 64 characters", o.ID)
+	case o.Name == "":
+		bad = failf(http.StatusBadRequest, "name_required", "name is required")
+	case o.Scope == "":
+		bad = failf(http.StatusBadRequest, "scope_required", "scope is required: the unit whose teams the officer follows")
+	case o.GroupID == "" && o.ZaloID == "":
+		bad = failf(http.StatusBadRequest, "group_required", "group_id is required: the Zalo group that receives the digests (or zalo_id for one person)")
+	case o.GroupID != "" && !validZaloID(o.GroupID):
+		bad = failf(http.StatusBadRequest, "bad_group_id", "group_id %q: want the numeric id Zalo gives (6–25 digits)", o.GroupID)
+	case o.ZaloID != "" && !validZaloID(o.ZaloID):
+		bad = failf(http.StatusBadRequest, "bad_zalo_id", "zalo_id %q: want the numeric id Zalo gives (6–25 digits)", o.ZaloID)
+	}
+	if bad != nil {
+		answer(c, nil, bad)
+		return
+	}
+	var out struct {
+		Officer officerView `json:"officer"`
+		Created bool        `json:"created"`
+		Changed bool        `json:"changed"`
+	}
+	err := b.db.Update(func(tx *store.Tx) error {
+		scope, ok, err := tx.Unit(o.Scope)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errUnknownUnit(o.Scope)
+		}
+		prev, had, err := tx.Officer(o.ID)
+		if err != nil {
+			return err
+		}
+		out.Officer, out.Created = officerView{Officer: o, ScopeName: scope.Display()}, !had
+		if had && prev == o {
+			return nil
+		}
+		if err := tx.PutOfficer(o); err != nil {
+			return err
+		}
+		out.Changed = true
+		target := "group " + o.GroupID
+		if o.GroupID == "" {
+			target = "person " + o.ZaloID
+		}
+		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "officer.set", Subject: o.ID, Detail: fmt.Sprintf("scope %s, %s", o.Scope, target)})
+	})
+	answer(c, out, err)
+}
+
+// listRequests lists the join and leave requests of the teams under ?unit= (all
+// when absent), open ones only unless ?state=all, newest first.
+func (b *Bot) listRequests(c *gin.Context) {
+	unit := strings.TrimSpace(c.Query("unit"))
+	state := c.DefaultQuery("state", "open")
+	if state != "open" && state != "all" {
+		answer(c, nil, failf(http.StatusBadRequest, "bad_state", "state %q: want open or all", state))
+		return
+	}
+	limit, err := queryLimit(c, defaultListLimit, maxListLimit)
+	if err != nil {
+		answer(c, nil, err)
+		return
+	}
+	var out struct {
+		Requests []requestView `json:"requests"`
+		Total    int           `json:"total"`
+	}
+	err = b.db.View(func(tx *store.Tx) error {
+		if unit != "" {
+			if _, ok, err := tx.Unit(unit); err != nil {
+				return err
+			} else if !ok {
+				return errUnknownUnit(unit)
+			}
+		}
+		teams, err := tx.TeamsUnder(unit)
+		if err != nil {
+			return err
+		}
+		names := make(map[string]string, len(teams))
+		for _, t := range teams {
+			names[t.Code] = t.Name
+		}
+		out.Requests = []requestView{}
+		err = tx.Requests(func(r store.Request) error {
+			name, ok := names[r.Team]
+			if ok && (state == "all" || r.Open()) {
+				out.Requests = append(out.Requests, requestView{Request: r, TeamName: name})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		reverse(out.Requests) // stored by id, oldest first
+		out.Total = len(out.Requests)
+		out.Requests = out.Requests[:min(len(out.Requests), limit)]
+		return nil
+	})
+	answer(c, out, err)
+}
+
+// periodReports is one period across a subtree: each team's latest version, or null.
+func (b *Bot) periodReports(c *gin.Context) {
+	unit := strings.TrimSpace(c.Query("unit"))
+	p, err := store.ParsePeriod(c.Query("period"))
+	if err != nil {
+		answer(c, nil, failf(http.StatusBadRequest, "bad_period", "period %q: want YYYY-MM, e.g. 2026-11", c.Query("period")))
+		return
+	}
+	type teamReport struct {
+		Team     teamView      `json:"team"`
+		Status   string        `json:"status"` // not_due, missing, on_time, late (by the first version)
+		Versions int           `json:"versions"`
+		Report   *store.Report `json:"report"` // the latest version; null when not filed
+	}
+	var out struct {
+		Period   string       `json:"period"`
+		Unit     string       `json:"unit,omitempty"`
+		Expected int          `json:"expected"`
+		Filed    int          `json:"filed"`
+		Teams    []teamReport `json:"teams"`
+	}
+	out.Period, out.Unit, out.Teams = p.String(), unit, []teamReport{}
+	err = b.db.View(func(tx *store.Tx) error {
+		if unit != "" {
+			if _, ok, err := tx.Unit(unit); err != nil {
+				return err
+			} else if !ok {
+				return errUnknownUnit(unit)
+			}
+		}
+		teams, err := tx.TeamsUnder(unit)
+		if err != nil {
+			return err
+		}
+		l := newLookup(tx)
+		for _, t := range teams {
+			v, err := l.viewTeam(t)
+			if err != nil {
+				return err
+			}
+			versions, err := tx.ReportVersions(t.Code, p.String())
+			if err != nil {
+				return err
+			}
+			pol, err := tx.EffectivePolicy(t.Code)
+			if err != nil {
+				return err
+			}
+			tr := teamReport{Team: v, Versions: len(versions)}
+			var filedAt time.Time
+			if n := len(versions); n > 0 {
+				tr.Report, filedAt = &versions[n-1], versions[0].FiledAt
+				out.Filed++
+			}
+			tr.Status = pol.Calendar(b.cfg.Location).StatusOf(p, filedAt, tx.Now()).Code()
+			out.Teams = append(out.Teams, tr)
+		}
+		out.Expected = len(teams)
+		return nil
+	})
+	answer(c, out, err)
+}
+
+// teamReports is every report of a team with every version: newest period first, versions in order.
+func (b *Bot) teamReports(c *gin.Context) {
+	code := c.Param("code")
+	type period struct {
+		Period   string         `json:"period"`
+		Versions []store.Report `json:"versions"`
+	}
+	var out struct {
+		Team    teamView `json:"team"`
+		Reports []period `json:"reports"`
+	}
+	err := b.db.View(func(tx *store.Tx) error {
+		t, ok, err := tx.Team(code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errUnknownTeam(code)
+		}
+		if out.Team, err = newLookup(tx).viewTeam(t); err != nil {
+			return err
+		}
+		reports, err := tx.TeamReports(code)
+		if err != nil {
+			return err
+		}
+		out.Reports = []period{}
+		for _, r := range reports {
+			if n := len(out.Reports); n == 0 || out.Reports[n-1].Period != r.Period {
+				out.Reports = append(out.Reports, period{Period: r.Period})
+			}
+			last := &out.Reports[len(out.Reports)-1]
+			last.Versions = append(last.Versions, r)
+		}
+		reverse(out.Reports)
+		return nil
+	})
+	answer(c, out, err)
+}
+
+// auditLog pages through the audit log, oldest first: ?after= the last seq seen.
+func (b *Bot) auditLog(c *gin.Context) {
+	var after uint64
+	if s := c.Query("after"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			answer(c, nil, failf(http.StatusBadRequest, "bad_after", "after %q: want the seq of the last entry seen", s))
+			return
+		}
+		after = n
+	}
+	limit, err := queryLimit(c, defaultAuditLimit, maxAuditLimit)
+	if err != nil {
+		answer(c, nil, err)
+		return
+	}
+	var out struct {
+		Entries []store.AuditEntry `json:"entries"`
+		Next    uint64             `json:"next"` // pass as ?after= for the following page
+	}
+	err = b.db.View(func(tx *store.Tx) error {
+		var err error
+		out.Entries, err = tx.AuditLog(after, limit)
+		return err
+	})
+	if out.Entries == nil {
+		out.Entries = []store.AuditEntry{}
+	}
+	out.Next = after
+	if n := len(out.Entries); n > 0 {
+		out.Next = out.Entries[n-1].Seq
+	}
+	answer(c, out, err)
+}
+
+// importProblem is one problem of a refused import.
+type importProblem struct {
+	File    string `json:"file"`
+	Row     string `json:"row,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// importDirectory imports the body as a directory file, as `cdtbot import` does
+// with a file: ?name= picks the format (.csv people list; otherwise JSON).
+func (b *Bot) importDirectory(c *gin.Context) {
+	name := filepath.Base(strings.TrimSpace(c.Query("name")))
+	if name == "." || name == "/" {
+		name = "upload.json"
+		if strings.HasPrefix(c.ContentType(), "text/csv") {
+			name = "upload.csv"
+		}
+	}
+	tooBig := failf(http.StatusRequestEntityTooLarge, "too_large", "a directory file is at most %d MiB", importer.MaxFileSize>>20)
+	if c.Request.ContentLength > importer.MaxFileSize {
+		answer(c, nil, tooBig)
+		return
+	}
+	res, err := importer.Import(b.db, name, http.MaxBytesReader(c.Writer, c.Request.Body, importer.MaxFileSize))
+	var maxErr *http.MaxBytesError
+	var problems importer.Errors
+	switch {
+	case errors.As(err, &maxErr):
+		answer(c, nil, tooBig)
+		return
+	case errors.As(err, &problems):
+		list := make([]importProblem, 0, len(problems))
+		for _, p := range problems {
+			list = append(list, importProblem{File: p.File, Row: p.Row, Field: p.Field, Message: p.Msg})
+		}
+		reqLog(c).Info().Str("file", name).Int("problems", len(list)).Msg("admin: import refused")
+		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("%s: %d problem(s), nothing imported", name, len(list)),
+			"code": "import_error", "problems": list})
+		return
+	case err != nil:
+		answer(c, nil, err)
+		return
+	}
+	who := actor(c)
+	if res.Changed() > 0 {
+		// The importer commits on its own; the audit entry follows in a second transaction.
+		if err := b.db.Update(func(tx *store.Tx) error {
+			return tx.Audit(store.AuditEntry{Actor: who, Action: "directory.imported", Subject: name, Detail: res.String()})
+		}); err != nil {
+			reqLog(c).Error().Err(err).Str("file", name).Msg("admin: import done but its audit entry failed")
+		}
+	}
+	reqLog(c).Info().Str("file", name).Str("actor", who).Str("result", res.String()).Msg("admin: imported")
+	answer(c, gin.H{"file": name, "units": res.Units, "teams": res.Teams, "people": res.People, "roles": res.Roles,
+		"approvers": res.Approvers, "officers": res.Officers, "question_sets": res.QuestionSets,
+		"unchanged": res.Unchanged, "changed": res.Changed(), "summary": res.String()}, nil)
+}

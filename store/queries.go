@@ -1,0 +1,150 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Read helpers for the admin API: subtrees, where a policy value comes from,
+// a team's commune and every report of a team.
+
+// SubtreeUnits is the set of unit codes at or below root; root "" means every unit.
+// It reads the parent index only, so it stays cheap over the national list.
+func (tx *Tx) SubtreeUnits(root string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if root == "" {
+		err := tx.btx.Bucket(bucketUnits).ForEach(func(k, _ []byte) error {
+			out[string(k)] = true
+			return nil
+		})
+		return out, err
+	}
+	if _, ok, err := tx.Unit(root); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, fmt.Errorf("unit %q: %w", root, ErrNotFound)
+	}
+	queue := []string{root}
+	out[root] = true
+	for len(queue) > 0 {
+		code := queue[0]
+		queue = queue[1:]
+		err := tx.scanPrefix(bucketUnitChildren, ckey(code, ""), func(k, _ []byte) error {
+			child := string(k[len(code)+1:])
+			if !out[child] { // a damaged index must not loop
+				out[child] = true
+				queue = append(queue, child)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// TeamsUnder lists the teams attached to root or any unit below it, by code;
+// root "" means every team.
+func (tx *Tx) TeamsUnder(root string) ([]Team, error) {
+	units, err := tx.SubtreeUnits(root)
+	if err != nil {
+		return nil, err
+	}
+	var out []Team
+	err = tx.AllTeams(func(t Team) error {
+		if units[t.Unit] {
+			out = append(out, t)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CommuneOf is the unit whose approver decides for teams attached at unit: the
+// nearest unit at or above it with an approver; without one, the unit's parent
+// (the unit itself at the root). Two teams are in the same commune when this
+// gives the same unit.
+func (tx *Tx) CommuneOf(unit string) (Unit, error) {
+	path, err := tx.UnitPath(unit)
+	if err != nil {
+		return Unit{}, err
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		if _, ok, err := tx.ApproverForUnit(path[i].Code); err != nil {
+			return Unit{}, err
+		} else if ok {
+			return path[i], nil
+		}
+	}
+	if len(path) >= 2 {
+		return path[len(path)-2], nil
+	}
+	return path[len(path)-1], nil
+}
+
+// Policy sources reported by ResolvePolicy besides unit codes.
+const (
+	PolicyFromTeam    = "team"
+	PolicyFromDefault = "default"
+)
+
+// policyKeys maps fillFrom's bookkeeping names to the policy's JSON field names.
+var policyKeys = map[string]string{"max": "max_members", "collab": "collaborators", "cutoff": "cutoff_day",
+	"closes": "closes", "qs": "question_set", "remind": "reminder_days"}
+
+// ResolvePolicy is the policy a team with its own policy own (nil for none)
+// attached at unit would see, as EffectivePolicy resolves it, and where each
+// field came from: PolicyFromTeam, the code of the unit that set it, or
+// PolicyFromDefault, keyed by the field's JSON name ("max_members"…).
+func (tx *Tx) ResolvePolicy(own *Policy, unit string) (EffectivePolicy, map[string]string, error) {
+	path, err := tx.UnitPath(unit)
+	if err != nil {
+		return EffectivePolicy{}, nil, err
+	}
+	var e EffectivePolicy
+	set := map[string]bool{}
+	from := map[string]string{}
+	note := func(source string) {
+		for k, name := range policyKeys {
+			if set[k] && from[name] == "" {
+				from[name] = source
+			}
+		}
+	}
+	e.fillFrom(own, set)
+	note(PolicyFromTeam)
+	for i := len(path) - 1; i >= 0; i-- {
+		e.fillFrom(path[i].Policy, set)
+		note(path[i].Code)
+	}
+	d := DefaultPolicy
+	e.fillFrom(&Policy{MaxMembers: &d.MaxMembers, Collaborators: &d.Collaborators, CutoffDay: &d.CutoffDay, Closes: d.Closes, QuestionSet: d.QuestionSet, ReminderDays: d.ReminderDays}, set)
+	for _, name := range policyKeys {
+		if from[name] == "" {
+			from[name] = PolicyFromDefault
+		}
+	}
+	return e, from, nil
+}
+
+// TeamReports lists every version of every report of a team, by period, then version.
+func (tx *Tx) TeamReports(team string) ([]Report, error) {
+	var out []Report
+	err := tx.scanPrefix(bucketReports, ckey(team, ""), func(_, v []byte) error {
+		var r Report
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// Officer returns one officer.
+func (tx *Tx) Officer(id string) (Officer, bool, error) {
+	var o Officer
+	ok, err := tx.getJSON(bucketOfficers, []byte(id), &o)
+	return o, ok, err
+}
