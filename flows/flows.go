@@ -86,6 +86,10 @@ const (
 	cmdLeave  = "leave"
 	cmdReport = "report"
 	cmdStatus = "status"
+	// Personal data (flows/privacy.go).
+	cmdMyData   = "mydata"
+	cmdErase    = "erase"
+	cmdWithdraw = "withdraw"
 )
 
 // New returns an engine whose dates are in loc (nil: Asia/Ho_Chi_Minh).
@@ -164,7 +168,8 @@ func (c *convo) handle() error {
 	}
 	if c.s != nil {
 		// A conversation left for a day is paused, never dropped: offer to go on.
-		if !c.s.Paused && c.tx.Now().Sub(c.s.UpdatedAt) > c.e.pauseAt && !(isCmd && (cmd == cmdResume || cmd == cmdCancel)) {
+		// Personal-data requests are answered at once: they are rights, not part of the conversation.
+		if !c.s.Paused && c.tx.Now().Sub(c.s.UpdatedAt) > c.e.pauseAt && !(isCmd && (cmd == cmdResume || cmd == cmdCancel || isPrivacy(cmd))) {
 			c.s.Paused = true
 			if err := c.save(); err != nil {
 				return err
@@ -225,6 +230,10 @@ func (c *convo) command(cmd string) error {
 			return err
 		}
 		return c.menu()
+	case cmdMyData:
+		return c.myData()
+	case cmdErase, cmdWithdraw:
+		return c.startErase(cmd == cmdWithdraw)
 	case cmdJoin, cmdLeave, cmdReport:
 		if c.s != nil && c.s.Flow != cmd {
 			// Starting something new while another conversation is open would lose it: ask first.
@@ -340,7 +349,12 @@ func init() {
 	for k, v := range decideSteps {
 		steps["decide."+k] = v
 	}
+	for k, v := range privacySteps {
+		steps["privacy."+k] = v
+	}
 }
+
+func isPrivacy(cmd string) bool { return cmd == cmdMyData || cmd == cmdErase || cmd == cmdWithdraw }
 
 // begin opens a conversation at its first step.
 func (c *convo) begin(flow, first string, data map[string]string) error {
@@ -528,6 +542,8 @@ func flowName(flow string) string {
 		return "báo cáo tháng"
 	case "decide":
 		return "xử lý yêu cầu"
+	case "privacy":
+		return "xóa dữ liệu cá nhân"
 	}
 	return flow
 }

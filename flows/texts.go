@@ -16,6 +16,11 @@ var commandWords = map[string][]string{
 	cmdLeave:  {"rời tổ", "xin rời tổ", "ra khỏi tổ", "xin ra khỏi tổ", "rút khỏi tổ"},
 	cmdReport: {"báo cáo", "báo cáo tháng", "gửi báo cáo", "nộp báo cáo"},
 	cmdStatus: {"tình hình báo cáo", "tổng hợp báo cáo", "xem tình hình báo cáo"},
+	cmdMyData: {"dữ liệu của tôi", "xem dữ liệu của tôi", "dữ liệu cá nhân", "xem dữ liệu cá nhân",
+		"thông tin của tôi", "xem thông tin của tôi", "dữ liệu của mình", "tôi được lưu gì"},
+	cmdErase: {"xóa dữ liệu của tôi", "xoá dữ liệu của tôi", "xóa dữ liệu", "xóa dữ liệu cá nhân",
+		"xóa thông tin của tôi", "xóa dữ liệu của mình", "xóa tài khoản"},
+	cmdWithdraw: {"rút lại đồng ý", "rút đồng ý", "rút lại sự đồng ý", "thu hồi đồng ý", "hủy đồng ý", "không đồng ý nữa"},
 }
 
 var (
@@ -27,6 +32,8 @@ var (
 	btnCancel = Button{Title: "Hủy", Payload: "hủy"}
 	btnYes    = Button{Title: "Đồng ý", Payload: "đồng ý"}
 	btnNo     = Button{Title: "Không", Payload: "không"}
+
+	btnEraseData = Button{Title: "Xóa dữ liệu", Payload: "xóa dữ liệu của tôi"}
 )
 
 const (
@@ -140,6 +147,49 @@ const (
 	textReceipt              = "✅ Đã nhận báo cáo %s của %s lúc %s — %s (hạn chót: %s). Cảm ơn tổ!"
 	textReceiptCorrection    = "Đã cập nhật báo cáo (phiên bản %d). "
 	textToLeaderDeputyFiled  = "Tổ phó %s đã gửi báo cáo %s của %s thay mặt tổ trưởng."
+
+	textMyDataHead        = "Dữ liệu của bạn đang được lưu:"
+	textMyDataName        = "• Họ tên: %s"
+	textMyDataPhone       = "• Điện thoại: %s"
+	textMyDataNoPerson    = "• Họ tên, điện thoại: chưa lưu"
+	textMyDataZalo        = "• Mã Zalo: %s"
+	textMyDataConsent     = "• Đồng ý lưu dữ liệu: lúc %s (văn bản %s)"
+	textMyDataNoConsent   = "• Đồng ý lưu dữ liệu: chưa ghi nhận qua tin nhắn (thông tin do xã/phường nhập)"
+	textMyDataRoles       = "• Vai trò: %s"
+	textMyDataApprover    = "• Người phê duyệt của: %s"
+	textMyDataOfficer     = "• Cán bộ theo dõi báo cáo: %s"
+	textMyDataRequest     = "số %d %s %s (%s, %s)"
+	textMyDataOpen        = "• Yêu cầu đang chờ: %s"
+	textMyDataPast        = "• Yêu cầu trước đây: %s"
+	textMyDataReports     = "• Báo cáo đã gửi: %s"
+	textMyDataUnreachable = "• Zalo báo không gửi được tin cho bạn: từ %s"
+	textMyDataReachable   = "• Đánh dấu không liên lạc được: không"
+	textMyDataSession     = "• Việc đang dở: %s"
+	textMyDataMessages    = "• Tin nhắn: %d tin bạn gửi (lưu 8 ngày), %d tin gửi cho bạn (lưu 30 ngày)"
+	textMyDataFoot        = "Muốn xóa, nhắn \"xóa dữ liệu của tôi\" hoặc \"rút lại đồng ý\"."
+	textNone              = "chưa có"
+	textNo                = "không"
+	textMore              = "và %d mục khác"
+
+	textEraseAsk = "Sẽ xóa họ tên, số điện thoại, mã Zalo, vai trò trong tổ (bạn sẽ rời tổ), yêu cầu đang chờ (sẽ bị hủy), " +
+		"việc đang dở và tin nhắn đã lưu. Báo cáo tổ đã gửi vẫn giữ nhưng không còn ghi tên bạn. " +
+		"Không thể hoàn tác. Bạn chắc chắn muốn xóa dữ liệu của mình?"
+	textWithdrawAsk          = "Rút lại đồng ý thì hệ thống không được lưu dữ liệu của bạn nữa, nên dữ liệu sẽ bị xóa."
+	textEraseKept            = "Đã giữ nguyên dữ liệu của bạn."
+	textErased               = "✅ Đã xóa dữ liệu cá nhân của bạn."
+	textWithdrawn            = "✅ Đã ghi nhận bạn rút lại đồng ý lúc %s và đã xóa dữ liệu cá nhân của bạn."
+	textErasedLeft           = "Bạn đã rời %s."
+	textErasedCancelled      = "Yêu cầu số %d đã được hủy."
+	textErasedReports        = "Các báo cáo bạn đã gửi vẫn được giữ cho tổ nhưng không còn ghi tên bạn."
+	textErasedBye            = "Nếu nhắn tin tiếp, bạn sẽ được coi là người mới. Cảm ơn bạn!"
+	textToLeaderMemberErased = "Một %s đã rời %s theo yêu cầu xóa dữ liệu cá nhân."
+	textRequestErased        = "Yêu cầu số %d (%s %s) đã bị hủy vì người gửi yêu cầu xóa dữ liệu cá nhân."
+	textHandOverFirst        = "Chưa xóa được: bạn đang giữ vai trò cần bàn giao trước.\n%s\nChưa có dữ liệu nào bị xóa."
+	textHoldLeader           = "• Tổ trưởng %s: nhắn \"rời tổ\" để xin rời tổ, hoặc liên hệ %s để giao cho người khác."
+	textHoldApprover         = "• Người phê duyệt của %s: liên hệ %s để giao cho người khác."
+	textHoldOfficer          = "• Cán bộ theo dõi báo cáo (%s): liên hệ %s để giao cho người khác."
+	textContactCommune       = "UBND xã/phường"
+	textContactAdmin         = "quản trị hệ thống"
 )
 
 func roleText(role string) string {
