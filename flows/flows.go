@@ -69,10 +69,12 @@ type Digester func(tx *store.Tx, o store.Officer, at time.Time) (string, error)
 // Engine runs the conversations.
 type Engine struct {
 	// Digest answers "#baocao" and "tình hình báo cáo" from officers; nil until reminders are wired.
-	Digest  Digester
-	loc     *time.Location
-	words   *vntext.Matcher
-	pauseAt time.Duration
+	Digest Digester
+	// PageLink makes a signed link to an officer's web page ("xem trang tổng hợp"); nil: not offered.
+	PageLink func(officerID string, ttl time.Duration) (string, error)
+	loc      *time.Location
+	words    *vntext.Matcher
+	pauseAt  time.Duration
 }
 
 // Commands understood anywhere, by id.
@@ -86,6 +88,7 @@ const (
 	cmdLeave  = "leave"
 	cmdReport = "report"
 	cmdStatus = "status"
+	cmdPage   = "page"
 	// Personal data (flows/privacy.go).
 	cmdMyData   = "mydata"
 	cmdErase    = "erase"
@@ -230,6 +233,14 @@ func (c *convo) command(cmd string) error {
 			return err
 		}
 		return c.menu()
+	case cmdPage:
+		if o, ok, err := c.officerOf(c.in.UserID, ""); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			return c.pageLink(o, Reply{ToUser: c.in.UserID})
+		}
+		return c.menu()
 	case cmdMyData:
 		return c.myData()
 	case cmdErase, cmdWithdraw:
@@ -282,34 +293,67 @@ func (c *convo) payload(p string) (bool, error) {
 // groupText answers "#baocao" / "tình hình báo cáo" in an officers' group; other chatter is ignored.
 func (c *convo) groupText() error {
 	text := strings.TrimSpace(c.in.Text)
-	if cmd, ok := c.e.words.Match(text); (!ok || cmd != cmdStatus) && vntext.Fold(text) != "baocao" {
+	cmd, ok := c.e.words.Match(text)
+	if vntext.Fold(text) == "baocao" {
+		cmd, ok = cmdStatus, true
+	}
+	if !ok || (cmd != cmdStatus && cmd != cmdPage) {
 		return nil
 	}
-	officers, err := c.tx.Officers()
+	o, found, err := c.officerOf("", c.in.GroupID)
 	if err != nil {
 		return err
 	}
+	if !found {
+		c.out = append(c.out, Reply{ToGroup: c.in.GroupID, Text: textNoScopeGroup})
+		return nil
+	}
+	if cmd == cmdPage {
+		return c.pageLink(o, Reply{ToGroup: c.in.GroupID})
+	}
+	return c.digestTo(o, Reply{ToGroup: c.in.GroupID})
+}
+
+// officerOf finds the officer registered with a Zalo user id or a group id.
+func (c *convo) officerOf(userID, groupID string) (store.Officer, bool, error) {
+	officers, err := c.tx.Officers()
+	if err != nil {
+		return store.Officer{}, false, err
+	}
 	for _, o := range officers {
-		if o.GroupID == c.in.GroupID {
-			return c.digestTo(o, Reply{ToGroup: c.in.GroupID})
+		if (userID != "" && o.ZaloID == userID) || (groupID != "" && o.GroupID == groupID) {
+			return o, true, nil
 		}
 	}
-	c.out = append(c.out, Reply{ToGroup: c.in.GroupID, Text: textNoScopeGroup})
-	return nil
+	return store.Officer{}, false, nil
 }
 
 // statusForPerson sends the digest to an officer who asks the account directly.
 func (c *convo) statusForPerson() (bool, error) {
-	officers, err := c.tx.Officers()
-	if err != nil {
+	o, ok, err := c.officerOf(c.in.UserID, "")
+	if err != nil || !ok {
 		return false, err
 	}
-	for _, o := range officers {
-		if o.ZaloID != "" && o.ZaloID == c.in.UserID {
-			return true, c.digestTo(o, Reply{ToUser: c.in.UserID})
-		}
+	return true, c.digestTo(o, Reply{ToUser: c.in.UserID})
+}
+
+// pageLinkTTL is how long a link to the officer page works.
+const pageLinkTTL = 24 * time.Hour
+
+// pageLink sends a signed link to the officer web page of o's scope.
+func (c *convo) pageLink(o store.Officer, r Reply) error {
+	if c.e.PageLink == nil {
+		r.Text = textNoDigestYet
+		c.out = append(c.out, r)
+		return nil
 	}
-	return false, nil
+	link, err := c.e.PageLink(o.ID, pageLinkTTL)
+	if err != nil {
+		return err
+	}
+	r.Text = fmt.Sprintf(textPageLink, o.Name, link)
+	c.out = append(c.out, r)
+	return nil
 }
 
 func (c *convo) digestTo(o store.Officer, r Reply) error {

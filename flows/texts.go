@@ -16,6 +16,7 @@ var commandWords = map[string][]string{
 	cmdLeave:  {"rời tổ", "xin rời tổ", "ra khỏi tổ", "xin ra khỏi tổ", "rút khỏi tổ"},
 	cmdReport: {"báo cáo", "báo cáo tháng", "gửi báo cáo", "nộp báo cáo"},
 	cmdStatus: {"tình hình báo cáo", "tổng hợp báo cáo", "xem tình hình báo cáo"},
+	cmdPage:   {"xem trang tổng hợp", "trang tổng hợp", "xem trang báo cáo"},
 	cmdMyData: {"dữ liệu của tôi", "xem dữ liệu của tôi", "dữ liệu cá nhân", "xem dữ liệu cá nhân",
 		"thông tin của tôi", "xem thông tin của tôi", "dữ liệu của mình", "tôi được lưu gì"},
 	cmdErase: {"xóa dữ liệu của tôi", "xoá dữ liệu của tôi", "xóa dữ liệu", "xóa dữ liệu cá nhân",
@@ -57,6 +58,7 @@ const (
 	textSomeone         = "(chưa có tên)"
 	textNoScopeGroup    = "Nhóm này chưa được đăng ký theo dõi báo cáo. Vui lòng liên hệ quản trị hệ thống."
 	textNoDigestYet     = "Chưa có số liệu tổng hợp."
+	textPageLink        = "Trang tổng hợp báo cáo của %s (link dùng được trong 24 giờ, không chia sẻ ra ngoài):\n%s"
 
 	textJoinAlreadyAsked  = "Bạn đã gửi yêu cầu số %d xin tham gia %s; yêu cầu đang %s. Vui lòng chờ kết quả."
 	textJoinAlreadyMember = "Bạn đã là %s của %s rồi."
