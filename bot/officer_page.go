@@ -1,6 +1,829 @@
 package bot
 
-import "github.com/gin-gonic/gin"
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
 
-// officerRoutes serves the officer web page (filled in by its issue).
-func (b *Bot) officerRoutes(r *gin.Engine) {}
+	"github.com/gin-gonic/gin"
+
+	"github.com/cdtbot/cdtbot/store"
+	"github.com/cdtbot/cdtbot/store/stats"
+)
+
+// The officer web page (issue 5): the reporting picture of an officer's scope
+// for one period, the 12-month reporting rate of each unit under it as inline
+// SVG, the teams that have not reported with their leaders' phones, and the
+// exports. Officers reach it by a signed link the bot sends them on request;
+// admins with the admin token. Everything is embedded (bot/officerpage) and
+// the page runs no script.
+//
+//	GET  /o/:token[?period=YYYY-MM]       the page of the officer the link names
+//	GET  /o/:token/export.csv|.xlsx       that period's exports of the officer's scope
+//	GET  /officer/:id[?period=YYYY-MM]    the same page for an admin (Authorization: Bearer)
+//	POST /api/v1/officers/:id/link[?ttl=] a signed link, as the chat sends it (admin)
+//
+// A link is "o1.<officer id, base64url>.<expiry, Unix seconds>.<HMAC-SHA256, base64url>"
+// signed with a key derived from a random secret kept in the database, so links
+// survive restarts and no setting is needed. A tampered link is 403, an expired
+// one 410 Gone (the officer asks the bot for a new one); a link names the
+// officer, not the scope, so a changed scope or a removed officer takes effect
+// at once.
+
+//go:embed officerpage
+var officerFiles embed.FS
+
+// Link lifetimes.
+const (
+	// DefaultOfficerLinkTTL is how long a link sent by chat stays valid (ttl 0 in OfficerLink).
+	DefaultOfficerLinkTTL = 24 * time.Hour
+	// MaxOfficerLinkTTL bounds any link: the page shows names and phone numbers.
+	MaxOfficerLinkTTL = 31 * 24 * time.Hour
+	// adminPageLinkTTL signs the period selector and download links of the admin page,
+	// which a browser cannot follow with the admin token.
+	adminPageLinkTTL = 2 * time.Hour
+)
+
+const (
+	linkVersion    = "o1"
+	linkSecretName = "officer-link"
+	linkSecretSize = 32
+	linkKeyLabel   = "cdtbot officer page link v1"
+	maxTokenLen    = 400
+)
+
+// Every Vietnamese sentence of the page's Go side; the rest is in bot/officerpage/*.html.
+const (
+	textBadLinkTitle     = "Liên kết không hợp lệ"
+	textBadLink          = "Liên kết này không đúng hoặc đã bị sửa."
+	textExpiredTitle     = "Liên kết đã hết hạn"
+	textExpired          = "Liên kết này đã hết hạn lúc %s."
+	textAskAgain         = "Nhắn “xem trang tổng hợp” cho Zalo OA để nhận liên kết mới."
+	textGoneOfficerTitle = "Liên kết không còn hiệu lực"
+	textGoneOfficer      = "Cán bộ nhận liên kết này không còn trong danh sách theo dõi."
+	textNoOfficerTitle   = "Không có cán bộ này"
+	textNoOfficer        = "Không có cán bộ nào có mã %q."
+	textBadPeriodTitle   = "Kỳ báo cáo không hợp lệ"
+	textBadPeriod        = "Kỳ báo cáo phải có dạng năm-tháng, ví dụ 2026-11."
+	textNotStartedTitle  = "Kỳ báo cáo chưa bắt đầu"
+	textNotStarted       = "Kỳ này chưa bắt đầu với tổ nào trong phạm vi theo dõi."
+	textNoDataTitle      = "Chưa có tổ nào"
+	textNoData           = "Chưa có tổ công nghệ số cộng đồng nào trong phạm vi theo dõi."
+	textInternalTitle    = "Đã có lỗi"
+	textInternal         = "Máy chủ gặp lỗi khi lập trang. Xin thử lại sau ít phút."
+	textCurrentPeriod    = " (kỳ hiện tại)"
+	textOverdue          = "Quá hạn"
+	textNotDue           = "Chưa đến hạn"
+	textLeader           = "tổ trưởng"
+	textDeputy           = "tổ phó"
+	textNoLeader         = "Chưa có tổ trưởng"
+	textChartPoint       = "%s: %d/%d tổ (%s%%)"
+	textChartNone        = "%s: không có tổ phải báo cáo"
+	textChartLabel       = "Tỷ lệ báo cáo từng tháng, %s đến %s"
+	timeFormatVN         = "15:04 ngày 02/01/2006"
+)
+
+var (
+	officerTemplates = template.Must(template.New("").Funcs(template.FuncMap{"pct": pct}).ParseFS(officerFiles, "officerpage/*.html"))
+	officerCSS       = mustRead("officerpage/page.css")
+	// officerCSP allows the page's own stylesheet (by hash) and nothing else: no script, no outside resource.
+	officerCSP = "default-src 'none'; style-src '" + cssHash(officerCSS) + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+func mustRead(name string) string {
+	b, err := officerFiles.ReadFile(name)
+	if err != nil {
+		panic("bot: " + err.Error()) // embedded at build time: cannot happen
+	}
+	return string(b)
+}
+
+func cssHash(css string) string {
+	sum := sha256.Sum256([]byte(css))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// officerRoutes serves the officer web page and the admin endpoint that signs its links.
+func (b *Bot) officerRoutes(r *gin.Engine) {
+	r.GET("/o/:token", b.linkPage)
+	r.GET("/o/:token/export.csv", b.linkExport("csv", "text/csv; charset=utf-8", stats.WriteCSV))
+	r.GET("/o/:token/export.xlsx", b.linkExport("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", stats.WriteXLSX))
+	r.GET("/officer/:id", b.adminAuth(), b.adminOfficerPage)
+	r.POST("/api/v1/officers/:id/link", b.adminAuth(), b.issueOfficerLink)
+}
+
+// OfficerLink is the address of officerID's page, valid for ttl (0: DefaultOfficerLinkTTL,
+// at most MaxOfficerLinkTTL): PublicURL + "/o/" + a signed token. An unknown officer is an
+// error wrapping store.ErrNotFound. It opens its own transaction; inside one, use OfficerLinkTx.
+func (b *Bot) OfficerLink(officerID string, ttl time.Duration) (string, error) {
+	var link string
+	err := b.db.Update(func(tx *store.Tx) error {
+		var err error
+		link, err = b.OfficerLinkTx(tx, officerID, ttl)
+		return err
+	})
+	return link, err
+}
+
+// OfficerLinkTx is OfficerLink inside tx (the chat asks for a link while handling an event,
+// and bbolt must not open a second transaction in the same goroutine).
+func (b *Bot) OfficerLinkTx(tx *store.Tx, officerID string, ttl time.Duration) (string, error) {
+	if b.cfg.PublicURL == "" {
+		return "", errors.New("bot.OfficerLink: PublicURL is not configured")
+	}
+	token, _, err := b.signOfficerLinkTx(tx, officerID, ttl)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(b.cfg.PublicURL, "/") + "/o/" + token, nil
+}
+
+// signOfficerLink makes the token of a link to officerID's page and says when it expires.
+func (b *Bot) signOfficerLink(officerID string, ttl time.Duration) (token string, exp time.Time, err error) {
+	err = b.db.Update(func(tx *store.Tx) error {
+		token, exp, err = b.signOfficerLinkTx(tx, officerID, ttl)
+		return err
+	})
+	return token, exp, err
+}
+
+func (b *Bot) signOfficerLinkTx(tx *store.Tx, officerID string, ttl time.Duration) (string, time.Time, error) {
+	const op = "bot.OfficerLink"
+	if ttl == 0 {
+		ttl = DefaultOfficerLinkTTL
+	}
+	if ttl < time.Second || ttl > MaxOfficerLinkTTL {
+		return "", time.Time{}, fmt.Errorf("%s: ttl %v: want 1s to %v", op, ttl, MaxOfficerLinkTTL)
+	}
+	_, found, err := tx.Officer(officerID)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if !found {
+		return "", time.Time{}, fmt.Errorf("%s: officer %q: %w", op, officerID, store.ErrNotFound)
+	}
+	secret, err := tx.Secret(linkSecretName, linkSecretSize) // made on first use: tx is writable here
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("%s: %w", op, err)
+	}
+	key := linkMAC(secret, linkKeyLabel)
+	exp := time.Unix(tx.Now().Add(ttl).Unix(), 0)
+	body := linkVersion + "." + base64.RawURLEncoding.EncodeToString([]byte(officerID)) + "." + strconv.FormatInt(exp.Unix(), 10)
+	return body + "." + base64.RawURLEncoding.EncodeToString(linkMAC(key, body)), exp, nil
+}
+
+func linkMAC(key []byte, body string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(body))
+	return m.Sum(nil)
+}
+
+// officerLinkKey is the signing key, derived from the stored secret. Checking a
+// link never writes: before the first link is made there is no key and every token is refused.
+func (b *Bot) officerLinkKey() ([]byte, error) {
+	var secret []byte
+	err := b.db.View(func(tx *store.Tx) error {
+		var err error
+		secret, err = tx.Secret(linkSecretName, linkSecretSize)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return linkMAC(secret, linkKeyLabel), nil
+}
+
+// Why a link is refused.
+var (
+	errLinkInvalid = errors.New("officer link: malformed or bad signature")
+	errLinkExpired = errors.New("officer link: expired")
+)
+
+// checkOfficerLink verifies a token's signature, then its expiry, and returns the officer id it names.
+func (b *Bot) checkOfficerLink(token string) (string, time.Time, error) {
+	parts := strings.Split(token, ".")
+	if len(token) > maxTokenLen || len(parts) != 4 || parts[0] != linkVersion {
+		return "", time.Time{}, errLinkInvalid
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[3])
+	if err != nil {
+		return "", time.Time{}, errLinkInvalid
+	}
+	key, err := b.officerLinkKey()
+	if errors.Is(err, store.ErrNotFound) {
+		return "", time.Time{}, errLinkInvalid // no link was ever made here
+	} else if err != nil {
+		return "", time.Time{}, err
+	}
+	if !hmac.Equal(sig, linkMAC(key, strings.Join(parts[:3], "."))) {
+		return "", time.Time{}, errLinkInvalid
+	}
+	id, err1 := base64.RawURLEncoding.DecodeString(parts[1])
+	secs, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil {
+		return "", time.Time{}, errLinkInvalid // signed by us, so cannot happen
+	}
+	exp := time.Unix(secs, 0)
+	if !b.db.Now().Before(exp) {
+		return string(id), exp, errLinkExpired
+	}
+	return string(id), exp, nil
+}
+
+// officerFromLink resolves the :token of the request to its officer, or answers with an error page.
+func (b *Bot) officerFromLink(c *gin.Context) (store.Officer, time.Time, bool) {
+	id, exp, err := b.checkOfficerLink(c.Param("token"))
+	switch {
+	case errors.Is(err, errLinkExpired):
+		reqLog(c).Info().Str("officer", id).Time("expired", exp).Msg("officer page: expired link")
+		b.officerError(c, http.StatusGone, textExpiredTitle, fmt.Sprintf(textExpired, exp.In(b.cfg.Location).Format(timeFormatVN)), textAskAgain)
+		return store.Officer{}, exp, false
+	case errors.Is(err, errLinkInvalid):
+		reqLog(c).Warn().Msg("officer page: invalid link")
+		b.officerError(c, http.StatusForbidden, textBadLinkTitle, textBadLink, textAskAgain)
+		return store.Officer{}, exp, false
+	case err != nil:
+		reqLog(c).Error().Err(err).Msg("officer page: link check failed")
+		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
+		return store.Officer{}, exp, false
+	}
+	o, ok := b.lookupOfficer(c, id)
+	if !ok {
+		return o, exp, false
+	}
+	if o.ID == "" {
+		reqLog(c).Info().Str("officer", id).Msg("officer page: link of a removed officer")
+		b.officerError(c, http.StatusForbidden, textGoneOfficerTitle, textGoneOfficer, "")
+		return o, exp, false
+	}
+	return o, exp, true
+}
+
+// lookupOfficer reads an officer; a missing one is the zero Officer. False means an error page went out.
+func (b *Bot) lookupOfficer(c *gin.Context, id string) (store.Officer, bool) {
+	var o store.Officer
+	if err := b.db.View(func(tx *store.Tx) error {
+		var err error
+		o, _, err = tx.Officer(id)
+		return err
+	}); err != nil {
+		reqLog(c).Error().Err(err).Msg("officer page: reading the officer failed")
+		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
+		return o, false
+	}
+	return o, true
+}
+
+// linkPage is GET /o/:token.
+func (b *Bot) linkPage(c *gin.Context) {
+	o, exp, ok := b.officerFromLink(c)
+	if !ok {
+		return
+	}
+	self := "./" + c.Param("token") // relative, so the page works behind any public address
+	b.officerPage(c, o, pageLinks{self: self, expires: exp, via: "link"})
+}
+
+// adminOfficerPage is GET /officer/:id with the admin token. Its selector and
+// downloads go through a short-lived signed link: a browser cannot send the token.
+func (b *Bot) adminOfficerPage(c *gin.Context) {
+	o, ok := b.lookupOfficer(c, c.Param("id"))
+	if !ok {
+		return
+	}
+	if o.ID == "" {
+		b.officerError(c, http.StatusNotFound, textNoOfficerTitle, fmt.Sprintf(textNoOfficer, c.Param("id")), "")
+		return
+	}
+	token, exp, err := b.signOfficerLink(o.ID, adminPageLinkTTL)
+	if err != nil {
+		reqLog(c).Error().Err(err).Msg("officer page: signing the admin page's links failed")
+		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
+		return
+	}
+	b.officerPage(c, o, pageLinks{self: "../o/" + token, expires: exp, via: "admin"})
+}
+
+// issueOfficerLink is POST /api/v1/officers/:id/link[?ttl=72h]: a signed link, audited.
+func (b *Bot) issueOfficerLink(c *gin.Context) {
+	id := c.Param("id")
+	ttl := DefaultOfficerLinkTTL
+	if s := c.Query("ttl"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Second || d > MaxOfficerLinkTTL {
+			apiError(c, http.StatusBadRequest, "bad_ttl", "ttl must be a duration from 1s to 744h, e.g. 24h")
+			return
+		}
+		ttl = d
+	}
+	token, exp, err := b.signOfficerLink(id, ttl)
+	if errors.Is(err, store.ErrNotFound) {
+		apiError(c, http.StatusNotFound, "unknown_officer", "no officer has this id")
+		return
+	}
+	if err == nil {
+		err = b.db.Update(func(tx *store.Tx) error {
+			return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "officer.link", Subject: id,
+				Detail: "page link valid until " + exp.In(b.cfg.Location).Format(time.RFC3339)})
+		})
+	}
+	if err != nil {
+		reqLog(c).Error().Err(err).Msg("officer link failed")
+		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		return
+	}
+	path := "/o/" + token
+	c.JSON(http.StatusOK, gin.H{"officer": id, "url": strings.TrimRight(b.cfg.PublicURL, "/") + path, "path": path,
+		"expires_at": exp.In(b.cfg.Location).Format(time.RFC3339)})
+}
+
+// linkExport serves GET /o/:token/export.{csv,xlsx}[?period=], streamed as the admin exports are.
+func (b *Bot) linkExport(ext, contentType string, write func(*store.Tx, io.Writer, stats.Query) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		o, _, ok := b.officerFromLink(c)
+		if !ok {
+			return
+		}
+		p, ok := b.pagePeriod(c)
+		if !ok {
+			return
+		}
+		q := stats.Query{Unit: o.Scope, Period: p, At: b.db.Now(), Loc: b.cfg.Location}
+		c.Header("Cache-Control", "no-store")
+		body := &lazyBody{c: c, contentType: contentType}
+		err := b.db.View(func(tx *store.Tx) error {
+			var err error
+			if q, err = stats.Resolve(tx, q); err != nil {
+				return err
+			}
+			body.filename = "bao-cao-" + q.Period.String() + "-" + fileSafe.ReplaceAllString(q.Unit, "_") + "." + ext
+			return write(tx, body, q)
+		})
+		switch {
+		case err == nil && !body.started:
+			body.start()
+		case err != nil && body.started:
+			reqLog(c).Error().Err(err).Str("officer", o.ID).Msg("officer export failed mid-stream")
+		case err != nil:
+			b.statsPageError(c, err)
+		default:
+			reqLog(c).Info().Str("officer", o.ID).Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("officer export downloaded")
+		}
+	}
+}
+
+// pagePeriod reads ?period=YYYY-MM (the zero Period when absent) or answers 400.
+func (b *Bot) pagePeriod(c *gin.Context) (store.Period, bool) {
+	s := c.Query("period")
+	if s == "" {
+		return store.Period{}, true
+	}
+	p, err := store.ParsePeriod(s)
+	if err != nil {
+		b.officerError(c, http.StatusBadRequest, textBadPeriodTitle, textBadPeriod, "")
+		return p, false
+	}
+	return p, true
+}
+
+func (b *Bot) statsPageError(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, stats.ErrNoData):
+		b.officerError(c, http.StatusNotFound, textNoDataTitle, textNoData, "")
+	case errors.Is(err, stats.ErrNotStarted):
+		b.officerError(c, http.StatusBadRequest, textNotStartedTitle, textNotStarted, "")
+	default:
+		reqLog(c).Error().Err(err).Msg("officer page failed")
+		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
+	}
+}
+
+// pageLinks is where the page's own links lead and for how long they work.
+type pageLinks struct {
+	self    string // the page, relative to it (a signed link)
+	expires time.Time
+	via     string // "link" or "admin", for the log
+}
+
+// officerPage renders the page of o for ?period= (default: the open period of most of its teams).
+func (b *Bot) officerPage(c *gin.Context, o store.Officer, links pageLinks) {
+	p, ok := b.pagePeriod(c)
+	if !ok {
+		return
+	}
+	var data pageData
+	if err := b.db.View(func(tx *store.Tx) error {
+		var err error
+		data, err = b.buildPage(tx, o, p)
+		return err
+	}); err != nil {
+		b.statsPageError(c, err)
+		return
+	}
+	data.SelfURL = links.self
+	data.CSVURL = links.self + "/export.csv?period=" + data.Period.String()
+	data.XLSXURL = links.self + "/export.xlsx?period=" + data.Period.String()
+	data.Expires = links.expires.In(b.cfg.Location).Format(timeFormatVN)
+	data.Admin = links.via == "admin"
+	reqLog(c).Info().Str("officer", o.ID).Str("period", data.Period.String()).Str("via", links.via).Msg("officer page viewed")
+	b.renderOfficer(c, http.StatusOK, "page.html", data)
+}
+
+func (b *Bot) officerError(c *gin.Context, status int, title, msg, hint string) {
+	b.renderOfficer(c, status, "error.html", errorData{CSS: template.CSS(officerCSS), Title: title, Message: msg, Hint: hint})
+	c.Abort()
+}
+
+// renderOfficer executes a template into memory first, so a failure is a clean 500, not half a page.
+func (b *Bot) renderOfficer(c *gin.Context, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := officerTemplates.ExecuteTemplate(&buf, name, data); err != nil {
+		reqLog(c).Error().Err(err).Str("template", name).Msg("officer page: template failed")
+		status, buf = http.StatusInternalServerError, bytes.Buffer{}
+		buf.WriteString(textInternal)
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", officerCSP)
+	h.Set("Referrer-Policy", "no-referrer") // the address is the credential
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Robots-Tag", "noindex, nofollow")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+type errorData struct {
+	CSS                  template.CSS
+	Title, Message, Hint string
+}
+
+// pageData is everything page.html shows.
+type pageData struct {
+	CSS         template.CSS
+	Officer     store.Officer
+	ScopeName   string
+	Period      store.Period
+	PeriodLabel string // "tháng 11/2026"
+	AsOf        string
+	Expires     string
+	Admin       bool
+	Periods     []periodOption
+	Total       stats.Counts
+	TotalChart  chart
+	Rows        []pageRow
+	NotReported int
+	Groups      []teamGroup
+	SelfURL     string
+	CSVURL      string
+	XLSXURL     string
+	FirstLabel  string // first period of the charts
+}
+
+type periodOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// pageRow is one unit directly under the scope (or the scope's own teams).
+type pageRow struct {
+	Name string
+	stats.Counts
+	Chart chart
+}
+
+// teamGroup is the teams of one row that have not reported.
+type teamGroup struct {
+	Name  string
+	Teams []pageTeam
+}
+
+type pageTeam struct {
+	Name, Place, Deadline string
+	Overdue               bool
+	Status                string
+	Contact, Role, Phone  string
+	Tel                   template.URL
+}
+
+// buildPage reads the figures: stats.Compute for the period (the numbers shown),
+// and one pass over the scope's teams for each row's 12 months and the teams not in yet.
+func (b *Bot) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageData, error) {
+	loc, now := b.cfg.Location, b.db.Now()
+	def, err := stats.Resolve(tx, stats.Query{Unit: o.Scope, At: now, Loc: loc})
+	if err != nil {
+		return pageData{}, err
+	}
+	q := def
+	if p != (store.Period{}) {
+		q.Period = p
+	}
+	s, err := stats.Compute(tx, q)
+	if err != nil {
+		return pageData{}, err
+	}
+	d := pageData{CSS: template.CSS(officerCSS), Officer: o, ScopeName: s.Unit.Display(), Period: s.Period,
+		PeriodLabel: s.Period.Label(), AsOf: now.In(loc).Format(timeFormatVN), Total: s.Total}
+	for i := range stats.SeriesLength {
+		v := periodAdd(def.Period, -i)
+		opt := periodOption{Value: v.String(), Label: capitalize(v.Label()), Selected: v == s.Period}
+		if i == 0 {
+			opt.Label += textCurrentPeriod
+		}
+		d.Periods = append(d.Periods, opt)
+	}
+	if s.Period.Before(periodAdd(def.Period, -(stats.SeriesLength-1))) || def.Period.Before(s.Period) {
+		d.Periods = append(d.Periods, periodOption{Value: s.Period.String(), Label: capitalize(s.Period.Label()), Selected: true})
+	}
+	periods := make([]store.Period, len(s.Series))
+	total := make([]stats.Counts, len(s.Series))
+	for i, pt := range s.Series {
+		periods[i], total[i] = pt.Period, pt.Counts
+	}
+	d.FirstLabel = periods[0].Label()
+	d.TotalChart = barChart(periods, total, true)
+
+	w, err := walkScope(tx, s.Unit, s.Period, periods, now, loc)
+	if err != nil {
+		return pageData{}, err
+	}
+	for _, r := range s.Rows {
+		series := w.series[r.Unit.Code]
+		if series == nil {
+			series = make([]stats.Counts, len(periods))
+		}
+		if last := series[len(series)-1]; last != r.Counts {
+			b.log.Error().Str("unit", r.Unit.Code).Interface("page", last).Interface("stats", r.Counts).Msg("officer page: figures disagree with store/stats")
+		}
+		d.Rows = append(d.Rows, pageRow{Name: r.Unit.Display(), Counts: r.Counts, Chart: barChart(periods, series, false)})
+		if ts := w.notReported[r.Unit.Code]; len(ts) > 0 {
+			d.Groups = append(d.Groups, teamGroup{Name: r.Unit.Display(), Teams: ts})
+			d.NotReported += len(ts)
+		}
+	}
+	return d, nil
+}
+
+// scopeWalk is what one pass over the scope's teams gathers.
+type scopeWalk struct {
+	series      map[string][]stats.Counts // row unit → counts per period
+	notReported map[string][]pageTeam     // row unit → teams not in for the period shown, overdue first
+}
+
+// walkScope judges every team under scope for each of periods as store/stats
+// does (the team's own calendar, the first version filed by at), adding up per
+// row: the root's child on the team's path, or the root for its own teams.
+func walkScope(tx *store.Tx, scope store.Unit, shown store.Period, periods []store.Period, at time.Time, loc *time.Location) (scopeWalk, error) {
+	w := scopeWalk{series: map[string][]stats.Counts{}, notReported: map[string][]pageTeam{}}
+	teams, err := tx.TeamsUnder(scope.Code)
+	if err != nil {
+		return w, err
+	}
+	for _, t := range teams {
+		path, err := tx.UnitPath(t.Unit)
+		if err != nil {
+			return w, err
+		}
+		below := path
+		for i, u := range path {
+			if u.Code == scope.Code {
+				below = path[i+1:]
+				break
+			}
+		}
+		row := scope
+		if len(below) > 0 {
+			row = below[0]
+		}
+		pol, err := tx.EffectivePolicy(t.Code)
+		if err != nil {
+			return w, err
+		}
+		cal := pol.Calendar(loc)
+		series := w.series[row.Code]
+		if series == nil {
+			series = make([]stats.Counts, len(periods))
+			w.series[row.Code] = series
+		}
+		for i, p := range periods {
+			if cal.PeriodStart(p).After(at) {
+				continue // not expected yet
+			}
+			first, filed, err := tx.FirstReport(t.Code, p.String())
+			if err != nil {
+				return w, err
+			}
+			var filedAt time.Time
+			if filed && !first.FiledAt.After(at) {
+				filedAt = first.FiledAt
+			}
+			st := cal.StatusOf(p, filedAt, at)
+			tally(&series[i], st)
+			if p == shown && (st == store.StatusMissing || st == store.StatusNotDue) {
+				pt, err := notReportedTeam(tx, t, below, st, cal.CutoffDate(p))
+				if err != nil {
+					return w, err
+				}
+				w.notReported[row.Code] = append(w.notReported[row.Code], pt)
+			}
+		}
+	}
+	for code, ts := range w.notReported {
+		overdue := make([]pageTeam, 0, len(ts))
+		var waiting []pageTeam
+		for _, t := range ts {
+			if t.Overdue {
+				overdue = append(overdue, t)
+			} else {
+				waiting = append(waiting, t)
+			}
+		}
+		w.notReported[code] = append(overdue, waiting...) // teams stay in code order within each
+	}
+	return w, nil
+}
+
+func tally(c *stats.Counts, s store.Status) {
+	c.Expected++
+	switch s {
+	case store.StatusOnTime:
+		c.Reported++
+		c.OnTime++
+	case store.StatusLate:
+		c.Reported++
+		c.Late++
+	case store.StatusMissing:
+		c.Missing++
+	case store.StatusNotDue:
+		c.NotDue++
+	}
+}
+
+// telDigits is a stored phone number fit for a tel: link.
+var telDigits = regexp.MustCompile(`^\+?[0-9]{6,15}$`)
+
+// notReportedTeam is a team not in yet, with whom to call: the leader, else a deputy.
+func notReportedTeam(tx *store.Tx, t store.Team, below []store.Unit, st store.Status, cutoff time.Time) (pageTeam, error) {
+	pt := pageTeam{Name: t.Name, Deadline: cutoff.Format("02/01/2006"), Overdue: st == store.StatusMissing, Status: textNotDue}
+	if pt.Overdue {
+		pt.Status = textOverdue
+	}
+	if len(below) > 1 {
+		names := make([]string, 0, len(below)-1)
+		for _, u := range below[1:] {
+			names = append(names, u.Display())
+		}
+		pt.Place = strings.Join(names, " / ")
+	}
+	roster, err := tx.Roster(t.Code)
+	if err != nil {
+		return pt, err
+	}
+	pt.Contact = textNoLeader
+	for _, m := range roster { // leader first, then deputies
+		if m.Role != store.RoleLeader && m.Role != store.RoleDeputy {
+			break
+		}
+		person, ok, err := tx.Person(m.ZaloID)
+		if err != nil {
+			return pt, err
+		}
+		if !ok {
+			continue // erased
+		}
+		pt.Contact, pt.Role, pt.Phone = person.Name, textLeader, person.Phone
+		if m.Role == store.RoleDeputy {
+			pt.Role = textDeputy
+		}
+		if telDigits.MatchString(person.Phone) {
+			pt.Tel = template.URL("tel:" + person.Phone) // digits only: safe as a URL
+		}
+		break
+	}
+	return pt, nil
+}
+
+// chart is an inline SVG bar chart of reporting rates, one bar per period.
+type chart struct {
+	Width, Height int
+	Left, AxisX   int // big chart: where the plot starts and the axis labels end
+	Label         string
+	Bars          []bar
+	Grid          []gridLine
+	Big           bool
+}
+
+type bar struct {
+	X, Y, W, H int
+	Class      string // hi, mid, lo (by rate), na (nothing expected); " sel" on the period shown
+	Title      string
+	Value      string // big chart: the rate above the bar
+	Month      string // big chart: month number under the bar
+	Year       string // big chart: under the first bar and each January
+	TextX      int
+}
+
+type gridLine struct {
+	Y     int
+	Label string
+}
+
+// Chart geometry, in SVG units (the SVG scales to the screen's width).
+const (
+	chartLeft   = 36
+	chartStep   = 27
+	chartBarW   = 19
+	bigTop      = 16
+	bigPlotH    = 110
+	smallPlotH  = 30
+	chartMinBar = 2
+)
+
+// barChart draws counts per period; the last period is the one shown.
+func barChart(periods []store.Period, counts []stats.Counts, big bool) chart {
+	ch := chart{Width: chartLeft + chartStep*len(periods), Left: chartLeft, AxisX: chartLeft - 4, Big: big,
+		Label: fmt.Sprintf(textChartLabel, periods[0].Label(), periods[len(periods)-1].Label())}
+	top, plotH := 2, smallPlotH
+	if big {
+		top, plotH = bigTop, bigPlotH
+		ch.Height = top + plotH + 36
+		for _, r := range []int{0, 50, 100} {
+			ch.Grid = append(ch.Grid, gridLine{Y: top + plotH - plotH*r/100, Label: strconv.Itoa(r) + "%"})
+		}
+	} else {
+		ch.Height = top + plotH + 13 // month numbers under the bars
+	}
+	base := top + plotH
+	for i, p := range periods {
+		c := counts[i]
+		rate := c.ReportingRate()
+		bb := bar{X: chartLeft + i*chartStep + (chartStep-chartBarW)/2, W: chartBarW, TextX: chartLeft + i*chartStep + chartStep/2,
+			Month: strconv.Itoa(int(p.Month))}
+		if !big {
+			bb.X -= chartLeft // the small charts have no axis
+			bb.TextX -= chartLeft
+		}
+		if i == 0 || p.Month == time.January {
+			bb.Year = strconv.Itoa(p.Year)
+		}
+		switch {
+		case c.Expected == 0:
+			bb.Class, bb.H, bb.Value = "na", chartMinBar, "–"
+			bb.Title = fmt.Sprintf(textChartNone, capitalize(p.Label()))
+		default:
+			bb.H = max(int(rate*float64(plotH)/100+0.5), chartMinBar)
+			bb.Value = strconv.Itoa(int(rate + 0.5))
+			bb.Title = fmt.Sprintf(textChartPoint, capitalize(p.Label()), c.Reported, c.Expected, pct(rate))
+			switch {
+			case rate >= 80:
+				bb.Class = "hi"
+			case rate >= 50:
+				bb.Class = "mid"
+			default:
+				bb.Class = "lo"
+			}
+		}
+		if i == len(periods)-1 {
+			bb.Class += " sel"
+		}
+		bb.Y = base - bb.H
+		ch.Bars = append(ch.Bars, bb)
+	}
+	if !big {
+		ch.Width -= chartLeft
+	}
+	return ch
+}
+
+// pct writes a rate the Vietnamese way: 71,4 (and 100, 0).
+func pct(f float64) string {
+	return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", ",", 1)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:] // labels start with ASCII "tháng"
+}
+
+// periodAdd moves p by n months.
+func periodAdd(p store.Period, n int) store.Period {
+	for ; n > 0; n-- {
+		p = p.Next()
+	}
+	for ; n < 0; n++ {
+		p = p.Prev()
+	}
+	return p
+}

@@ -64,7 +64,7 @@ type replayer struct {
 func replay(t *testing.T, path string) {
 	start := time.Date(2026, 11, 23, 9, 0, 0, 0, mustLoc(t))
 	h := newHarness(t, start, func(c *bot.Config) {
-		*c = bot.Config{Sandbox: true, Location: mustLoc(t), AdminToken: "admin-secret"}
+		*c = bot.Config{Sandbox: true, Location: mustLoc(t), AdminToken: "admin-secret", PublicURL: "https://cdtbot.example.vn"}
 	})
 	r := &replayer{t: t, h: h, who: map[string]string{}, name: map[string]string{}, buttons: map[string]map[string]string{}}
 	f, err := os.Open(path)

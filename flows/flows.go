@@ -71,7 +71,7 @@ type Engine struct {
 	// Digest answers "#baocao" and "tình hình báo cáo" from officers; nil until reminders are wired.
 	Digest Digester
 	// PageLink makes a signed link to an officer's web page ("xem trang tổng hợp"); nil: not offered.
-	PageLink func(officerID string, ttl time.Duration) (string, error)
+	PageLink func(tx *store.Tx, officerID string, ttl time.Duration) (string, error)
 	loc      *time.Location
 	words    *vntext.Matcher
 	pauseAt  time.Duration
@@ -347,7 +347,7 @@ func (c *convo) pageLink(o store.Officer, r Reply) error {
 		c.out = append(c.out, r)
 		return nil
 	}
-	link, err := c.e.PageLink(o.ID, pageLinkTTL)
+	link, err := c.e.PageLink(c.tx, o.ID, pageLinkTTL)
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,9 @@ Usage:
   cdtbot backup FILE       write a consistent copy of the database to FILE
   cdtbot remind [--at T] [--dry-run]
                            run the reminder sweep as of instant T (default now)
+  cdtbot forget ZALO_USER_ID
+                           erase a person's personal data (a written request)
+  cdtbot chat --as USER_ID talk to a running sandbox server from the terminal
   cdtbot import FILE...    load units, teams and people from JSON or CSV files (README: Directory import)
   cdtbot help              this text
 
@@ -104,6 +107,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	engine.PageLink = b.OfficerLinkTx
 	remindLog := log.With().Str("component", "reminders").Logger()
 	runSweep := func(context.Context) {
 		lines, err := sweepLines(sweeper, db.Now(), false)
