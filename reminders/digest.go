@@ -12,8 +12,33 @@ import (
 	"github.com/cdtbot/cdtbot/store"
 )
 
-// digestDaysBefore is when the first digest goes out; the second is the day after the cutoff.
-const digestDaysBefore = 3
+// digestTime is one scheduled digest of an officer for one cutoff.
+type digestTime struct {
+	name string    // part of the ledger key: "before", "after", or "d<N>" for other days
+	t    time.Time // when it is due
+	ok   bool      // still worth sending (a digest before the cutoff is pointless after it)
+}
+
+// digestTimes lists an officer's digests around a cutoff date: DigestDays, or the default
+// three days before and the day after.
+func digestTimes(s *Sweeper, o store.Officer, cutoff time.Time, beforeDeadline bool) []digestTime {
+	days := o.DigestDays
+	if len(days) == 0 {
+		days = store.DefaultDigestDays
+	}
+	var out []digestTime
+	for _, d := range days {
+		name := fmt.Sprintf("d%d", d)
+		switch d {
+		case 3:
+			name = "before" // the default plan's keys, kept stable for the ledger
+		case -1:
+			name = "after"
+		}
+		out = append(out, digestTime{name: name, t: s.at(cutoff, -d), ok: d < 0 || beforeDeadline})
+	}
+	return out
+}
 
 // maxNamedPerCommune bounds the missing teams named per commune so a large district's digest stays short.
 const maxNamedPerCommune = 5
@@ -32,7 +57,7 @@ func (s *Sweeper) planDigests(sn *snapshot, at time.Time) ([]Message, error) {
 	}
 	var out []Message
 	for _, o := range officers {
-		if o.GroupID == "" {
+		if o.GroupID == "" && o.ZaloID == "" {
 			continue
 		}
 		groups := map[string]*digestGroup{}
@@ -42,14 +67,7 @@ func (s *Sweeper) planDigests(sn *snapshot, at time.Time) ([]Message, error) {
 			}
 			for _, p := range periodsNear(v.cal, at) {
 				cutoff := v.cal.CutoffDate(p)
-				for _, when := range []struct {
-					name string
-					t    time.Time
-					ok   bool
-				}{
-					{"before", s.at(cutoff, -digestDaysBefore), at.Before(v.cal.Deadline(p))},
-					{"after", s.at(cutoff, 1), true},
-				} {
+				for _, when := range digestTimes(s, o, cutoff, at.Before(v.cal.Deadline(p))) {
 					if !when.ok || !s.due(when.t, at) {
 						continue
 					}
@@ -65,8 +83,11 @@ func (s *Sweeper) planDigests(sn *snapshot, at time.Time) ([]Message, error) {
 		}
 		for _, k := range slices.Sorted(maps.Keys(groups)) {
 			g := groups[k]
-			out = append(out, Message{Key: k, Kind: KindDigest, ToGroup: o.GroupID, Period: g.period.String(),
-				Text: digestText(sn, o, g, at)})
+			m := Message{Key: k, Kind: KindDigest, ToGroup: o.GroupID, Period: g.period.String(), Text: digestText(sn, o, g, at)}
+			if o.GroupID == "" {
+				m.ToUser = o.ZaloID // an officer without a group gets the digest in person
+			}
+			out = append(out, m)
 		}
 	}
 	return out, nil

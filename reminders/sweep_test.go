@@ -561,3 +561,39 @@ func TestLargeScopeDigestIsGroupedByCommuneAndSplits(t *testing.T) {
 		}
 	}
 }
+
+func TestOfficerDigestDaysAreSettable(t *testing.T) {
+	db, s := world(t)
+	// A district office that wants its digest five days before and on the cutoff day, in person.
+	db.Update(func(tx *store.Tx) error {
+		return tx.PutOfficer(store.Officer{ID: "phong", Name: "Phòng VH-TT", ZaloID: "can-bo", Scope: "B", DigestDays: []int{5, 0}})
+	})
+	got := func(day int) []string {
+		sent, err := s.Sweep(time.Date(2027, 11, day, 8, 0, 0, 0, hcm), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, m := range sent {
+			if m.ToUser == "can-bo" {
+				keys = append(keys, m.Key)
+			}
+		}
+		return keys
+	}
+	// A fresh server first catches up on the previous week, then walks the days.
+	got(8)
+	for day := 9; day <= 22; day++ {
+		keys := got(day)
+		var want []string
+		switch day {
+		case 15:
+			want = []string{"digest|phong|2027-11|2027-11-20|d5"}
+		case 20:
+			want = []string{"digest|phong|2027-11|2027-11-20|d0"}
+		}
+		if strings.Join(keys, ",") != strings.Join(want, ",") {
+			t.Errorf("November %d: %v, want %v", day, keys, want)
+		}
+	}
+}

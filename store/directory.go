@@ -161,7 +161,16 @@ type Officer struct {
 	GroupID string `json:"group_id"`
 	Scope   string `json:"scope"`
 	ZaloID  string `json:"zalo_id,omitempty"`
+	// DigestDays are when the group gets a digest, in days relative to each cutoff:
+	// 3 is three days before, 0 the cutoff day, -1 the day after. Empty: DefaultDigestDays.
+	DigestDays []int `json:"digest_days,omitempty"`
 }
+
+// DefaultDigestDays: three days before the cutoff and the day after it.
+var DefaultDigestDays = []int{3, -1}
+
+// ValidDigestDay tells whether a digest day is within a month around the cutoff.
+func ValidDigestDay(d int) bool { return d >= -7 && d <= 27 }
 
 // Question is one item of the monthly report.
 type Question struct {
