@@ -1072,19 +1072,22 @@ func (b *Bot) listOfficers(c *gin.Context) {
 // putOfficer registers an officer: the Zalo group that gets the digests and the scope they follow.
 func (b *Bot) putOfficer(c *gin.Context) {
 	var in struct {
-		Name    string `json:"name"`
-		GroupID string `json:"group_id"`
-		Scope   string `json:"scope"`
-		ZaloID  string `json:"zalo_id"`
+		Name       string `json:"name"`
+		GroupID    string `json:"group_id"`
+		Scope      string `json:"scope"`
+		ZaloID     string `json:"zalo_id"`
+		DigestDays []int  `json:"digest_days"`
 	}
 	if err := readJSON(c, &in); err != nil {
 		answer(c, nil, err)
 		return
 	}
 	o := store.Officer{ID: c.Param("id"), Name: cleanText(in.Name), GroupID: strings.TrimSpace(in.GroupID),
-		Scope: strings.TrimSpace(in.Scope), ZaloID: strings.TrimSpace(in.ZaloID)}
+		Scope: strings.TrimSpace(in.Scope), ZaloID: strings.TrimSpace(in.ZaloID), DigestDays: in.DigestDays}
 	var bad error
 	switch {
+	case store.ValidateDigestDays(o.DigestDays) != nil:
+		bad = failf(http.StatusBadRequest, "bad_digest_days", "%v", store.ValidateDigestDays(o.DigestDays))
 	case !validCode(o.ID):
 		bad = failf(http.StatusBadRequest, "bad_id", "officer id %q: want a code without spaces, up to 64 characters", o.ID)
 	case o.Name == "":
@@ -1120,7 +1123,7 @@ func (b *Bot) putOfficer(c *gin.Context) {
 			return err
 		}
 		out.Officer, out.Created = officerView{Officer: o, ScopeName: scope.Display()}, !had
-		if had && prev == o {
+		if had && prev.Equal(o) {
 			return nil
 		}
 		if err := tx.PutOfficer(o); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -164,6 +165,27 @@ type Officer struct {
 	// DigestDays are when the group gets a digest, in days relative to each cutoff:
 	// 3 is three days before, 0 the cutoff day, -1 the day after. Empty: DefaultDigestDays.
 	DigestDays []int `json:"digest_days,omitempty"`
+}
+
+// Equal tells whether two officer records are the same.
+func (o Officer) Equal(p Officer) bool {
+	return o.ID == p.ID && o.Name == p.Name && o.GroupID == p.GroupID && o.Scope == p.Scope &&
+		o.ZaloID == p.ZaloID && slices.Equal(o.DigestDays, p.DigestDays)
+}
+
+// ValidateDigestDays rejects days out of range and repeated days (a repeat would count teams twice).
+func ValidateDigestDays(days []int) error {
+	seen := map[int]bool{}
+	for _, d := range days {
+		if !ValidDigestDay(d) {
+			return fmt.Errorf("digest day %d: want days before the cutoff from 27 down to -7 (-1 is the day after)", d)
+		}
+		if seen[d] {
+			return fmt.Errorf("digest day %d is listed twice", d)
+		}
+		seen[d] = true
+	}
+	return nil
 }
 
 // DefaultDigestDays: three days before the cutoff and the day after it.
@@ -601,6 +623,9 @@ func (tx *Tx) ApproverUnits(zaloID string) ([]string, error) {
 func (tx *Tx) PutOfficer(o Officer) error {
 	if o.ID == "" || o.Scope == "" {
 		return errors.New("officer needs an id and a scope")
+	}
+	if err := ValidateDigestDays(o.DigestDays); err != nil {
+		return err
 	}
 	if _, ok, err := tx.Unit(o.Scope); err != nil {
 		return err

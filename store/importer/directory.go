@@ -391,10 +391,8 @@ func (b *batch) parseOfficer(row string, o store.Officer) {
 	if o.GroupID == "" && o.ZaloID == "" {
 		bad("group_id", "required: the Zalo group that receives the digests (or zalo_id for one person)")
 	}
-	for _, d := range o.DigestDays {
-		if !store.ValidDigestDay(d) {
-			bad("digest_days", "%d: want days before the cutoff from 27 down to -7 (-1 is the day after)", d)
-		}
+	if err := store.ValidateDigestDays(o.DigestDays); err != nil {
+		bad("digest_days", "%v", err)
 	}
 	if o.GroupID != "" {
 		if err := checkZaloID(o.GroupID); err != nil {
