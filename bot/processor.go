@@ -117,6 +117,7 @@ func (p *Processor) isolate(badSeq uint64, cause error) (int, error) {
 			continue
 		}
 		p.m.handleFailures.Inc()
+		var backoff time.Duration
 		log := p.log.With().Str("rid", ev.RequestID).Uint64("event", ev.Seq).Str("name", ev.Name).Logger()
 		err = p.db.Update(func(tx *store.Tx) error {
 			attempts, err := tx.RecordEventFailure(ev.Seq)
@@ -128,11 +129,13 @@ func (p *Processor) isolate(badSeq uint64, cause error) (int, error) {
 				return tx.DeadLetter(ev.Seq, herr.Error())
 			}
 			log.Warn().Err(herr).Int("attempts", attempts).Msg("event handling failed: will retry")
+			backoff = time.Duration(attempts) * 250 * time.Millisecond // a passing trouble gets a moment to pass
 			return nil
 		})
 		if err != nil {
 			return n, fmt.Errorf("record failure of event %d (%v): %w", ev.Seq, cause, err)
 		}
+		time.Sleep(backoff)
 		return n + 1, nil
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -144,12 +146,16 @@ func (b *Bot) status(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"sandbox": b.cfg.Sandbox, "inbox_pending": pending, "outbox_reply": reply, "outbox_bulk": bulk, "dead_events": dead})
 }
 
-// backup streams a consistent copy of the database while it stays in use.
+// backup streams a consistent copy of the database while it stays in use. The
+// length is announced first, so a copy cut short by an error is seen as truncated.
 func (b *Bot) backup(c *gin.Context) {
-	c.Header("Content-Type", "application/octet-stream")
-	c.Header("Content-Disposition", `attachment; filename="cdtbot.db"`)
-	c.Status(http.StatusOK)
-	n, err := b.db.WriteBackup(c.Writer)
+	n, err := b.db.StreamBackup(func(size int64) io.Writer {
+		c.Header("Content-Type", "application/octet-stream")
+		c.Header("Content-Disposition", `attachment; filename="cdtbot.db"`)
+		c.Header("Content-Length", strconv.FormatInt(size, 10))
+		c.Status(http.StatusOK)
+		return c.Writer
+	})
 	if err != nil {
 		reqLog(c).Error().Err(err).Int64("bytes", n).Msg("backup failed mid-stream")
 		return

@@ -276,10 +276,13 @@ func (c *convo) payload(p string) (bool, error) {
 		}
 		return true, c.decide(parts[1], parts[2])
 	case "appoint":
-		if len(parts) != 3 {
+		// The person's id is after the last colon: a team code may itself contain one.
+		rest := strings.TrimPrefix(p, "#appoint:")
+		i := strings.LastIndex(rest, ":")
+		if i <= 0 {
 			return false, nil
 		}
-		return true, c.appoint(parts[1], parts[2])
+		return true, c.appoint(rest[:i], rest[i+1:])
 	case "baocao":
 		return c.statusForPerson()
 	}

@@ -50,7 +50,7 @@ type digestGroup struct {
 	teams  []teamView
 }
 
-func (s *Sweeper) planDigests(sn *snapshot, at time.Time) ([]Message, error) {
+func (s *Sweeper) planDigests(sn *snapshot, at, deliver time.Time) ([]Message, error) {
 	officers, err := sn.tx.Officers()
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func (s *Sweeper) planDigests(sn *snapshot, at time.Time) ([]Message, error) {
 			}
 			for _, p := range periodsNear(v.cal, at) {
 				cutoff := v.cal.CutoffDate(p)
-				for _, when := range digestTimes(s, o, cutoff, at.Before(v.cal.Deadline(p))) {
+				for _, when := range digestTimes(s, o, cutoff, deliver.Before(v.cal.Deadline(p))) {
 					if !when.ok || !s.due(when.t, at) {
 						continue
 					}
@@ -83,7 +83,7 @@ func (s *Sweeper) planDigests(sn *snapshot, at time.Time) ([]Message, error) {
 		}
 		for _, k := range slices.Sorted(maps.Keys(groups)) {
 			g := groups[k]
-			m := Message{Key: k, Kind: KindDigest, ToGroup: o.GroupID, Period: g.period.String(), Text: digestText(sn, o, g, at)}
+			m := Message{Key: k, Kind: KindDigest, ToGroup: o.GroupID, Period: g.period.String(), Text: digestText(sn, o, g, deliver)}
 			if o.GroupID == "" {
 				m.ToUser = o.ZaloID // an officer without a group gets the digest in person
 			}
@@ -96,7 +96,7 @@ func (s *Sweeper) planDigests(sn *snapshot, at time.Time) ([]Message, error) {
 // Digest is the current picture for an officer's scope, for "#baocao" on demand:
 // each team's open period as of at, grouped by period and cutoff.
 func (s *Sweeper) Digest(tx *store.Tx, o store.Officer, at time.Time) (string, error) {
-	sn, err := s.snapshot(tx)
+	sn, err := s.snapshot(tx, o.Scope)
 	if err != nil {
 		return "", err
 	}

@@ -67,7 +67,7 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 	var plan []Message
 	if err := s.DB.View(func(tx *store.Tx) error {
 		var err error
-		plan, err = s.plan(tx, at)
+		plan, err = s.plan(tx, at, deliveryTime(at, s.loc()))
 		return err
 	}); err != nil {
 		return nil, fmt.Errorf("reminders.Sweep: %w", err)
@@ -165,7 +165,8 @@ type snapshot struct {
 	teams     []teamView
 }
 
-func (s *Sweeper) snapshot(tx *store.Tx) (*snapshot, error) {
+// snapshot reads the teams under scope ("" for all).
+func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
 	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}}
 	if err := tx.AllUnits(func(u store.Unit) error { sn.units[u.Code] = u; return nil }); err != nil {
 		return nil, err
@@ -178,6 +179,9 @@ func (s *Sweeper) snapshot(tx *store.Tx) (*snapshot, error) {
 		sn.approvers[a.Unit] = a
 	}
 	err = tx.AllTeams(func(t store.Team) error {
+		if scope != "" && !sn.inScope(t.Unit, scope) {
+			return nil // an officer's digest reads only their teams: it runs inside the handling transaction
+		}
 		pol, err := tx.EffectivePolicy(t.Code)
 		if err != nil {
 			return err
@@ -245,8 +249,18 @@ func periodsNear(cal store.Calendar, at time.Time) []store.Period {
 	return []store.Period{open.Prev(), open, open.Next()}
 }
 
-func (s *Sweeper) plan(tx *store.Tx, at time.Time) ([]Message, error) {
-	sn, err := s.snapshot(tx)
+// deliveryTime is when messages planned at instant at reach people: at, or 07:00 after a night.
+func deliveryTime(at time.Time, loc *time.Location) time.Time {
+	if wait := morning(at, loc); !wait.IsZero() {
+		return wait
+	}
+	return at
+}
+
+// plan lists what is due at instant at; deliver is when it will actually go out (later at night),
+// which decides whether a reminder still makes sense and what its countdown says.
+func (s *Sweeper) plan(tx *store.Tx, at, deliver time.Time) ([]Message, error) {
+	sn, err := s.snapshot(tx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +282,7 @@ func (s *Sweeper) plan(tx *store.Tx, at time.Time) ([]Message, error) {
 					latest = d
 				}
 			}
-			if latest >= 0 && !filed && at.Before(deadline) { // a reminder whose cutoff passed is dropped
+			if latest >= 0 && !filed && deliver.Before(deadline) { // a reminder whose cutoff passed (by delivery) is dropped
 				d := latest
 				for _, who := range []struct{ id, role string }{{v.leader, "leader"}, {v.deputy, "deputy"}} {
 					if who.id == "" || (who.role == "deputy" && d > 1) || unreachable(tx, who.id) {
@@ -277,7 +291,7 @@ func (s *Sweeper) plan(tx *store.Tx, at time.Time) ([]Message, error) {
 					out = append(out, Message{
 						Key:  fmt.Sprintf("remind|%s|%s|%d|%s", v.team.Code, p, d, who.role),
 						Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: p.String(),
-						Text:    fmt.Sprintf(textReminder, v.team.Name, p.Label(), cutoff.Format("02/01/2006"), countdown(cutoff, at)),
+						Text:    fmt.Sprintf(textReminder, v.team.Name, p.Label(), cutoff.Format("02/01/2006"), countdown(cutoff, deliver)),
 						Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
 					})
 				}
@@ -309,7 +323,7 @@ func (s *Sweeper) plan(tx *store.Tx, at time.Time) ([]Message, error) {
 		l := approverLists[k]
 		out = append(out, Message{Key: l.key, Kind: KindApprover, ToUser: l.to, Period: l.period.String(), Text: l.text(tx)})
 	}
-	digests, err := s.planDigests(sn, at)
+	digests, err := s.planDigests(sn, at, deliver)
 	if err != nil {
 		return nil, err
 	}

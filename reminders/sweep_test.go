@@ -597,3 +597,19 @@ func TestOfficerDigestDaysAreSettable(t *testing.T) {
 		}
 	}
 }
+
+func TestNightCatchUpOnTheCutoffDayDropsTheReminder(t *testing.T) {
+	_, s := world(t)
+	// The server comes back at 22:00 on B's cutoff day: the messages would reach people at 07:00
+	// the next day, after the deadline, so "today is the deadline" must not be sent.
+	at := time.Date(2027, 11, 20, 22, 0, 0, 0, hcm)
+	plan, err := s.Sweep(at, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range plan {
+		if strings.HasPrefix(m.Key, "remind|B1|2027-11|") || strings.HasSuffix(m.Key, "|2027-11-20|before") {
+			t.Errorf("planned %s at night for delivery after the deadline: %s", m.Key, m.Text)
+		}
+	}
+}

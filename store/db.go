@@ -187,10 +187,17 @@ func (db *DB) OutboxReady() <-chan struct{} { return db.outboxReady }
 // WriteBackup writes a consistent copy of the whole file to w while the
 // database stays in use (a read transaction sees one snapshot).
 func (db *DB) WriteBackup(w io.Writer) (int64, error) {
+	return db.StreamBackup(func(int64) io.Writer { return w })
+}
+
+// StreamBackup is WriteBackup for a stream that must announce its length first
+// (an HTTP Content-Length, so that a copy cut short is seen as such): start gets
+// the snapshot's size and returns where to write it.
+func (db *DB) StreamBackup(start func(size int64) io.Writer) (int64, error) {
 	var n int64
 	err := db.bolt.View(func(btx *bolt.Tx) error {
 		var err error
-		n, err = btx.WriteTo(w)
+		n, err = btx.WriteTo(start(btx.Size()))
 		return err
 	})
 	return n, err

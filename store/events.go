@@ -169,8 +169,18 @@ func (db *DB) AppendEvent(ctx context.Context, ev Event) (AppendResult, error) {
 		return AppendResult{}, ctx.Err()
 	}
 	// Once queued the event may be committed: wait for the answer so a 200 is never sent without it.
-	resp := <-r.done
-	return resp.res, resp.err
+	select {
+	case resp := <-r.done:
+		return resp.res, resp.err
+	case <-db.appender.done:
+		// Closed after our request slipped past the final drain: its fate is unknown, so no 200.
+		select {
+		case resp := <-r.done:
+			return resp.res, resp.err
+		default:
+			return AppendResult{}, errClosed
+		}
+	}
 }
 
 // encodeEvent lays out an event as uvarint(len(meta)) | meta JSON | body.

@@ -40,6 +40,9 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	defer os.Remove(tmp)
 	n, via, err := copyDB(ctx, *dbPath, *server, *token, getenv, f)
+	if err == nil {
+		err = f.Sync() // on disk before it replaces an older backup
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -90,6 +93,9 @@ func copyDB(ctx context.Context, dbPath, server, token string, getenv func(strin
 		return 0, "", fmt.Errorf("backup through %s: HTTP %d: %s", server, resp.StatusCode, strings.TrimSpace(string(msg)))
 	}
 	n, err := io.Copy(w, resp.Body)
+	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
+		err = fmt.Errorf("backup through %s: got %d of %d bytes: the copy is incomplete", server, n, resp.ContentLength)
+	}
 	return n, "through the server at " + server, err
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -230,5 +232,39 @@ func TestRemindCommandOnFileAndThroughServer(t *testing.T) {
 	defer stop()
 	if out := remindAt("2026-11-19T08:00:00+07:00", "--server", base); !strings.Contains(out, "4 messages sent") || !strings.Contains(out, "remind|TA-T1|2026-11|1|deputy") {
 		t.Fatalf("through the server:\n%s", out)
+	}
+}
+
+func TestRemindRefusesAMissingDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "typo.db")
+	err := run(context.Background(), []string{"remind", "--db", path}, envOf(nil), io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("remind on a missing database succeeded")
+	}
+	if _, serr := os.Stat(path); serr == nil {
+		t.Error("remind created an empty database at a mistyped path")
+	}
+}
+
+func TestBackupDetectsATruncatedCopy(t *testing.T) {
+	// A server that announces more bytes than it sends, as one that failed mid-stream does.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		w.Write(bytes.Repeat([]byte{0}, 4096))
+	}))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "held.db")
+	held, err := store.Open(path, store.Options{}) // a "server" holds the file, so the copy goes over HTTP
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	var buf bytes.Buffer
+	_, via, err := copyDB(context.Background(), path, srv.URL, "tok", envOf(nil), &buf)
+	if err == nil {
+		t.Fatalf("a truncated backup was accepted (%s)", via)
+	}
+	if buf.Len() == 0 {
+		t.Errorf("the copy never reached the server: %v", err)
 	}
 }

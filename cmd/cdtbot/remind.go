@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -67,6 +68,9 @@ func remind(ctx context.Context, args []string, getenv func(string) string, stdo
 		if at, err = time.Parse(time.RFC3339, *atText); err != nil {
 			return fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-27T08:00:00+07:00", *atText)
 		}
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("database %s: %w", *dbPath, err) // a mistyped path must not create an empty database
 	}
 	var lines []string
 	db, err := store.Open(*dbPath, store.Options{LockTimeout: 300 * time.Millisecond})
