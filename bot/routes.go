@@ -163,7 +163,8 @@ func (b *Bot) backup(c *gin.Context) {
 	reqLog(c).Info().Int64("bytes", n).Msg("backup streamed")
 }
 
-// messages lists settled outgoing messages after a sequence number (the sandbox's "sent" view).
+// messages lists settled outgoing messages in the order they were settled, after ?after= (a log_seq):
+// the sandbox's "sent" view, safe to poll.
 func (b *Bot) messages(c *gin.Context) {
 	var after uint64
 	if s := c.Query("after"); s != "" {
@@ -175,7 +176,7 @@ func (b *Bot) messages(c *gin.Context) {
 	var out []store.Outcome
 	if err := b.db.View(func(tx *store.Tx) error {
 		var err error
-		out, err = tx.Outcomes(after, 500)
+		out, err = tx.SentLog(after, 500)
 		return err
 	}); err != nil {
 		apiError(c, http.StatusInternalServerError, "internal", "internal error")

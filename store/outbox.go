@@ -48,9 +48,17 @@ const (
 	StatusFailed      = "failed"      // other permanent failure
 )
 
+// bucketSentLog lists settled messages in the order they were settled: log seq → outbox seq.
+// Outbox seqs are settled out of order (retries, parallel sends), so a reader polling
+// "after N" must follow this log, not the outbox numbering.
+var bucketSentLog = []byte("sent_log")
+
+func init() { allBuckets = append(allBuckets, bucketSentLog) }
+
 // Outcome is the final fate of an outbox message.
 type Outcome struct {
 	Seq       uint64          `json:"seq"`
+	LogSeq    uint64          `json:"log_seq,omitempty"` // position in the settle order (SentLog)
 	Priority  Priority        `json:"priority"`
 	Endpoint  string          `json:"endpoint"`
 	To        string          `json:"to"`
@@ -261,11 +269,18 @@ func (tx *Tx) Settle(p Priority, seq uint64, o Outcome) error {
 	if o.At.IsZero() {
 		o.At = tx.now
 	}
+	log := tx.btx.Bucket(bucketSentLog)
+	if o.LogSeq, err = log.NextSequence(); err != nil {
+		return err
+	}
 	js, err := json.Marshal(o)
 	if err != nil {
 		return err
 	}
 	if err := tx.btx.Bucket(bucketSent).Put(u64(m.Seq), js); err != nil {
+		return err
+	}
+	if err := log.Put(u64(o.LogSeq), u64(m.Seq)); err != nil {
 		return err
 	}
 	tx.wakeOutbox = true
@@ -343,6 +358,27 @@ func (tx *Tx) Outcomes(after uint64, limit int) ([]Outcome, error) {
 	return out, nil
 }
 
+// SentLog lists settled messages in the order they were settled, after log position
+// after (an Outcome's LogSeq), at most limit: what a poller reads to miss nothing.
+func (tx *Tx) SentLog(after uint64, limit int) ([]Outcome, error) {
+	sent := tx.btx.Bucket(bucketSent)
+	c := tx.btx.Bucket(bucketSentLog).Cursor()
+	var out []Outcome
+	for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+		raw := sent.Get(v)
+		if raw == nil {
+			continue // pruned or erased since
+		}
+		var o Outcome
+		if err := json.Unmarshal(raw, &o); err != nil {
+			return nil, fmt.Errorf("store.SentLog: %w", err)
+		}
+		o.LogSeq = btou64(k)
+		out = append(out, o)
+	}
+	return out, nil
+}
+
 // PruneOutcomes forgets outcomes settled before cutoff.
 func (tx *Tx) PruneOutcomes(cutoff time.Time) (int, error) {
 	b := tx.btx.Bucket(bucketSent)
@@ -361,6 +397,22 @@ func (tx *Tx) PruneOutcomes(cutoff time.Time) (int, error) {
 	}
 	for _, k := range del {
 		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	// The settle-order log keeps only entries whose outcome is still there.
+	log := tx.btx.Bucket(bucketSentLog)
+	var stale [][]byte
+	if err := log.ForEach(func(k, v []byte) error {
+		if b.Get(v) == nil {
+			stale = append(stale, bytes.Clone(k))
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	for _, k := range stale {
+		if err := log.Delete(k); err != nil {
 			return 0, err
 		}
 	}

@@ -226,3 +226,34 @@ func TestPruneKeepsUnhandled(t *testing.T) {
 		return nil
 	})
 }
+
+func TestSentLogFollowsSettleOrder(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	var a, b uint64
+	db.Update(func(tx *Tx) error {
+		a, _ = tx.Enqueue(OutMsg{Endpoint: EndpointUser, To: "A", Body: []byte(`"a"`)})
+		b, _ = tx.Enqueue(OutMsg{Endpoint: EndpointUser, To: "B", Body: []byte(`"b"`)})
+		return nil
+	})
+	// b settles first (a is being retried): a poller that saw b must still get a afterwards.
+	db.Update(func(tx *Tx) error { return tx.Settle(PriorityReply, b, Outcome{Status: StatusSent}) })
+	var first []Outcome
+	db.View(func(tx *Tx) error { first, _ = tx.SentLog(0, 10); return nil })
+	if len(first) != 1 || first[0].Seq != b {
+		t.Fatalf("first poll = %+v", first)
+	}
+	db.Update(func(tx *Tx) error { return tx.Settle(PriorityReply, a, Outcome{Status: StatusSent}) })
+	var next []Outcome
+	db.View(func(tx *Tx) error { next, _ = tx.SentLog(first[0].LogSeq, 10); return nil })
+	if len(next) != 1 || next[0].Seq != a {
+		t.Fatalf("second poll after log_seq %d = %+v, want message %d", first[0].LogSeq, next, a)
+	}
+	// Pruning drops both the outcome and its log entry.
+	db.Update(func(tx *Tx) error { _, err := tx.PruneOutcomes(t0.Add(time.Hour)); return err })
+	db.View(func(tx *Tx) error {
+		if all, _ := tx.SentLog(0, 10); len(all) != 0 {
+			t.Errorf("after prune: %+v", all)
+		}
+		return nil
+	})
+}
