@@ -1353,7 +1353,14 @@ func (b *Bot) importDirectory(c *gin.Context) {
 		answer(c, nil, tooBig)
 		return
 	}
-	res, err := importer.Import(b.db, name, http.MaxBytesReader(c.Writer, c.Request.Body, importer.MaxFileSize))
+	who := actor(c)
+	res, err := importer.Import(b.db, name, http.MaxBytesReader(c.Writer, c.Request.Body, importer.MaxFileSize),
+		func(tx *store.Tx, res importer.Result) error {
+			if res.Changed() == 0 {
+				return nil
+			}
+			return tx.Audit(store.AuditEntry{Actor: who, Action: "directory.imported", Subject: name, Detail: res.String()})
+		})
 	var maxErr *http.MaxBytesError
 	var problems importer.Errors
 	switch {
@@ -1372,15 +1379,6 @@ func (b *Bot) importDirectory(c *gin.Context) {
 	case err != nil:
 		answer(c, nil, err)
 		return
-	}
-	who := actor(c)
-	if res.Changed() > 0 {
-		// The importer commits on its own; the audit entry follows in a second transaction.
-		if err := b.db.Update(func(tx *store.Tx) error {
-			return tx.Audit(store.AuditEntry{Actor: who, Action: "directory.imported", Subject: name, Detail: res.String()})
-		}); err != nil {
-			reqLog(c).Error().Err(err).Str("file", name).Msg("admin: import done but its audit entry failed")
-		}
 	}
 	reqLog(c).Info().Str("file", name).Str("actor", who).Str("result", res.String()).Msg("admin: imported")
 	answer(c, gin.H{"file": name, "units": res.Units, "teams": res.Teams, "people": res.People, "roles": res.Roles,

@@ -114,8 +114,9 @@ func ImportFile(db *store.DB, path string) (Result, error) {
 
 // Import reads a whole file from r and imports it in one transaction. name is
 // used in errors and picks the format: ".csv" is a people list; otherwise a JSON
-// object is a directory file and a JSON array the national unit list.
-func Import(db *store.DB, name string, r io.Reader) (Result, error) {
+// object is a directory file and a JSON array the national unit list. Each then
+// runs in the same transaction after the import (an audit entry commits with it or not at all).
+func Import(db *store.DB, name string, r io.Reader, then ...func(tx *store.Tx, res Result) error) (Result, error) {
 	b, err := parse(name, r)
 	if err != nil {
 		return Result{}, err
@@ -123,8 +124,15 @@ func Import(db *store.DB, name string, r io.Reader) (Result, error) {
 	var res Result
 	err = db.Update(func(tx *store.Tx) error {
 		var err error
-		res, err = b.apply(tx)
-		return err
+		if res, err = b.apply(tx); err != nil {
+			return err
+		}
+		for _, f := range then {
+			if err := f(tx, res); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Result{}, err
