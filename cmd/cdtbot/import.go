@@ -45,7 +45,12 @@ func importFiles(ctx context.Context, args []string, getenv func(string) string,
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		res, err := importer.ImportFile(db, file)
+		res, err := importer.ImportFile(db, file, func(tx *store.Tx, res importer.Result) error {
+			if res.Changed() == 0 {
+				return nil
+			}
+			return tx.Audit(store.AuditEntry{Actor: "cli", Action: "directory.imported", Subject: file, Detail: res.String()})
+		})
 		if err != nil {
 			var es importer.Errors
 			if errors.As(err, &es) {

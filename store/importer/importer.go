@@ -103,13 +103,13 @@ func (es Errors) Unwrap() []error {
 }
 
 // ImportFile imports one file; the format follows from its extension and first byte.
-func ImportFile(db *store.DB, path string) (Result, error) {
+func ImportFile(db *store.DB, path string, then ...func(tx *store.Tx, res Result) error) (Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Result{}, err
 	}
 	defer f.Close()
-	return Import(db, path, f)
+	return Import(db, path, f, then...)
 }
 
 // Import reads a whole file from r and imports it in one transaction. name is
