@@ -111,6 +111,12 @@ func (b *Bot) exportReports(ext, contentType string, write func(*store.Tx, io.Wr
 			statsError(c, err)
 		default:
 			reqLog(c).Info().Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("report exported")
+			// Exports carry leaders' names and phones: who took one is on record.
+			if err := b.db.Update(func(tx *store.Tx) error {
+				return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "export." + ext, Subject: q.Unit, Detail: q.Period.String()})
+			}); err != nil {
+				reqLog(c).Error().Err(err).Msg("export done but its audit entry failed")
+			}
 		}
 	}
 }
