@@ -45,7 +45,7 @@ func (c *convo) startJoin(team *store.Team) error {
 	if team == nil {
 		return c.begin("join", "commune", nil)
 	}
-	if err := c.begin("join", "team", map[string]string{"team": team.Code}); err != nil {
+	if err := c.begin("join", "team", c.presetTeam(*team)); err != nil {
 		return err
 	}
 	return nil
@@ -104,7 +104,9 @@ func joinCommuneAnswer(c *convo) error {
 	if t, ok, err := c.tx.TeamByJoinCode(text); err != nil {
 		return err
 	} else if ok {
-		c.s.Data["team"] = t.Code
+		for k, v := range c.presetTeam(t) {
+			c.s.Data[k] = v
+		}
 		return c.goTo("team")
 	}
 	if text == "" {
@@ -188,8 +190,19 @@ func (c *convo) teamLabel(t store.Team) string {
 	return t.Name
 }
 
+// presetTeam is the session data of a join that starts from a join code: the team, chosen
+// once, and its commune, so that "quay lại" offers that commune's teams.
+func (c *convo) presetTeam(t store.Team) map[string]string {
+	data := map[string]string{"preset": t.Code}
+	if u, err := c.tx.CommuneOf(t.Unit); err == nil {
+		data["unit"] = u.Code
+	}
+	return data
+}
+
 func joinTeamPrompt(c *convo) error {
-	if code := c.s.Data["team"]; code != "" {
+	if code := c.s.Data["preset"]; code != "" {
+		delete(c.s.Data, "preset") // only the first time: back here means "let me choose"
 		return c.chooseTeam(code)
 	}
 	teams, err := c.teamsUnder(c.s.Data["unit"])
