@@ -52,8 +52,10 @@ func (b *Bot) directoryRoutes(api *gin.RouterGroup) {
 	api.PUT("/teams/:code/roles/:zalo_id", b.putRole)
 	api.DELETE("/teams/:code/roles/:zalo_id", b.deleteRole)
 	api.PUT("/approvers/:unit", b.putApprover)
+	api.DELETE("/approvers/:unit", b.deleteApprover)
 	api.GET("/officers", b.listOfficers)
 	api.PUT("/officers/:id", b.putOfficer)
+	api.DELETE("/officers/:id", b.deleteOfficer)
 	api.GET("/requests", b.listRequests)
 	api.GET("/reports", b.periodReports)
 	api.GET("/audit", b.auditLog)
@@ -1036,6 +1038,41 @@ func (b *Bot) putApprover(c *gin.Context) {
 		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "approver.set", Subject: a.ZaloID, Detail: detail})
 	})
 	answer(c, out, err)
+}
+
+// deleteApprover removes the approver of a unit; its teams fall back to the approver above.
+func (b *Bot) deleteApprover(c *gin.Context) {
+	unit := c.Param("unit")
+	err := b.db.Update(func(tx *store.Tx) error {
+		a, had, err := tx.ApproverForUnit(unit)
+		if err != nil {
+			return err
+		}
+		if !had {
+			return failf(http.StatusNotFound, "unknown_approver", "unit %q has no approver of its own", unit)
+		}
+		if _, err := tx.DeleteApprover(unit); err != nil {
+			return err
+		}
+		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "approver.removed", Subject: a.ZaloID, Detail: "unit " + unit})
+	})
+	answer(c, gin.H{"unit": unit, "removed": err == nil}, err)
+}
+
+// deleteOfficer removes an officer: their group stops getting digests and their links stop working.
+func (b *Bot) deleteOfficer(c *gin.Context) {
+	id := c.Param("id")
+	err := b.db.Update(func(tx *store.Tx) error {
+		had, err := tx.DeleteOfficer(id)
+		if err != nil {
+			return err
+		}
+		if !had {
+			return failf(http.StatusNotFound, "unknown_officer", "no officer %q", id)
+		}
+		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "officer.removed", Subject: id})
+	})
+	answer(c, gin.H{"id": id, "removed": err == nil}, err)
 }
 
 // officerView is an officer with the name of the scope they follow.

@@ -1034,3 +1034,53 @@ func TestAdminReportsWithVersions(t *testing.T) {
 		t.Errorf("TA-TL: %+v", team)
 	}
 }
+
+func TestAdminRemovesApproversAndOfficers(t *testing.T) {
+	h := newAdminHarness(t)
+	h.importFile("transcripts/tung-anh.json")
+	if code, _ := h.do("DELETE", "/api/v1/approvers/42.18", "", ""); code != 401 {
+		t.Errorf("without the token: %d", code)
+	}
+	// A village approver is removed: its teams go back to the commune's.
+	h.mustAPI(200, "PUT", "/api/v1/approvers/42.18.02", `{"zalo_id": "1100000000000000012"}`, nil)
+	h.mustAPI(200, "DELETE", "/api/v1/approvers/42.18.02", "", nil)
+	var team struct {
+		Approver struct {
+			Unit   string `json:"unit"`
+			ZaloID string `json:"zalo_id"`
+		}
+	}
+	h.mustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
+	if team.Approver.Unit != "42.18" || team.Approver.ZaloID != chutich {
+		t.Errorf("after removing the village approver, the team's approver is %+v", team.Approver)
+	}
+	before := h.snapshot()
+	if code, body := h.do("DELETE", "/api/v1/approvers/42.18.02", "", "admin-secret"); code != 404 || !strings.Contains(string(body), "unknown_approver") {
+		t.Errorf("removing again: %d %s", code, body)
+	}
+	if code, body := h.do("DELETE", "/api/v1/officers/nobody", "", "admin-secret"); code != 404 || !strings.Contains(string(body), "unknown_officer") {
+		t.Errorf("unknown officer: %d %s", code, body)
+	}
+	if d := snapDiff(before, h.snapshot()); d != "" {
+		t.Errorf("refused removals changed records:\n%s", d)
+	}
+	h.mustAPI(200, "DELETE", "/api/v1/officers/ha-tinh-skhcn", "", nil)
+	var offs struct {
+		Officers []store.Officer `json:"officers"`
+	}
+	h.mustAPI(200, "GET", "/api/v1/officers", "", &offs)
+	if len(offs.Officers) != 0 {
+		t.Errorf("officers after removal: %+v", offs.Officers)
+	}
+	var audit struct {
+		Entries []store.AuditEntry `json:"entries"`
+	}
+	h.mustAPI(200, "GET", "/api/v1/audit?limit=1000", "", &audit)
+	var actions []string
+	for _, e := range audit.Entries {
+		actions = append(actions, e.Action)
+	}
+	if got := strings.Join(actions, ","); !strings.Contains(got, "approver.removed") || !strings.Contains(got, "officer.removed") {
+		t.Errorf("audit: %s", got)
+	}
+}

@@ -148,3 +148,22 @@ func (tx *Tx) Officer(id string) (Officer, bool, error) {
 	ok, err := tx.getJSON(bucketOfficers, []byte(id), &o)
 	return o, ok, err
 }
+
+// DeleteApprover removes the approver registered at exactly this unit; the teams below
+// fall back to the next approver up the tree. It tells whether there was one.
+func (tx *Tx) DeleteApprover(unit string) (bool, error) {
+	b := tx.btx.Bucket(bucketApprovers)
+	if b.Get([]byte(unit)) == nil {
+		return false, nil
+	}
+	return true, b.Delete([]byte(unit))
+}
+
+// DeleteOfficer removes an officer (their group stops getting digests). It tells whether there was one.
+func (tx *Tx) DeleteOfficer(id string) (bool, error) {
+	b := tx.btx.Bucket(bucketOfficers)
+	if b.Get([]byte(id)) == nil {
+		return false, nil
+	}
+	return true, b.Delete([]byte(id))
+}
