@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/flows/vntext"
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/importer"
@@ -872,6 +873,9 @@ func (b *Bot) putRole(c *gin.Context) {
 					return err
 				}
 				out.ReplacedLeader = &replacedLeader{ZaloID: lead, Name: leadName, Role: store.RoleMember}
+				if err := b.tellRole(tx, c, lead, code, store.RoleMember); err != nil {
+					return err
+				}
 				out.Notes = append(out.Notes, fmt.Sprintf("%s (%s) led the team until now and is a member now", leadName, lead))
 			}
 		}
@@ -880,6 +884,9 @@ func (b *Bot) putRole(c *gin.Context) {
 				return err
 			}
 			if err := audit("role.set", zaloID, fmt.Sprintf("%s → %s", orNone(prev), role)); err != nil {
+				return err
+			}
+			if err := b.tellRole(tx, c, zaloID, code, role); err != nil {
 				return err
 			}
 			out.Changed = true
@@ -894,6 +901,16 @@ func (b *Bot) putRole(c *gin.Context) {
 		reqLog(c).Info().Str("team", code).Str("zalo_id", zaloID).Str("role", role).Str("actor", who).Msg("admin: role set")
 	}
 	answer(c, out, err)
+}
+
+// tellRole lets a person know by chat that an administrator changed their role (role "" = removed);
+// the message commits with the change.
+func (b *Bot) tellRole(tx *store.Tx, c *gin.Context, zaloID, team, role string) error {
+	t, _, err := tx.Team(team)
+	if err != nil {
+		return err
+	}
+	return enqueueReply(tx, flows.Reply{ToUser: zaloID, Text: flows.RoleChangedText(t.Name, role)}, requestID(c))
 }
 
 func orNone(role string) string {
@@ -977,6 +994,9 @@ func (b *Bot) deleteRole(c *gin.Context) {
 			return err
 		}
 		if err := tx.Audit(store.AuditEntry{Actor: who, Action: "role.removed", Subject: zaloID, Team: code, Detail: "was " + prev}); err != nil {
+			return err
+		}
+		if err := b.tellRole(tx, c, zaloID, code, ""); err != nil {
 			return err
 		}
 		out.PreviousRole, out.Changed = prev, true

@@ -121,7 +121,7 @@ func (h *harness) snapshot() map[string]string {
 		h.t.Fatal(err)
 	}
 	defer db.Close()
-	volatile := map[string]bool{"events": true, "event_keys": true, "inbox": true, "dead_events": true, "outbox": true, "sent": true, "tokens": true, "meta": true}
+	volatile := map[string]bool{"events": true, "event_keys": true, "inbox": true, "dead_events": true, "outbox": true, "sent": true, "sent_log": true, "tokens": true, "meta": true}
 	out := map[string]string{}
 	err = db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
@@ -1082,5 +1082,35 @@ func TestAdminRemovesApproversAndOfficers(t *testing.T) {
 	}
 	if got := strings.Join(actions, ","); !strings.Contains(got, "approver.removed") || !strings.Contains(got, "officer.removed") {
 		t.Errorf("audit: %s", got)
+	}
+}
+
+func TestAdminRoleChangesAreToldByChat(t *testing.T) {
+	h := newAdminHarness(t)
+	h.importFile("transcripts/tung-anh.json")
+	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+mai, `{"role": "leader"}`, nil)
+	h.mustAPI(200, "DELETE", "/api/v1/teams/TA-T1/roles/"+hung, "", nil)
+	h.settle()
+	var got struct {
+		Messages []store.Outcome `json:"messages"`
+	}
+	h.mustAPI(200, "GET", "/api/v1/messages", "", &got)
+	var lines []string
+	for _, m := range got.Messages {
+		var body struct {
+			Message struct{ Text string } `json:"message"`
+		}
+		json.Unmarshal(m.Body, &body)
+		lines = append(lines, m.To+": "+body.Message.Text)
+	}
+	// Different people's messages go out in parallel; each person's in order.
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i][:19] < lines[j][:19] })
+	want := []string{
+		hung + ": Bạn đã được giao vai trò thành viên của Tổ CNSCĐ thôn 1.",
+		hung + ": Bạn không còn trong danh sách Tổ CNSCĐ thôn 1. Cảm ơn bạn đã đóng góp!",
+		mai + ": Bạn đã được giao vai trò tổ trưởng của Tổ CNSCĐ thôn 1. Nhắn \"báo cáo\" để gửi báo cáo tháng của tổ.",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("messages:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -1,6 +1,10 @@
 package flows
 
-import "github.com/cdtbot/cdtbot/store"
+import (
+	"fmt"
+
+	"github.com/cdtbot/cdtbot/store"
+)
 
 // Every Vietnamese sentence the conversations send lives here, for review in one place.
 // Short sentences, full diacritics, a button wherever the choice is finite.
@@ -232,3 +236,21 @@ func kindText(kind string) string {
 	}
 	return "xin tham gia"
 }
+
+// RoleChangedText tells a person that an administrator changed their role in a team
+// ("" = taken off the roster).
+func RoleChangedText(teamName, role string) string {
+	switch role {
+	case "":
+		return fmt.Sprintf(textRoleRemoved, teamName)
+	case store.RoleLeader:
+		return fmt.Sprintf(textRoleSet, roleText(role), teamName) + " " + textRoleLeaderHint
+	}
+	return fmt.Sprintf(textRoleSet, roleText(role), teamName)
+}
+
+const (
+	textRoleSet        = "Bạn đã được giao vai trò %s của %s."
+	textRoleLeaderHint = "Nhắn \"báo cáo\" để gửi báo cáo tháng của tổ."
+	textRoleRemoved    = "Bạn không còn trong danh sách %s. Cảm ơn bạn đã đóng góp!"
+)
