@@ -285,6 +285,8 @@ func (c *convo) payload(p string) (bool, error) {
 		return true, c.appoint(rest[:i], rest[i+1:])
 	case "baocao":
 		return c.statusForPerson()
+	case "pending":
+		return true, c.pending()
 	}
 	if c.s == nil {
 		c.say(textStaleButton)
@@ -525,10 +527,6 @@ func (c *convo) menu() error {
 	if err != nil {
 		return err
 	}
-	units, err := c.tx.ApproverUnits(c.in.UserID)
-	if err != nil {
-		return err
-	}
 	var buttons []Button
 	leads := false
 	for _, m := range roles {
@@ -551,32 +549,65 @@ func (c *convo) menu() error {
 	case len(roles) > 0:
 		text = textMenuMember
 	}
-	if len(units) > 0 {
-		n, err := c.pendingFor(c.in.UserID)
-		if err != nil {
-			return err
-		}
-		text += "\n" + fmt.Sprintf(textMenuApprover, n)
+	if waiting, err := c.waitingFor(c.in.UserID); err != nil {
+		return err
+	} else if len(waiting) > 0 {
+		text += "\n" + fmt.Sprintf(textMenuWaiting, len(waiting))
+		buttons = append(buttons, Button{Title: fmt.Sprintf(textBtnWaiting, len(waiting)), Payload: "#pending"})
 	}
 	buttons = append(buttons, btnHelp)
 	c.say(text, buttons...)
 	return nil
 }
 
-// pendingFor counts the requests waiting for this approver.
-func (c *convo) pendingFor(approver string) (int, error) {
-	n := 0
+// waitingFor lists the requests waiting for this person's decision: as a team's
+// leader (recommend) or as the approver above it (approve), oldest first.
+func (c *convo) waitingFor(user string) ([]store.Request, error) {
+	var out []store.Request
 	err := c.tx.Requests(func(r store.Request) error {
-		if r.State != store.StateAwaitApprover {
-			return nil
+		switch r.State {
+		case store.StateAwaitLeader:
+			if lead, ok, err := c.tx.Leader(r.Team); err != nil || (ok && lead == user) {
+				if err == nil {
+					out = append(out, r)
+				}
+				return err
+			}
+		case store.StateAwaitApprover:
+			if a, ok, err := c.tx.ApproverFor(r.Team); err != nil || (ok && a.ZaloID == user) {
+				if err == nil {
+					out = append(out, r)
+				}
+				return err
+			}
 		}
-		a, ok, err := c.tx.ApproverFor(r.Team)
-		if err == nil && ok && a.ZaloID == approver {
-			n++
-		}
-		return err
+		return nil
 	})
-	return n, err
+	return out, err
+}
+
+// pending shows the requests waiting for this person again, each with its buttons,
+// so a decision missed in the chat history can still be made.
+func (c *convo) pending() error {
+	waiting, err := c.waitingFor(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	if len(waiting) == 0 {
+		c.say(textNothingWaiting)
+		return nil
+	}
+	for _, r := range waiting[:min(len(waiting), maxChoices)] {
+		buttons := c.leaderButtons(r)
+		if r.State == store.StateAwaitApprover {
+			buttons = []Button{{Title: "Phê duyệt", Payload: fmt.Sprintf("#rq:%d:app", r.ID)}, {Title: "Từ chối", Payload: fmt.Sprintf("#rq:%d:rej", r.ID)}}
+		}
+		c.say(c.requestText(r), buttons...)
+	}
+	if more := len(waiting) - maxChoices; more > 0 {
+		c.say(fmt.Sprintf(textMoreWaiting, more))
+	}
+	return nil
 }
 
 func flowName(flow string) string {
