@@ -93,31 +93,43 @@ func (b *Bot) exportReports(ext, contentType string, write func(*store.Tx, io.Wr
 		if !ok {
 			return
 		}
-		body := &lazyBody{c: c, contentType: contentType}
-		err := b.db.View(func(tx *store.Tx) error {
-			var err error
-			if q, err = stats.Resolve(tx, q); err != nil {
-				return err
-			}
-			body.filename = "bao-cao-" + q.Period.String() + "-" + fileSafe.ReplaceAllString(q.Unit, "_") + "." + ext
-			return write(tx, body, q)
-		})
+		q, started, err := b.streamExport(c, q, ext, contentType, write)
 		switch {
-		case err == nil && !body.started:
-			body.start() // cannot happen (a header row is always written), but never answer nothing
-		case err != nil && body.started:
+		case err != nil && started:
 			reqLog(c).Error().Err(err).Str("unit", q.Unit).Msg("export failed mid-stream")
 		case err != nil:
 			statsError(c, err)
 		default:
 			reqLog(c).Info().Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("report exported")
-			// Exports carry leaders' names and phones: who took one is on record.
-			if err := b.db.Update(func(tx *store.Tx) error {
-				return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "export." + ext, Subject: q.Unit, Detail: q.Period.String()})
-			}); err != nil {
-				reqLog(c).Error().Err(err).Msg("export done but its audit entry failed")
-			}
+			b.auditExport(c, actor(c), ext, q)
 		}
+	}
+}
+
+// streamExport resolves q and streams one export of it from a single read transaction.
+// started tells whether the download's headers went out (after that an error can only be logged).
+func (b *Bot) streamExport(c *gin.Context, q stats.Query, ext, contentType string, write func(*store.Tx, io.Writer, stats.Query) error) (stats.Query, bool, error) {
+	body := &lazyBody{c: c, contentType: contentType}
+	err := b.db.View(func(tx *store.Tx) error {
+		var err error
+		if q, err = stats.Resolve(tx, q); err != nil {
+			return err
+		}
+		body.filename = "bao-cao-" + q.Period.String() + "-" + fileSafe.ReplaceAllString(q.Unit, "_") + "." + ext
+		return write(tx, body, q)
+	})
+	if err == nil && !body.started {
+		body.start() // cannot happen (a header row is always written), but never answer nothing
+	}
+	return q, body.started, err
+}
+
+// auditExport records who took an export: exports carry leaders' names and phones.
+func (b *Bot) auditExport(c *gin.Context, who, ext string, q stats.Query) {
+	if err := b.db.Update(func(tx *store.Tx) error {
+		return tx.Audit(store.AuditEntry{Actor: who, Action: "export." + ext, Subject: q.Unit, Detail: q.Period.String()})
+	}); err != nil {
+		reqLog(c).Error().Err(err).Msg("export done but its audit entry failed")
 	}
 }
 

@@ -361,24 +361,15 @@ func (b *Bot) linkExport(ext, contentType string, write func(*store.Tx, io.Write
 		}
 		q := stats.Query{Unit: o.Scope, Period: p, At: b.db.Now(), Loc: b.cfg.Location}
 		c.Header("Cache-Control", "no-store")
-		body := &lazyBody{c: c, contentType: contentType}
-		err := b.db.View(func(tx *store.Tx) error {
-			var err error
-			if q, err = stats.Resolve(tx, q); err != nil {
-				return err
-			}
-			body.filename = "bao-cao-" + q.Period.String() + "-" + fileSafe.ReplaceAllString(q.Unit, "_") + "." + ext
-			return write(tx, body, q)
-		})
+		q, started, err := b.streamExport(c, q, ext, contentType, write)
 		switch {
-		case err == nil && !body.started:
-			body.start()
-		case err != nil && body.started:
+		case err != nil && started:
 			reqLog(c).Error().Err(err).Str("officer", o.ID).Msg("officer export failed mid-stream")
 		case err != nil:
 			b.statsPageError(c, err)
 		default:
 			reqLog(c).Info().Str("officer", o.ID).Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("officer export downloaded")
+			b.auditExport(c, "officer:"+o.ID, ext, q)
 		}
 	}
 }
@@ -628,7 +619,7 @@ func walkScope(tx *store.Tx, scope store.Unit, shown store.Period, periods []sto
 				filedAt = first.FiledAt
 			}
 			st := cal.StatusOf(p, filedAt, at)
-			tally(&series[i], st)
+			series[i].Add(st)
 			if p == shown && (st == store.StatusMissing || st == store.StatusNotDue) {
 				pt, err := notReportedTeam(tx, t, below, st, cal.CutoffDate(p))
 				if err != nil {
@@ -651,22 +642,6 @@ func walkScope(tx *store.Tx, scope store.Unit, shown store.Period, periods []sto
 		w.notReported[code] = append(overdue, waiting...) // teams stay in code order within each
 	}
 	return w, nil
-}
-
-func tally(c *stats.Counts, s store.Status) {
-	c.Expected++
-	switch s {
-	case store.StatusOnTime:
-		c.Reported++
-		c.OnTime++
-	case store.StatusLate:
-		c.Reported++
-		c.Late++
-	case store.StatusMissing:
-		c.Missing++
-	case store.StatusNotDue:
-		c.NotDue++
-	}
 }
 
 // telDigits is a stored phone number fit for a tel: link.

@@ -66,11 +66,8 @@ func Rate(n, of int) float64 {
 	return math.Round(float64(n)*1000/float64(of)) / 10
 }
 
-// add counts one team: expected tells whether its period has started.
-func (c *Counts) add(expected bool, s store.Status) {
-	if !expected {
-		return
-	}
+// Add counts one expected team with its status.
+func (c *Counts) Add(s store.Status) {
 	c.Expected++
 	switch s {
 	case store.StatusOnTime:
@@ -191,7 +188,9 @@ func Compute(tx *store.Tx, q Query) (Summary, error) {
 				return err
 			}
 			expected, st := m.judge(p, first, filed, q.At)
-			s.Series[i].add(expected, st)
+			if expected {
+				s.Series[i].Add(st)
+			}
 			if p != q.Period {
 				continue
 			}
@@ -201,7 +200,9 @@ func Compute(tx *store.Tx, q Query) (Summary, error) {
 				r = &Row{Unit: u}
 				rows[u.Code] = r
 			}
-			r.add(expected, st)
+			if expected {
+				r.Add(st)
+			}
 		}
 		return nil
 	})

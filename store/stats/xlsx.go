@@ -77,7 +77,7 @@ func (pl *plan) reportSheet(tx *store.Tx, f *excelize.File, bold, when int, comm
 			c = &Row{Unit: r.communeUnit}
 			communes[r.communeUnit.Code] = c
 		}
-		c.add(true, r.status)
+		c.Add(r.status)
 		cell, err := excelize.CoordinatesToCellName(1, n)
 		if err != nil {
 			return err
