@@ -59,26 +59,7 @@ func TestBrowserOfficerPage(t *testing.T) {
 	}()
 	path := officerLinkPath(t, base, "ha-tinh-skhcn", "officer-browser")
 
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(filepath.Join(dir, "chromium-profile")),
-		chromedp.WindowSize(390, 844),
-	)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil { // starts the browser, with no time limit on this first call
-		t.Fatalf("start chromium: %v", err)
-	}
+	ctx := startChromium(t, dir)
 	p := &officerBrowser{t: t, ctx: ctx, dir: shots}
 
 	p.do("open the link on a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait),
