@@ -19,6 +19,8 @@ type Unit struct {
 	FullName string  `json:"full_name,omitempty"`
 	Parent   string  `json:"parent,omitempty"`
 	Policy   *Policy `json:"policy,omitempty"` // overrides for everything below
+	// GroupID is the unit's Zalo group (GMF): where people of the unit are reached by mention when no personal channel works.
+	GroupID string `json:"group_id,omitempty"`
 }
 
 // Display is the name as people say it: "Xã Tùng Ảnh".
@@ -117,6 +119,8 @@ type Team struct {
 	Unit     string  `json:"unit"`
 	JoinCode string  `json:"join_code,omitempty"`
 	Policy   *Policy `json:"policy,omitempty"`
+	// GroupID is the team's own Zalo group, if it has one (it wins over its units' groups).
+	GroupID string `json:"group_id,omitempty"`
 }
 
 // Roles a person can hold in a team.

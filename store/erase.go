@@ -416,7 +416,7 @@ func (tx *Tx) eraseDirectory(er *Erasure, _ *scrubber, d PersonData, _ EraseOpti
 		}
 		er.Counts[ErasedUnreachable]++
 	}
-	return nil
+	return tx.forgetContact(d.ZaloID)
 }
 
 // eraseEvents deletes the person's handled events (and, when answering, the
@@ -541,11 +541,18 @@ func (tx *Tx) eraseMessages(er *Erasure, sc *scrubber, d PersonData, _ EraseOpti
 			del = append(del, bytes.Clone(k))
 			return nil
 		}
-		body, changed := sc.scrub(m.Body)
-		lastErr, errChanged := sc.scrub([]byte(m.LastError))
-		if changed || errChanged {
-			m.Body, m.LastError = body, string(lastErr)
-			put = append(put, m)
+		// Scrub every field at once (text, choices, template data, a legacy body, the last error).
+		js, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		if nj, changed := sc.scrub(js); changed {
+			var sm OutMsg
+			if err := json.Unmarshal(nj, &sm); err != nil {
+				return err
+			}
+			sm.Seq, sm.Priority, sm.To, sm.InFlight, sm.NextAt = m.Seq, m.Priority, m.To, m.InFlight, m.NextAt
+			put = append(put, sm)
 		}
 		return nil
 	})

@@ -19,13 +19,24 @@ const (
 	PriorityBulk Priority = 1
 )
 
-// OutMsg is one message waiting in the outbox.
+// OutMsg is one message waiting in the outbox: what the bot means to say and to
+// whom, not Zalo JSON. The sender picks the channel (cs, ZNS, a group mention)
+// and renders it when it goes out, so a refusal can fall to the next channel.
 type OutMsg struct {
-	Seq       uint64          `json:"-"`
-	Priority  Priority        `json:"-"`
-	Endpoint  string          `json:"endpoint"` // "cs" (one user) or "group"
-	To        string          `json:"-"`        // user id or group id; order is kept per recipient
-	Body      json.RawMessage `json:"body"`     // the request body (JSON), ready to send
+	Seq      uint64   `json:"-"`
+	Priority Priority `json:"-"`
+	Endpoint string   `json:"endpoint"` // who it is for: "cs" a person, "group" a group chat
+	To       string   `json:"-"`        // user id or group id; order is kept per recipient
+	// Kind says why it is sent (KindReply, KindNotice, reminders' kinds…): it decides the channels allowed.
+	Kind    string            `json:"kind,omitempty"`
+	Text    string            `json:"text,omitempty"`
+	Choices []Choice          `json:"choices,omitempty"`
+	AskInfo bool              `json:"ask_info,omitempty"` // ask to share name and phone (request_user_info)
+	Data    map[string]string `json:"data,omitempty"`     // fields of a ZNS template (reminders)
+	// Tried lists the channels that could not deliver it (Zalo refused): the sender goes down the ladder.
+	Tried []string `json:"tried,omitempty"`
+	// Body is a ready Zalo request, in records written before intents; sent as it is.
+	Body      json.RawMessage `json:"body,omitempty"`
 	RequestID string          `json:"rid,omitempty"`
 	CreatedAt time.Time       `json:"created"`
 	Attempts  int             `json:"attempts,omitempty"`
@@ -39,6 +50,26 @@ const (
 	EndpointUser  = "cs"
 	EndpointGroup = "group"
 )
+
+// Kinds of outgoing message that are not reminders (reminders name their own).
+const (
+	KindReply  = "reply"  // an answer to the person who just wrote
+	KindNotice = "notice" // news for someone else: a request to decide, a decision, a role change
+)
+
+// Channels a message can go out on, and the cost classes they are counted in.
+const (
+	ChannelCS    = "cs"    // consultation message to a user id (7-day window)
+	ChannelZNS   = "zns"   // ZNS template message by phone number (paid)
+	ChannelGroup = "group" // a group chat message, with a mention when it is for one person
+	CostCSFree   = "cs_free"
+	CostCSPaid   = "cs_paid"
+	CostZNS      = "zns"
+	CostGroup    = "group"
+)
+
+// CostClasses lists the cost classes in report order.
+var CostClasses = []string{CostCSFree, CostCSPaid, CostZNS, CostGroup}
 
 // Outcome statuses recorded in the sent log.
 const (
@@ -66,8 +97,14 @@ type Outcome struct {
 	RequestID string          `json:"rid,omitempty"`
 	CreatedAt time.Time       `json:"created"`
 	Attempts  int             `json:"attempts"`
+	Kind      string          `json:"kind,omitempty"`
+	Channel   string          `json:"channel,omitempty"` // what it went out on (ChannelCS…)
+	Cost      string          `json:"cost,omitempty"`    // its cost class (CostCSFree…)
 	Status    string          `json:"status"`
 	MessageID string          `json:"message_id,omitempty"`
+	Skipped   bool            `json:"skipped,omitempty"` // settled without a send: nothing to say on any channel left
+	// Month is the local month the send is counted in (YYYY-MM); set by the sender.
+	Month string `json:"-"`
 	Code      int             `json:"code,omitempty"`
 	Error     string          `json:"error,omitempty"`
 	At        time.Time       `json:"at"`
@@ -148,6 +185,9 @@ func (tx *Tx) Enqueue(m OutMsg) (uint64, error) {
 	}
 	if m.Endpoint != EndpointUser && m.Endpoint != EndpointGroup {
 		return 0, fmt.Errorf("%s: unknown endpoint %q", op, m.Endpoint)
+	}
+	if m.Text == "" && len(m.Body) == 0 && !m.AskInfo {
+		return 0, fmt.Errorf("%s: nothing to say to %q", op, m.To)
 	}
 	b := tx.btx.Bucket(bucketOutbox)
 	seq, err := b.NextSequence()
@@ -242,6 +282,21 @@ func (tx *Tx) BeginSend(p Priority, seq uint64) (OutMsg, error) {
 	return m, tx.putOut(m)
 }
 
+// FallBack puts an in-flight message back to go out at once on its next channel:
+// channel could not deliver it.
+func (tx *Tx) FallBack(p Priority, seq uint64, channel, reason string) error {
+	m, ok, err := tx.getOut(p, seq)
+	if err != nil || !ok {
+		return err
+	}
+	m.InFlight = false
+	m.NextAt = time.Time{}
+	m.LastError = reason
+	m.Tried = append(m.Tried, channel)
+	tx.wakeOutbox = true
+	return tx.putOut(m)
+}
+
 // RetryLater puts an in-flight message back with a reason and a not-before instant.
 func (tx *Tx) RetryLater(p Priority, seq uint64, next time.Time, reason string) error {
 	m, ok, err := tx.getOut(p, seq)
@@ -264,8 +319,23 @@ func (tx *Tx) Settle(p Priority, seq uint64, o Outcome) error {
 	if !ok {
 		return ErrNotQueued
 	}
-	o.Seq, o.Priority, o.Endpoint, o.To, o.Body = m.Seq, m.Priority, m.Endpoint, m.To, m.Body
+	o.Seq, o.Priority, o.Endpoint, o.To = m.Seq, m.Priority, m.Endpoint, m.To
+	if o.Body == nil {
+		o.Body = m.Body
+	}
+	if o.Kind == "" {
+		o.Kind = m.Kind
+	}
 	o.RequestID, o.CreatedAt, o.Attempts = m.RequestID, m.CreatedAt, m.Attempts
+	if o.Status == StatusSent && o.Cost != "" {
+		month := o.Month
+		if month == "" {
+			month = tx.now.Format("2006-01")
+		}
+		if err := tx.countSend(month, o.Cost); err != nil {
+			return err
+		}
+	}
 	if o.At.IsZero() {
 		o.At = tx.now
 	}
