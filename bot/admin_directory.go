@@ -47,9 +47,11 @@ func (b *Bot) directoryRoutes(api *gin.RouterGroup) {
 	api.POST("/import", b.importDirectory)
 	api.GET("/units", b.listUnits)
 	api.GET("/units/:code", b.getUnit)
+	api.PUT("/units/:code/group", b.putUnitGroup)
 	api.GET("/teams", b.listTeams)
 	api.GET("/teams/:code", b.getTeam)
 	api.GET("/teams/:code/reports", b.teamReports)
+	api.PUT("/teams/:code/group", b.putTeamGroup)
 	api.PUT("/teams/:code/roles/:zalo_id", b.putRole)
 	api.DELETE("/teams/:code/roles/:zalo_id", b.deleteRole)
 	api.PUT("/approvers/:unit", b.putApprover)
@@ -648,6 +650,26 @@ type teamDetail struct {
 	OpenRequests  []requestView  `json:"open_requests"`
 	LatestReport  *reportSummary `json:"latest_report"`
 	CurrentPeriod periodStatus   `json:"current_period"`
+	Group         groupView      `json:"group"`
+}
+
+// groupView is the Zalo group where a team's people are reached by mention,
+// and where it comes from: "team" (its own), the code of the unit that links
+// it, or "" with no group at all.
+type groupView struct {
+	GroupID string `json:"group_id"`
+	From    string `json:"from"`
+}
+
+func groupOfTeam(tx *store.Tx, team string) (groupView, error) {
+	g, from, err := tx.GroupFor(team)
+	switch {
+	case err != nil || g == "":
+		return groupView{}, err
+	case from == "":
+		from = "team"
+	}
+	return groupView{GroupID: g, From: from}, nil
 }
 
 func (b *Bot) getTeam(c *gin.Context) {
@@ -726,7 +748,8 @@ func (b *Bot) getTeam(c *gin.Context) {
 			filedAt = first.FiledAt
 		}
 		out.CurrentPeriod = periodStatus{Period: p.String(), Cutoff: cal.CutoffDate(p).Format(time.DateOnly), Status: cal.StatusOf(p, filedAt, now).Code()}
-		return nil
+		out.Group, err = groupOfTeam(tx, code)
+		return err
 	})
 	answer(c, out, err)
 }
@@ -1005,6 +1028,114 @@ func (b *Bot) deleteRole(c *gin.Context) {
 		}
 		var err error
 		out.Roster, err = newLookup(tx).roster(code)
+		return err
+	})
+	answer(c, out, err)
+}
+
+// readGroupID reads the body of PUT /units/:code/group and /teams/:code/group:
+// {"group_id": "…"}, "" to unlink.
+func readGroupID(c *gin.Context) (string, error) {
+	var in struct {
+		GroupID *string `json:"group_id"`
+	}
+	if err := readJSON(c, &in); err != nil {
+		return "", err
+	}
+	if in.GroupID == nil {
+		return "", failf(http.StatusBadRequest, "bad_group_id", `group_id is required: the id of the Zalo group, or "" to unlink it`)
+	}
+	g := strings.TrimSpace(*in.GroupID)
+	if err := store.ValidateGroupID(g); err != nil {
+		return "", failf(http.StatusBadRequest, "bad_group_id", "%v", err)
+	}
+	return g, nil
+}
+
+// groupChange is the audit detail of a group link: "group 123 (was -)", "unlinked (was 123)".
+func groupChange(prev, next string) string {
+	now := "group " + next
+	if next == "" {
+		now = "unlinked"
+	}
+	return fmt.Sprintf("%s (was %s)", now, orDash(prev))
+}
+
+// putUnitGroup links a unit to the Zalo group where its people are mentioned
+// when no personal message reaches them ("" unlinks it).
+func (b *Bot) putUnitGroup(c *gin.Context) {
+	code := c.Param("code")
+	g, err := readGroupID(c)
+	if err != nil {
+		answer(c, nil, err)
+		return
+	}
+	var out struct {
+		Unit     unitView `json:"unit"`
+		Previous string   `json:"previous_group_id"`
+		Changed  bool     `json:"changed"`
+	}
+	err = b.db.Update(func(tx *store.Tx) error {
+		u, ok, err := tx.Unit(code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errUnknownUnit(code)
+		}
+		out.Previous = u.GroupID
+		out.Changed = u.GroupID != g
+		u.GroupID = g
+		out.Unit = viewUnit(u)
+		if !out.Changed {
+			return nil
+		}
+		if err := tx.PutUnit(u); err != nil {
+			return err
+		}
+		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "unit.group_set", Subject: code, Detail: groupChange(out.Previous, g)})
+	})
+	answer(c, out, err)
+}
+
+// putTeamGroup links a team to its own Zalo group ("" unlinks it: the team's
+// people are then mentioned in the group of the nearest unit above that has one).
+func (b *Bot) putTeamGroup(c *gin.Context) {
+	code := c.Param("code")
+	g, err := readGroupID(c)
+	if err != nil {
+		answer(c, nil, err)
+		return
+	}
+	var out struct {
+		Team     teamView  `json:"team"`
+		Previous string    `json:"previous_group_id"`
+		Changed  bool      `json:"changed"`
+		Group    groupView `json:"group"` // where the team's people are mentioned now
+	}
+	err = b.db.Update(func(tx *store.Tx) error {
+		t, ok, err := tx.Team(code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errUnknownTeam(code)
+		}
+		out.Previous = t.GroupID
+		out.Changed = t.GroupID != g
+		t.GroupID = g
+		if out.Changed {
+			if err := tx.PutTeam(t); err != nil {
+				return err
+			}
+			if err := tx.Audit(store.AuditEntry{Actor: actor(c), Action: "team.group_set", Subject: code, Team: code, Detail: groupChange(out.Previous, g)}); err != nil {
+				return err
+			}
+		}
+		if out.Team, err = newLookup(tx).viewTeam(t); err != nil {
+			return err
+		}
+		out.Group, err = groupOfTeam(tx, code)
 		return err
 	})
 	answer(c, out, err)

@@ -121,7 +121,7 @@ func (h *harness) snapshot() map[string]string {
 		h.t.Fatal(err)
 	}
 	defer db.Close()
-	volatile := map[string]bool{"events": true, "event_keys": true, "inbox": true, "dead_events": true, "outbox": true, "sent": true, "sent_log": true, "tokens": true, "meta": true}
+	volatile := map[string]bool{"events": true, "event_keys": true, "inbox": true, "dead_events": true, "outbox": true, "sent": true, "sent_log": true, "tokens": true, "meta": true, "send_costs": true, "last_seen": true, "choices": true}
 	out := map[string]string{}
 	err = db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
@@ -188,6 +188,8 @@ func TestAdminDirectoryNeedsTheToken(t *testing.T) {
 		{"PUT", "/api/v1/teams/TA-T1/roles/" + mai, `{"role": "leader"}`, 200},
 		{"DELETE", "/api/v1/teams/TA-T1/roles/" + hung, "", 200},
 		{"PUT", "/api/v1/approvers/42.18", `{"zalo_id": "1100000000000000011", "name": "Phó Chủ tịch UBND xã"}`, 200},
+		{"PUT", "/api/v1/units/42.18/group", `{"group_id": "9900000000000000018"}`, 200},
+		{"PUT", "/api/v1/teams/TA-T1/group", `{"group_id": "9900000000000000021"}`, 200},
 		{"PUT", "/api/v1/officers/vhtt-ductho", `{"name": "Phòng VH-TT", "group_id": "9900000000000000002", "scope": "42.18"}`, 200},
 		{"GET", "/api/v1/officers", "", 200},
 		{"GET", "/api/v1/requests?unit=42&state=all", "", 200},
@@ -689,6 +691,14 @@ func TestAdminErrorsChangeNothing(t *testing.T) {
 		{"PUT", "/api/v1/officers/vhtt", `{"group_id": "9900000000000000002", "scope": "42"}`, 400, "name_required"},
 		{"PUT", "/api/v1/officers/vhtt", `{"name": "VH-TT", "group_id": "9900000000000000002"}`, 400, "scope_required"},
 		{"PUT", "/api/v1/officers/vhtt", `{"name": "VH-TT", "group_id": "9900000000000000002", "scope": "42", "scop": "42"}`, 400, "bad_json"},
+		{"PUT", "/api/v1/units/42.99/group", `{"group_id": "9900000000000000018"}`, 404, "unknown_unit"},
+		{"PUT", "/api/v1/teams/NOPE/group", `{"group_id": "9900000000000000018"}`, 404, "unknown_team"},
+		{"PUT", "/api/v1/units/42.18/group", `{"group_id": "nhóm Tùng Ảnh"}`, 400, "bad_group_id"},
+		{"PUT", "/api/v1/teams/TA-T1/group", `{"group_id": "` + strings.Repeat("9", 65) + `"}`, 400, "bad_group_id"},
+		{"PUT", "/api/v1/teams/TA-T1/group", `{"group_id": "g.1"}`, 400, "bad_group_id"},
+		{"PUT", "/api/v1/teams/TA-T1/group", `{}`, 400, "bad_group_id"},
+		{"PUT", "/api/v1/teams/TA-T1/group", `{"group": "9900000000000000018"}`, 400, "bad_json"},
+		{"PUT", "/api/v1/units/42.18/group", `{"group_id": 9900000000000000018}`, 400, "bad_json"},
 		{"GET", "/api/v1/units/42.99", "", 404, "unknown_unit"},
 		{"GET", "/api/v1/units?parent=42.99", "", 404, "unknown_unit"},
 		{"GET", "/api/v1/units?q=tung&limit=0", "", 400, "bad_limit"},
@@ -1112,5 +1122,117 @@ func TestAdminRoleChangesAreToldByChat(t *testing.T) {
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("messages:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+type groupAnswer struct {
+	GroupID string `json:"group_id"`
+	From    string `json:"from"`
+}
+
+// A unit or a team is linked to the Zalo group where its people are
+// mentioned; a team without its own group uses the nearest unit's.
+func TestAdminGroups(t *testing.T) {
+	h := newAdminHarness(t)
+	h.importFile("transcripts/tung-anh.json")
+	var team struct {
+		Team  store.Team  `json:"team"`
+		Group groupAnswer `json:"group"`
+	}
+	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	if team.Team.GroupID != "" || team.Group != (groupAnswer{}) {
+		t.Errorf("before any group: %+v", team)
+	}
+
+	var unit struct {
+		Unit struct {
+			store.Unit
+			Display string `json:"display"`
+		} `json:"unit"`
+		Previous string `json:"previous_group_id"`
+		Changed  bool   `json:"changed"`
+	}
+	h.mustAPI(200, "PUT", "/api/v1/units/42.18/group", `{"group_id": " 9900000000000000018 "}`, &unit, "X-Admin-Actor", "Phòng VH-TT")
+	if unit.Unit.Code != "42.18" || unit.Unit.GroupID != "9900000000000000018" || unit.Unit.Display != "Xã Tùng Ảnh" || unit.Previous != "" || !unit.Changed {
+		t.Errorf("link the commune: %+v", unit)
+	}
+	var detail struct {
+		Unit store.Unit   `json:"unit"`
+		Path []store.Unit `json:"path"`
+	}
+	h.mustAPI(200, "GET", "/api/v1/units/42.18.01", "", &detail)
+	if len(detail.Path) != 3 || detail.Path[1].GroupID != "9900000000000000018" || detail.Unit.GroupID != "" {
+		t.Errorf("GET the village under it: %+v", detail)
+	}
+	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	if team.Team.GroupID != "" || team.Group != (groupAnswer{"9900000000000000018", "42.18"}) {
+		t.Errorf("team under the linked commune: %+v", team)
+	}
+
+	var put struct {
+		Team struct {
+			store.Team
+			UnitName string `json:"unit_name"`
+		} `json:"team"`
+		Previous string      `json:"previous_group_id"`
+		Changed  bool        `json:"changed"`
+		Group    groupAnswer `json:"group"`
+	}
+	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/group", `{"group_id": "g_TA-T1"}`, &put)
+	if put.Team.Code != "TA-T1" || put.Team.GroupID != "g_TA-T1" || put.Team.JoinCode != "TA01" || put.Team.UnitName != "Thôn 1" ||
+		put.Previous != "" || !put.Changed || put.Group != (groupAnswer{"g_TA-T1", "team"}) {
+		t.Errorf("link the team: %+v", put)
+	}
+	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	if team.Team.GroupID != "g_TA-T1" || team.Group != (groupAnswer{"g_TA-T1", "team"}) {
+		t.Errorf("GET the linked team: %+v", team)
+	}
+	// The same group again changes nothing and audits nothing.
+	before := h.snapshot()
+	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/group", `{"group_id": "g_TA-T1"}`, &put)
+	if put.Changed || put.Previous != "g_TA-T1" {
+		t.Errorf("same group again: %+v", put)
+	}
+	if d := snapDiff(before, h.snapshot()); d != "" {
+		t.Errorf("the same group again changed records:\n%s", d)
+	}
+	// "" unlinks: the team goes back to its commune's group, then to none.
+	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/group", `{"group_id": ""}`, &put)
+	if put.Team.GroupID != "" || put.Previous != "g_TA-T1" || !put.Changed || put.Group != (groupAnswer{"9900000000000000018", "42.18"}) {
+		t.Errorf("unlink the team: %+v", put)
+	}
+	h.mustAPI(200, "PUT", "/api/v1/units/42.18/group", `{"group_id": ""}`, &unit)
+	if unit.Unit.GroupID != "" || unit.Previous != "9900000000000000018" || !unit.Changed {
+		t.Errorf("unlink the commune: %+v", unit)
+	}
+	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	if team.Group != (groupAnswer{}) {
+		t.Errorf("no group left: %+v", team.Group)
+	}
+
+	var audit auditAnswer
+	h.mustAPI(200, "GET", "/api/v1/audit?after=1", "", &audit)
+	var actions []string
+	for _, e := range audit.Entries {
+		actions = append(actions, strings.Join([]string{e.Actor, e.Action, e.Subject, e.Team, e.Detail}, "|"))
+	}
+	want := "Phòng VH-TT|unit.group_set|42.18||group 9900000000000000018 (was -)\n" +
+		"admin|team.group_set|TA-T1|TA-T1|group g_TA-T1 (was -)\n" +
+		"admin|team.group_set|TA-T1|TA-T1|unlinked (was g_TA-T1)\n" +
+		"admin|unit.group_set|42.18||unlinked (was 9900000000000000018)"
+	if got := strings.Join(actions, "\n"); got != want {
+		t.Errorf("audit:\n%s\nwant:\n%s", got, want)
+	}
+
+	// A directory file sets them too: group_id on units and teams.
+	h.mustAPI(200, "POST", "/api/v1/import?name=groups.json",
+		`{"units": [{"code": "42", "group_id": "9900000000000000042"}], "teams": [{"code": "TA-TL", "group_id": "9900000000000000022"}]}`, nil)
+	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	if team.Group != (groupAnswer{"9900000000000000042", "42"}) {
+		t.Errorf("TA-T1 after the province is linked by import: %+v", team.Group)
+	}
+	h.mustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
+	if team.Team.GroupID != "9900000000000000022" || team.Group != (groupAnswer{"9900000000000000022", "team"}) {
+		t.Errorf("TA-TL linked by import: %+v", team)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,6 +44,20 @@ type Config struct {
 	PublicURL string
 	// Remind runs the reminder sweep as of an instant for the admin API (nil: not offered).
 	Remind func(at time.Time, dryRun bool) ([]string, error)
+	// ZNSBase is the ZNS API base URL (ZALO_ZNS_BASE).
+	ZNSBase string
+	// ZNSTemplateReminder is the approved ZNS template for reminders and overdue notices
+	// (ZALO_ZNS_TEMPLATE_REMINDER); empty: no ZNS.
+	ZNSTemplateReminder string
+	// TextOnly sends every choice as numbered text, never as a template (CDTBOT_TEXT_ONLY=1).
+	TextOnly bool
+	// OALogoURL is the image of request_user_info templates (CDTBOT_OA_LOGO_URL; default: served by cdtbot).
+	OALogoURL string
+	// OpsNotify are the Zalo user ids and group:<id> told about what an operator must fix (CDTBOT_OPS_NOTIFY).
+	OpsNotify []string
+	// AckUnsignedEvents answers 200 (storing nothing) to unsigned events, for consoles that probe
+	// with sample events (CDTBOT_WEBHOOK_UNSIGNED=ack); by default they get 401.
+	AckUnsignedEvents bool
 }
 
 // Bot is the running Zalo side of cdtbot.
@@ -52,6 +67,9 @@ type Bot struct {
 	log       zerolog.Logger
 	m         *metrics
 	tokens    *TokenManager
+	client    *zalo.Client // nil in sandbox mode
+	alerts    *alerter
+	oauth     oauthFlows
 	sender    *Sender
 	processor *Processor
 	ready     atomic.Bool
@@ -64,20 +82,45 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 		cfg.Location = time.UTC
 	}
 	b := &Bot{cfg: cfg, db: db, log: log, m: newMetrics(db)}
+	b.alerts = newAlerter(db, cfg.OpsNotify, log.With().Str("component", "alerts").Logger(), b.m)
 	var tr Transport
 	if cfg.Sandbox {
 		tr = &sandboxTransport{log: log.With().Str("component", "sandbox").Logger()}
 	} else {
-		client := &zalo.Client{APIBase: cfg.APIBase, OAuthBase: cfg.OAuthBase, HTTP: cfg.HTTPClient}
-		tm, err := NewTokenManager(db, client, cfg.AppID, cfg.AppSecret, cfg.AccessToken, cfg.RefreshToken, log.With().Str("component", "tokens").Logger())
+		b.client = &zalo.Client{APIBase: cfg.APIBase, OAuthBase: cfg.OAuthBase, ZNSBase: cfg.ZNSBase, HTTP: cfg.HTTPClient}
+		tm, err := NewTokenManager(db, b.client, cfg.AppID, cfg.AppSecret, cfg.AccessToken, cfg.RefreshToken, log.With().Str("component", "tokens").Logger(), b.m)
 		if err != nil {
 			return nil, err
 		}
+		tm.alert = b.alerts.alert
 		b.tokens = tm
-		tr = &zaloTransport{client: client, tokens: tm}
+		tr = &zaloTransport{client: b.client, tokens: tm}
+	}
+	if err := db.Update(func(tx *store.Tx) error {
+		// The setting wins while set; a refusal Zalo taught us is kept across restarts.
+		switch cur := tx.Flag(flagTemplates); {
+		case cfg.TextOnly && cur == "":
+			return tx.SetFlag(flagTemplates, flagForced)
+		case !cfg.TextOnly && cur == flagForced:
+			return tx.SetFlag(flagTemplates, "")
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	b.sender = newSender(db, tr, cfg.Location, cfg.RatePerMinute, cfg.SendWorkers, cfg.RetryBase, log.With().Str("component", "outbox").Logger(), b.m)
-	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger()}
+	b.sender.alert = b.alerts.alert
+	if b.tokens != nil {
+		b.sender.auth = b.tokens
+	}
+	b.sender.ladder = ladder{enforceWindow: !cfg.Sandbox, logoURL: cfg.OALogoURL}
+	if b.sender.ladder.logoURL == "" {
+		b.sender.ladder.logoURL = strings.TrimRight(cfg.PublicURL, "/") + logoPath
+	}
+	if cfg.ZNSTemplateReminder != "" {
+		b.sender.ladder.znsTemplates = map[string]string{"reminder": cfg.ZNSTemplateReminder, "overdue": cfg.ZNSTemplateReminder}
+	}
+	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked}
 	b.processor = &Processor{db: db, handle: rt.handle, log: log.With().Str("component", "events").Logger(), m: b.m}
 	b.handler = b.routes()
 	return b, nil
@@ -113,6 +156,16 @@ func collect(c chan error) []error {
 		out = append(out, err)
 	}
 	return out
+}
+
+// permissionRevoked handles Zalo's permission_revoked inside the handling transaction:
+// sends will fail until an OA admin authorises again, so the operators are told now.
+func (b *Bot) permissionRevoked(tx *store.Tx) error {
+	b.log.Error().Str("reason", "permission_revoked").Msg("an OA admin revoked the app's permission")
+	if b.tokens != nil {
+		b.tokens.Revoked()
+	}
+	return b.alerts.alertTx(tx, "permission_revoked", textAlertRevoked)
 }
 
 // SetReady flips /readyz, e.g. to drain traffic before shutdown.

@@ -19,6 +19,10 @@ type metrics struct {
 	handleSeconds   prometheus.Histogram
 	handleFailures  prometheus.Counter
 	sends           *prometheus.CounterVec
+	channelSends    *prometheus.CounterVec
+	alerts          *prometheus.CounterVec
+	tokenRefreshes  *prometheus.CounterVec
+	authOK          prometheus.Gauge
 }
 
 func newMetrics(db *store.DB) *metrics {
@@ -47,6 +51,18 @@ func newMetrics(db *store.DB) *metrics {
 		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "cdtbot_sends_total", Help: "Send attempts to Zalo by result class and Zalo error code (0 for none).",
 		}, []string{"result", "code"}),
+		channelSends: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cdtbot_channel_sends_total", Help: "Messages by delivery channel (cs, zns, group, none) and result (sent, fallback, retry, failed, unreachable, skipped).",
+		}, []string{"channel", "result"}),
+		alerts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cdtbot_alerts_total", Help: "Operator alerts raised, by reason.",
+		}, []string{"reason"}),
+		tokenRefreshes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cdtbot_token_refreshes_total", Help: "Zalo token refreshes by result (ok, refused, error) .",
+		}, []string{"result"}),
+		authOK: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "cdtbot_zalo_auth_ok", Help: "1 while a usable Zalo access token exists, 0 while an operator must install one.",
+		}),
 	}
 	depth := func(p store.Priority) func() float64 {
 		return func() float64 {
@@ -58,7 +74,7 @@ func newMetrics(db *store.DB) *metrics {
 			return float64(b)
 		}
 	}
-	m.reg.MustRegister(m.eventsReceived, m.eventsDuplicate, m.eventsRejected, m.ackSeconds, m.handleSeconds, m.handleFailures, m.sends,
+	m.reg.MustRegister(m.eventsReceived, m.eventsDuplicate, m.eventsRejected, m.ackSeconds, m.handleSeconds, m.handleFailures, m.sends, m.channelSends, m.alerts, m.tokenRefreshes, m.authOK,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cdtbot_outbox_depth", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"priority": "reply"}}, depth(store.PriorityReply)),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cdtbot_outbox_depth", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"priority": "bulk"}}, depth(store.PriorityBulk)),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cdtbot_inbox_pending", Help: "Acknowledged events not yet handled."}, func() float64 {

@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/rs/zerolog"
 
 	"github.com/cdtbot/cdtbot/bot/zalo"
@@ -13,6 +16,8 @@ import (
 type router struct {
 	engine *flows.Engine
 	log    zerolog.Logger
+	// revoked handles permission_revoked (alerts the operators).
+	revoked func(tx *store.Tx) error
 }
 
 func (r *router) handle(tx *store.Tx, sev store.Event) error {
@@ -22,26 +27,61 @@ func (r *router) handle(tx *store.Tx, sev store.Event) error {
 		r.log.Error().Err(err).Uint64("event", sev.Seq).Msg("stored event no longer parses: skipped")
 		return nil
 	}
+	switch ev.Category {
+	case zalo.CategoryPermission:
+		if r.revoked != nil {
+			return r.revoked(tx)
+		}
+		return nil
+	case zalo.CategoryChatNow:
+		return tx.Seen(ev.UserID) // pressing "Nhắn tin" is an interaction: the cs window opens
+	}
 	in, ok := inputOf(ev)
 	if !ok {
 		return nil // receipts, echoes, reactions: nothing to answer
 	}
 	if in.UserID != "" && in.Kind != flows.KindUnfollow && in.GroupID == "" {
-		// Writing to the OA reopens Zalo's 7-day window.
-		if err := tx.ClearUnreachable(in.UserID); err != nil {
+		// Writing to the OA (or tapping, or following) reopens Zalo's 7-day window for cs messages.
+		if err := tx.Seen(in.UserID); err != nil {
 			return err
 		}
+	}
+	if in.Kind == flows.KindText && in.GroupID == "" {
+		in.Text = typedChoice(tx, in.UserID, in.Text)
 	}
 	replies, err := r.engine.Handle(tx, in)
 	if err != nil {
 		return err
 	}
 	for _, rep := range replies {
+		if rep.Kind == "" && rep.ToGroup == "" && rep.ToUser == in.UserID {
+			rep.Kind = store.KindReply
+		}
 		if err := enqueueReply(tx, rep, sev.RequestID); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// typedChoice turns a typed number into the payload of that choice of the last
+// message sent to the person, so "2" works like tapping the second button
+// (and is the only way when the OA's templates are refused).
+func typedChoice(tx *store.Tx, userID, text string) string {
+	t := strings.TrimSpace(text)
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "."), ")")
+	if len(t) == 0 || len(t) > 2 {
+		return text
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < 1 {
+		return text
+	}
+	choices := tx.Choices(userID)
+	if n > len(choices) {
+		return text
+	}
+	return choices[n-1].Payload
 }
 
 // inputOf maps the Zalo event categories the conversations care about.
@@ -84,64 +124,3 @@ func inputOf(ev *zalo.Event) (flows.Input, bool) {
 	}
 	return in, in.UserID != "" || in.GroupID != ""
 }
-
-// EnqueueReply renders a reply as Zalo request bodies and puts them in the
-// outbox inside tx; long text is split so no part exceeds Zalo's 2,000 characters.
-func EnqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
-	return enqueueReply(tx, rep, rid)
-}
-
-func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
-	prio := store.PriorityReply
-	if rep.Bulk {
-		prio = store.PriorityBulk
-	}
-	put := func(endpoint, to string, body []byte) error {
-		_, err := tx.Enqueue(store.OutMsg{Priority: prio, Endpoint: endpoint, To: to, Body: body, RequestID: rid, NextAt: rep.NotBefore})
-		return err
-	}
-	if rep.ToGroup != "" {
-		for _, part := range zalo.SplitText(rep.Text, zalo.MaxTextLen) {
-			if err := put(store.EndpointGroup, rep.ToGroup, zalo.GroupTextMessage(rep.ToGroup, part)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	switch {
-	case rep.AskInfo:
-		return put(store.EndpointUser, rep.ToUser, zalo.RequestUserInfoMessage(rep.ToUser, rep.Text, textAskInfoSubtitle, ""))
-	case len(rep.Buttons) > 0:
-		buttons := make([]zalo.Button, len(rep.Buttons))
-		for i, b := range rep.Buttons {
-			buttons[i] = zalo.Button{Title: b.Title, Payload: b.Payload}
-		}
-		// The template's title is short; long text goes first as its own message.
-		title := rep.Text
-		if len([]rune(title)) > listTitleMax {
-			for _, part := range zalo.SplitText(rep.Text, zalo.MaxTextLen) {
-				if err := put(store.EndpointUser, rep.ToUser, zalo.TextMessage(rep.ToUser, part)); err != nil {
-					return err
-				}
-			}
-			title = textChoose
-		}
-		return put(store.EndpointUser, rep.ToUser, zalo.ListMessage(rep.ToUser, []zalo.ListElement{{Title: title}}, buttons))
-	default:
-		for _, part := range zalo.SplitText(rep.Text, zalo.MaxTextLen) {
-			if err := put(store.EndpointUser, rep.ToUser, zalo.TextMessage(rep.ToUser, part)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
-// listTitleMax is the longest title a list template shows in full.
-const listTitleMax = 100
-
-// Texts bot/ adds around the conversations' own.
-const (
-	textAskInfoSubtitle = "Bấm \"Chia sẻ\" để gửi họ tên và số điện thoại của bạn."
-	textChoose          = "Mời bạn chọn:"
-)

@@ -27,6 +27,10 @@ func (b *Bot) routes() http.Handler {
 	r := gin.New()
 	r.Use(b.requestContext(), b.recovery())
 	r.POST("/webhook/zalo", b.webhook)
+	r.GET("/webhook/zalo", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", okBody) }) // Zalo's console checks the URL
+	r.GET(logoPath, serveLogo)
+	r.GET("/oauth/zalo/start", b.oauthStart)
+	r.GET("/oauth/zalo/callback", b.oauthCallback)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", b.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(b.m.reg, promhttp.HandlerOpts{})))
@@ -35,6 +39,9 @@ func (b *Bot) routes() http.Handler {
 	api.GET("/backup", b.backup)
 	api.GET("/messages", b.messages)
 	api.POST("/remind", b.remind)
+	api.GET("/zalo/token", b.tokenStatus)
+	api.PUT("/zalo/token", b.putToken)
+	api.POST("/zalo/authorize", b.oauthLink)
 	b.directoryRoutes(api) // bot/admin_directory.go: units, teams, roles, officers, requests, reports, audit, import
 	b.statsRoutes(api)     // bot/admin_stats.go: statistics and exports
 	b.privacyRoutes(api)   // bot/admin_privacy.go: personal-data access and erasure
@@ -111,6 +118,10 @@ func apiError(c *gin.Context, status int, code, msg string) {
 func (b *Bot) readyz(c *gin.Context) {
 	if !b.ready.Load() {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready"})
+		return
+	}
+	if b.tokens != nil && !b.tokens.Usable() {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": "zalo_auth", "detail": b.tokens.Problem()})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "sandbox": b.cfg.Sandbox})

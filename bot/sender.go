@@ -2,8 +2,11 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +29,11 @@ type Sender struct {
 	limiter *rate.Limiter
 	// retryBase is the first retry delay of a transient failure (doubles each time).
 	retryBase time.Duration
+	ladder    ladder
+	// auth, when set, says whether a usable Zalo token exists; while not, nothing is sent.
+	auth authState
+	// alert tells the operators about something only they can fix.
+	alert func(reason, text string)
 
 	mu         sync.Mutex
 	pauseUntil time.Time // set on -32: nobody sends until then
@@ -48,7 +56,16 @@ func newSender(db *store.DB, tr Transport, loc *time.Location, perMinute, worker
 		workers = 8
 	}
 	return &Sender{db: db, tr: tr, loc: loc, log: log, m: m, workers: workers, retryBase: retryBase,
-		limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), workers)}
+		limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), workers),
+		ladder:  ladder{enforceWindow: true}, alert: func(string, string) {}}
+}
+
+// authState is the token manager as the sender sees it.
+type authState interface {
+	// Usable is false while no valid token exists (an operator must install one).
+	Usable() bool
+	// Changed is signalled when a new pair is installed or a refresh succeeds.
+	Changed() <-chan struct{}
 }
 
 // Run sends until ctx ends, then waits for sends already started.
@@ -91,6 +108,22 @@ func (s *Sender) Run(ctx context.Context) error {
 			sleep(ctx, wait)
 			continue
 		}
+		if s.auth != nil && !s.auth.Usable() {
+			// No token: leave every message as it is until an operator installs a pair (or a retry works).
+			t := time.NewTimer(time.Minute)
+			select {
+			case <-ctx.Done():
+			case <-s.auth.Changed():
+			case <-done:
+				active--
+			case <-t.C:
+			}
+			t.Stop()
+			if ctx.Err() == nil && !s.auth.Usable() {
+				s.probeAuth(ctx)
+			}
+			continue
+		}
 		now := s.db.Now()
 		var batch []store.OutMsg
 		var wake time.Time
@@ -120,11 +153,24 @@ func (s *Sender) Run(ctx context.Context) error {
 			t.Stop()
 			continue
 		}
+		// Pick each message's channel first: one that no channel can take (or that has nothing
+		// to say on it) is settled without a request and without counting an attempt.
+		routes := make(map[uint64]route, len(batch))
+		sendable := batch[:0]
+		for _, m := range batch {
+			r := s.route(m)
+			if r.channel == "" || r.skip {
+				s.settle(m, r, zalo.SendResult{}, nil, false)
+				continue
+			}
+			routes[m.Seq] = r
+			sendable = append(sendable, m)
+		}
 		// The in-flight mark is on disk before any request leaves.
-		started := make([]store.OutMsg, 0, len(batch))
+		started := make([]store.OutMsg, 0, len(sendable))
 		if err := s.db.Update(func(tx *store.Tx) error {
 			started = started[:0]
-			for _, m := range batch {
+			for _, m := range sendable {
 				sm, err := tx.BeginSend(m.Priority, m.Seq)
 				if errors.Is(err, store.ErrNotQueued) {
 					continue
@@ -141,58 +187,130 @@ func (s *Sender) Run(ctx context.Context) error {
 			continue
 		}
 		for _, m := range started {
+			r := routes[m.Seq]
 			if err := s.limiter.Wait(ctx); err != nil {
 				// Shutting down: this one never left, put it back as it was.
-				s.settle(m, zalo.SendResult{}, context.Canceled, false)
+				s.settle(m, r, zalo.SendResult{}, context.Canceled, false)
 				continue
 			}
 			active++
 			wg.Add(1)
-			go func(m store.OutMsg) {
+			go func(m store.OutMsg, r route) {
 				defer wg.Done()
 				defer func() { done <- struct{}{} }()
 				sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
-				res, err := s.tr.Send(sctx, m)
+				res, err := s.send(sctx, r)
 				cancel()
 				s.observeRate(res)
-				s.settle(m, res, err, true)
-			}(m)
+				s.settle(m, r, res, err, true)
+			}(m, r)
 		}
 	}
 }
 
+// route picks the channel of a message now.
+func (s *Sender) route(m store.OutMsg) route {
+	var r route
+	now := s.db.Now()
+	_ = s.db.View(func(tx *store.Tx) error { r = s.ladder.route(tx, m, now); return nil })
+	return r
+}
+
+// send makes the request of a route.
+func (s *Sender) send(ctx context.Context, r route) (zalo.SendResult, error) {
+	if r.zns != nil {
+		zr, err := s.tr.SendZNS(ctx, *r.zns)
+		if zr.RemainingQuota == 0 && zr.DailyQuota > 0 {
+			s.alert("zns_quota", textAlertZNSQuota)
+		}
+		return zalo.SendResult{MessageID: zr.MsgID, HTTPStatus: zr.HTTPStatus, RateLimit: zr.RateLimit, RateRemain: zr.RateRemain}, err
+	}
+	ep := zalo.EndpointCS
+	if r.channel == store.ChannelGroup {
+		ep = zalo.EndpointGroup
+	}
+	return s.tr.Send(ctx, ep, r.body)
+}
+
+// probeAuth tries the token once while it is known broken (a refresh may work again after a Zalo outage).
+func (s *Sender) probeAuth(ctx context.Context) {
+	if p, ok := s.auth.(interface{ Probe(context.Context) }); ok {
+		p.Probe(ctx)
+	}
+}
+
 // settle records what became of a send. attempted=false means no request left.
-func (s *Sender) settle(m store.OutMsg, res zalo.SendResult, err error, attempted bool) {
+func (s *Sender) settle(m store.OutMsg, r route, res zalo.SendResult, err error, attempted bool) {
 	class := zalo.Classify(err)
 	code := zalo.ErrorCode(err)
 	now := s.db.Now()
-	log := s.log.With().Str("rid", m.RequestID).Uint64("msg", m.Seq).Str("to", m.To).Int("attempt", m.Attempts).Logger()
+	channel := r.channel
+	if channel == "" {
+		channel = "none"
+	}
+	log := s.log.With().Str("rid", m.RequestID).Uint64("msg", m.Seq).Str("to", m.To).Str("kind", m.Kind).Str("channel", channel).Int("attempt", m.Attempts).Logger()
 	if attempted {
 		s.m.sent(class.String(), code)
 	}
+	result := "retry"
 	var next time.Time
 	var outcome *store.Outcome
+	fallBack, closeWindow, learned := false, false, false
 	markUnreachable := false
-	switch class {
-	case zalo.ClassOK:
-		outcome = &store.Outcome{Status: store.StatusSent, MessageID: res.MessageID}
-		log.Debug().Str("message_id", res.MessageID).Msg("sent")
-	case zalo.ClassNight:
+	sent := func() *store.Outcome {
+		o := &store.Outcome{Status: store.StatusSent, MessageID: res.MessageID, Channel: r.channel, Cost: r.cost, Body: r.body,
+			Month: now.In(s.loc).Format("2006-01")}
+		if r.zns != nil {
+			o.Body, _ = json.Marshal(r.zns)
+		}
+		return o
+	}
+	switch {
+	case !attempted && r.channel == "" && err == nil:
+		result = "unreachable"
+		outcome = &store.Outcome{Status: store.StatusUnreachable, Code: m.LastCode, Error: "no channel left (tried: " + strings.Join(m.Tried, ", ") + "): " + m.LastError}
+		code = m.LastCode
+		markUnreachable = m.Endpoint == store.EndpointUser
+		log.Info().Strs("tried", m.Tried).Msg("no channel can reach the recipient: listed as unreachable")
+	case !attempted && r.skip && err == nil:
+		result = "skipped"
+		outcome = &store.Outcome{Status: store.StatusSkipped, Channel: r.channel}
+		log.Debug().Msg("nothing to send on this channel: skipped")
+	case class == zalo.ClassOK:
+		result = "sent"
+		outcome = sent()
+		// Its template was refused and the same content went through as text: this OA refuses templates.
+		learned = tried(m, triedTemplate) && !r.template
+		log.Debug().Str("message_id", res.MessageID).Str("cost", r.cost).Msg("sent")
+	case class == zalo.ClassNight:
 		next = nextMorning(now, s.loc)
 		log.Info().Time("retry_at", next).Msg("zalo night ban: retry in the morning")
-	case zalo.ClassRateLimited:
+	case class == zalo.ClassRateLimited:
 		s.pause(now.Add(15 * time.Second))
 		next = now.Add(s.backoff(m.Attempts))
 		log.Warn().Err(err).Msg("zalo rate limit: backing off")
-	case zalo.ClassUnreachable:
-		outcome = &store.Outcome{Status: store.StatusUnreachable, Code: code, Error: err.Error()}
-		markUnreachable = m.Endpoint == store.EndpointUser
-		log.Info().Int("code", code).Msg("recipient unreachable: not retried")
-	case zalo.ClassBug:
-		outcome = &store.Outcome{Status: store.StatusRejected, Code: code, Error: err.Error()}
-		log.Error().Err(err).Bytes("body", m.Body).Msg("BUG: zalo rejected the message as malformed; not retried")
-	case zalo.ClassGroup, zalo.ClassPermanent:
-		outcome = &store.Outcome{Status: store.StatusFailed, Code: code, Error: err.Error()}
+	case class == zalo.ClassUnreachable:
+		// Outside the 7-day window, not a follower, a phone without Zalo: try the next channel at once.
+		result, fallBack = "fallback", true
+		closeWindow = r.channel == store.ChannelCS && m.Endpoint == store.EndpointUser
+		log.Info().Int("code", code).Msg("channel cannot reach the recipient: next channel")
+	case class == zalo.ClassBug && r.template:
+		// Zalo refused the template: the same content goes at once as text with numbered choices.
+		result, fallBack = "refused_template", true
+		r.channel = triedTemplate
+		log.Warn().Int("code", code).Msg("zalo refused a template: sending it as text with numbered choices")
+	case class == zalo.ClassBug && r.channel == store.ChannelZNS, class == zalo.ClassOperator, class == zalo.ClassGroup,
+		class == zalo.ClassPermanent && r.channel == store.ChannelZNS:
+		result, fallBack = "fallback", true
+		log.Error().Err(err).Int("code", code).Msg("channel refused by Zalo: next channel; an operator must look")
+		s.alert(alertReason(r.channel, code), fmt.Sprintf(textAlertChannel, r.channel, err))
+	case class == zalo.ClassBug:
+		result = "failed"
+		outcome = &store.Outcome{Status: store.StatusRejected, Code: code, Error: err.Error(), Channel: r.channel, Body: r.body}
+		log.Error().Err(err).Bytes("body", r.body).Msg("BUG: zalo rejected the message as malformed; not retried")
+	case class == zalo.ClassPermanent:
+		result = "failed"
+		outcome = &store.Outcome{Status: store.StatusFailed, Code: code, Error: err.Error(), Channel: r.channel, Body: r.body}
 		log.Error().Err(err).Msg("send failed permanently")
 	default: // transient, token trouble, shutdown
 		next = now.Add(s.backoff(m.Attempts))
@@ -201,7 +319,17 @@ func (s *Sender) settle(m store.OutMsg, res zalo.SendResult, err error, attempte
 		}
 		log.Warn().Err(err).Time("retry_at", next).Msg("send failed: will retry")
 	}
+	s.m.channelSends.WithLabelValues(channel, result).Inc()
+	if learned {
+		log.Warn().Msg("this OA refuses templates: choices go as numbered text from now on")
+		s.alert("templates_refused", textAlertTemplates)
+	}
 	write := func(tx *store.Tx) error {
+		if learned && tx.Flag(flagTemplates) == "" {
+			if err := tx.SetFlag(flagTemplates, flagRefused); err != nil {
+				return err
+			}
+		}
 		if outcome != nil {
 			if markUnreachable {
 				if err := tx.MarkUnreachable(m.To, code); err != nil {
@@ -213,6 +341,16 @@ func (s *Sender) settle(m store.OutMsg, res zalo.SendResult, err error, attempte
 		reason := ""
 		if err != nil {
 			reason = err.Error()
+		}
+		switch {
+		case fallBack:
+			if closeWindow {
+				// Zalo says the window is shut: skip cs for them until they write again.
+				if err := tx.SetLastSeen(m.To, time.Unix(0, 1)); err != nil {
+					return err
+				}
+			}
+			return tx.FallBack(m.Priority, m.Seq, r.channel, code, reason)
 		}
 		return tx.RetryLater(m.Priority, m.Seq, next, reason)
 	}
@@ -228,6 +366,11 @@ func (s *Sender) settle(m store.OutMsg, res zalo.SendResult, err error, attempte
 		}
 		time.Sleep(time.Duration(i+1) * 200 * time.Millisecond)
 	}
+}
+
+// alertReason names an operator alert so the same trouble is told once an hour, not per message.
+func alertReason(channel string, code int) string {
+	return fmt.Sprintf("%s_%d", channel, code)
 }
 
 // observeRate follows Zalo's X-RateLimit-* headers: the budget it announces,

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -16,71 +18,128 @@ import (
 // refreshMargin is how long before expiry the access token is renewed.
 const refreshMargin = time.Hour
 
+// Backoff of refresh attempts after a failure: no tight loop against Zalo's OAuth server.
+const (
+	authRetryMin = 30 * time.Second
+	authRetryMax = 30 * time.Minute
+)
+
+// ErrNoToken means no usable Zalo token exists: an operator must install a new pair
+// (cdtbot token set, PUT /api/v1/zalo/token or the browser authorisation).
+var ErrNoToken = errors.New("zalo_auth: no usable Zalo access token")
+
 // TokenManager hands out the OA access token and renews it through OAuth v4.
 // Zalo's refresh tokens are single-use, so one refresh runs at a time and the
-// new pair is committed to the database before anyone uses it.
+// new pair is committed to the database before anyone uses it. When Zalo
+// refuses the refresh token the bot stops sending (nothing is lost), /readyz
+// says why and the operators are alerted until a new pair is installed.
 type TokenManager struct {
 	db        *store.DB
 	client    *zalo.Client
 	appID     string
 	appSecret string
 	log       zerolog.Logger
+	m         *metrics
+	alert     func(reason, text string)
 
-	mu  sync.Mutex
-	cur store.TokenPair
+	mu       sync.Mutex
+	cur      store.TokenPair
+	broken   string    // why no token is usable ("" when fine)
+	failures int       // refresh failures in a row
+	nextTry  time.Time // no refresh before this after a failure
+	changed  chan struct{}
 }
 
-// NewTokenManager loads the stored pair; the environment's pair is used only
-// when the database has none (later pairs live in the database and win).
-func NewTokenManager(db *store.DB, client *zalo.Client, appID, appSecret, envAccess, envRefresh string, log zerolog.Logger) (*TokenManager, error) {
-	m := &TokenManager{db: db, client: client, appID: appID, appSecret: appSecret, log: log}
+// envHash fingerprints a pair from the environment.
+func envHash(access, refresh string) string {
+	if access == "" && refresh == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(access + "\x00" + refresh))
+	return hex.EncodeToString(h[:8])
+}
+
+// NewTokenManager loads the stored pair. A pair in the environment wins when it
+// differs from the one last taken from there (an operator replaced it); otherwise
+// the stored pair wins, since refreshed pairs live only in the database.
+func NewTokenManager(db *store.DB, client *zalo.Client, appID, appSecret, envAccess, envRefresh string, log zerolog.Logger, m *metrics) (*TokenManager, error) {
+	tm := &TokenManager{db: db, client: client, appID: appID, appSecret: appSecret, log: log, m: m,
+		alert: func(string, string) {}, changed: make(chan struct{})}
+	envH := envHash(envAccess, envRefresh)
 	err := db.Update(func(tx *store.Tx) error {
 		p, ok, err := tx.Token()
 		if err != nil {
 			return err
 		}
-		if ok {
-			m.cur = p
+		switch {
+		case ok && p.EnvHash == "" && envH != "":
+			// A database from before fingerprints: its pair came from this environment, refreshed since.
+			p.EnvHash = envH
+			tm.cur = p
+			return tx.SaveToken(p)
+		case ok && (envH == "" || envH == p.EnvHash):
+			tm.cur = p
+			return nil
+		case envH == "":
+			tm.broken = "no Zalo token: set ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN, run cdtbot token set, or authorise at /oauth/zalo/start"
 			return nil
 		}
-		if envAccess == "" && envRefresh == "" {
-			return errors.New("no Zalo token: set ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN")
+		if ok {
+			log.Warn().Msg("a new Zalo token pair in the environment replaces the stored one")
 		}
-		m.cur = store.TokenPair{AccessToken: envAccess, RefreshToken: envRefresh, Source: "env"}
-		return tx.SaveToken(m.cur)
+		tm.cur = store.TokenPair{AccessToken: envAccess, RefreshToken: envRefresh, Source: "env", EnvHash: envH}
+		return tx.SaveToken(tm.cur)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bot.NewTokenManager: %w", err)
 	}
-	log.Info().Str("source", m.cur.Source).Time("expires_at", m.cur.ExpiresAt).Msg("zalo token loaded")
-	return m, nil
+	tm.gauge()
+	if tm.broken != "" {
+		log.Error().Str("reason", "zalo_auth").Msg(tm.broken)
+	} else {
+		log.Info().Str("source", tm.cur.Source).Time("expires_at", tm.cur.ExpiresAt).Msg("zalo token loaded")
+	}
+	return tm, nil
 }
 
 // Token returns a usable access token, renewing it first when it is about to expire.
 func (m *TokenManager) Token(ctx context.Context) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.dueLocked() || m.cur.AccessToken == "" {
+	if m.broken != "" {
+		if !m.mayTryLocked() {
+			return "", fmt.Errorf("%w: %s", ErrNoToken, m.broken)
+		}
+		if err := m.refreshLocked(ctx); err != nil {
+			return "", fmt.Errorf("%w: %s", ErrNoToken, m.broken)
+		}
+		return m.cur.AccessToken, nil
+	}
+	if (m.dueLocked() || m.cur.AccessToken == "") && m.mayTryLocked() {
 		if err := m.refreshLocked(ctx); err != nil && m.cur.AccessToken == "" {
 			return "", err
-		} else if err != nil {
-			// The old token may still work for a while; the next call tries again.
-			m.log.Error().Err(err).Msg("zalo token refresh failed; using the current token")
 		}
+		// On failure the old token may still work for a while; the next try waits for the backoff.
 	}
 	return m.cur.AccessToken, nil
 }
 
 // Invalidate is called when Zalo rejected stale (-216/-220). It refreshes
 // unless another caller already replaced that token, and returns the new one.
+// When the refresh fails no token is usable: sending stops until one is.
 func (m *TokenManager) Invalidate(ctx context.Context, stale string) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.cur.AccessToken != stale {
+	if m.cur.AccessToken != stale && m.broken == "" {
 		return m.cur.AccessToken, nil
 	}
+	if !m.mayTryLocked() {
+		m.breakLocked("Zalo refused the access token and a refresh is not due yet")
+		return "", fmt.Errorf("%w: %s", ErrNoToken, m.broken)
+	}
 	if err := m.refreshLocked(ctx); err != nil {
-		return "", err
+		m.breakLocked("Zalo refused the access token and the refresh failed: " + err.Error())
+		return "", fmt.Errorf("%w: %s", ErrNoToken, m.broken)
 	}
 	return m.cur.AccessToken, nil
 }
@@ -90,10 +149,78 @@ func (m *TokenManager) Invalidate(ctx context.Context, stale string) (string, er
 func (m *TokenManager) RefreshIfDue(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.dueLocked() {
+	if (!m.dueLocked() && m.broken == "") || !m.mayTryLocked() {
 		return nil
 	}
 	return m.refreshLocked(ctx)
+}
+
+// Probe tries a refresh while no token is usable, once its backoff has passed.
+func (m *TokenManager) Probe(ctx context.Context) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.broken != "" && m.mayTryLocked() && m.cur.RefreshToken != "" {
+		_ = m.refreshLocked(ctx)
+	}
+}
+
+// Revoked records Zalo's word that the app's permission was revoked: no token works until a new pair.
+func (m *TokenManager) Revoked() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.nextTry = m.db.Now().Add(authRetryMin)
+	m.broken = "an OA admin revoked the app's permission (permission_revoked)"
+	m.gauge()
+	m.log.Error().Str("reason", "zalo_auth").Msg("app permission revoked: sending stops until an operator installs a pair")
+}
+
+// Usable tells whether a token exists that Zalo has not refused.
+func (m *TokenManager) Usable() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.broken == ""
+}
+
+// Problem is why no token is usable ("" when one is).
+func (m *TokenManager) Problem() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.broken
+}
+
+// Changed is closed when a pair is installed or refreshed after trouble.
+func (m *TokenManager) Changed() <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.changed
+}
+
+// Current returns the pair in use (for status pages: callers must not log the tokens).
+func (m *TokenManager) Current() store.TokenPair {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cur
+}
+
+// Install replaces the pair by one an operator brought (source "admin" or
+// "oauth"), committed before use; sending resumes at once.
+func (m *TokenManager) Install(access, refresh string, expiresIn time.Duration, source string) error {
+	if access == "" || refresh == "" {
+		return errors.New("bot.Install: both the access and the refresh token are needed")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	next := store.TokenPair{AccessToken: access, RefreshToken: refresh, Source: source, EnvHash: m.cur.EnvHash}
+	if expiresIn > 0 {
+		next.ExpiresAt = m.db.Now().Add(expiresIn)
+	}
+	if err := m.db.Update(func(tx *store.Tx) error { return tx.SaveToken(next) }); err != nil {
+		return fmt.Errorf("bot.Install: %w", err)
+	}
+	m.cur = next
+	m.repairedLocked()
+	m.log.Info().Str("source", source).Msg("zalo token pair installed: sending resumes")
+	return nil
 }
 
 func (m *TokenManager) dueLocked() bool {
@@ -103,15 +230,62 @@ func (m *TokenManager) dueLocked() bool {
 	return !m.db.Now().Before(m.cur.ExpiresAt.Add(-refreshMargin))
 }
 
+func (m *TokenManager) mayTryLocked() bool { return !m.db.Now().Before(m.nextTry) }
+
+// breakLocked records that no token is usable and tells the operators.
+func (m *TokenManager) breakLocked(why string) {
+	first := m.broken == ""
+	m.broken = why
+	m.gauge()
+	if first {
+		m.log.Error().Str("reason", "zalo_auth").Msg("no usable Zalo token: sending stops until an operator installs a pair")
+	}
+	m.alert("zalo_auth", fmt.Sprintf(textAlertAuth, why))
+}
+
+func (m *TokenManager) repairedLocked() {
+	m.broken, m.failures, m.nextTry = "", 0, time.Time{}
+	m.gauge()
+	close(m.changed)
+	m.changed = make(chan struct{})
+}
+
+func (m *TokenManager) gauge() {
+	if m.m == nil {
+		return
+	}
+	if m.broken == "" {
+		m.m.authOK.Set(1)
+	} else {
+		m.m.authOK.Set(0)
+	}
+}
+
 func (m *TokenManager) refreshLocked(ctx context.Context) error {
 	if m.cur.RefreshToken == "" {
+		m.breakLocked("no refresh token: install a new pair")
 		return errors.New("bot.refreshToken: no refresh token")
 	}
 	pair, err := m.client.RefreshToken(ctx, m.appID, m.appSecret, m.cur.RefreshToken)
 	if err != nil {
+		m.failures++
+		wait := authRetryMin << min(m.failures-1, 10)
+		m.nextTry = m.db.Now().Add(min(wait, authRetryMax))
+		var oe *zalo.OAuthError
+		ev := m.log.Error().Err(err).Int("code", zalo.ErrorCode(err)).Time("next_try", m.nextTry).Int("failures", m.failures)
+		if errors.As(err, &oe) {
+			// Zalo refused the refresh token itself: only a new pair helps.
+			m.count("refused")
+			ev.Str("error_name", oe.Name).Msg("zalo refused the refresh token: an OA admin must authorise again")
+			m.breakLocked(fmt.Sprintf("Zalo refused the refresh token (error %d %s)", oe.Code, oe.Name))
+		} else {
+			m.count("error")
+			ev.Msg("zalo token refresh failed")
+		}
 		return fmt.Errorf("bot.refreshToken: %w", err)
 	}
-	next := store.TokenPair{AccessToken: pair.AccessToken, RefreshToken: pair.RefreshToken, Source: "refresh"}
+	m.count("ok")
+	next := store.TokenPair{AccessToken: pair.AccessToken, RefreshToken: pair.RefreshToken, Source: "refresh", EnvHash: m.cur.EnvHash}
 	if pair.ExpiresIn > 0 {
 		next.ExpiresAt = m.db.Now().Add(pair.ExpiresIn)
 	}
@@ -123,6 +297,16 @@ func (m *TokenManager) refreshLocked(ctx context.Context) error {
 		return fmt.Errorf("bot.refreshToken: save new pair: %w", err)
 	}
 	m.cur = next
+	if m.broken != "" {
+		m.repairedLocked()
+	}
+	m.failures, m.nextTry = 0, time.Time{}
 	m.log.Info().Time("expires_at", next.ExpiresAt).Msg("zalo token refreshed")
 	return nil
+}
+
+func (m *TokenManager) count(result string) {
+	if m.m != nil {
+		m.m.tokenRefreshes.WithLabelValues(result).Inc()
+	}
 }

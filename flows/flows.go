@@ -61,6 +61,10 @@ type Reply struct {
 	Bulk bool
 	// NotBefore holds a message until then (reminders made at night wait for the morning).
 	NotBefore time.Time
+	// Kind says why it is sent (store.KindReply, store.KindNotice, a reminder kind); empty: the router decides.
+	Kind string
+	// Data are the fields of a ZNS template, for messages that may go out by phone (reminders).
+	Data map[string]string
 }
 
 // Digester writes the current reporting digest of an officer's scope ("#baocao").

@@ -33,7 +33,13 @@ type Message struct {
 	NotBefore time.Time // set for messages made at night: they wait for the morning
 	Team      string
 	Period    string
+	// Data are the ZNS template fields (ZNSKeys) for reminders and overdue notices.
+	Data map[string]string
 }
+
+// ZNSKeys are the template_data keys of a reminder or overdue notice sent by ZNS;
+// an operator registers a ZNS template with exactly these parameters.
+var ZNSKeys = []string{"name", "team", "period", "deadline", "status"}
 
 // Enqueuer puts one message in the outbox inside tx (bulk priority).
 type Enqueuer func(tx *store.Tx, m Message) error
@@ -285,12 +291,13 @@ func (s *Sweeper) plan(tx *store.Tx, at, deliver time.Time) ([]Message, error) {
 			if latest >= 0 && !filed && deliver.Before(deadline) { // a reminder whose cutoff passed (by delivery) is dropped
 				d := latest
 				for _, who := range []struct{ id, role string }{{v.leader, "leader"}, {v.deputy, "deputy"}} {
-					if who.id == "" || (who.role == "deputy" && d > 1) || unreachable(tx, who.id) {
+					if who.id == "" || (who.role == "deputy" && d > 1) {
 						continue
 					}
 					out = append(out, Message{
 						Key:  fmt.Sprintf("remind|%s|%s|%d|%s", v.team.Code, p, d, who.role),
 						Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: p.String(),
+						Data:    znsData(tx, who.id, v.team.Name, p, cutoff, countdown(cutoff, deliver)),
 						Text:    fmt.Sprintf(textReminder, v.team.Name, p.Label(), cutoff.Format("02/01/2006"), countdown(cutoff, deliver)),
 						Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
 					})
@@ -300,10 +307,11 @@ func (s *Sweeper) plan(tx *store.Tx, at, deliver time.Time) ([]Message, error) {
 			if !s.due(t, at) || filed {
 				continue
 			}
-			if v.leader != "" && !unreachable(tx, v.leader) {
+			if v.leader != "" {
 				out = append(out, Message{
 					Key:  fmt.Sprintf("overdue|%s|%s", v.team.Code, p),
 					Kind: KindOverdue, ToUser: v.leader, Team: v.team.Code, Period: p.String(),
+					Data:    znsData(tx, v.leader, v.team.Name, p, cutoff, textZNSOverdue),
 					Text:    fmt.Sprintf(textOverdue, v.team.Name, p.Label(), cutoff.Format("02/01/2006")),
 					Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
 				})
@@ -346,6 +354,15 @@ func (l *approverList) text(tx *store.Tx) string {
 		b.WriteString("\n• " + v.team.Name + " — " + leaderLine(tx, v.leader, false))
 	}
 	return b.String()
+}
+
+// znsData fills the ZNS template fields (ZNSKeys) of a reminder or overdue notice.
+func znsData(tx *store.Tx, to, team string, p store.Period, cutoff time.Time, status string) map[string]string {
+	name := "anh/chị"
+	if person, ok, _ := tx.Person(to); ok && person.Name != "" {
+		name = person.Name
+	}
+	return map[string]string{"name": name, "team": team, "period": fmt.Sprintf("%02d/%d", int(p.Month), p.Year), "deadline": cutoff.Format("02/01/2006"), "status": status}
 }
 
 func unreachable(tx *store.Tx, id string) bool {

@@ -455,7 +455,9 @@ func TestNightMessagesWaitForTheMorning(t *testing.T) {
 	}
 }
 
-func TestUnreachableLeaderIsNotRemindedButNamedInTheDigest(t *testing.T) {
+// A leader no channel reached last time is still reminded (the sender's ladder may reach them now:
+// a ZNS template or a group linked since) and is named in the digest until something gets through.
+func TestUnreachableLeaderIsStillRemindedAndNamedInTheDigest(t *testing.T) {
 	db, s := world(t)
 	db.Update(func(tx *store.Tx) error { return tx.MarkUnreachable("b1", -230) })
 	at := time.Date(2027, 11, 17, 8, 0, 0, 0, hcm) // 3 days before the 20th
@@ -465,13 +467,20 @@ func TestUnreachableLeaderIsNotRemindedButNamedInTheDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	var digest string
+	reminded := false
 	for _, m := range sent {
-		if m.ToUser == "b1" {
-			t.Errorf("unreachable leader reminded: %s", m.Key)
+		if m.ToUser == "b1" && m.Kind == KindReminder {
+			reminded = true
+			if got, want := fmt.Sprint(m.Data), "map[deadline:20/11/2027 name:Trưởng B1 period:11/2027 status:còn 3 ngày team:Tổ B1]"; got != want {
+				t.Errorf("ZNS data = %s, want %s", got, want)
+			}
 		}
 		if m.Kind == KindDigest {
 			digest = m.Text
 		}
+	}
+	if !reminded {
+		t.Error("a leader marked unreachable got no reminder: the ladder never had a chance")
 	}
 	for _, want := range []string{
 		"Tình hình báo cáo tháng 11/2027 — Sở KH&CN",

@@ -16,4 +16,5 @@ const (
 	textDigestMissing      = "Chưa báo cáo (%d):"
 	textDigestUnreachable  = "Không liên lạc được qua Zalo (nhắc trực tiếp giúp): %s"
 	textDigestEmpty        = "%s chưa có tổ nào trong phạm vi theo dõi."
+	textZNSOverdue         = "đã quá hạn"
 )

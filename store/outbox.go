@@ -41,8 +41,9 @@ type OutMsg struct {
 	CreatedAt time.Time       `json:"created"`
 	Attempts  int             `json:"attempts,omitempty"`
 	LastError string          `json:"last_error,omitempty"`
-	NextAt    time.Time       `json:"-"` // not before this instant (backoff, night)
-	InFlight  bool            `json:"-"` // a send was started; if we crash now the outcome is unknown
+	LastCode  int             `json:"last_code,omitempty"` // Zalo's code of the last refusal
+	NextAt    time.Time       `json:"-"`                   // not before this instant (backoff, night)
+	InFlight  bool            `json:"-"`                   // a send was started; if we crash now the outcome is unknown
 }
 
 // Endpoints of the outbox.
@@ -77,6 +78,7 @@ const (
 	StatusUnreachable = "unreachable" // the person cannot receive messages now
 	StatusRejected    = "rejected"    // Zalo refused the message itself (a bug on our side)
 	StatusFailed      = "failed"      // other permanent failure
+	StatusSkipped     = "skipped"     // nothing to send on the channel left (an info request when templates are refused)
 )
 
 // bucketSentLog lists settled messages in the order they were settled: log seq → outbox seq.
@@ -102,12 +104,11 @@ type Outcome struct {
 	Cost      string          `json:"cost,omitempty"`    // its cost class (CostCSFree…)
 	Status    string          `json:"status"`
 	MessageID string          `json:"message_id,omitempty"`
-	Skipped   bool            `json:"skipped,omitempty"` // settled without a send: nothing to say on any channel left
 	// Month is the local month the send is counted in (YYYY-MM); set by the sender.
-	Month string `json:"-"`
-	Code      int             `json:"code,omitempty"`
-	Error     string          `json:"error,omitempty"`
-	At        time.Time       `json:"at"`
+	Month string    `json:"-"`
+	Code  int       `json:"code,omitempty"`
+	Error string    `json:"error,omitempty"`
+	At    time.Time `json:"at"`
 }
 
 // outbox keys are priority | seq so a cursor walk meets replies first, each class in arrival order.
@@ -284,14 +285,14 @@ func (tx *Tx) BeginSend(p Priority, seq uint64) (OutMsg, error) {
 
 // FallBack puts an in-flight message back to go out at once on its next channel:
 // channel could not deliver it.
-func (tx *Tx) FallBack(p Priority, seq uint64, channel, reason string) error {
+func (tx *Tx) FallBack(p Priority, seq uint64, channel string, code int, reason string) error {
 	m, ok, err := tx.getOut(p, seq)
 	if err != nil || !ok {
 		return err
 	}
 	m.InFlight = false
 	m.NextAt = time.Time{}
-	m.LastError = reason
+	m.LastError, m.LastCode = reason, code
 	m.Tried = append(m.Tried, channel)
 	tx.wakeOutbox = true
 	return tx.putOut(m)

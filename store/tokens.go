@@ -13,7 +13,9 @@ type TokenPair struct {
 	RefreshToken string    `json:"refresh_token"`
 	ExpiresAt    time.Time `json:"expires_at,omitempty"` // zero when unknown (a pair from the environment)
 	UpdatedAt    time.Time `json:"updated_at"`
-	Source       string    `json:"source"` // "env" or "refresh"
+	Source       string    `json:"source"` // "env", "refresh", "admin" (cdtbot token set) or "oauth" (browser authorisation)
+	// EnvHash fingerprints the last pair taken from the environment: a different pair there wins at start.
+	EnvHash string `json:"env_hash,omitempty"`
 }
 
 var tokenKey = []byte("zalo")

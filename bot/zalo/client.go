@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -51,6 +50,7 @@ var defaultHTTP = &http.Client{Timeout: 15 * time.Second}
 type Client struct {
 	APIBase   string       // OpenAPI base URL, no trailing slash (DefaultAPIBase in production)
 	OAuthBase string       // OAuth base URL, no trailing slash (DefaultOAuthBase in production)
+	ZNSBase   string       // ZNS base URL (DefaultZNSBase in production)
 	HTTP      *http.Client // nil → a shared client with a 15 s timeout
 }
 
@@ -159,47 +159,7 @@ func (c *Client) RefreshToken(ctx context.Context, appID, appSecret, refreshToke
 		"app_id":        {appID},
 		"grant_type":    {"refresh_token"},
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.oauthBase()+oauthTokenPath, strings.NewReader(form.Encode()))
-	if err != nil {
-		return TokenPair{}, fmt.Errorf("zalo: refresh token: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("secret_key", appSecret)
-
-	resp, err := c.httpClient().Do(req)
-	if err != nil {
-		return TokenPair{}, fmt.Errorf("zalo: refresh token: %w", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return TokenPair{}, fmt.Errorf("zalo: refresh token: reading answer: %w", err)
-	}
-
-	var ans oauthAnswer
-	jsonErr := json.Unmarshal(raw, &ans)
-	// An error body wins over the status: Zalo sends its errors with HTTP 200.
-	if jsonErr == nil && ans.Error != nil && *ans.Error != 0 {
-		desc := ans.ErrorDesc
-		if desc == "" {
-			desc = ans.Message
-		}
-		return TokenPair{}, &OAuthError{Code: int(*ans.Error), Name: ans.ErrorName, Reason: ans.ErrorReason, Description: desc}
-	}
-	if resp.StatusCode != http.StatusOK {
-		return TokenPair{}, &HTTPError{Status: resp.StatusCode, Body: truncate(raw, errBodyLen)}
-	}
-	if jsonErr != nil {
-		return TokenPair{}, fmt.Errorf("zalo: refresh token: unexpected answer %q: %w", truncate(raw, errBodyLen), jsonErr)
-	}
-	if ans.AccessToken == "" || ans.RefreshToken == "" {
-		return TokenPair{}, errors.New("zalo: refresh token: answer without access_token or refresh_token")
-	}
-	return TokenPair{
-		AccessToken:  ans.AccessToken,
-		RefreshToken: ans.RefreshToken,
-		ExpiresIn:    time.Duration(ans.ExpiresIn) * time.Second,
-	}, nil
+	return c.tokenRequest(ctx, "refresh token", appSecret, form)
 }
 
 // apiBase returns the OpenAPI base, defaulting to production.
@@ -208,6 +168,14 @@ func (c *Client) apiBase() string {
 		return DefaultAPIBase
 	}
 	return strings.TrimRight(c.APIBase, "/")
+}
+
+// znsBase returns the ZNS base, defaulting to production.
+func (c *Client) znsBase() string {
+	if c.ZNSBase == "" {
+		return DefaultZNSBase
+	}
+	return strings.TrimRight(c.ZNSBase, "/")
 }
 
 // oauthBase returns the OAuth base, defaulting to production.

@@ -32,6 +32,7 @@ func newFake(t *testing.T) (*zalotest.Server, *zalo.Client) {
 
 func TestSendText(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u1")
 	text := "Chào bạn! Hôm nay <đã> báo cáo & nộp chưa?"
 	res, err := c.Send(context.Background(), "access-1", zalo.EndpointCS, zalo.TextMessage("u1", text))
 	if err != nil {
@@ -87,6 +88,7 @@ type templateBody struct {
 
 func TestListMessage(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u2")
 	body := zalo.ListMessage("u2",
 		[]zalo.ListElement{{Title: "Bạn đã nộp báo cáo tuần chưa?", Subtitle: "Hạn chót thứ Sáu"}, {Title: "Ảnh", ImageURL: "https://example.com/a.png"}},
 		[]zalo.Button{{Title: "Đồng ý", Payload: "#dong_y"}, {Title: "Chưa", Payload: "#chua"}})
@@ -138,6 +140,7 @@ func TestListMessageNoElementsIsArray(t *testing.T) {
 
 func TestRequestUserInfoMessage(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u3")
 	body := zalo.RequestUserInfoMessage("u3", "Chia sẻ số điện thoại", "Để nhận nhắc việc", "https://example.com/logo.png")
 	if _, err := c.Send(context.Background(), "access-1", zalo.EndpointCS, body); err != nil {
 		t.Fatalf("Send: %v", err)
@@ -163,6 +166,7 @@ func TestRequestUserInfoMessage(t *testing.T) {
 
 func TestSendGroup(t *testing.T) {
 	fake, c := newFake(t)
+	fake.AddGroup("g1", "Nhóm 1")
 	res, err := c.Send(context.Background(), "access-1", zalo.EndpointGroup, zalo.GroupTextMessage("g1", "Chào cả nhóm"))
 	if err != nil {
 		t.Fatalf("Send: %v", err)
@@ -180,6 +184,7 @@ func TestSendGroup(t *testing.T) {
 
 func TestSendAPIError(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u1")
 	res, err := c.Send(context.Background(), "wrong-token", zalo.EndpointCS, zalo.TextMessage("u1", "x"))
 	var apiErr *zalo.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != -216 || apiErr.Message == "" {
@@ -207,6 +212,7 @@ func TestSendAPIError(t *testing.T) {
 
 func TestSendHTTPError(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u1")
 	fake.FailNext(1, zalotest.Failure{HTTPStatus: 503})
 	res, err := c.Send(context.Background(), "access-1", zalo.EndpointCS, zalo.TextMessage("u1", "x"))
 	var httpErr *zalo.HTTPError
@@ -316,6 +322,7 @@ func TestSendTimeout(t *testing.T) {
 
 func TestSendDelayOnlySucceeds(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u1")
 	fake.FailNext(1, zalotest.Failure{Delay: 20 * time.Millisecond})
 	if _, err := c.Send(context.Background(), "access-1", zalo.EndpointCS, zalo.TextMessage("u1", "x")); err != nil {
 		t.Fatal(err)
@@ -324,6 +331,8 @@ func TestSendDelayOnlySucceeds(t *testing.T) {
 
 func TestFailFor(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u-gone")
+	fake.Interact("u-ok")
 	fake.FailFor("u-gone", zalotest.Failure{Code: -230})
 	ctx := context.Background()
 	for range 2 {
@@ -346,6 +355,7 @@ func TestFailFor(t *testing.T) {
 
 func TestRefreshTokenRotates(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u1")
 	ctx := context.Background()
 	pair, err := c.RefreshToken(ctx, appID, appSecret, "refresh-1")
 	if err != nil {
@@ -407,6 +417,7 @@ func TestRefreshTokenBadSecret(t *testing.T) {
 
 func TestExpireAccessToken(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u1")
 	ctx := context.Background()
 	fake.ExpireAccessToken()
 	_, err := c.Send(ctx, "access-1", zalo.EndpointCS, zalo.TextMessage("u1", "x"))
@@ -477,6 +488,7 @@ func TestSendUnexpectedAnswer(t *testing.T) {
 
 func TestRateLimitHeaders(t *testing.T) {
 	fake, c := newFake(t)
+	fake.Interact("u1")
 	fake.SetRateLimit(4000, 3999)
 	res, err := c.Send(context.Background(), "access-1", zalo.EndpointCS, zalo.TextMessage("u1", "x"))
 	if err != nil || res.RateLimit != 4000 || res.RateRemain != 3999 {

@@ -53,6 +53,8 @@ const (
 	EventOAReactedMessage = "oa_reacted_message"
 	// EventUserClickChatNow is a user pressing "Nhắn tin" on the OA for the first time.
 	EventUserClickChatNow = "user_click_chatnow"
+	// EventPermissionRevoked is an OA admin revoking the app's permission: sends fail until they authorise again.
+	EventPermissionRevoked = "permission_revoked"
 
 	// EventOASendText echoes a text the OA sent.
 	EventOASendText = "oa_send_text"
@@ -192,6 +194,8 @@ const (
 	CategoryGroupOAEcho
 	// CategoryGroupLifecycle is group creation, membership and admin changes.
 	CategoryGroupLifecycle
+	// CategoryPermission is permission_revoked: the operators must act.
+	CategoryPermission
 )
 
 var categoryNames = [...]string{
@@ -209,6 +213,7 @@ var categoryNames = [...]string{
 	CategoryGroupMessage:   "group_message",
 	CategoryGroupOAEcho:    "group_oa_echo",
 	CategoryGroupLifecycle: "group_lifecycle",
+	CategoryPermission:     "permission",
 }
 
 // String returns a short snake_case name, for logs and metrics labels.
@@ -266,6 +271,7 @@ var eventSpecs = map[string]eventSpec{
 	EventUserReactedMessage:  {CategoryReaction, sideSender, false},
 	EventOAReactedMessage:    {CategoryReaction, sideRecipient, false},
 	EventUserClickChatNow:    {CategoryChatNow, sideUserID, false},
+	EventPermissionRevoked:   {CategoryPermission, sideNone, false},
 
 	EventOASendText:             {CategoryOAEcho, sideRecipient, false},
 	EventOASendImage:            {CategoryOAEcho, sideRecipient, false},

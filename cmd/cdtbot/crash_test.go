@@ -322,6 +322,11 @@ func TestCrashLosesNothingAndSendsNothingTwice(t *testing.T) {
 	// headers (Sender.observeRate); the fake announces a budget high enough for
 	// the drain to take seconds, not minutes. It never reaches zero remaining.
 	fake.SetRateLimit(60_000_000, 60_000_000)
+	// Every load user writes to the OA (through Zalo): their cs window is open.
+	fake.Interact(crashWarmupUser)
+	for i := 0; i < crashMaxEvents; i++ {
+		fake.Interact(crashUser(i))
+	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -82,7 +82,7 @@ func TestForgetCommandOnFileAndThroughServer(t *testing.T) {
 	}
 	db.View(func(tx *store.Tx) error {
 		msgs, _ := tx.Outbox()
-		if len(msgs) != 1 || msgs[0].To != hung || !strings.Contains(string(msgs[0].Body), "Một thành viên đã rời") {
+		if len(msgs) != 1 || msgs[0].To != hung || !strings.Contains(msgs[0].Text, "Một thành viên đã rời") {
 			t.Errorf("outbox after forget: %+v", msgs)
 		}
 		if _, ok, _ := tx.Person(hung); !ok || tx.RoleIn("TA-T1", hung) != store.RoleLeader {

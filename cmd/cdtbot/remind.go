@@ -22,7 +22,7 @@ import (
 // newSweeper wires the reminder sweep to the outbox (bulk priority).
 func newSweeper(db *store.DB, loc *time.Location) *reminders.Sweeper {
 	return &reminders.Sweeper{DB: db, Loc: loc, Enqueue: func(tx *store.Tx, m reminders.Message) error {
-		rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore}
+		rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.Data}
 		for _, b := range m.Buttons {
 			rep.Buttons = append(rep.Buttons, flows.Button{Title: b.Title, Payload: b.Payload})
 		}

@@ -31,6 +31,7 @@ type unitIn struct {
 	index                         int
 	code                          string
 	name, level, fullName, parent *string
+	groupID                       *string // "" unlinks the Zalo group
 	setPolicy                     bool
 	policy                        *store.Policy // nil with setPolicy: no overrides
 }
@@ -39,6 +40,7 @@ type teamIn struct {
 	row                  string
 	code                 string
 	name, unit, joinCode *string
+	groupID              *string
 	setPolicy            bool
 	policy               *store.Policy
 }
@@ -557,7 +559,7 @@ func (a *applier) writeUnits() error {
 		for _, f := range []struct {
 			dst *string
 			src *string
-		}{{&nu.Name, u.name}, {&nu.Level, u.level}, {&nu.FullName, u.fullName}, {&nu.Parent, u.parent}} {
+		}{{&nu.Name, u.name}, {&nu.Level, u.level}, {&nu.FullName, u.fullName}, {&nu.Parent, u.parent}, {&nu.GroupID, u.groupID}} {
 			if f.src != nil {
 				*f.dst = *f.src
 			}
@@ -604,6 +606,9 @@ func (a *applier) writeTeams() error {
 		}
 		if t.joinCode != nil {
 			nt.JoinCode = *t.joinCode
+		}
+		if t.groupID != nil {
+			nt.GroupID = *t.groupID
 		}
 		if t.setPolicy {
 			nt.Policy = t.policy

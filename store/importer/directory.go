@@ -24,6 +24,7 @@ type (
 		FullName *string       `json:"full_name"`
 		Parent   *string       `json:"parent"`
 		Policy   *store.Policy `json:"policy"`
+		GroupID  *string       `json:"group_id"`
 	}
 	teamJSON struct {
 		Code     string        `json:"code"`
@@ -31,6 +32,7 @@ type (
 		Unit     *string       `json:"unit"`
 		JoinCode *string       `json:"join_code"`
 		Policy   *store.Policy `json:"policy"`
+		GroupID  *string       `json:"group_id"`
 	}
 	personJSON struct {
 		ZaloID string     `json:"zalo_id"`
@@ -263,6 +265,19 @@ func optPolicy(p *store.Policy, bad reporter) (set bool, _ *store.Policy) {
 	return true, np
 }
 
+// optGroupID checks the Zalo group a unit or team is linked to: nil keeps the
+// stored one, "" unlinks it.
+func optGroupID(id *string, bad reporter) *string {
+	if id == nil {
+		return nil
+	}
+	g := strings.TrimSpace(*id)
+	if err := store.ValidateGroupID(g); err != nil {
+		bad("group_id", "%v", err)
+	}
+	return &g
+}
+
 func (b *batch) parseUnit(row string, index int, j unitJSON) {
 	u := &unitIn{row: row, index: index, code: strings.TrimSpace(j.Code)}
 	ok := true
@@ -291,6 +306,7 @@ func (b *batch) parseUnit(row string, index int, j unitJSON) {
 		u.parent = &p
 	}
 	u.setPolicy, u.policy = optPolicy(j.Policy, bad)
+	u.groupID = optGroupID(j.GroupID, bad)
 	if ok {
 		b.units = append(b.units, u)
 	}
@@ -321,6 +337,7 @@ func (b *batch) parseTeam(row string, j teamJSON) {
 		t.joinCode = &jc
 	}
 	t.setPolicy, t.policy = optPolicy(j.Policy, bad)
+	t.groupID = optGroupID(j.GroupID, bad)
 	if ok {
 		b.teams = append(b.teams, t)
 	}

@@ -430,6 +430,14 @@ func TestBrokenInputsImportNothing(t *testing.T) {
 			"units[1]", "cuttoff_day", "unknown field"},
 		{"wrong type", "x.json", `{"units": [{"code": "42", "policy": {"cutoff_day": "20"}}]}`,
 			"units[1]", "policy.cutoff_day", "want a number"},
+		{"group id with a space", "x.json", `{"units": [{"code": "42", "group_id": "123 456"}]}`,
+			"units[1]", "group_id", "want the id of the Zalo group"},
+		{"group id with diacritics", "x.json", `{"teams": [{"code": "TA-T1", "group_id": "nhóm-thôn-1"}]}`,
+			"teams[1]", "group_id", "want the id of the Zalo group"},
+		{"group id too long", "x.json", `{"teams": [{"code": "TA-T1", "group_id": "` + strings.Repeat("1", 65) + `"}]}`,
+			"teams[1]", "group_id", "longer than 64 characters"},
+		{"group id a number", "x.json", `{"units": [{"code": "42", "group_id": 8349430689648453470}]}`,
+			"units[1]", "group_id", "want a text"},
 		{"unknown section", "x.json", `{"unit": []}`, "", "unit", "unknown section"},
 		{"unknown question set", "x.json", `{"units": [{"code": "42", "policy": {"question_set": "ha-tinh-2030"}}]}`,
 			"units[1]", "policy.question_set", `question set "ha-tinh-2030" not found`},
@@ -547,6 +555,102 @@ func TestReadmeExample(t *testing.T) {
 		got, _ := tx.EffectivePolicy("TA-T1")
 		if want := rule(3, true, 20, store.CloseCurrent, "ha-tinh-2022"); !reflect.DeepEqual(got, want) {
 			t.Errorf("policy %+v, want %+v", got, want)
+		}
+		return nil
+	})
+}
+
+// group_id links a unit or a team to its Zalo group: left out it keeps the
+// stored one (also through the national list), "" unlinks it.
+func TestGroupIDs(t *testing.T) {
+	db := mustDucTho(t)
+	groups := func() string {
+		t.Helper()
+		var out []string
+		db.View(func(tx *store.Tx) error {
+			for _, code := range []string{"42", "42.436.18", "42.436.18.01"} {
+				u, _, _ := tx.Unit(code)
+				out = append(out, code+"="+u.GroupID)
+			}
+			for _, code := range []string{"TA-XA", "TA-T1", "TA-T2"} {
+				tm, _, _ := tx.Team(code)
+				g, from, err := tx.GroupFor(code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, fmt.Sprintf("%s=%s(%s←%s)", code, tm.GroupID, g, from))
+			}
+			return nil
+		})
+		return strings.Join(out, " ")
+	}
+	in := `{"units": [{"code": "42.436.18", "group_id": " 8349430689648453470 "}, {"code": "42", "group_id": "ha_tinh-CDS"}],
+		"teams": [{"code": "TA-T1", "group_id": "g_TA-T1"}]}`
+	res, err := importer.Import(db, "groups.json", strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (importer.Result{Units: 2, Teams: 1}); res != want {
+		t.Errorf("import with group ids: %v, want %v", res, want)
+	}
+	want := "42=ha_tinh-CDS 42.436.18=8349430689648453470 42.436.18.01= " +
+		"TA-XA=(8349430689648453470←42.436.18) TA-T1=g_TA-T1(g_TA-T1←) TA-T2=(8349430689648453470←42.436.18)"
+	if got := groups(); got != want {
+		t.Errorf("after import:\n%s\nwant\n%s", got, want)
+	}
+
+	// The same file again changes nothing; the seed without group_id keeps them.
+	before := dump(t, db)
+	if again, err := importer.Import(db, "groups.json", strings.NewReader(in)); err != nil || again.Changed() != 0 || again.Unchanged != 3 {
+		t.Errorf("same file again: %v %v", again, err)
+	}
+	if again := mustImport(t, db, dirData+"duc-tho.json"); again.Changed() != 0 {
+		t.Errorf("seed without group_id over linked groups: %v", again)
+	}
+	if d := diff(before, dump(t, db)); d != "" {
+		t.Errorf("re-imports without changes changed the database:\n%s", d)
+	}
+	if got := groups(); got != want {
+		t.Errorf("after re-imports without group_id:\n%s\nwant\n%s", got, want)
+	}
+
+	// "" unlinks: the team falls back to its units' group, the commune's to the province's.
+	res, err = importer.Import(db, "unlink.json", strings.NewReader(`{"units": [{"code": "42.436.18", "group_id": ""}],
+		"teams": [{"code": "TA-T1", "group_id": ""}]}`))
+	if err != nil || res.Units != 1 || res.Teams != 1 {
+		t.Fatalf("unlink: %v %v", res, err)
+	}
+	want = "42=ha_tinh-CDS 42.436.18= 42.436.18.01= TA-XA=(ha_tinh-CDS←42) TA-T1=(ha_tinh-CDS←42) TA-T2=(ha_tinh-CDS←42)"
+	if got := groups(); got != want {
+		t.Errorf("after unlinking:\n%s\nwant\n%s", got, want)
+	}
+
+	// A refused group id imports nothing, not even the valid records beside it.
+	before = dump(t, db)
+	_, err = importer.Import(db, "bad.json", strings.NewReader(`{"units": [{"code": "42.436.18", "group_id": "123456"}],
+		"teams": [{"code": "TA-T2", "group_id": "nhóm thôn 2"}]}`))
+	var e *importer.Error
+	if !errors.As(err, &e) || e.Row != "teams[1]" || e.Field != "group_id" {
+		t.Errorf("bad group id: %v", err)
+	}
+	if d := diff(before, dump(t, db)); d != "" {
+		t.Errorf("a refused import changed the database:\n%s", d)
+	}
+}
+
+// The national list writes names, levels and parents only: a province's group survives it.
+func TestGroupIDSurvivesTheNationalList(t *testing.T) {
+	db := openDB(t)
+	mustImport(t, db, national)
+	if _, err := importer.Import(db, "g.json", strings.NewReader(`{"units": [{"code": "42", "group_id": "8349430689648453470"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if again := mustImport(t, db, national); again.Changed() != 0 {
+		t.Errorf("national list again: %v", again)
+	}
+	db.View(func(tx *store.Tx) error {
+		if u, _, _ := tx.Unit("42"); u.GroupID != "8349430689648453470" || u.FullName != "Tỉnh Hà Tĩnh" {
+			t.Errorf("province 42 after the national list: %+v", u)
 		}
 		return nil
 	})

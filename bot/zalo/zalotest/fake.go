@@ -1,6 +1,13 @@
-// Package zalotest provides a fake Zalo OpenAPI and OAuth server for tests
-// and local sandbox experiments. It does not import package zalo, so tests of
-// that package can use it.
+// Package zalotest provides a fake Zalo OpenAPI, ZNS and OAuth server for
+// tests and local sandbox experiments. It does not import package zalo, so
+// tests of that package can use it.
+//
+// The fake plays by Zalo's rules by default (see /work/shared/zalo-oa.md): a
+// consultation (cs) message needs an interaction in the last 7 days, a group
+// message needs a group the OA is in, a ZNS message needs an approved
+// template, a valid phone and quota left. A fake that accepted everything
+// would prove nothing. Every decision about time uses the fake's clock
+// (SetClock), so tests can move through windows without sleeping.
 package zalotest
 
 import (
@@ -21,22 +28,64 @@ import (
 
 // Paths the fake serves; the same as in package zalo.
 const (
-	pathCS    = "/v3.0/oa/message/cs"
-	pathGroup = "/v3.0/oa/group/message"
-	pathOAuth = "/v4/oa/access_token"
+	pathCS         = "/v3.0/oa/message/cs"
+	pathGroup      = "/v3.0/oa/group/message"
+	pathGroupsOfOA = "/v3.0/oa/group/getgroupsofoa"
+	pathOAInfo     = "/v2.0/oa/getoa"
+	pathOAuth      = "/v4/oa/access_token"
+	pathPermission = "/v4/oa/permission"
+	// ZNS lives on business.openapi.zalo.me in production; the fake serves it
+	// on the same URL, so a client's ZNS base is the fake's URL too.
+	pathZNSSend       = "/message/template"
+	pathZNSQuota      = "/message/quota"
+	pathZNSTemplate   = "/template/info"
+	pathZNSTemplateV2 = "/template/info/v2"
+)
+
+// The cs window (zalo-oa.md): free within 48 hours of the user's last
+// interaction, billable up to 7 days, refused after.
+const (
+	csFreeWindow = 48 * time.Hour
+	csWindow     = 7 * 24 * time.Hour
+)
+
+// Cost labels recorded in Sent.Cost.
+const (
+	CostCSFree = "cs_free" // cs message within 48 h of the last interaction
+	CostCSPaid = "cs_paid" // cs message 48 h – 7 days after it
+	CostGroup  = "group"   // GMF group message
+	CostZNS    = "zns"     // ZNS message (always paid)
+)
+
+// Kinds recorded in Sent.Kind.
+const (
+	KindCS    = "cs"
+	KindGroup = "group"
+	KindZNS   = "zns"
 )
 
 // maxTextLen mirrors zalo.MaxTextLen: longer texts get -201.
 const maxTextLen = 2000
 
-// Zalo error codes the fake answers with.
+// Zalo error codes the fake answers with (OpenAPI and OAuth; the ZNS codes
+// are in zns.go).
 const (
 	codeBadParameter   = -201
 	codeTokenInvalid   = -216
+	codeOutsideWindow  = -230   // last interaction older than 7 days (zalo-oa.md)
+	codeNoInteraction  = -232   // the user never interacted with the OA (zalo-oa.md)
+	codeGroupDisabled  = -237   // group disabled, package expired (zalo-oa.md)
+	codeNotInGroup     = -403   // OA is not in the group (zalo-oa.md)
 	codeOAuthAppID     = -14002 // seen live: "Invalid appId"
 	codeOAuthSecret    = -14004 // seen live: invalid secret key
 	codeOAuthRefresh   = -14014 // invalid, expired or already used refresh token
 	codeOAuthGrantType = -14018 // seen live: invalid grant type
+	// codeOAuthCode answers an authorization code that is unknown, used,
+	// expired, or whose code_verifier does not match its code_challenge.
+	// Unverified: Zalo's OAuth v4 table was not available; -14019 is a
+	// plausible neighbour of the verified -14014/-14018 and the body has the
+	// same shape (HTTP 200, error/error_name/error_reason/error_description).
+	codeOAuthCode = -14019
 )
 
 // Failure is a scripted answer to a send (or refresh) request.
@@ -54,16 +103,35 @@ type Failure struct {
 
 // Sent is one message the fake accepted.
 type Sent struct {
-	MessageID   string    // the id answered in data.message_id
+	MessageID   string    // the id answered in data.message_id (data.msg_id for ZNS)
 	Endpoint    string    // request path, e.g. "/v3.0/oa/message/cs"
 	AccessToken string    // the access_token header it came with
-	To          string    // recipient.user_id or recipient.group_id
-	Text        string    // message.text; empty for attachments
+	To          string    // recipient.user_id, recipient.group_id, or the ZNS phone
+	Text        string    // message.text (empty for attachments); ZNS: template data as "k=v;k=v", keys sorted
 	Body        []byte    // the raw request body
-	At          time.Time // when it was accepted
+	At          time.Time // when it was accepted, by the fake's clock
+	Kind        string    // KindCS, KindGroup or KindZNS
+	Cost        string    // CostCSFree, CostCSPaid, CostGroup or CostZNS
 }
 
-// Server is a fake Zalo OpenAPI + OAuth server wrapping an httptest.Server.
+// Refusal is a send the fake refused by one of Zalo's rules (window,
+// template, group, ZNS checks, body validation) — not a scripted Failure and
+// not a bad access token.
+type Refusal struct {
+	Endpoint string    // request path
+	To       string    // user id, group id or phone, when the body named one
+	Code     int       // the error code answered
+	Message  string    // the message answered
+	At       time.Time // by the fake's clock
+}
+
+// group is a GMF group the OA is in.
+type group struct {
+	id, name string
+	disabled bool
+}
+
+// Server is a fake Zalo OpenAPI + ZNS + OAuth server wrapping an httptest.Server.
 // Safe for concurrent use.
 type Server struct {
 	URL       string // base URL for both zalo.Client.APIBase and OAuthBase
@@ -73,11 +141,14 @@ type Server struct {
 	ts *httptest.Server
 
 	mu            sync.Mutex
+	now           func() time.Time
 	access        string // the current access token
 	accessExpired bool   // ExpireAccessToken was called since the last refresh
+	revoked       bool   // RevokeRefreshToken: the whole pair is dead until a new one is issued
 	refresh       string // the current (single-use) refresh token
 	generation    int    // number of the current pair, for "access-N"/"refresh-N"
 	sent          []Sent
+	refused       []Refusal
 	attempts      int
 	refreshes     int
 	failNext      []Failure
@@ -85,22 +156,54 @@ type Server struct {
 	failFor       map[string]Failure
 	rateLimit     int
 	rateRemain    int
+
+	interactions    map[string]time.Time // user id → last interaction
+	refuseTemplates bool
+	refuseCode      int
+	groups          map[string]*group
+	groupOrder      []string // AddGroup order, for getgroupsofoa
+	oaID, oaName    string
+
+	znsTemplates map[string]*znsTemplate
+	znsDaily     int
+	znsUsed      int
+	znsDay       string // the UTC+7 date znsUsed counts for
+	znsRefused   map[string]bool
+
+	authCodes map[string]authCode // authorization code → its PKCE challenge
 }
 
 // New starts a fake whose current valid pair is accessToken/refreshToken.
 func New(appID, appSecret, accessToken, refreshToken string) *Server {
 	s := &Server{
-		AppID:      appID,
-		AppSecret:  appSecret,
-		access:     accessToken,
-		refresh:    refreshToken,
-		generation: 1,
-		failFor:    map[string]Failure{},
+		AppID:        appID,
+		AppSecret:    appSecret,
+		now:          time.Now,
+		access:       accessToken,
+		refresh:      refreshToken,
+		generation:   1,
+		failFor:      map[string]Failure{},
+		interactions: map[string]time.Time{},
+		refuseCode:   codeBadParameter,
+		groups:       map[string]*group{},
+		oaID:         "fake-oa-id",
+		oaName:       "Fake OA",
+		znsTemplates: map[string]*znsTemplate{},
+		znsDaily:     defaultZNSQuota,
+		znsRefused:   map[string]bool{},
+		authCodes:    map[string]authCode{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc(pathCS, s.handleSend)
 	mux.HandleFunc(pathGroup, s.handleSend)
 	mux.HandleFunc(pathOAuth, s.handleOAuth)
+	mux.HandleFunc(pathPermission, s.handlePermission)
+	mux.HandleFunc(pathGroupsOfOA, s.handleGroupsOfOA)
+	mux.HandleFunc(pathOAInfo, s.handleOAInfo)
+	mux.HandleFunc(pathZNSSend, s.handleZNSSend)
+	mux.HandleFunc(pathZNSQuota, s.handleZNSQuota)
+	mux.HandleFunc(pathZNSTemplate, s.handleZNSTemplate)
+	mux.HandleFunc(pathZNSTemplateV2, s.handleZNSTemplate)
 	s.ts = httptest.NewServer(mux)
 	s.URL = s.ts.URL
 	return s
@@ -109,6 +212,73 @@ func New(appID, appSecret, accessToken, refreshToken string) *Server {
 // Close shuts the server down, waiting for requests in flight.
 func (s *Server) Close() { s.ts.Close() }
 
+// SetClock replaces the fake's clock (time.Now by default); every window,
+// quota and code-expiry decision, and Sent.At, use it. nil restores time.Now.
+// now is called with the fake's lock held: it must not call the Server.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now == nil {
+		now = time.Now
+	}
+	s.now = now
+}
+
+// clock returns the current fake time; callers hold s.mu.
+func (s *Server) clock() time.Time { return s.now() }
+
+// Interact records that userID interacted with the OA (sent a message,
+// tapped a button, followed) now, by the fake's clock.
+func (s *Server) Interact(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.interactions[userID] = s.clock()
+}
+
+// InteractAt records userID's last interaction at t.
+func (s *Server) InteractAt(userID string, t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.interactions[userID] = t
+}
+
+// RefuseTemplates makes cs sends of "list" and "request_user_info" templates
+// fail (with -201 unless RefuseTemplatesWith chose another code), as an OA
+// whose Zalo does not accept them would; false accepts them again.
+func (s *Server) RefuseTemplates(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseTemplates = on
+}
+
+// RefuseTemplatesWith turns template refusal on, answering code (e.g. -233).
+func (s *Server) RefuseTemplatesWith(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseTemplates = true
+	s.refuseCode = code
+}
+
+// Refused returns the sends refused by a rule, in order.
+func (s *Server) Refused() []Refusal {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Refusal(nil), s.refused...)
+}
+
+// refuse records a refusal and writes the error answer (HTTP 200).
+func (s *Server) refuse(w http.ResponseWriter, endpoint, to string, code int, msg string) {
+	s.mu.Lock()
+	s.refused = append(s.refused, Refusal{Endpoint: endpoint, To: to, Code: code, Message: msg, At: s.clock()})
+	s.mu.Unlock()
+	writeAPIError(w, http.StatusOK, code, msg)
+}
+
+// tokenValid says whether token is the current, live access token; callers hold s.mu.
+func (s *Server) tokenValid(token string) bool {
+	return token != "" && token == s.access && !s.accessExpired && !s.revoked
+}
+
 // Sent returns the accepted messages in order of acceptance.
 func (s *Server) Sent() []Sent {
 	s.mu.Lock()
@@ -116,7 +286,8 @@ func (s *Server) Sent() []Sent {
 	return append([]Sent(nil), s.sent...)
 }
 
-// Attempts returns how many requests reached a send endpoint, accepted or not.
+// Attempts returns how many requests reached a send endpoint (cs, group or
+// ZNS), accepted or not.
 func (s *Server) Attempts() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -131,22 +302,24 @@ func (s *Server) Refreshes() int {
 }
 
 // Tokens returns the current pair: the refresh token that will be accepted,
-// and the last issued access token (refused if ExpireAccessToken was called).
+// and the last issued access token (refused if ExpireAccessToken was called;
+// both refused after RevokeRefreshToken until a new pair is issued).
 func (s *Server) Tokens() (access, refresh string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.access, s.refresh
 }
 
-// ExpireAccessToken makes the current access token get -216 until the next refresh.
+// ExpireAccessToken makes the current access token get -216 until the next
+// refresh (or a new pair from IssuePair or the authorization-code flow).
 func (s *Server) ExpireAccessToken() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.accessExpired = true
 }
 
-// FailNext makes the next n send requests, in order of arrival, fail with f.
-// It runs before any other check, including the access token.
+// FailNext makes the next n send requests (cs, group or ZNS), in order of
+// arrival, fail with f. It runs before any other check, including the access token.
 func (s *Server) FailNext(n int, f Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -165,8 +338,10 @@ func (s *Server) FailNextRefresh(n int, f Failure) {
 	}
 }
 
-// FailFor makes every valid send to recipient (a user or group id) fail with
-// f until ClearFailures. It applies after the token and body checks.
+// FailFor makes every valid send to recipient (a user or group id, or a ZNS
+// phone in 84… form) fail with f until ClearFailures. It applies after the
+// token and body checks and before Zalo's rules (window, group, template,
+// quota), so a scripted answer wins over them.
 func (s *Server) FailFor(recipient string, f Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -202,18 +377,20 @@ type sendBody struct {
 	} `json:"message"`
 }
 
-// handleSend serves both send endpoints.
-func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
+// sendPrelude is what every send endpoint (cs, group, ZNS) does first: it
+// counts the attempt, sets the rate-limit headers and plays a FailNext
+// failure. ok is false when the request was answered.
+func (s *Server) sendPrelude(w http.ResponseWriter, r *http.Request) (body []byte, token string, ok bool) {
 	if r.Method != http.MethodPost {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
+		return nil, "", false
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		http.Error(w, "reading body", http.StatusBadRequest)
-		return
+		return nil, "", false
 	}
-	token := r.Header.Get("access_token")
+	token = r.Header.Get("access_token")
 
 	s.mu.Lock()
 	s.attempts++
@@ -230,22 +407,35 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-RateLimit-Remain", strconv.Itoa(remain))
 	}
 	if scripted != nil && !s.fail(w, r, *scripted) {
+		return nil, "", false
+	}
+	return body, token, true
+}
+
+// handleSend serves both OpenAPI send endpoints (cs and group).
+//
+// Order of checks: FailNext, access token, body (-201), FailFor, then Zalo's
+// rules — group membership; for cs, template refusal and the 7-day window.
+func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
+	body, token, ok := s.sendPrelude(w, r)
+	if !ok {
 		return
 	}
 
 	s.mu.Lock()
-	valid := token != "" && token == s.access && !s.accessExpired
+	valid := s.tokenValid(token)
 	s.mu.Unlock()
 	if !valid {
 		writeAPIError(w, http.StatusOK, codeTokenInvalid, "Access token is invalid")
 		return
 	}
 
-	to, text, problem := validateSend(r, body)
-	if problem != "" {
-		writeAPIError(w, http.StatusOK, codeBadParameter, "Parameter is invalid: "+problem)
+	v := validateSend(r, body)
+	if v.problem != "" {
+		s.refuse(w, r.URL.Path, v.to, codeBadParameter, "Parameter is invalid: "+v.problem)
 		return
 	}
+	to, text := v.to, v.text
 
 	s.mu.Lock()
 	f, failing := s.failFor[to]
@@ -254,6 +444,13 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	kind, cost, code, msg := s.applyRules(r.URL.Path, to, v)
+	if code != 0 {
+		s.refuse(w, r.URL.Path, to, code, msg)
+		return
+	}
+
+	s.mu.Lock()
 	sent := Sent{
 		MessageID:   newMessageID(),
 		Endpoint:    r.URL.Path,
@@ -261,9 +458,10 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		To:          to,
 		Text:        text,
 		Body:        body,
-		At:          time.Now(),
+		At:          s.clock(),
+		Kind:        kind,
+		Cost:        cost,
 	}
-	s.mu.Lock()
 	s.sent = append(s.sent, sent)
 	s.mu.Unlock()
 
@@ -276,47 +474,118 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"error": 0, "message": "Success", "data": data})
 }
 
+// applyRules applies Zalo's sending rules to a valid body for recipient to:
+// the cs window and template support for users, membership for groups. It
+// returns the kind and cost of an accepted send, or a non-zero code.
+func (s *Server) applyRules(path, to string, v validSend) (kind, cost string, code int, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if path == pathGroup {
+		g, ok := s.groups[to]
+		switch {
+		case !ok:
+			return "", "", codeNotInGroup, defaultMessage(codeNotInGroup, 0)
+		case g.disabled:
+			return "", "", codeGroupDisabled, defaultMessage(codeGroupDisabled, 0)
+		}
+		return KindGroup, CostGroup, 0, ""
+	}
+	if s.refuseTemplates && (v.templateType == "list" || v.templateType == "request_user_info") {
+		code := s.refuseCode
+		msg := defaultMessage(code, 0)
+		if code == codeBadParameter {
+			msg = "Parameter is invalid"
+		}
+		return "", "", code, msg
+	}
+	last, ok := s.interactions[to]
+	if !ok {
+		return "", "", codeNoInteraction, defaultMessage(codeNoInteraction, 0)
+	}
+	age := s.clock().Sub(last)
+	switch {
+	case age > csWindow:
+		return "", "", codeOutsideWindow, defaultMessage(codeOutsideWindow, 0)
+	case age >= csFreeWindow:
+		return KindCS, CostCSPaid, 0, ""
+	}
+	return KindCS, CostCSFree, 0, ""
+}
+
+// validSend is what validateSend found in a send body.
+type validSend struct {
+	to, text     string
+	templateType string // attachment.payload.template_type when the attachment is a template
+	problem      string // non-empty: the body is invalid (-201)
+}
+
+// sendAttachment is the part of an attachment the fake checks.
+type sendAttachment struct {
+	Type    string `json:"type"`
+	Payload struct {
+		TemplateType string `json:"template_type"`
+		Elements     []struct {
+			ImageURL string `json:"image_url"`
+		} `json:"elements"`
+	} `json:"payload"`
+}
+
 // validateSend checks a send body and returns the recipient and text, or a problem.
-func validateSend(r *http.Request, body []byte) (to, text, problem string) {
+func validateSend(r *http.Request, body []byte) validSend {
+	bad := func(to, problem string) validSend { return validSend{to: to, problem: problem} }
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return "", "", "Content-Type must be application/json"
+		return bad("", "Content-Type must be application/json")
 	}
 	var b sendBody
 	if err := json.Unmarshal(body, &b); err != nil {
-		return "", "", "body is not JSON: " + err.Error()
+		return bad("", "body is not JSON: "+err.Error())
 	}
+	var v validSend
 	if r.URL.Path == pathGroup {
-		to = b.Recipient.GroupID
-		if to == "" || b.Recipient.UserID != "" {
-			return "", "", "recipient.group_id is required"
+		v.to = b.Recipient.GroupID
+		if v.to == "" || b.Recipient.UserID != "" {
+			return bad(v.to, "recipient.group_id is required")
 		}
 	} else {
-		to = b.Recipient.UserID
-		if to == "" || b.Recipient.GroupID != "" {
-			return "", "", "recipient.user_id is required"
+		v.to = b.Recipient.UserID
+		if v.to == "" || b.Recipient.GroupID != "" {
+			return bad(v.to, "recipient.user_id is required")
 		}
 	}
 	hasAttachment := len(b.Message.Attachment) > 0 && !bytes.Equal(bytes.TrimSpace(b.Message.Attachment), []byte("null"))
 	hasText := b.Message.Text != nil && *b.Message.Text != ""
 	if !hasText && !hasAttachment {
-		return "", "", "message.text or message.attachment is required"
+		return bad(v.to, "message.text or message.attachment is required")
 	}
 	// Text and attachment together is legal (a caption on a media template).
 	if hasText {
-		text = *b.Message.Text
-		if utf8.RuneCountInString(text) > maxTextLen {
-			return "", "", fmt.Sprintf("message.text longer than %d characters", maxTextLen)
+		v.text = *b.Message.Text
+		if utf8.RuneCountInString(v.text) > maxTextLen {
+			return bad(v.to, fmt.Sprintf("message.text longer than %d characters", maxTextLen))
 		}
 	}
 	if hasAttachment {
-		var a struct {
-			Type string `json:"type"`
-		}
+		var a sendAttachment
 		if err := json.Unmarshal(b.Message.Attachment, &a); err != nil || a.Type == "" {
-			return "", "", "message.attachment.type is required"
+			return bad(v.to, "message.attachment.type is required")
+		}
+		if a.Type == "template" {
+			v.templateType = a.Payload.TemplateType
+		}
+		// Resellers document image_url as required for request_user_info,
+		// and every SDK sample sends one: refuse it missing, always.
+		if v.templateType == "request_user_info" {
+			if len(a.Payload.Elements) == 0 {
+				return bad(v.to, "request_user_info needs an element")
+			}
+			for _, e := range a.Payload.Elements {
+				if e.ImageURL == "" {
+					return bad(v.to, "request_user_info element needs image_url")
+				}
+			}
 		}
 	}
-	return to, text, ""
+	return v
 }
 
 // fail waits f.Delay and writes f's answer. It returns true when f is only
@@ -373,6 +642,8 @@ func defaultMessage(code, status int) string {
 		return "User has not interacted with the OA in the last 7 days"
 	case -232:
 		return "User has not interacted with the OA"
+	case -124:
+		return "Access token is invalid"
 	case -233:
 		return "Message type is not supported"
 	case -234:
@@ -415,25 +686,41 @@ func (s *Server) handleOAuth(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, codeOAuthAppID, "Invalid appId", "app_id does not match")
 		return
 	}
-	if r.PostForm.Get("grant_type") != "refresh_token" {
-		writeOAuthError(w, codeOAuthGrantType, "Invalid grant type", "grant_type must be refresh_token")
+	switch r.PostForm.Get("grant_type") {
+	case "refresh_token":
+	case "authorization_code":
+		s.handleCodeGrant(w, r)
+		return
+	default:
+		writeOAuthError(w, codeOAuthGrantType, "Invalid grant type", "grant_type must be refresh_token or authorization_code")
 		return
 	}
 
 	s.mu.Lock()
-	if rt := r.PostForm.Get("refresh_token"); rt == "" || rt != s.refresh {
+	if rt := r.PostForm.Get("refresh_token"); rt == "" || rt != s.refresh || s.revoked {
 		s.mu.Unlock()
 		writeOAuthError(w, codeOAuthRefresh, "invalid_grant", "Refresh token is invalid, expired or already used")
 		return
 	}
+	access, refresh := s.issuePairLocked()
+	s.refreshes++
+	s.mu.Unlock()
+	writePair(w, access, refresh)
+}
+
+// issuePairLocked retires the current pair and issues access-N/refresh-N;
+// callers hold s.mu.
+func (s *Server) issuePairLocked() (access, refresh string) {
 	s.generation++
 	s.access = fmt.Sprintf("access-%d", s.generation)
 	s.refresh = fmt.Sprintf("refresh-%d", s.generation)
 	s.accessExpired = false
-	s.refreshes++
-	access, refresh := s.access, s.refresh
-	s.mu.Unlock()
+	s.revoked = false
+	return s.access, s.refresh
+}
 
+// writePair writes a token answer, the same for a refresh and a code exchange.
+func writePair(w http.ResponseWriter, access, refresh string) {
 	writeJSON(w, http.StatusOK, map[string]string{
 		"access_token":             access,
 		"refresh_token":            refresh,

@@ -43,6 +43,8 @@ func sendText(t *testing.T, s *Server, token, to, text string) map[string]any {
 func TestFakeSendAndToken(t *testing.T) {
 	s := New("app", "secret", "acc", "ref")
 	defer s.Close()
+	s.Interact("u1")
+	s.AddGroup("g1", "Nhóm 1")
 
 	if m := sendText(t, s, "nope", "u1", "x"); m["error"] != float64(-216) {
 		t.Errorf("bad token answered %v", m)
@@ -125,6 +127,7 @@ func TestFakeFailuresAndHeaders(t *testing.T) {
 	if code != 503 || h.Get("X-RateLimit-Limit") != "10" || h.Get("X-RateLimit-Remain") != "9" {
 		t.Errorf("status %d headers %v", code, h)
 	}
+	s.Interact("u2")
 	s.FailFor("u2", Failure{Code: -230})
 	if m := sendText(t, s, "acc", "u2", "x"); m["error"] != float64(-230) || m["message"] == "" {
 		t.Errorf("FailFor answered %v", m)
@@ -138,6 +141,7 @@ func TestFakeFailuresAndHeaders(t *testing.T) {
 func TestFakeConcurrent(t *testing.T) {
 	s := New("app", "secret", "acc", "ref")
 	defer s.Close()
+	s.Interact("u1")
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {

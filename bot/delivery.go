@@ -1,0 +1,166 @@
+package bot
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cdtbot/cdtbot/bot/zalo"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// Zalo's consultation ("cs") window: a person who interacted with the OA in the
+// last 7 days can be sent cs messages, free for the first 48 hours.
+const (
+	csWindow = 7 * 24 * time.Hour
+	csFree   = 48 * time.Hour
+)
+
+// route is how one outbox message goes out now: the channel, what it costs and the rendered request.
+type route struct {
+	channel  string // store.ChannelCS, ChannelZNS or ChannelGroup; "" when no channel is left
+	cost     string // store.CostCSFree…
+	to       string // user id, phone (84…) or group id
+	body     []byte // the cs or group request
+	zns      *zalo.ZNSMessage
+	template bool // body is a template: if Zalo refuses it, the same content goes as text
+	skip     bool // nothing to send on this channel (an info request when templates are off)
+}
+
+// ladder picks the channel for a message at send time: a conversation reply by
+// cs; a message to someone not chatting by cs inside the 7-day window, else ZNS
+// by phone when a template is configured for its kind, else a mention in the
+// group their team or unit is linked to; else nobody can reach them.
+type ladder struct {
+	enforceWindow bool              // false in sandbox mode: no Zalo window to respect
+	znsTemplates  map[string]string // message kind → approved ZNS template id
+	logoURL       string            // image of request_user_info templates
+}
+
+// triedTemplate in OutMsg.Tried means Zalo refused the message as a template: it goes as text.
+const triedTemplate = "template"
+
+func tried(m store.OutMsg, channel string) bool { return slices.Contains(m.Tried, channel) }
+
+func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
+	if len(m.Body) > 0 { // written by a release before intents: send it as it is, once
+		r := route{channel: store.ChannelCS, cost: store.CostCSPaid, to: m.To, body: m.Body}
+		if m.Endpoint == store.EndpointGroup {
+			r.channel, r.cost = store.ChannelGroup, store.CostGroup
+		}
+		if tried(m, r.channel) {
+			return route{}
+		}
+		return r
+	}
+	// Text with numbered choices when this OA refuses templates, or Zalo refused this message's template.
+	text := textMode(tx) || tried(m, triedTemplate)
+	if m.Endpoint == store.EndpointGroup {
+		if tried(m, store.ChannelGroup) {
+			return route{}
+		}
+		return route{channel: store.ChannelGroup, cost: store.CostGroup, to: m.To,
+			body: zalo.GroupTextMessage(m.To, withChoices(m.Text, m.Choices))}
+	}
+	if !tried(m, store.ChannelCS) {
+		seen, known := tx.LastSeen(m.To)
+		age := now.Sub(seen)
+		// Someone the bot has no record of (written before this release) is tried once by cs:
+		// Zalo's refusal then closes the window until they write.
+		if m.Kind == store.KindReply || !l.enforceWindow || !known || age < csWindow {
+			r := route{channel: store.ChannelCS, cost: store.CostCSPaid, to: m.To}
+			if known && age < csFree {
+				r.cost = store.CostCSFree
+			}
+			switch {
+			case m.AskInfo && text:
+				r.skip = true // the conversation asks for the name in words right after
+			case m.AskInfo:
+				r.body, r.template = zalo.RequestUserInfoMessage(m.To, m.Text, textAskInfoSubtitle, l.logoURL), true
+			case len(m.Choices) > 0 && !text:
+				buttons := make([]zalo.Button, len(m.Choices))
+				for i, c := range m.Choices {
+					buttons[i] = zalo.Button{Title: c.Title, Payload: c.Payload}
+				}
+				r.body, r.template = zalo.ListMessage(m.To, []zalo.ListElement{{Title: m.Text}}, buttons), true
+			default:
+				r.body = zalo.TextMessage(m.To, withChoices(m.Text, m.Choices))
+			}
+			return r
+		}
+	}
+	if m.Kind == store.KindReply || m.AskInfo {
+		return route{} // a conversation's answer belongs to the conversation, not to a group or a phone
+	}
+	if tpl := l.znsTemplates[m.Kind]; tpl != "" && !tried(m, store.ChannelZNS) && len(m.Data) > 0 {
+		if p, ok, _ := tx.Person(m.To); ok {
+			if phone, ok := zalo.PhoneTo84(p.Phone); ok {
+				return route{channel: store.ChannelZNS, cost: store.CostZNS, to: phone, zns: &zalo.ZNSMessage{
+					Phone: phone, TemplateID: tpl, Data: maps.Clone(m.Data), TrackingID: fmt.Sprintf("cdtbot-%d", m.Seq)}}
+			}
+		}
+	}
+	if !tried(m, store.ChannelGroup) {
+		if g := personGroup(tx, m.To); g != "" {
+			return route{channel: store.ChannelGroup, cost: store.CostGroup, to: g, body: zalo.GroupTextMessage(g, groupText(m))}
+		}
+	}
+	return route{}
+}
+
+// withChoices renders choices as numbered lines under the text: what a typed number selects.
+func withChoices(text string, choices []store.Choice) string {
+	if len(choices) == 0 {
+		return text
+	}
+	var b strings.Builder
+	b.WriteString(text)
+	b.WriteString("\n")
+	for i, c := range choices {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, c.Title)
+	}
+	fmt.Fprintf(&b, "\n"+textPickNumber, len(choices))
+	return b.String()
+}
+
+// groupText is what a group sees of a message for one person: reminders in full
+// (a team, a month, a date), anything else only as a nudge, since it may carry
+// other people's names and phones.
+func groupText(m store.OutMsg) string {
+	mention := "[@" + m.To + "]"
+	switch m.Kind {
+	case "reminder", "overdue":
+		t := mention + " " + m.Text
+		if len(m.Choices) > 0 {
+			t += "\n" + textGroupReplyHint
+		}
+		return t
+	}
+	return fmt.Sprintf(textGroupNudge, mention)
+}
+
+// personGroup is the group where a person can be mentioned: that of a team they
+// hold a role in, else that of the unit they approve for.
+func personGroup(tx *store.Tx, userID string) string {
+	roles, _ := tx.RolesOf(userID)
+	for _, r := range roles {
+		if g, _, err := tx.GroupFor(r.Team); err == nil && g != "" {
+			return g
+		}
+	}
+	approvers, _ := tx.Approvers()
+	for _, a := range approvers {
+		if a.ZaloID != userID {
+			continue
+		}
+		path, _ := tx.UnitPath(a.Unit)
+		for i := len(path) - 1; i >= 0; i-- {
+			if path[i].GroupID != "" {
+				return path[i].GroupID
+			}
+		}
+	}
+	return ""
+}

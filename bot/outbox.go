@@ -1,0 +1,108 @@
+package bot
+
+import (
+	"unicode/utf8"
+
+	"github.com/cdtbot/cdtbot/bot/zalo"
+	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// flagTemplates records what this OA does with template messages: "" (sent as
+// templates), flagRefused (Zalo refused one: text from now on) or flagForced (CDTBOT_TEXT_ONLY).
+const (
+	flagTemplates = "templates"
+	flagRefused   = "refused"
+	flagForced    = "forced"
+)
+
+// textMode tells whether choices go out as numbered text instead of buttons.
+func textMode(tx *store.Tx) bool { return tx.Flag(flagTemplates) != "" }
+
+// listTitleMax is the longest title a list template shows in full.
+const listTitleMax = 100
+
+// choicesRoom is what numbered choices may take of a text message, so text and choices fit in one send.
+const choicesRoom = 400
+
+// EnqueueReply puts a reply in the outbox inside tx as what the bot means to
+// say; the sender picks the channel and renders it when it goes out. Long text
+// is split so no part exceeds Zalo's 2,000 characters.
+func EnqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
+	return enqueueReply(tx, rep, rid)
+}
+
+func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
+	prio := store.PriorityReply
+	if rep.Bulk {
+		prio = store.PriorityBulk
+	}
+	kind := rep.Kind
+	if kind == "" {
+		kind = store.KindNotice
+	}
+	put := func(m store.OutMsg) error {
+		m.Priority, m.Kind, m.RequestID, m.NextAt, m.Data = prio, kind, rid, rep.NotBefore, rep.Data
+		_, err := tx.Enqueue(m)
+		return err
+	}
+	if rep.ToGroup != "" {
+		for _, part := range zalo.SplitText(rep.Text, zalo.MaxTextLen) {
+			if err := put(store.OutMsg{Endpoint: store.EndpointGroup, To: rep.ToGroup, Text: part}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	to := rep.ToUser
+	if rep.AskInfo {
+		return put(store.OutMsg{Endpoint: store.EndpointUser, To: to, Text: rep.Text, AskInfo: true})
+	}
+	choices := make([]store.Choice, len(rep.Buttons))
+	for i, b := range rep.Buttons {
+		choices[i] = store.Choice{Title: b.Title, Payload: b.Payload}
+	}
+	// A typed number works like the tap: remember the choices of the last message to them.
+	// A reminder arriving in the middle of a conversation must not change what "2" means there.
+	if !rep.Bulk || !hasSession(tx, to) {
+		if err := tx.SetChoices(to, choices); err != nil {
+			return err
+		}
+	}
+	limit := zalo.MaxTextLen
+	if len(choices) > 0 {
+		limit -= choicesRoom
+	}
+	parts := zalo.SplitText(rep.Text, limit)
+	if len(choices) > 0 && !textMode(tx) && (len(parts) > 1 || utf8.RuneCountInString(rep.Text) > listTitleMax) {
+		// A list template's title is short: long text goes first as its own message.
+		parts = append(zalo.SplitText(rep.Text, zalo.MaxTextLen), textChoose)
+	}
+	if len(parts) == 0 {
+		parts = []string{textChoose}
+	}
+	for i, part := range parts {
+		m := store.OutMsg{Endpoint: store.EndpointUser, To: to, Text: part}
+		if i == len(parts)-1 {
+			m.Choices = choices
+		}
+		if err := put(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func hasSession(tx *store.Tx, userID string) bool {
+	_, ok, _ := tx.Session(userID)
+	return ok
+}
+
+// Texts bot/ adds around the conversations' own.
+const (
+	textAskInfoSubtitle = "Bấm \"Chia sẻ\" để gửi họ tên và số điện thoại của bạn."
+	textChoose          = "Mời bạn chọn:"
+	textPickNumber      = "Gõ số (1–%d) để chọn."
+	textGroupNudge      = "%s Bạn có tin nhắn mới từ Tổ công nghệ số. Nhắn \"menu\" cho Official Account để xem và trả lời."
+	textGroupReplyHint  = "(Trả lời bằng tin nhắn riêng cho Official Account.)"
+)
