@@ -56,6 +56,9 @@ type statsJSON struct {
 	Rows   []statsRowJSON   `json:"rows"`
 	Total  countsJSON       `json:"total"`
 	Series []statsPointJSON `json:"series"`
+	// Sends counts this OA's delivered messages in the period's month by cost class
+	// (cs_free, cs_paid, zns, group): what the account spends, whatever unit is asked.
+	Sends map[string]int `json:"sends"`
 }
 
 // statsSummary is GET /api/v1/stats?unit=CODE[&period=YYYY-MM][&at=RFC3339]: the
@@ -66,16 +69,18 @@ func (b *Bot) statsSummary(c *gin.Context) {
 		return
 	}
 	var s stats.Summary
+	var sends map[string]int
 	if err := b.db.View(func(tx *store.Tx) error {
 		var err error
 		s, err = stats.Compute(tx, q)
+		sends = tx.SendCosts(s.Period.String())
 		return err
 	}); err != nil {
 		statsError(c, err)
 		return
 	}
 	out := statsJSON{Unit: s.Unit.Code, Name: s.Unit.Display(), Period: s.Period.String(), At: s.At.In(q.Loc).Format(time.RFC3339),
-		Rows: []statsRowJSON{}, Total: toJSON(s.Total), Series: []statsPointJSON{}}
+		Rows: []statsRowJSON{}, Total: toJSON(s.Total), Series: []statsPointJSON{}, Sends: sends}
 	for _, r := range s.Rows {
 		out.Rows = append(out.Rows, statsRowJSON{r.Unit.Code, r.Unit.Display(), toJSON(r.Counts)})
 	}

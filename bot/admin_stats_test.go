@@ -87,7 +87,8 @@ const novemberJSON = `{
   {"period": "2026-09", "expected": 7, "reported": 2, "on_time": 2, "late": 0, "missing": 5, "not_due": 0, "reporting_rate": 28.6, "on_time_rate": 28.6},
   {"period": "2026-10", "expected": 7, "reported": 5, "on_time": 3, "late": 2, "missing": 2, "not_due": 0, "reporting_rate": 71.4, "on_time_rate": 42.9},
   {"period": "2026-11", "expected": 7, "reported": 5, "on_time": 3, "late": 2, "missing": 1, "not_due": 1, "reporting_rate": 71.4, "on_time_rate": 42.9}
- ]
+ ],
+ "sends": {"cs_free": 0, "cs_paid": 0, "group": 0, "zns": 0}
 }`
 
 func TestStatsEndpoint(t *testing.T) {

@@ -22,6 +22,10 @@ type config struct {
 	sandbox    bool
 	noDemo     bool
 	zalo       bot.Config
+	// addrSet: the listen address was chosen (flag or CDTBOT_ADDR); a sandbox otherwise listens on 127.0.0.1 only.
+	addrSet bool
+	// sandboxForced: CDTBOT_SANDBOX=1 asked for sandbox mode explicitly.
+	sandboxForced bool
 }
 
 // envDefault reads a variable with a fallback.
@@ -53,15 +57,36 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	z.RefreshToken = getenv("ZALO_REFRESH_TOKEN")
 	fs.StringVar(&z.APIBase, "zalo-api-base", envDefault(getenv, "ZALO_API_BASE", zalo.DefaultAPIBase), "Zalo OpenAPI base URL (ZALO_API_BASE)")
 	fs.StringVar(&z.OAuthBase, "zalo-oauth-base", envDefault(getenv, "ZALO_OAUTH_BASE", zalo.DefaultOAuthBase), "Zalo OAuth base URL (ZALO_OAUTH_BASE)")
+	fs.StringVar(&z.ZNSBase, "zalo-zns-base", envDefault(getenv, "ZALO_ZNS_BASE", zalo.DefaultZNSBase), "Zalo ZNS base URL (ZALO_ZNS_BASE)")
+	fs.StringVar(&z.ZNSTemplateReminder, "zns-template-reminder", getenv("ZALO_ZNS_TEMPLATE_REMINDER"), "approved ZNS template id for reminders and overdue notices; empty: no ZNS (ZALO_ZNS_TEMPLATE_REMINDER)")
+	fs.BoolVar(&z.TextOnly, "text-only", envDefault(getenv, "CDTBOT_TEXT_ONLY", "") == "1", "send choices as numbered text, never as button templates (CDTBOT_TEXT_ONLY=1)")
+	fs.StringVar(&z.OALogoURL, "oa-logo-url", getenv("CDTBOT_OA_LOGO_URL"), "image for request_user_info templates (CDTBOT_OA_LOGO_URL; default served at PUBLIC_URL/static/oa-logo.png)")
+	opsNotify := fs.String("ops-notify", getenv("CDTBOT_OPS_NOTIFY"), "Zalo user ids and group:<id>, comma-separated, told when an operator must act (CDTBOT_OPS_NOTIFY)")
+	unsigned := fs.String("webhook-unsigned", envDefault(getenv, "CDTBOT_WEBHOOK_UNSIGNED", "reject"), "unsigned events: reject (401) or ack (200, nothing stored; for consoles that probe with sample events) (CDTBOT_WEBHOOK_UNSIGNED)")
 	if err := fs.Parse(args); err != nil {
 		return nil, fs, err
 	}
+	switch *unsigned {
+	case "reject":
+	case "ack":
+		z.AckUnsignedEvents = true
+	default:
+		return nil, fs, fmt.Errorf("CDTBOT_WEBHOOK_UNSIGNED %q: want reject or ack", *unsigned)
+	}
+	var err error
+	if z.OpsNotify, err = bot.ParseOpsNotify(*opsNotify); err != nil {
+		return nil, fs, err
+	}
+	fs.Visit(func(f *flag.Flag) { c.addrSet = c.addrSet || f.Name == "addr" })
+	c.addrSet = c.addrSet || strings.TrimSpace(getenv("CDTBOT_ADDR")) != ""
+	c.sandboxForced = c.sandbox
 	loc, err := time.LoadLocation(c.tz)
 	if err != nil {
 		return nil, fs, fmt.Errorf("CDTBOT_TZ %q: %w", c.tz, err)
 	}
 	z.Location = loc
-	if z.PublicURL == "" {
+	publicSet := z.PublicURL != ""
+	if !publicSet {
 		z.PublicURL = serverURL(c.addr)
 	}
 	z.AdminToken = c.adminToken
@@ -79,9 +104,16 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	case c.sandbox:
 		z.Sandbox = true
 	case set == 0 && z.AccessToken == "" && z.RefreshToken == "":
-		z.Sandbox = true // no credentials at all: let a new user try it at once
+		z.Sandbox = true // no credentials at all: let a new user try it at once (serve checks the database never held any)
 	case len(missing) > 0:
 		return nil, fs, errors.New("incomplete Zalo credentials: set " + strings.Join(missing, ", ") + " (or none of them for sandbox mode)")
+	}
+	if z.Sandbox && !c.addrSet {
+		// A sandbox takes unsigned webhooks and shows people's data at /dev: only this machine may reach it.
+		c.addr = "127.0.0.1:8080"
+		if !publicSet {
+			z.PublicURL = serverURL(c.addr)
+		}
 	}
 	return c, fs, nil
 }

@@ -32,6 +32,10 @@ Usage:
                            erase a person's personal data (a written request)
   cdtbot chat --as USER_ID talk to a running sandbox server from the terminal
   cdtbot import FILE...    load units, teams and people from JSON or CSV files (README: Directory import)
+  cdtbot token set --access A --refresh R [--expires-in S]
+                           install a new Zalo token pair (through the running server when it holds the file)
+  cdtbot token status      show where the token came from, when it expires and whether Zalo accepts it
+  cdtbot token authorize   print a one-use link an OA admin opens to authorise the app (running server)
   cdtbot help              this text
 
 Run "cdtbot serve -h" for the flags; every flag has an environment variable.
@@ -56,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return chat(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return importFiles(ctx, args, getenv, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -93,6 +99,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
+	if err := failClosed(db, cfg); err != nil {
+		return err
+	}
 
 	engine := flows.New(cfg.zalo.Location)
 	sweeper := newSweeper(db, cfg.zalo.Location)
@@ -140,6 +149,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if cfg.zalo.Sandbox {
 		fmt.Fprintf(stdout, "cdtbot: SANDBOX MODE (no Zalo credentials): webhooks need no signature; messages are recorded in %s and logged, not sent.\n", cfg.dbPath)
+		if !cfg.addrSet {
+			fmt.Fprintln(stdout, "cdtbot: the sandbox listens on 127.0.0.1 only (set CDTBOT_ADDR=:8080 to open it to other machines).")
+		}
 		log.Warn().Msg("sandbox mode: messages are recorded, not sent")
 	}
 	fmt.Fprintf(stdout, "cdtbot: listening on http://%s (database %s)\n", ln.Addr(), cfg.dbPath)

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// prodEnv is a production configuration whose Zalo is unreachable (nothing is sent in these tests).
+func prodEnv(db string) map[string]string {
+	return map[string]string{
+		"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": db, "CDTBOT_ADMIN_TOKEN": "adm",
+		"ZALO_APP_ID": "1", "ZALO_OA_SECRET_KEY": "k", "ZALO_APP_SECRET_KEY": "s",
+		"ZALO_ACCESS_TOKEN": "a", "ZALO_REFRESH_TOKEN": "r", "ZALO_API_BASE": "http://127.0.0.1:1", "ZALO_OAUTH_BASE": "http://127.0.0.1:1",
+	}
+}
+
+func TestADatabaseThatHeldZaloCredentialsNeverStartsAsASandbox(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "prod.db")
+	base, _, stop := startServe(t, prodEnv(db))
+	// Production has no /dev pages, and the console's unsigned probe gets 200.
+	if resp, err := http.Get(base + "/dev/api/people"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/dev in production: %v %v, want 404", resp.StatusCode, err)
+	}
+	for _, probe := range []func() (*http.Response, error){
+		func() (*http.Response, error) { return http.Post(base+"/webhook/zalo", "application/json", strings.NewReader("{}")) },
+		func() (*http.Response, error) { return http.Get(base + "/webhook/zalo") },
+	} {
+		if resp, err := probe(); err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("console probe: %v %v, want 200", resp, err)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The same file started without its ZALO_* variables (a typo) refuses to start and names them.
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"serve"}, envOf(map[string]string{"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": db}), &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "ZALO_APP_ID, ZALO_OA_SECRET_KEY and ZALO_APP_SECRET_KEY") || !strings.Contains(err.Error(), "CDTBOT_SANDBOX=1") {
+		t.Fatalf("production file without credentials: err = %v, want a refusal naming the variables", err)
+	}
+	if strings.Contains(out.String(), "listening") {
+		t.Error("it listened before refusing")
+	}
+	// Asked for explicitly, the sandbox opens it.
+	base, out2, stop := startServe(t, map[string]string{"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": db, "CDTBOT_SANDBOX": "1", "CDTBOT_NO_DEMO": "1"})
+	defer stop()
+	if !strings.Contains(out2.String(), "SANDBOX") {
+		t.Errorf("explicit sandbox not announced: %s", out2.String())
+	}
+	if resp, err := http.Get(base + "/dev/chat"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("/dev/chat in an explicit sandbox: %v %v", resp, err)
+	}
+}
+
+func TestASandboxListensOnLoopbackByDefault(t *testing.T) {
+	cfg, _, err := parseConfig("serve", nil, envOf(map[string]string{}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.zalo.Sandbox || cfg.addr != "127.0.0.1:8080" || cfg.zalo.PublicURL != "http://127.0.0.1:8080" {
+		t.Errorf("sandbox addr %q public %q, want 127.0.0.1:8080", cfg.addr, cfg.zalo.PublicURL)
+	}
+	cfg, _, err = parseConfig("serve", nil, envOf(map[string]string{"CDTBOT_ADDR": ":9090"}), io.Discard)
+	if err != nil || cfg.addr != ":9090" {
+		t.Errorf("an explicit address is kept: %q %v", cfg.addr, err)
+	}
+	cfg, _, err = parseConfig("serve", nil, envOf(prodEnv("x")), io.Discard)
+	if err != nil || cfg.zalo.Sandbox || cfg.addr != "127.0.0.1:0" {
+		t.Errorf("production: %+v %v", cfg, err)
+	}
+	for _, bad := range []map[string]string{{"CDTBOT_WEBHOOK_UNSIGNED": "maybe"}, {"CDTBOT_OPS_NOTIFY": "12 34"}} {
+		if _, _, err := parseConfig("serve", nil, envOf(bad), io.Discard); err == nil {
+			t.Errorf("config %v accepted", bad)
+		}
+	}
+}
+
+func TestTokenSetOnTheFileAndThroughTheServer(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "prod.db")
+	env := prodEnv(db)
+	base, _, stop := startServe(t, env)
+	stop()
+
+	// No server: the pair goes into the file, and the environment's (unchanged) pair does not win it back.
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"token", "set", "--access", "A2", "--refresh", "R2", "--expires-in", "90000", "--db", db}, envOf(env), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	base, _, stop = startServe(t, env)
+	s, _ := store.Open(db, store.Options{ReadOnly: true, LockTimeout: 1})
+	if s != nil {
+		s.Close()
+		t.Fatal("the server does not hold the file")
+	}
+	env["CDTBOT_ADDR"] = strings.TrimPrefix(base, "http://")
+	out.Reset()
+	if err := run(context.Background(), []string{"token", "status", "--db", db}, envOf(env), &out, io.Discard); err != nil || !strings.Contains(out.String(), `"source": "admin"`) {
+		t.Errorf("token status through the server: %v\n%s", err, out.String())
+	}
+	// With the server holding the file, set goes through PUT /api/v1/zalo/token.
+	out.Reset()
+	if err := run(context.Background(), []string{"token", "set", "--access", "A3", "--refresh", "R3", "--db", db}, envOf(env), &out, io.Discard); err != nil || !strings.Contains(out.String(), "installed in the running server") {
+		t.Errorf("token set through the server: %v %s", err, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"token", "authorize", "--db", db}, envOf(env), &out, io.Discard); err != nil || !strings.Contains(out.String(), "/oauth/zalo/start?ticket=") {
+		t.Errorf("token authorize: %v %s", err, out.String())
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	sdb, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	sdb.View(func(tx *store.Tx) error {
+		p, _, _ := tx.Token()
+		if p.AccessToken != "A3" || p.RefreshToken != "R3" || p.Source != "admin" {
+			t.Errorf("stored pair after token set = %s/%s from %s, want A3/R3 from admin", p.AccessToken, p.RefreshToken, p.Source)
+		}
+		return nil
+	})
+}
