@@ -29,7 +29,9 @@ func TestADatabaseThatHeldZaloCredentialsNeverStartsAsASandbox(t *testing.T) {
 		t.Errorf("/dev in production: %v %v, want 404", resp.StatusCode, err)
 	}
 	for _, probe := range []func() (*http.Response, error){
-		func() (*http.Response, error) { return http.Post(base+"/webhook/zalo", "application/json", strings.NewReader("{}")) },
+		func() (*http.Response, error) {
+			return http.Post(base+"/webhook/zalo", "application/json", strings.NewReader("{}"))
+		},
 		func() (*http.Response, error) { return http.Get(base + "/webhook/zalo") },
 	} {
 		if resp, err := probe(); err != nil || resp.StatusCode != http.StatusOK {
