@@ -150,6 +150,9 @@ func personGroup(tx *store.Tx, userID string) string {
 			return g
 		}
 	}
+	if len(roles) > 0 {
+		return "" // a team's people are reached in the team's or its units' group (the commune's included)
+	}
 	approvers, _ := tx.Approvers()
 	for _, a := range approvers {
 		if a.ZaloID != userID {

@@ -38,6 +38,7 @@ func (b *Bot) routes() http.Handler {
 	api.GET("/status", b.status)
 	api.GET("/backup", b.backup)
 	api.GET("/messages", b.messages)
+	api.GET("/outbox/plan", b.outboxPlan)
 	api.POST("/remind", b.remind)
 	api.GET("/zalo/token", b.tokenStatus)
 	api.PUT("/zalo/token", b.putToken)
