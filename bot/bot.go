@@ -97,6 +97,11 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 		tr = &zaloTransport{client: b.client, tokens: tm}
 	}
 	if err := db.Update(func(tx *store.Tx) error {
+		if tx.Flag(flagSeenSince) == "" {
+			if err := tx.SetFlag(flagSeenSince, db.Now().UTC().Format(time.RFC3339)); err != nil {
+				return err
+			}
+		}
 		// The setting wins while set; a refusal Zalo taught us is kept across restarts.
 		switch cur := tx.Flag(flagTemplates); {
 		case cfg.TextOnly && cur == "":

@@ -67,9 +67,10 @@ func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
 	if !tried(m, store.ChannelCS) {
 		seen, known := tx.LastSeen(m.To)
 		age := now.Sub(seen)
-		// Someone the bot has no record of (written before this release) is tried once by cs:
-		// Zalo's refusal then closes the window until they write.
-		if m.Kind == store.KindReply || !l.enforceWindow || !known || age < csWindow {
+		// Someone with no record may have written before the bot kept them (the first 7 days after an
+		// upgrade): tried once by cs; Zalo's refusal then closes the window until they write.
+		maybe := !known && now.Sub(seenSince(tx, now)) < csWindow
+		if m.Kind == store.KindReply || !l.enforceWindow || maybe || (known && age < csWindow) {
 			r := route{channel: store.ChannelCS, cost: store.CostCSPaid, to: m.To}
 			if known && age < csFree {
 				r.cost = store.CostCSFree
@@ -108,6 +109,18 @@ func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
 		}
 	}
 	return route{}
+}
+
+// flagSeenSince is when this database started recording people's last messages (RFC 3339).
+const flagSeenSince = "seen_since"
+
+// seenSince is when last-message records began; now when unknown.
+func seenSince(tx *store.Tx, now time.Time) time.Time {
+	t, err := time.Parse(time.RFC3339, tx.Flag(flagSeenSince))
+	if err != nil {
+		return now
+	}
+	return t
 }
 
 // withChoices renders choices as numbered lines under the text: what a typed number selects.
