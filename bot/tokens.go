@@ -240,7 +240,8 @@ func (m *TokenManager) breakLocked(why string) {
 	if first {
 		m.log.Error().Str("reason", "zalo_auth").Msg("no usable Zalo token: sending stops until an operator installs a pair")
 	}
-	m.alert("zalo_auth", fmt.Sprintf(textAlertAuth, why))
+	// Told outside the lock: the alert writes to the database, where a handler may be waiting for this lock.
+	go m.alert("zalo_auth", fmt.Sprintf(textAlertAuth, why))
 }
 
 func (m *TokenManager) repairedLocked() {
