@@ -2,11 +2,9 @@
 package zalo
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -71,15 +69,6 @@ type SendResult struct {
 	RateRemain int    // X-RateLimit-Remain, -1 when absent
 }
 
-// sendAnswer is the OpenAPI answer envelope.
-type sendAnswer struct {
-	Error   *looseInt `json:"error"`
-	Message string    `json:"message"`
-	Data    struct {
-		MessageID looseString `json:"message_id"`
-		UserID    looseString `json:"user_id"`
-	} `json:"data"`
-}
 
 // Send POSTs body (already-built JSON, see TextMessage etc.) to ep with the
 // header "access_token: <token>".
@@ -89,41 +78,13 @@ type sendAnswer struct {
 // transport error. The rate-limit headers are parsed into the result in every
 // case where an answer arrived, so it is returned alongside any error.
 func (c *Client) Send(ctx context.Context, accessToken string, ep Endpoint, body []byte) (SendResult, error) {
-	res := SendResult{RateLimit: -1, RateRemain: -1}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.apiBase()+string(ep), bytes.NewReader(body))
-	if err != nil {
-		return res, fmt.Errorf("zalo: send %s: %w", ep, err)
+	var d struct {
+		MessageID looseString `json:"message_id"`
+		UserID    looseString `json:"user_id"`
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("access_token", accessToken)
-
-	resp, err := c.httpClient().Do(req)
-	if err != nil {
-		return res, fmt.Errorf("zalo: send %s: %w", ep, err)
-	}
-	defer resp.Body.Close()
-	res.HTTPStatus = resp.StatusCode
-	res.RateLimit = headerInt(resp.Header, "X-RateLimit-Limit")
-	res.RateRemain = headerInt(resp.Header, "X-RateLimit-Remain")
-
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return res, fmt.Errorf("zalo: send %s: reading answer: %w", ep, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return res, &HTTPError{Status: resp.StatusCode, Body: truncate(raw, errBodyLen)}
-	}
-	var ans sendAnswer
-	if err := json.Unmarshal(raw, &ans); err != nil || ans.Error == nil {
-		// A 200 without the envelope is likely a proxy page; Classify calls it transient.
-		return res, fmt.Errorf("zalo: send %s: unexpected answer %q", ep, truncate(raw, errBodyLen))
-	}
-	if code := int(*ans.Error); code != 0 {
-		return res, &APIError{Code: code, Message: ans.Message}
-	}
-	res.MessageID = string(ans.Data.MessageID)
-	res.UserID = string(ans.Data.UserID)
-	return res, nil
+	meta, err := c.call(ctx, "send "+string(ep), http.MethodPost, c.apiBase()+string(ep), accessToken, body, &d)
+	return SendResult{MessageID: string(d.MessageID), UserID: string(d.UserID),
+		HTTPStatus: meta.HTTPStatus, RateLimit: meta.RateLimit, RateRemain: meta.RateRemain}, err
 }
 
 // TokenPair is an OAuth v4 answer.
