@@ -50,8 +50,8 @@ type TokenManager struct {
 	changed  chan struct{}
 }
 
-// envHash fingerprints a pair from the environment.
-func envHash(access, refresh string) string {
+// EnvHash fingerprints a pair from the environment (store.TokenPair.EnvHash).
+func EnvHash(access, refresh string) string {
 	if access == "" && refresh == "" {
 		return ""
 	}
@@ -65,7 +65,7 @@ func envHash(access, refresh string) string {
 func NewTokenManager(db *store.DB, client *zalo.Client, appID, appSecret, envAccess, envRefresh string, log zerolog.Logger, m *metrics) (*TokenManager, error) {
 	tm := &TokenManager{db: db, client: client, appID: appID, appSecret: appSecret, log: log, m: m,
 		alert: func(string, string) {}, changed: make(chan struct{})}
-	envH := envHash(envAccess, envRefresh)
+	envH := EnvHash(envAccess, envRefresh)
 	err := db.Update(func(tx *store.Tx) error {
 		p, ok, err := tx.Token()
 		if err != nil {

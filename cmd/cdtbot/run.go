@@ -36,6 +36,7 @@ Usage:
                            install a new Zalo token pair (through the running server when it holds the file)
   cdtbot token status      show where the token came from, when it expires and whether Zalo accepts it
   cdtbot token authorize   print a one-use link an OA admin opens to authorise the app (running server)
+  cdtbot doctor            check the Zalo OA, token, groups, ZNS, webhook and who reminders reach
   cdtbot help              this text
 
 Run "cdtbot serve -h" for the flags; every flag has an environment variable.
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return chat(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return importFiles(ctx, args, getenv, stdout, stderr)
+	case "doctor":
+		return doctor(ctx, args, getenv, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
