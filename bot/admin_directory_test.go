@@ -870,7 +870,7 @@ func TestAdminRequestsFromChat(t *testing.T) {
 		<lan: tham gia tổ ở xã/phường nào
 		lan> TA01
 		<lan: (chia sẻ thông tin)
-		<lan: hoặc nhập họ và tên
+		<lan: Mời bạn nhập họ và tên
 		lan> (thông tin) Lê Thị Lan; +84 983 111 222
 		<lan: Luật Bảo vệ dữ liệu cá nhân [Tôi đồng ý | Không đồng ý]
 		lan> dong y

@@ -108,12 +108,16 @@ func (s *Sender) Run(ctx context.Context) error {
 			sleep(ctx, wait)
 			continue
 		}
+		var authChanged <-chan struct{}
+		if s.auth != nil {
+			authChanged = s.auth.Changed() // taken before Usable: a pair installed in between still wakes us
+		}
 		if s.auth != nil && !s.auth.Usable() {
 			// No token: leave every message as it is until an operator installs a pair (or a retry works).
 			t := time.NewTimer(time.Minute)
 			select {
 			case <-ctx.Done():
-			case <-s.auth.Changed():
+			case <-authChanged:
 			case <-done:
 				active--
 			case <-t.C:

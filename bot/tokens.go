@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -48,6 +49,7 @@ type TokenManager struct {
 	failures int       // refresh failures in a row
 	nextTry  time.Time // no refresh before this after a failure
 	changed  chan struct{}
+	problem  atomic.Pointer[string] // m.broken, for readers that must not wait for a refresh
 }
 
 // EnvHash fingerprints a pair from the environment (store.TokenPair.EnvHash).
@@ -174,18 +176,15 @@ func (m *TokenManager) Revoked() {
 	m.log.Error().Str("reason", "zalo_auth").Msg("app permission revoked: sending stops until an operator installs a pair")
 }
 
-// Usable tells whether a token exists that Zalo has not refused.
-func (m *TokenManager) Usable() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.broken == ""
-}
+// Usable tells whether a token exists that Zalo has not refused (never waits for a refresh in progress).
+func (m *TokenManager) Usable() bool { return m.Problem() == "" }
 
 // Problem is why no token is usable ("" when one is).
 func (m *TokenManager) Problem() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.broken
+	if p := m.problem.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // Changed is closed when a pair is installed or refreshed after trouble.
@@ -251,7 +250,10 @@ func (m *TokenManager) repairedLocked() {
 	m.changed = make(chan struct{})
 }
 
+// gauge publishes the state after every change: readiness and the metric read it without the lock.
 func (m *TokenManager) gauge() {
+	why := m.broken
+	m.problem.Store(&why)
 	if m.m == nil {
 		return
 	}

@@ -69,7 +69,6 @@ type SendResult struct {
 	RateRemain int    // X-RateLimit-Remain, -1 when absent
 }
 
-
 // Send POSTs body (already-built JSON, see TextMessage etc.) to ep with the
 // header "access_token: <token>".
 //

@@ -1,0 +1,90 @@
+package bot
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/cdtbot/cdtbot/bot/zalo"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// countingTransport accepts every send.
+type countingTransport struct{ sends atomic.Int64 }
+
+func (c *countingTransport) Send(context.Context, zalo.Endpoint, []byte) (zalo.SendResult, error) {
+	c.sends.Add(1)
+	return zalo.SendResult{MessageID: "m", HTTPStatus: 200}, nil
+}
+
+func (c *countingTransport) SendZNS(context.Context, zalo.ZNSMessage) (zalo.ZNSResult, error) {
+	c.sends.Add(1)
+	return zalo.ZNSResult{MsgID: "z", HTTPStatus: 200}, nil
+}
+
+// installedBetweenChecks is a token manager where an operator installs a pair just after the
+// sender asked whether a token is usable (and was told no), before it waits for the change.
+type installedBetweenChecks struct {
+	mu      sync.Mutex
+	usable  bool
+	changed chan struct{}
+	asked   int
+}
+
+func (a *installedBetweenChecks) Usable() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.asked++
+	u := a.usable
+	if a.asked == 1 { // Install runs now: the pair is usable and the change is signalled
+		a.usable = true
+		close(a.changed)
+		a.changed = make(chan struct{})
+	}
+	return u
+}
+
+func (a *installedBetweenChecks) Changed() <-chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.changed
+}
+
+// TestSenderWakesWhenAPairIsInstalledBetweenItsChecks: a pair installed (PUT /api/v1/zalo/token,
+// the OAuth callback, a refresh) between the sender's Usable() and its wait must wake it; a
+// wake-up lost there leaves every waiting message (replies included) for a whole minute.
+func TestSenderWakesWhenAPairIsInstalledBetweenItsChecks(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *store.Tx) error {
+		if err := tx.Seen("u1"); err != nil {
+			return err
+		}
+		_, err := tx.Enqueue(store.OutMsg{Priority: store.PriorityReply, Endpoint: store.EndpointUser, To: "u1", Kind: store.KindReply, Text: "xin chào"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tr := &countingTransport{}
+	s := newSender(db, tr, time.UTC, 4000, 1, 20*time.Millisecond, zerolog.Nop(), newMetrics(db))
+	s.auth = &installedBetweenChecks{changed: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(3 * time.Second)
+	for tr.sends.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the reply was not sent 3 s after a usable pair was installed: the sender missed the change and sleeps for a minute")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
