@@ -97,7 +97,7 @@ func TestBrowserChatSimulator(t *testing.T) {
 	b.say("thanh sen")
 	b.waitText("Các tổ ở Phường Thành Sen")
 	b.tap("Tổ dân phố 3")
-	b.waitText("hoặc nhập họ và tên")
+	b.waitText("Mời bạn nhập họ và tên")
 	b.tap("Chia sẻ thông tin")
 	b.do("share name and phone",
 		chromedp.SetValue(chromedp.CSS("#thread .share-form:not([hidden]) .share-name"), "Trương Thị Bích"),
