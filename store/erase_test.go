@@ -83,6 +83,8 @@ func seedErasure(t *testing.T, db *DB) {
 		// Her conversation, and the leader's that mentions her id.
 		must(tx.SaveSession(Session{ZaloID: lanID, Flow: "join", Step: "confirm", Data: map[string]string{"name": lanName, "phone": lanPhone}}))
 		must(tx.SaveSession(Session{ZaloID: leadID, Flow: "decide", Step: "reason", Data: map[string]string{"id": "1", "about": lanID}}))
+		must(tx.SetLastSeen(lanID, tx.Now().Add(-time.Hour)))
+		must(tx.SetChoices(lanID, []Choice{{Title: "Đồng ý", Payload: "đồng ý"}}))
 		must(tx.MarkUnreachable(lanID, -230))
 
 		// Messages: waiting for her, waiting for the leader about her, and settled ones both ways.
