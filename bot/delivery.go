@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cdtbot/cdtbot/bot/zalo"
@@ -37,6 +38,20 @@ type ladder struct {
 	enforceWindow bool              // false in sandbox mode: no Zalo window to respect
 	znsTemplates  map[string]string // message kind → approved ZNS template id
 	logoURL       string            // image of request_user_info templates
+	// znsOff, when set, is the instant (unix ns) until which ZNS is not tried: Zalo refused it
+	// for the whole account (quota used up, template not approved), so each message would waste a request.
+	znsOff *atomic.Int64
+}
+
+// pauseZNS stops trying ZNS until until.
+func (l *ladder) pauseZNS(until time.Time) {
+	if l.znsOff != nil {
+		l.znsOff.Store(until.UnixNano())
+	}
+}
+
+func (l *ladder) znsPaused(now time.Time) bool {
+	return l.znsOff != nil && now.UnixNano() < l.znsOff.Load()
 }
 
 // triedTemplate in OutMsg.Tried means Zalo refused the message as a template: it goes as text.
@@ -95,7 +110,7 @@ func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
 	if m.Kind == store.KindReply || m.AskInfo {
 		return route{} // a conversation's answer belongs to the conversation, not to a group or a phone
 	}
-	if tpl := l.znsTemplates[m.Kind]; tpl != "" && !tried(m, store.ChannelZNS) && len(m.Data) > 0 {
+	if tpl := l.znsTemplates[m.Kind]; tpl != "" && !tried(m, store.ChannelZNS) && len(m.Data) > 0 && !l.znsPaused(now) {
 		if p, ok, _ := tx.Person(m.To); ok {
 			if phone, ok := zalo.PhoneTo84(p.Phone); ok {
 				return route{channel: store.ChannelZNS, cost: store.CostZNS, to: phone, zns: &zalo.ZNSMessage{

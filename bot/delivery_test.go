@@ -432,10 +432,13 @@ func TestDeliveryLadderRungs(t *testing.T) {
 // TestReminderDayHalfOutsideTheWindow: 20 leaders, 10 inside the window, 10 outside (5 with
 // a phone, 3 in a group, 2 with nothing). Every leader is reached by exactly one channel or
 // listed unreachable; nobody is lost or reached twice; the costs add up.
-func TestReminderDayHalfOutsideTheWindow(t *testing.T) {
-	h := newLadderHarness(t, remindDay.Add(-20*24*time.Hour), "", true)
-	leader := func(i int) string { return fmt.Sprintf("41000000000000000%02d", i) }
-	phone := func(i int) string { return fmt.Sprintf("09130000%02d", i) }
+// halfOutsideDay is a reminder day for 20 leaders: 1–10 wrote 50 hours ago, 11–20 twenty days ago;
+// 1–15 have phones; 11–18 sit in commune C2 (group g-c2, the OA is in it), 19–20 have nothing.
+func halfOutsideDay(t *testing.T) (h *harness, leader, phone func(int) string) {
+	t.Helper()
+	h = newLadderHarness(t, remindDay.Add(-20*24*time.Hour), "", true)
+	leader = func(i int) string { return fmt.Sprintf("41000000000000000%02d", i) }
+	phone = func(i int) string { return fmt.Sprintf("09130000%02d", i) }
 	var dir strings.Builder
 	dir.WriteString(`{"units": [{"code": "P", "name": "Tỉnh Thử", "level": "tỉnh", "policy": {"cutoff_day": 30}},
 	  {"code": "C1", "name": "Một", "level": "xã", "parent": "P", "group_id": "g-c1"},
@@ -486,6 +489,11 @@ func TestReminderDayHalfOutsideTheWindow(t *testing.T) {
 	}
 	h.writeAt(remindDay.Add(-20*24*time.Hour), outside...)
 	h.writeAt(remindDay.Add(-50*time.Hour), inside...)
+	return h, leader, phone
+}
+
+func TestReminderDayHalfOutsideTheWindow(t *testing.T) {
+	h, leader, phone := halfOutsideDay(t)
 
 	costs0 := h.sendCosts("2026-11")
 	stats0, _ := h.statsSends("2026-11")
@@ -688,5 +696,43 @@ func TestTemplatesRefusedEverythingByTypedNumbers(t *testing.T) {
 	}
 	if txt := h.lastText("2200000000000000077"); !strings.Contains(txt, "\n1. ") {
 		t.Errorf("after restart the menu went as %q, want numbered text", txt)
+	}
+}
+
+// TestZNSQuotaUsedUpMidMorning: the account's daily ZNS quota runs out after two reminders. The
+// third ZNS is refused and falls to the commune group at once; the rest of the morning does not
+// try ZNS again (no request wasted per message), and the operators are alerted once.
+func TestZNSQuotaUsedUpMidMorning(t *testing.T) {
+	h, leader, _ := halfOutsideDay(t)
+	h.cfg.SendWorkers = 1 // one send at a time: what follows the refusal is exactly countable
+	h.restart()
+	h.fake.SetZNSQuota(2)
+	attempts0 := h.fake.Attempts()
+	if lines := h.remindAt(remindDay); len(lines) != 20 {
+		t.Fatalf("sweep queued %d messages, want 20", len(lines))
+	}
+	h.settle()
+	var zns, group int
+	for i := 11; i <= 18; i++ {
+		os := h.outcomesOf(leader(i), reminders.KindReminder)
+		if len(os) != 1 || os[0].Status != store.StatusSent {
+			t.Fatalf("leader %d: %+v, want one sent reminder", i, os)
+		}
+		switch os[0].Channel {
+		case store.ChannelZNS:
+			zns++
+		case store.ChannelGroup:
+			group++
+		}
+	}
+	if zns != 2 || group != 6 {
+		t.Errorf("leaders 11–18: %d by ZNS and %d by group, want 2 and 6", zns, group)
+	}
+	// 10 cs + 3 ZNS (the third refused) + 6 group: the two leaders after the refusal cost no ZNS request.
+	if a := h.fake.Attempts() - attempts0; a != 19 {
+		t.Errorf("send requests = %d, want 19", a)
+	}
+	if got := h.metricValue(`cdtbot_alerts_total{reason="zns_-144"}`); got != "1" {
+		t.Errorf("zns quota alert = %q, want 1", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -57,7 +58,7 @@ func newSender(db *store.DB, tr Transport, loc *time.Location, perMinute, worker
 	}
 	return &Sender{db: db, tr: tr, loc: loc, log: log, m: m, workers: workers, retryBase: retryBase,
 		limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), workers),
-		ladder:  ladder{enforceWindow: true}, alert: func(string, string) {}}
+		ladder:  ladder{enforceWindow: true, znsOff: new(atomic.Int64)}, alert: func(string, string) {}}
 }
 
 // authState is the token manager as the sender sees it.
@@ -306,6 +307,10 @@ func (s *Sender) settle(m store.OutMsg, r route, res zalo.SendResult, err error,
 	case class == zalo.ClassBug && r.channel == store.ChannelZNS, class == zalo.ClassOperator, class == zalo.ClassGroup,
 		class == zalo.ClassPermanent && r.channel == store.ChannelZNS:
 		result, fallBack = "fallback", true
+		if r.channel == store.ChannelZNS && class == zalo.ClassOperator {
+			// The account cannot send ZNS today (quota, template): don't spend a request per message on it.
+			s.ladder.pauseZNS(nextLocalMidnight(now, s.loc))
+		}
 		log.Error().Err(err).Int("code", code).Msg("channel refused by Zalo: next channel; an operator must look")
 		s.alert(alertReason(r.channel, code), fmt.Sprintf(textAlertChannel, r.channel, err))
 	case class == zalo.ClassBug:
@@ -412,6 +417,12 @@ func (s *Sender) backoff(attempts int) time.Duration {
 	}
 	d = min(d, maxBackoff)
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// nextLocalMidnight is when a new day's ZNS quota begins.
+func nextLocalMidnight(now time.Time, loc *time.Location) time.Time {
+	l := now.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, loc)
 }
 
 // nextMorning is when to retry after Zalo's night ban (-234, 22:00–06:00):
