@@ -60,6 +60,9 @@ type Config struct {
 	AckUnsignedEvents bool
 }
 
+// FlagZaloApp holds the Zalo app id a database has served (store flag): such a file is production.
+const FlagZaloApp = "zalo_app"
+
 // Bot is the running Zalo side of cdtbot.
 type Bot struct {
 	cfg       Config
@@ -97,6 +100,12 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 		tr = &zaloTransport{client: b.client, tokens: tm}
 	}
 	if err := db.Update(func(tx *store.Tx) error {
+		if !cfg.Sandbox && tx.Flag(FlagZaloApp) != cfg.AppID {
+			// Remembered so this file never starts as a sandbox by accident (cmd/cdtbot: failClosed).
+			if err := tx.SetFlag(FlagZaloApp, cfg.AppID); err != nil {
+				return err
+			}
+		}
 		if tx.Flag(flagSeenSince) == "" {
 			if err := tx.SetFlag(flagSeenSince, db.Now().UTC().Format(time.RFC3339)); err != nil {
 				return err

@@ -132,3 +132,29 @@ func TestTokenSetOnTheFileAndThroughTheServer(t *testing.T) {
 		return nil
 	})
 }
+
+// A server started with the app's secrets but no token yet (waiting for the browser authorisation)
+// runs, says why it is not ready, and has made its file a production file already.
+func TestProductionWithoutATokenYet(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "prod.db")
+	env := prodEnv(db)
+	delete(env, "ZALO_ACCESS_TOKEN")
+	delete(env, "ZALO_REFRESH_TOKEN")
+	base, _, stop := startServe(t, env)
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"reason":"zalo_auth"`) {
+		t.Errorf("/readyz without a token: %d %s, want 503 zalo_auth", resp.StatusCode, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), []string{"serve"}, envOf(map[string]string{"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": db}), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "was used with a Zalo account") {
+		t.Errorf("the file without its variables: %v, want a refusal", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cdtbot/cdtbot/bot"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -26,6 +27,7 @@ func failClosed(db *store.DB, cfg *config) error {
 	var held bool
 	if err := db.View(func(tx *store.Tx) error {
 		_, held, _ = tx.Token()
+		held = held || tx.Flag(bot.FlagZaloApp) != ""
 		return nil
 	}); err != nil {
 		return err
