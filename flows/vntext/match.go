@@ -145,6 +145,9 @@ func (m *Matcher) Match(input string) (string, bool) {
 	return found, found != ""
 }
 
+// WithinOneEdit reports whether a and b are at most one edit apart (see withinOneEdit).
+func WithinOneEdit(a, b string) bool { return withinOneEdit(a, b) }
+
 // withinOneEdit reports whether the optimal-string-alignment
 // (Damerau-Levenshtein) distance between a and b is at most 1. It compares
 // bytes, which for the ASCII text Fold produces is the same as comparing
