@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cdtbot/cdtbot/flows/vntext"
+	"github.com/rs/zerolog"
+
+	"github.com/cdtbot/cdtbot/flows/intent"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -76,9 +78,11 @@ type Engine struct {
 	Digest Digester
 	// PageLink makes a signed link to an officer's web page ("xem trang tổng hợp"); nil: not offered.
 	PageLink func(tx *store.Tx, officerID string, ttl time.Duration) (string, error)
-	loc      *time.Location
-	words    *vntext.Matcher
-	pauseAt  time.Duration
+	// Log gets a debug line per input: which intent won and why.
+	Log     zerolog.Logger
+	loc     *time.Location
+	intents *intent.Classifier
+	pauseAt time.Duration
 }
 
 // Commands understood anywhere, by id.
@@ -88,6 +92,7 @@ const (
 	cmdSkip   = "skip"
 	cmdHelp   = "help"
 	cmdResume = "resume"
+	cmdPause  = "pause"
 	cmdJoin   = "join"
 	cmdLeave  = "leave"
 	cmdReport = "report"
@@ -107,7 +112,7 @@ func New(loc *time.Location) *Engine {
 			loc = time.FixedZone("ICT", 7*3600)
 		}
 	}
-	return &Engine{loc: loc, words: vntext.NewMatcher(commandWords), pauseAt: 24 * time.Hour}
+	return &Engine{loc: loc, intents: intent.New(), pauseAt: 24 * time.Hour, Log: zerolog.Nop()}
 }
 
 // convo is one input being handled: the person, their session and the replies so far.
@@ -171,7 +176,46 @@ func (c *convo) handle() error {
 	}
 	cmd, isCmd := "", false
 	if c.in.Kind == KindText {
-		cmd, isCmd = c.e.words.Match(text)
+		sit := intent.Idle
+		if c.s != nil && !c.s.Paused {
+			sit = c.situation()
+		}
+		res := c.e.intents.Classify(text, sit)
+		c.e.Log.Debug().Str("user", c.in.UserID).Str("situation", string(sit)).Str("intent", res.Intent).
+			Float64("score", res.Score).Str("why", res.Why).Msg("intent")
+		if c.s != nil && c.s.Data[keyPending] != "" {
+			// They were asked "command or answer?": yes means the command, no the answer,
+			// anything else is a new answer and the question is dropped.
+			switch res.Intent {
+			case intent.Yes:
+				return c.clarified("cmd")
+			case intent.No:
+				return c.clarified("answer")
+			}
+			delete(c.s.Data, keyPending)
+			delete(c.s.Data, keyPendingCmd)
+			if err := c.save(); err != nil {
+				return err
+			}
+			if res.Intent == intent.Answer {
+				sit = c.situation()
+				res = c.e.intents.Classify(text, sit)
+			}
+		}
+		switch res.Intent {
+		case intent.Yes:
+			if !isYes(c.in.Text) {
+				c.in.Text = btnYes.Payload // the step reads the words it knows
+			}
+		case intent.No:
+			if !isNo(c.in.Text) {
+				c.in.Text = btnNo.Payload
+			}
+		case intent.Ask:
+			return c.askCommandOrAnswer(res.Alt, text)
+		default:
+			cmd, isCmd = commandOf[res.Intent]
+		}
 	}
 	if c.s != nil {
 		// A conversation left for a day is paused, never dropped: offer to go on.
@@ -217,10 +261,23 @@ func (c *convo) command(cmd string) error {
 	case cmdSkip:
 		return c.skip()
 	case cmdHelp:
-		if c.s != nil {
+		if c.s != nil && !c.s.Paused {
+			// Help in the middle of a conversation: what to type, then the question again.
 			c.say(fmt.Sprintf(textHelpInFlow, flowName(c.s.Flow)))
+			return c.prompt()
 		}
 		return c.menu()
+	case cmdPause:
+		if c.s == nil {
+			c.say(textNothingToResume)
+			return c.menu()
+		}
+		c.s.Paused = true
+		if err := c.save(); err != nil {
+			return err
+		}
+		c.say(fmt.Sprintf(textPausedByUser, flowName(c.s.Flow)), btnResume, btnCancel)
+		return nil
 	case cmdResume:
 		if c.s == nil {
 			c.say(textNothingToResume)
@@ -291,6 +348,10 @@ func (c *convo) payload(p string) (bool, error) {
 		return c.statusForPerson()
 	case "pending":
 		return true, c.pending()
+	case "clarify":
+		if len(parts) == 2 && (parts[1] == "cmd" || parts[1] == "answer") {
+			return true, c.clarified(parts[1])
+		}
 	}
 	if c.s == nil {
 		c.say(textStaleButton)
@@ -301,13 +362,11 @@ func (c *convo) payload(p string) (bool, error) {
 
 // groupText answers "#baocao" / "tình hình báo cáo" in an officers' group; other chatter is ignored.
 func (c *convo) groupText() error {
-	text := strings.TrimSpace(c.in.Text)
-	cmd, ok := c.e.words.Match(text)
-	if vntext.Fold(text) == "baocao" {
-		cmd, ok = cmdStatus, true
-	}
+	res := c.e.intents.Classify(c.in.Text, intent.Group)
+	c.e.Log.Debug().Str("group", c.in.GroupID).Str("intent", res.Intent).Str("why", res.Why).Msg("intent")
+	cmd, ok := commandOf[res.Intent]
 	if !ok || (cmd != cmdStatus && cmd != cmdPage) {
-		return nil
+		return nil // chatter: officers talk among themselves
 	}
 	o, found, err := c.officerOf("", c.in.GroupID)
 	if err != nil {

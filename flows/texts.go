@@ -9,25 +9,6 @@ import (
 // Every Vietnamese sentence the conversations send lives here, for review in one place.
 // Short sentences, full diacritics, a button wherever the choice is finite.
 
-// commandWords are understood anywhere, with or without diacritics and with small typos.
-var commandWords = map[string][]string{
-	cmdCancel: {"hủy", "huỷ", "hủy bỏ", "thôi"},
-	cmdBack:   {"quay lại", "trở lại", "lùi lại"},
-	cmdSkip:   {"bỏ qua"},
-	cmdHelp:   {"trợ giúp", "menu", "giúp", "hướng dẫn", "giúp đỡ"},
-	cmdResume: {"tiếp tục", "làm tiếp"},
-	cmdJoin:   {"tham gia", "xin tham gia", "tham gia tổ", "đăng ký", "đăng ký tham gia"},
-	cmdLeave:  {"rời tổ", "xin rời tổ", "ra khỏi tổ", "xin ra khỏi tổ", "rút khỏi tổ"},
-	cmdReport: {"báo cáo", "báo cáo tháng", "gửi báo cáo", "nộp báo cáo"},
-	cmdStatus: {"tình hình báo cáo", "tổng hợp báo cáo", "xem tình hình báo cáo"},
-	cmdPage:   {"xem trang tổng hợp", "trang tổng hợp", "xem trang báo cáo"},
-	cmdMyData: {"dữ liệu của tôi", "xem dữ liệu của tôi", "dữ liệu cá nhân", "xem dữ liệu cá nhân",
-		"thông tin của tôi", "xem thông tin của tôi", "dữ liệu của mình", "tôi được lưu gì"},
-	cmdErase: {"xóa dữ liệu của tôi", "xoá dữ liệu của tôi", "xóa dữ liệu", "xóa dữ liệu cá nhân",
-		"xóa thông tin của tôi", "xóa dữ liệu của mình", "xóa tài khoản"},
-	cmdWithdraw: {"rút lại đồng ý", "rút đồng ý", "rút lại sự đồng ý", "thu hồi đồng ý", "hủy đồng ý", "không đồng ý nữa"},
-}
-
 var (
 	btnJoin   = Button{Title: "Tham gia tổ", Payload: "tham gia"}
 	btnLeave  = Button{Title: "Rời tổ", Payload: "rời tổ"}
@@ -54,6 +35,9 @@ const (
 	textPaused          = "Bạn đang dở việc %s (lần cuối lúc %s). Bạn muốn làm tiếp không?"
 	textHelpInFlow      = "Bạn đang %s. Nhắn \"tiếp tục\" để làm tiếp, \"quay lại\" để sửa câu trước, \"hủy\" để dừng."
 	textNothingToResume = "Bạn không có việc nào đang dở."
+	textPausedByUser    = "Đã tạm dừng việc %s, bản nháp được giữ lại. Khi nào tiện, nhắn \"tiếp tục\" để làm tiếp."
+	textCommandOrAnswer = "Bạn muốn %s, hay đây là câu trả lời?"
+	textThisIsMyAnswer  = "Đây là câu trả lời"
 	textNothingToCancel = "Bạn không có việc nào đang dở để hủy."
 	textBusy            = "Bạn đang dở việc %s. Hãy làm tiếp hoặc hủy việc đó trước."
 	textStaleButton     = "Nút này đã cũ, không còn dùng được."

@@ -66,6 +66,18 @@ type Result struct {
 	Why string
 }
 
+// askable are the commands worth a question when words might mean them or be an answer.
+var askable = map[string]bool{Cancel: true, Pause: true, Back: true, Skip: true}
+
+func hasDigits(words []string) bool {
+	for _, w := range words {
+		if isDigits(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // controls are the intents that steer a conversation.
 var controls = map[string]bool{Cancel: true, Pause: true, Resume: true, Back: true, Skip: true, Help: true}
 
@@ -218,7 +230,7 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 				return res
 			case sit == Count && score >= 0.5:
 				return res // not a number anyway: the command is the likelier reading
-			case score >= 0.4 && len(words) <= 8 && (sit == Text || sit == Confirm):
+			case score >= 0.4 && len(words) <= 8 && (sit == Text || sit == Confirm) && askable[best.intent] && !hasDigits(words):
 				return Result{Intent: Ask, Alt: best.intent, Score: score, Why: why + " (ask)"}
 			}
 		}
@@ -250,47 +262,27 @@ func fallback(sit Situation) string {
 	return Answer
 }
 
-// matches finds, for each intent valid in sit, the phrases it has in words
-// (longest first, not overlapping within an intent), best intent first.
+// matches finds, for each intent valid in sit, the set of its phrases in words
+// (not overlapping) that covers the most content syllables, best intent first.
 func (c *Classifier) matches(words []string, sit Situation) []match {
-	byIntent := map[string]*match{}
-	used := map[string][]bool{} // per intent: the syllables its phrases took
-	for i := 0; i < len(words); i++ {
+	// found: per intent, the phrases occurring at each position.
+	found := map[string][][]phrase{}
+	for i := range words {
 		for _, p := range c.phrases[words[i]] {
 			if !valid[sit][p.intent] || !hasAt(words, i, p.words) {
 				continue
 			}
-			u := used[p.intent]
-			if u == nil {
-				u = make([]bool, len(words))
-				used[p.intent] = u
+			at := found[p.intent]
+			if at == nil {
+				at = make([][]phrase, len(words))
+				found[p.intent] = at
 			}
-			free := true
-			for k := i; k < i+len(p.words); k++ {
-				free = free && !u[k]
-			}
-			if !free {
-				continue
-			}
-			m := byIntent[p.intent]
-			if m == nil {
-				m = &match{intent: p.intent, text: p.text}
-				byIntent[p.intent] = m
-			} else {
-				m.text += " + " + p.text
-			}
-			for k := i; k < i+len(p.words); k++ {
-				u[k] = true
-				m.words++
-				if !isFiller(words[k]) {
-					m.covered++
-				}
-			}
+			at[i] = append(at[i], p)
 		}
 	}
-	out := make([]match, 0, len(byIntent))
-	for _, m := range byIntent {
-		out = append(out, *m)
+	out := make([]match, 0, len(found))
+	for id, at := range found {
+		out = append(out, bestCover(id, words, at))
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -303,6 +295,46 @@ func (c *Classifier) matches(words []string, sit Situation) []match {
 		return rank[a.intent] < rank[b.intent]
 	})
 	return out
+}
+
+// bestCover picks the non-overlapping phrases of one intent that cover the most
+// content syllables (then the most syllables), by dynamic programming from the end.
+func bestCover(id string, words []string, at [][]phrase) match {
+	type cell struct {
+		covered, words int
+		take           *phrase
+	}
+	best := make([]cell, len(words)+1)
+	for i := len(words) - 1; i >= 0; i-- {
+		best[i] = best[i+1] // skip word i
+		best[i].take = nil
+		for k := range at[i] {
+			p := &at[i][k]
+			n := len(p.words)
+			cov := 0
+			for _, w := range p.words {
+				if !isFiller(w) {
+					cov++
+				}
+			}
+			cand := cell{covered: cov + best[i+n].covered, words: n + best[i+n].words, take: p}
+			if cand.covered > best[i].covered || (cand.covered == best[i].covered && cand.words > best[i].words) {
+				best[i] = cand
+			}
+		}
+	}
+	m := match{intent: id, covered: best[0].covered, words: best[0].words}
+	var texts []string
+	for i := 0; i < len(words); {
+		if p := best[i].take; p != nil {
+			texts = append(texts, p.text)
+			i += len(p.words)
+			continue
+		}
+		i++
+	}
+	m.text = strings.Join(texts, " + ")
+	return m
 }
 
 // rank breaks ties: the more specific intent first.

@@ -42,7 +42,8 @@ var lexicon = map[string][]string{
 		"giữ gì", "biết gì về", "dữ liệu gì", "thông tin gì"},
 	Erase: {"xóa dữ liệu", "xoá dữ liệu", "xóa thông tin", "xóa tài khoản", "xóa hết", "xóa sạch", "xóa số điện thoại",
 		"xóa tên", "xóa hồ sơ", "xóa dữ liệu của tôi", "hủy dữ liệu", "xóa bỏ dữ liệu", "xóa bỏ thông tin", "quên tôi đi",
-		"quên tôi", "xóa data"},
+		"quên tôi", "xóa data", "xóa dữ liệu cá nhân", "xóa thông tin cá nhân", "xóa dữ liệu của mình", "xóa thông tin của tôi",
+		"xóa thông tin của mình", "xóa dữ liệu của em", "xóa thông tin của em"},
 	Withdraw: {"rút lại đồng ý", "rút đồng ý", "rút lại sự đồng ý", "thu hồi đồng ý", "hủy đồng ý", "không đồng ý nữa",
 		"rút lại chấp thuận", "thu hồi sự đồng ý", "không cho lưu nữa", "không cho phép nữa", "rút lại quyền",
 		"thu hồi quyền", "không chấp thuận nữa", "rút lại"},
@@ -91,8 +92,8 @@ func wordSet(s string) map[string]bool {
 
 // teencode expands abbreviations and chat spellings into the words they stand for (folded).
 var teencode = map[string]string{
-	"ko": "khong", "k": "khong", "kh": "khong", "khg": "khong", "kg": "khong", "hok": "khong", "hong": "khong",
-	"hem": "khong", "hum": "khong", "khum": "khong", "khong": "khong", "hk": "khong", "kô": "khong", "hông": "khong",
+	"ko": "khong", "k": "khong", "kh": "khong", "khg": "khong", "kg": "khong", "hok": "khong",
+	"hem": "khong", "hum": "khong", "khum": "khong", "khong": "khong", "hk": "khong", "kô": "khong",
 	"dc": "duoc", "dk": "dang ki", "dky": "dang ki", "dki": "dang ki", "duoc": "duoc", "dươc": "duoc", "đc": "duoc",
 	"bc": "bao cao", "bcao": "bao cao", "bctt": "bao cao",
 	"tks": "cam on", "thanks": "cam on", "thank": "cam on", "thx": "cam on", "camon": "cam on",
