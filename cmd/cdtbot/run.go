@@ -107,6 +107,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	engine := flows.New(cfg.zalo.Location)
+	engine.Log = log.With().Str("component", "flows").Logger()
 	sweeper := newSweeper(db, cfg.zalo.Location)
 	engine.Digest = sweeper.Digest
 	cfg.zalo.Remind = func(at time.Time, dry bool) ([]string, error) { return sweepLines(sweeper, at, dry) }
