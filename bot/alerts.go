@@ -89,10 +89,15 @@ func (a *alerter) alert(reason, text string) {
 	}
 }
 
-// alertTx raises reason inside the caller's transaction (event handling).
+// alertTx raises reason inside the caller's transaction (event handling). When it was
+// last told is kept in that transaction too: a rolled-back batch that is handled again tells it again.
 func (a *alerter) alertTx(tx *store.Tx, reason, text string) error {
-	if !a.due(reason) {
+	k := "alert:" + reason
+	if t, err := time.Parse(time.RFC3339Nano, tx.Flag(k)); err == nil && tx.Now().Sub(t) < alertEvery {
 		return nil
+	}
+	if err := tx.SetFlag(k, tx.Now().Format(time.RFC3339Nano)); err != nil {
+		return err
 	}
 	a.record(reason, text)
 	return a.enqueue(tx, text)

@@ -63,8 +63,9 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 		choices[i] = store.Choice{Title: b.Title, Payload: b.Payload}
 	}
 	// A typed number works like the tap: remember the choices of the last message to them.
-	// A reminder arriving in the middle of a conversation must not change what "2" means there.
-	if !rep.Bulk || !hasSession(tx, to) {
+	// Only the conversation's own messages (or any, when none is open) set what "2" means: a
+	// request to decide arriving mid-report must not turn a count into a decision.
+	if kind == store.KindReply || !hasSession(tx, to) {
 		if err := tx.SetChoices(to, choices); err != nil {
 			return err
 		}

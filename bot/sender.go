@@ -204,10 +204,11 @@ func (s *Sender) Run(ctx context.Context) error {
 				defer wg.Done()
 				defer func() { done <- struct{}{} }()
 				sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+				started := s.db.Now()
 				res, err := s.send(sctx, r)
 				cancel()
 				s.observeRate(res)
-				s.settle(m, r, res, err, true)
+				s.settleSent(m, r, res, err, true, started)
 			}(m, r)
 		}
 	}
@@ -246,6 +247,11 @@ func (s *Sender) probeAuth(ctx context.Context) {
 
 // settle records what became of a send. attempted=false means no request left.
 func (s *Sender) settle(m store.OutMsg, r route, res zalo.SendResult, err error, attempted bool) {
+	s.settleSent(m, r, res, err, attempted, time.Time{})
+}
+
+// settleSent is settle with the instant the request left (zero when unknown).
+func (s *Sender) settleSent(m store.OutMsg, r route, res zalo.SendResult, err error, attempted bool, started time.Time) {
 	class := zalo.Classify(err)
 	code := zalo.ErrorCode(err)
 	now := s.db.Now()
@@ -261,6 +267,11 @@ func (s *Sender) settle(m store.OutMsg, r route, res zalo.SendResult, err error,
 	var next time.Time
 	var outcome *store.Outcome
 	fallBack, closeWindow, learned := false, false, false
+	// sendStart bounds when the request left: a contact recorded after it is newer than Zalo's answer.
+	sendStart := now.Add(-sendTimeout)
+	if !started.IsZero() {
+		sendStart = started
+	}
 	markUnreachable := false
 	sent := func() *store.Outcome {
 		o := &store.Outcome{Status: store.StatusSent, MessageID: res.MessageID, Channel: r.channel, Cost: r.cost, Body: r.body,
@@ -299,7 +310,13 @@ func (s *Sender) settle(m store.OutMsg, r route, res zalo.SendResult, err error,
 		result, fallBack = "fallback", true
 		closeWindow = r.channel == store.ChannelCS && m.Endpoint == store.EndpointUser
 		log.Info().Int("code", code).Msg("channel cannot reach the recipient: next channel")
-	case class == zalo.ClassBug && r.template:
+	case class == zalo.ClassOperator && r.channel != store.ChannelZNS:
+		// The account itself is refused (quota, package, authorisation): nothing for this person
+		// is wrong, and no other channel would do better. Held until an operator acts.
+		next = now.Add(max(s.backoff(m.Attempts), 15*time.Minute))
+		s.alert(alertReason(r.channel, code), fmt.Sprintf(textAlertChannel, r.channel, err))
+		log.Error().Err(err).Int("code", code).Msg("zalo refused the account: held until an operator acts")
+	case zalo.IsTemplateRefusal(err) && r.template:
 		// Zalo refused the template: the same content goes at once as text with numbered choices.
 		result, fallBack = "refused_template", true
 		r.channel = triedTemplate
@@ -340,6 +357,12 @@ func (s *Sender) settle(m store.OutMsg, r route, res zalo.SendResult, err error,
 			}
 		}
 		if outcome != nil {
+			if outcome.Status == store.StatusSent && m.Endpoint == store.EndpointUser {
+				// Something got through: they are not "unreachable" in the digests any more.
+				if err := tx.ClearUnreachable(m.To); err != nil {
+					return err
+				}
+			}
 			if markUnreachable {
 				if err := tx.MarkUnreachable(m.To, code); err != nil {
 					return err
@@ -354,9 +377,12 @@ func (s *Sender) settle(m store.OutMsg, r route, res zalo.SendResult, err error,
 		switch {
 		case fallBack:
 			if closeWindow {
-				// Zalo says the window is shut: skip cs for them until they write again.
-				if err := tx.SetLastSeen(m.To, time.Unix(0, 1)); err != nil {
-					return err
+				// Zalo says the window is shut: skip cs for them until they write again
+				// (unless they wrote while this send was on its way).
+				if seen, ok := tx.LastSeen(m.To); !ok || !seen.After(sendStart) {
+					if err := tx.SetLastSeen(m.To, time.Unix(0, 1)); err != nil {
+						return err
+					}
 				}
 			}
 			return tx.FallBack(m.Priority, m.Seq, r.channel, code, reason)

@@ -52,6 +52,10 @@ type TokenManager struct {
 	problem  atomic.Pointer[string] // m.broken, for readers that must not wait for a refresh
 }
 
+// NoEnvPair marks a stored pair that no environment pair ever preceded (installed by an operator):
+// any pair put in the environment later wins at start.
+const NoEnvPair = "-"
+
 // EnvHash fingerprints a pair from the environment (store.TokenPair.EnvHash).
 func EnvHash(access, refresh string) string {
 	if access == "" && refresh == "" {
@@ -119,7 +123,7 @@ func (m *TokenManager) Token(ctx context.Context) (string, error) {
 	}
 	if (m.dueLocked() || m.cur.AccessToken == "") && m.mayTryLocked() {
 		if err := m.refreshLocked(ctx); err != nil && m.cur.AccessToken == "" {
-			return "", err
+			return "", fmt.Errorf("%w: %v", ErrNoToken, err) // %v: a refused refresh must not read as a refused message
 		}
 		// On failure the old token may still work for a while; the next try waits for the backoff.
 	}
@@ -209,7 +213,11 @@ func (m *TokenManager) Install(access, refresh string, expiresIn time.Duration, 
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	next := store.TokenPair{AccessToken: access, RefreshToken: refresh, Source: source, EnvHash: m.cur.EnvHash}
+	eh := m.cur.EnvHash
+	if eh == "" {
+		eh = NoEnvPair
+	}
+	next := store.TokenPair{AccessToken: access, RefreshToken: refresh, Source: source, EnvHash: eh}
 	if expiresIn > 0 {
 		next.ExpiresAt = m.db.Now().Add(expiresIn)
 	}

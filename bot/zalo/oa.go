@@ -82,13 +82,22 @@ func (c *Client) call(ctx context.Context, op, method, u, accessToken string, bo
 	if code := int(*env.Error); code != 0 {
 		return meta, &APIError{Code: code, Message: env.Message}
 	}
-	if out != nil {
-		if len(env.Data) == 0 || string(env.Data) == "null" {
-			return meta, fmt.Errorf("zalo: %s: answer without data %q", op, truncate(raw, errBodyLen))
+	if out == nil {
+		return meta, nil
+	}
+	hasData := len(env.Data) > 0 && string(env.Data) != "null"
+	if method == http.MethodPost {
+		// A send Zalo accepted (error 0) is delivered: an odd or missing data part must not make it go again.
+		if hasData {
+			_ = json.Unmarshal(env.Data, out)
 		}
-		if err := json.Unmarshal(env.Data, out); err != nil {
-			return meta, fmt.Errorf("zalo: %s: unexpected data %q: %w", op, truncate(env.Data, errBodyLen), err)
-		}
+		return meta, nil
+	}
+	if !hasData {
+		return meta, fmt.Errorf("zalo: %s: answer without data %q", op, truncate(raw, errBodyLen))
+	}
+	if err := json.Unmarshal(env.Data, out); err != nil {
+		return meta, fmt.Errorf("zalo: %s: unexpected data %q: %w", op, truncate(env.Data, errBodyLen), err)
 	}
 	return meta, nil
 }

@@ -76,8 +76,9 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 				p.ExpiresAt = time.Now().Add(time.Duration(*expiresIn) * time.Second)
 			}
 			err := db.Update(func(tx *store.Tx) error {
-				if old, ok, _ := tx.Token(); ok {
-					p.EnvHash = old.EnvHash // the environment's pair must not win over this one at the next start
+				p.EnvHash = bot.NoEnvPair
+				if old, ok, _ := tx.Token(); ok && old.EnvHash != "" {
+					p.EnvHash = old.EnvHash // the environment's (unchanged) pair must not win over this one at the next start
 				}
 				return tx.SaveToken(p)
 			})

@@ -1,0 +1,119 @@
+package bot_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
+	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// A request to decide that arrives while the leader answers a count must not turn "2" into a decision.
+func TestANoticeMidConversationKeepsWhatANumberMeans(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	h.db.Update(func(tx *store.Tx) error {
+		if err := tx.SaveSession(store.Session{ZaloID: "lead", Flow: "report", Step: "q2", Data: map[string]string{"team": "T"}}); err != nil {
+			return err
+		}
+		return bot.EnqueueReply(tx, flows.Reply{ToUser: "lead", Text: "Yêu cầu số 5", Buttons: []flows.Button{{Title: "Đồng ý", Payload: "#rq:5:rec"}, {Title: "Từ chối", Payload: "#rq:5:dec"}}}, "t")
+	})
+	h.db.View(func(tx *store.Tx) error {
+		if c := tx.Choices("lead"); len(c) != 0 {
+			t.Errorf("a notice mid-conversation set the typed choices to %+v", c)
+		}
+		return nil
+	})
+	// With no conversation open, the same notice does set them.
+	h.db.Update(func(tx *store.Tx) error {
+		return bot.EnqueueReply(tx, flows.Reply{ToUser: "idle", Text: "Yêu cầu số 6", Buttons: []flows.Button{{Title: "Đồng ý", Payload: "#rq:6:rec"}}}, "t")
+	})
+	h.db.View(func(tx *store.Tx) error {
+		if c := tx.Choices("idle"); len(c) != 1 || c[0].Payload != "#rq:6:rec" {
+			t.Errorf("choices of an idle person = %+v", c)
+		}
+		return nil
+	})
+}
+
+// A refusal of the whole account (-211 quota) holds a reply instead of losing it and
+// marking the person unreachable.
+func TestAnAccountRefusalHoldsRepliesForTheOperator(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	h.fake.FailFor("7001", zalotest.Failure{Code: -211, Message: "quota"})
+	h.post(textEvent("7001", "acct-1", "xin chào", now), "")
+	waitFor(t, "the refused send", func() bool { return len(h.fake.Refused()) > 0 || h.fake.Attempts() > 0 })
+	time.Sleep(100 * time.Millisecond)
+	var reply, bulk int
+	var unreachable bool
+	h.db.View(func(tx *store.Tx) error {
+		reply, bulk = tx.OutboxDepth()
+		_, unreachable, _ = tx.UnreachableUser("7001")
+		return nil
+	})
+	if reply != 1 || unreachable {
+		t.Errorf("after -211: %d replies held (want 1), unreachable=%v (want false)", reply, unreachable)
+	}
+	_ = bulk
+}
+
+// A pair installed by an operator on a file that never took one from the environment
+// gives way to a pair put in the environment later.
+func TestAnEnvironmentPairAfterAnInstalledOneWins(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, func(c *bot.Config) { c.AccessToken, c.RefreshToken = "", "" })
+	a, r := h.fake.IssuePair()
+	h.mustAPI(http.StatusOK, "PUT", "/api/v1/zalo/token", fmt.Sprintf(`{"access_token":%q,"refresh_token":%q}`, a, r), nil, "Authorization", "Bearer admin-secret")
+	a2, r2 := h.fake.IssuePair()
+	h.cfg.AccessToken, h.cfg.RefreshToken = a2, r2
+	h.restart()
+	h.db.View(func(tx *store.Tx) error {
+		p, _, _ := tx.Token()
+		if p.AccessToken != a2 || p.Source != "env" {
+			t.Errorf("after restart with a new environment pair: %s from %s, want %s from env", p.AccessToken, p.Source, a2)
+		}
+		return nil
+	})
+	// And the same environment pair again does not override a later install.
+	a3, r3 := h.fake.IssuePair()
+	h.mustAPI(http.StatusOK, "PUT", "/api/v1/zalo/token", fmt.Sprintf(`{"access_token":%q,"refresh_token":%q}`, a3, r3), nil, "Authorization", "Bearer admin-secret")
+	h.restart()
+	h.db.View(func(tx *store.Tx) error {
+		if p, _, _ := tx.Token(); p.AccessToken != a3 {
+			t.Errorf("the unchanged environment pair won over an installed one: %s", p.AccessToken)
+		}
+		return nil
+	})
+}
+
+// Delivered by ZNS or a group: a person marked unreachable is not listed so any more.
+func TestSomethingGettingThroughClearsUnreachable(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	h.fake.AddGroup("g1", "Xã")
+	h.db.Update(func(tx *store.Tx) error {
+		tx.PutUnit(store.Unit{Code: "C", Name: "Xã", GroupID: "g1"})
+		tx.PutTeam(store.Team{Code: "T", Name: "Tổ", Unit: "C"})
+		tx.PutPerson(store.Person{ZaloID: "8001", Name: "Tổ trưởng"})
+		tx.SetRole("T", "8001", store.RoleLeader)
+		tx.SetLastSeen("8001", now.Add(-30*24*time.Hour))
+		tx.MarkUnreachable("8001", -230)
+		return bot.EnqueueReply(tx, flows.Reply{ToUser: "8001", Text: "Nhắc hạn", Kind: "reminder", Bulk: true}, "t")
+	})
+	h.settle()
+	h.db.View(func(tx *store.Tx) error {
+		if _, ok, _ := tx.UnreachableUser("8001"); ok {
+			t.Error("still unreachable after a group mention went through")
+		}
+		return nil
+	})
+	if s := h.sentTo("g1"); len(s) != 1 || !strings.Contains(s[0].Text, "[@8001]") {
+		t.Errorf("group sends: %+v", s)
+	}
+}
