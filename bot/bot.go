@@ -130,6 +130,9 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	b.sender.ladder = ladder{enforceWindow: !cfg.Sandbox, logoURL: cfg.OALogoURL, znsOff: new(atomic.Int64)}
 	if b.sender.ladder.logoURL == "" {
 		b.sender.ladder.logoURL = strings.TrimRight(cfg.PublicURL, "/") + logoPath
+		if !cfg.Sandbox && (strings.Contains(cfg.PublicURL, "127.0.0.1") || strings.Contains(cfg.PublicURL, "localhost")) {
+			log.Warn().Str("url", b.sender.ladder.logoURL).Msg("the info-request image is on this machine, which Zalo cannot fetch: set CDTBOT_PUBLIC_URL or CDTBOT_OA_LOGO_URL")
+		}
 	}
 	if cfg.ZNSTemplateReminder != "" {
 		b.sender.ladder.znsTemplates = map[string]string{"reminder": cfg.ZNSTemplateReminder, "overdue": cfg.ZNSTemplateReminder}

@@ -22,9 +22,6 @@ func textMode(tx *store.Tx) bool { return tx.Flag(flagTemplates) != "" }
 // listTitleMax is the longest title a list template shows in full.
 const listTitleMax = 100
 
-// choicesRoom is what numbered choices may take of a text message, so text and choices fit in one send.
-const choicesRoom = 400
-
 // EnqueueReply puts a reply in the outbox inside tx as what the bot means to
 // say; the sender picks the channel and renders it when it goes out. Long text
 // is split so no part exceeds Zalo's 2,000 characters.
@@ -70,10 +67,8 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 			return err
 		}
 	}
-	limit := zalo.MaxTextLen
-	if len(choices) > 0 {
-		limit -= choicesRoom
-	}
+	// Text and its numbered choices must fit one message when choices go as text.
+	limit := zalo.MaxTextLen - utf8.RuneCountInString(withChoices("", choices))
 	parts := zalo.SplitText(rep.Text, limit)
 	if len(choices) > 0 && !textMode(tx) && (len(parts) > 1 || utf8.RuneCountInString(rep.Text) > listTitleMax) {
 		// A list template's title is short: long text goes first as its own message.
