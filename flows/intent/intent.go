@@ -92,7 +92,12 @@ var valid = map[Situation]map[string]bool{
 	Confirm: set(Yes, No, Cancel, Pause, Resume, Back, Skip, Help, Join, Leave, Report, Status, Page, MyData, Erase, Withdraw),
 	Search:  set(Cancel, Pause, Resume, Back, Help, Join, Leave, Report, Status, Page, MyData, Erase, Withdraw),
 	Group:   set(Status, Page),
+	// groupMentioned: a group message that mentions the account.
+	groupMentioned: set(Status, Page, Help),
 }
+
+// groupMentioned is the group situation when the message mentions the account.
+const groupMentioned Situation = "group+mention"
 
 func set(ids ...string) map[string]bool {
 	m := map[string]bool{}
@@ -105,12 +110,15 @@ func set(ids ...string) map[string]bool {
 // Classifier scores inputs. Build it once with New; it is immutable and safe for concurrent use.
 type Classifier struct {
 	phrases map[string][]phrase // first syllable → phrases starting with it
+	whole   *vntext.Matcher     // the whole message within one typo of a phrase ("tham gai", "bao coa")
 }
 
 type phrase struct {
 	intent string
 	words  []string
 	text   string
+	weight int  // content syllables it covers; a phrase of fillers only ("rời tổ") counts one
+	weak   bool // a question marker ("làm sao"): help on its own, nothing next to another intent
 }
 
 // New builds the classifier from the built-in lexicon.
@@ -118,13 +126,24 @@ func New() *Classifier {
 	c := &Classifier{phrases: map[string][]phrase{}}
 	for id, list := range lexicon {
 		for _, p := range list {
-			words := tokens(p)
+			weak := strings.HasPrefix(p, "~")
+			words := tokens(strings.TrimPrefix(p, "~"))
 			if len(words) == 0 {
 				continue
 			}
-			c.phrases[words[0]] = append(c.phrases[words[0]], phrase{intent: id, words: words, text: strings.Join(words, " ")})
+			w := 0
+			for _, x := range words {
+				if !isFiller(x) {
+					w++
+				}
+			}
+			if w == 0 && len(words) >= 2 {
+				w = 1
+			}
+			c.phrases[words[0]] = append(c.phrases[words[0]], phrase{intent: id, words: words, text: strings.Join(words, " "), weight: w, weak: weak})
 		}
 	}
+	c.whole = vntext.NewMatcher(wholeLexicon())
 	for k := range c.phrases {
 		ps := c.phrases[k]
 		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].words) > len(ps[j].words) })
@@ -138,9 +157,28 @@ const maxInput = 600
 // match is the best phrase of one intent found in an input.
 type match struct {
 	intent  string
-	covered int // content syllables the phrases cover
+	covered int // content syllables covered, its own phrases and those it absorbs
+	own     int // content syllables its own phrases cover
+	weak    int // syllables of question markers it matched
 	words   int // syllables the phrases cover, fillers included
 	text    string
+	at      []bool // the syllables its own phrases cover
+}
+
+// absorbs lets an intent claim the words of others it modifies: "thống kê" + "báo cáo"
+// is the status of reports, "hủy" + "báo cáo" cancels one, "nghỉ" + "tổ viên" leaves.
+var absorbs = map[string][]string{
+	Status:   {Report},
+	Page:     {Status, Report},
+	Cancel:   {Report, Join, Erase, Leave},
+	Erase:    {MyData, Cancel},
+	Withdraw: {MyData, Cancel, Yes, Join},
+	Leave:    {Join},
+	Resume:   {Report, Join},
+	Pause:    {Resume, Report},
+	Back:     {Resume},
+	Skip:     {Cancel},
+	MyData:   {Join},
 }
 
 // Classify reads text as typed in situation sit.
@@ -152,8 +190,12 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 	if len(raw) > maxInput {
 		return Result{Intent: fallback(sit), Why: "too long for a command"}
 	}
+	mentioned := false
 	if sit == Group {
-		raw = stripMentions(raw)
+		raw, mentioned = stripMentions(raw)
+		if mentioned && strings.TrimSpace(raw) == "" {
+			return Result{Intent: Help, Score: 1, Why: "the account mentioned alone"}
+		}
 	}
 	if isQuestionMarks(raw) {
 		if sit == Group {
@@ -161,7 +203,7 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 		}
 		return Result{Intent: Help, Score: 1, Why: `"?" asks for help`}
 	}
-	if sit == Group && vntext.Fold(raw) == "baocao" {
+	if (sit == Group || sit == Idle) && hasHashBaocao(raw) {
 		return Result{Intent: Status, Score: 1, Why: "#baocao"}
 	}
 	if sit == Count && looksLikeCount(raw) {
@@ -175,6 +217,9 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 			return Result{Intent: No, Score: 1, Why: "no word"}
 		}
 	}
+	if id, ok := accented[accentKey(raw)]; ok && valid[sit][id] {
+		return Result{Intent: id, Score: 1, Why: "an accented word that folding would confuse"}
+	}
 	words := tokens(raw)
 	if len(words) == 0 {
 		if emojiOnly(raw) && sit == Confirm {
@@ -182,17 +227,29 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 		}
 		return Result{Intent: fallback(sit), Why: "no words"}
 	}
-	content := 0
-	for _, w := range words {
-		if !isFiller(w) {
-			content++
+	vsit := sit
+	if sit == Group && mentioned {
+		vsit = groupMentioned // spoken to, the account answers help too
+	}
+	ms, content := c.matches(words, vsit)
+	if len(ms) == 0 && sit != Group {
+		if q := c.question(raw, words, sit, match{}, len(words)); q != nil {
+			return *q
 		}
 	}
-	ms := c.matches(words, sit)
 	if len(ms) == 0 {
+		if id, ok := c.whole.Match(raw); ok && valid[vsit][id] && (sit == Idle || sit == Group || controls[id] || id == Yes || id == No) {
+			return Result{Intent: id, Score: 1, Why: "the whole message is one typo from a " + id + " phrase"}
+		}
 		return Result{Intent: fallback(sit), Why: "no known phrase"}
 	}
 	best := ms[0]
+	if sit == Count && hasDigits(words) && best.intent != Back {
+		return Result{Intent: Answer, Why: "a count with words around it"}
+	}
+	if q := c.question(raw, words, sit, best, content); q != nil {
+		return *q
+	}
 	score := coverage(best, content)
 	why := fmt.Sprintf("%s: %q covers %d of %d content syllables", best.intent, best.text, best.covered, content)
 	if len(ms) > 1 {
@@ -239,18 +296,47 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 	return res
 }
 
+// question reads a message asking something as a request for help, where the
+// person is in a conversation (what to type?) or not chatting about anything else;
+// nil when it is not a question or a clear command wins.
+func (c *Classifier) question(raw string, words []string, sit Situation, best match, content int) *Result {
+	if sit == Group || len(words) > 10 || !isQuestion(raw, words) {
+		return nil
+	}
+	score := coverage(best, content)
+	if best.intent != "" && best.intent != Help && (controls[best.intent] || globals[best.intent]) && score >= 0.75 {
+		return nil // "tiếp tục không?" is still resume; "xem ai chưa nộp?" still status
+	}
+	if sit == Text && len(words) > 7 {
+		return nil // a long free-text answer may well end in a question word
+	}
+	return &Result{Intent: Help, Score: 1, Why: "a question about what to do"}
+}
+
+// hasHashBaocao: the officers' "#baocao" anywhere in the message.
+func hasHashBaocao(raw string) bool {
+	for _, w := range strings.Fields(raw) {
+		if strings.HasPrefix(w, "#") && vntext.Fold(w) == "baocao" {
+			return true
+		}
+	}
+	return false
+}
+
 // isFiller: a syllable that carries no intent (a pronoun, a particle, a domain word, a number).
 func isFiller(w string) bool { return filler[w] || isDigits(w) }
 
 // coverage is the share of the content syllables a match covers (a message of fillers only counts whole).
 func coverage(m match, content int) float64 {
-	if content == 0 {
-		if m.words > 0 {
-			return 1
-		}
+	switch {
+	case m.covered == 0 && m.weak == 0:
 		return 0
+	case m.covered == 0:
+		return float64(m.weak) / float64(m.weak+content) // a question marker alone is help; with more, less so
+	case content == 0:
+		return 1
 	}
-	return float64(m.covered) / float64(content)
+	return min(1, float64(m.covered)/float64(content))
 }
 
 // fallback is what an input without a command is in a situation.
@@ -262,72 +348,186 @@ func fallback(sit Situation) string {
 	return Answer
 }
 
-// matches finds, for each intent valid in sit, the set of its phrases in words
-// (not overlapping) that covers the most content syllables, best intent first.
-func (c *Classifier) matches(words []string, sit Situation) []match {
-	// found: per intent, the phrases occurring at each position.
-	found := map[string][][]phrase{}
-	for i := range words {
-		for _, p := range c.phrases[words[i]] {
-			if !valid[sit][p.intent] || !hasAt(words, i, p.words) {
-				continue
-			}
-			at := found[p.intent]
-			if at == nil {
-				at = make([][]phrase, len(words))
-				found[p.intent] = at
-			}
-			at[i] = append(at[i], p)
+// matches finds, for each intent valid in sit, the set of its phrases (not
+// overlapping) that covers the most content syllables, best intent first, and
+// how many content syllables the message has (question markers left out).
+// Phrases are looked for in the message as typed and with its fillers left
+// out ("không tham gia tổ nữa" holds "không tham gia nữa").
+func (c *Classifier) matches(words []string, sit Situation) ([]match, int) {
+	var keep []int // positions of the non-filler syllables
+	for k, w := range words {
+		if !isFiller(w) {
+			keep = append(keep, k)
 		}
 	}
-	out := make([]match, 0, len(found))
-	for id, at := range found {
-		out = append(out, bestCover(id, words, at))
+	stripped := make([]string, len(keep))
+	for k, at := range keep {
+		stripped[k] = words[at]
 	}
+	own := map[string]match{}
+	weakAt := make([]bool, len(words))
+	for id, at := range c.found(words, sit) {
+		own[id] = bestCover(id, words, at, nil, weakAt)
+	}
+	if len(keep) < len(words) {
+		for id, at := range c.found(stripped, sit) {
+			m := bestCover(id, stripped, at, keep, nil)
+			if o, ok := own[id]; !ok || m.covered > o.covered {
+				m.at = remap(m.at, keep, len(words))
+				own[id] = m
+			}
+		}
+	}
+	content := 0
+	for k, w := range words {
+		if !isFiller(w) && !weakAt[k] {
+			content++
+		}
+	}
+	out := make([]match, 0, len(own))
+	for id, m := range own {
+		if !valid[sit][id] {
+			continue // looked for only so that a valid intent can absorb its words
+		}
+		for _, other := range absorbs[id] {
+			o, ok := own[other]
+			if !ok || m.covered == 0 {
+				continue
+			}
+			for k, taken := range o.at {
+				if taken && !m.at[k] {
+					m.at = append([]bool(nil), m.at...)
+					m.at[k] = true
+					m.words++
+					if !isFiller(words[k]) && !weakAt[k] {
+						m.covered++
+					}
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	inFlow := sit != Idle && sit != Group && sit != groupMentioned
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.covered != b.covered {
 			return a.covered > b.covered
 		}
+		if a.own != b.own {
+			return a.own > b.own
+		}
+		if a.weak != b.weak {
+			return a.weak > b.weak
+		}
+		if sit == Confirm && (a.intent == No) != (b.intent == No) {
+			return a.intent == No // at a yes/no question, "thôi" declines rather than cancels
+		}
+		if inFlow && controls[a.intent] != controls[b.intent] {
+			return controls[a.intent] // in a conversation the control reading wins a tie
+		}
 		if a.words != b.words {
 			return a.words > b.words
 		}
+		if sit == Confirm {
+			return confirmRank(a.intent) < confirmRank(b.intent)
+		}
 		return rank[a.intent] < rank[b.intent]
 	})
+	return out, content
+}
+
+// absorbable lists, per situation, the intents looked for only to be absorbed by valid ones.
+var absorbable = func() map[Situation]map[string]bool {
+	out := map[Situation]map[string]bool{}
+	for sit, ids := range valid {
+		out[sit] = map[string]bool{}
+		for id := range ids {
+			for _, other := range absorbs[id] {
+				out[sit][other] = true
+			}
+		}
+	}
+	return out
+}()
+
+// confirmRank: at a yes/no question, "thôi" declines rather than cancels.
+func confirmRank(id string) int {
+	if id == No {
+		return -1
+	}
+	return rank[id]
+}
+
+// found lists, per intent valid in sit, the phrases occurring at each position of words.
+func (c *Classifier) found(words []string, sit Situation) map[string][][]phrase {
+	out := map[string][][]phrase{}
+	for i := range words {
+		for _, p := range c.phrases[words[i]] {
+			if !(valid[sit][p.intent] || absorbable[sit][p.intent]) || !hasAt(words, i, p.words) {
+				continue
+			}
+			at := out[p.intent]
+			if at == nil {
+				at = make([][]phrase, len(words))
+				out[p.intent] = at
+			}
+			at[i] = append(at[i], p)
+		}
+	}
+	return out
+}
+
+// remap turns positions in the filler-free sequence back into positions of the message.
+func remap(at []bool, keep []int, n int) []bool {
+	out := make([]bool, n)
+	for k, v := range at {
+		if v {
+			out[keep[k]] = true
+		}
+	}
 	return out
 }
 
 // bestCover picks the non-overlapping phrases of one intent that cover the most
 // content syllables (then the most syllables), by dynamic programming from the end.
-func bestCover(id string, words []string, at [][]phrase) match {
+// Weak phrases (question markers) count in weak, not covered; their syllables are
+// marked in weakAt when given.
+func bestCover(id string, words []string, at [][]phrase, _ []int, weakAt []bool) match {
 	type cell struct {
-		covered, words int
-		take           *phrase
+		covered, weak, words int
+		take                 *phrase
 	}
 	best := make([]cell, len(words)+1)
 	for i := len(words) - 1; i >= 0; i-- {
-		best[i] = best[i+1] // skip word i
+		best[i] = best[i+1]
 		best[i].take = nil
 		for k := range at[i] {
 			p := &at[i][k]
 			n := len(p.words)
-			cov := 0
-			for _, w := range p.words {
-				if !isFiller(w) {
-					cov++
-				}
+			next := best[i+n]
+			cand := cell{covered: next.covered, weak: next.weak, words: n + next.words, take: p}
+			if p.weak {
+				cand.weak += n
+			} else {
+				cand.covered += p.weight
 			}
-			cand := cell{covered: cov + best[i+n].covered, words: n + best[i+n].words, take: p}
-			if cand.covered > best[i].covered || (cand.covered == best[i].covered && cand.words > best[i].words) {
+			if cand.covered > best[i].covered || (cand.covered == best[i].covered && cand.weak > best[i].weak) ||
+				(cand.covered == best[i].covered && cand.weak == best[i].weak && cand.words > best[i].words) {
 				best[i] = cand
 			}
 		}
 	}
-	m := match{intent: id, covered: best[0].covered, words: best[0].words}
+	m := match{intent: id, covered: best[0].covered, own: best[0].covered, weak: best[0].weak, words: best[0].words, at: make([]bool, len(words))}
 	var texts []string
 	for i := 0; i < len(words); {
 		if p := best[i].take; p != nil {
 			texts = append(texts, p.text)
+			for k := i; k < i+len(p.words); k++ {
+				m.at[k] = true
+				if p.weak && weakAt != nil {
+					weakAt[k] = true
+				}
+			}
 			i += len(p.words)
 			continue
 		}

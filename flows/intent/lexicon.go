@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/cdtbot/cdtbot/flows/vntext"
 )
 
@@ -13,100 +15,140 @@ var lexicon = map[string][]string{
 	Join: {"tham gia", "xin tham gia", "vào tổ", "vô tổ", "cho vào", "cho vô", "gia nhập", "đăng ký", "đăng kí",
 		"làm thành viên", "thành viên mới", "làm tình nguyện viên", "xin vào", "xin vô", "kết nạp", "vào nhóm", "vô nhóm",
 		"đăng ký thành viên", "làm tổ viên", "muốn vào", "muốn vô", "được vào", "vào làm", "nhập tổ", "cộng tác viên",
-		"làm cộng tác viên", "đk", "tham ra", "góp sức", "tình nguyện"},
+		"làm cộng tác viên", "đk", "tham ra", "góp sức", "tình nguyện", "vào tổ", "tham gia tổ", "xin vào tổ", "join tổ", "muốn tham gia", "vô tổ", "gia nhập tổ", "được tham gia"},
 	Leave: {"rời tổ", "rời khỏi", "rời nhóm", "ra khỏi", "rút khỏi", "rút tên", "xin rút", "xin nghỉ", "nghỉ làm", "thôi làm",
-		"không làm nữa", "không muốn làm nữa", "không tham gia nữa", "không muốn tham gia nữa", "ra tổ", "ra nhóm",
+		"không muốn làm nữa", "không tham gia nữa", "không muốn tham gia nữa", "ra tổ", "ra nhóm",
 		"nghỉ tham gia", "thôi tham gia", "xin ra", "rời đi", "rời", "nghỉ tổ", "nghỉ không làm", "không làm tổ viên nữa",
-		"dừng tham gia", "không làm thành viên nữa", "xin thôi", "thôi không làm nữa", "bỏ tổ", "rút lui", "nghỉ luôn",
-		"không theo nữa", "rút ra"},
+		"dừng tham gia", "không làm thành viên nữa", "xin thôi", "bỏ tổ", "rút lui", "nghỉ luôn",
+		"không theo nữa", "rút ra", "rời tổ", "xin rời", "rời khỏi tổ", "không tham gia tổ nữa", "không làm tổ viên nữa", "nghỉ làm tổ viên", "xin nghỉ", "xin phép rời", "không tham gia được nữa", "rút khỏi tổ", "ra khỏi tổ"},
 	Report: {"báo cáo", "bc", "nộp báo cáo", "gửi báo cáo", "làm báo cáo", "báo cáo tháng", "nộp", "gửi bc",
 		"nhập báo cáo", "báo kết quả", "báo cáo kết quả", "viết báo cáo", "lập báo cáo", "điền báo cáo", "báo cáo định kỳ",
-		"báo cáo hàng tháng", "nộp số liệu", "gửi số liệu", "báo số liệu", "cập nhật số liệu", "bcao"},
+		"báo cáo hàng tháng", "nộp số liệu", "gửi số liệu", "báo số liệu", "cập nhật số liệu", "bcao", "báo cáo kết quả hoạt động", "gửi báo cáo tháng", "nộp bc"},
 	Status: {"tình hình", "tình hình báo cáo", "tổng hợp", "tổng hợp báo cáo", "ai chưa nộp", "ai chưa báo cáo", "ai còn thiếu",
 		"còn thiếu", "ai chưa gửi", "chưa nộp", "đã nộp", "ai nộp", "ai đã nộp", "bao nhiêu tổ", "mấy tổ", "tiến độ",
 		"kết quả báo cáo", "thống kê", "ai chưa", "tổ nào chưa", "thiếu báo cáo", "chưa báo cáo", "còn ai", "xem tình hình",
 		"số liệu tổng hợp", "tỉ lệ", "tình trạng báo cáo", "tình hình nộp", "nộp chưa", "ai trễ", "trễ hạn", "quá hạn",
 		"danh sách chưa", "báo cáo tổng hợp", "tổng kết", "đã đủ chưa", "đủ chưa", "ai thiếu", "thiếu ai", "tổ nào thiếu",
-		"chưa gửi báo cáo", "baocao"},
+		"chưa gửi báo cáo", "nộp chưa", "gửi chưa", "báo cáo chưa", "đủ chưa", "số tổ", "đã báo cáo", "chưa nộp báo cáo", "tổ nào chưa nộp", "bao nhiêu tổ đã", "đúng hạn", "tỉ lệ nộp", "sao rồi", "đến đâu rồi", "tới đâu rồi", "thế nào rồi", "ra sao rồi", "tiến độ nộp"},
 	Page: {"trang tổng hợp", "xem trang", "trang web", "đường link", "link", "đường dẫn", "trang báo cáo", "trang theo dõi",
 		"bảng tổng hợp", "trang quản lý", "web", "website", "gửi link", "mở trang", "biểu đồ", "dashboard", "xuất file",
-		"file excel", "excel"},
+		"file excel", "excel", "trang tổng hợp báo cáo", "link tổng hợp", "web tổng hợp", "xem trang tổng hợp", "in báo cáo", "trang xem"},
 	Help: {"trợ giúp", "giúp", "giúp đỡ", "hướng dẫn", "menu", "chào", "xin chào", "alo", "hi", "hello", "helo", "bắt đầu",
-		"start", "làm sao", "làm thế nào", "làm như thế nào", "như thế nào", "cần hỗ trợ", "hỗ trợ", "hỏi", "cho hỏi", "chỉ",
-		"chỉ dẫn", "chỉ với", "không hiểu", "ko hiểu", "là sao", "sao", "gì", "cái gì", "mần răng", "răng", "làm gì",
-		"có ai không", "ai đó", "bot", "ad", "admin", "chức năng", "tính năng", "dùng sao", "dùng thế nào", "dùng như nào",
-		"như nào", "thế nào", "hd", "huong dan", "lệnh", "danh mục", "xin hướng dẫn", "chào bạn", "chào ad", "chào anh",
-		"chào chị", "chào em", "chao xìn", "good morning", "hey", "ơi", "có ai", "có ai trực không"},
+		"start", "cần hỗ trợ", "hỗ trợ", "hỏi", "cho hỏi",
+		"chỉ dẫn", "chỉ với", "không hiểu", "ko hiểu", "là sao",
+		"có ai không", "ai đó", "bot", "ad", "admin", "chức năng", "tính năng",
+		"hd", "huong dan", "lệnh", "danh mục", "xin hướng dẫn", "chào bạn", "chào ad", "chào anh",
+		"chào chị", "chào em", "chao xìn", "good morning", "hey", "ơi", "có ai", "có ai trực không", "ad ơi", "ơi ad", "bot ơi", "giúp với", "giúp em", "giúp mình", "trợ giúp", "~không biết", "~ko biết", "~hổng biết", "cách dùng", "sử dụng", "hướng dẫn sử dụng", "giải thích", "ví dụ", "có mẫu không", "mẫu", "nghĩa là gì", "là gì", "ý là sao", "là sao", "hả", "sao ạ", "bước nào", "câu mấy", "chào buổi sáng", "chào buổi chiều", "chào cả nhà", "~gì", "~cái gì", "~làm gì", "~làm thế nào", "~làm như thế nào", "~dùng sao", "~dùng thế nào", "~dùng như nào", "~sao", "~như thế nào", "~thế nào", "~như nào", "~làm sao", "~ra sao", "~răng", "~mần răng", "~chi", "~ở đâu", "~đâu"},
 	MyData: {"dữ liệu của tôi", "dữ liệu của mình", "dữ liệu của em", "dữ liệu cá nhân", "thông tin của tôi",
 		"thông tin của mình", "thông tin của em", "thông tin cá nhân", "xem dữ liệu", "xem thông tin", "lưu gì", "lưu những gì",
-		"giữ gì", "biết gì về", "dữ liệu gì", "thông tin gì"},
+		"giữ gì", "biết gì về", "dữ liệu gì", "thông tin gì", "hồ sơ của tôi", "xem hồ sơ", "đã lưu", "lưu đúng chưa", "vai trò", "kiểm tra thông tin", "kiểm tra số điện thoại", "xem lại thông tin", "thông tin đã gửi", "thông tin tôi đã gửi", "giữ những gì", "lưu những gì", "hệ thống lưu", "xem dữ liệu", "dữ liệu cá nhân", "xem lại họ tên", "thông tin đã đăng ký"},
 	Erase: {"xóa dữ liệu", "xoá dữ liệu", "xóa thông tin", "xóa tài khoản", "xóa hết", "xóa sạch", "xóa số điện thoại",
 		"xóa tên", "xóa hồ sơ", "xóa dữ liệu của tôi", "hủy dữ liệu", "xóa bỏ dữ liệu", "xóa bỏ thông tin", "quên tôi đi",
 		"quên tôi", "xóa data", "xóa dữ liệu cá nhân", "xóa thông tin cá nhân", "xóa dữ liệu của mình", "xóa thông tin của tôi",
-		"xóa thông tin của mình", "xóa dữ liệu của em", "xóa thông tin của em"},
+		"xóa thông tin của mình", "xóa dữ liệu của em", "xóa thông tin của em", "xóa toàn bộ", "gỡ thông tin", "xóa tài khoản", "hủy tài khoản", "xóa giúp", "xóa đi", "xóa dữ liệu cá nhân", "xóa hết thông tin", "không muốn hệ thống giữ", "đừng lưu", "hủy dữ liệu"},
 	Withdraw: {"rút lại đồng ý", "rút đồng ý", "rút lại sự đồng ý", "thu hồi đồng ý", "hủy đồng ý", "không đồng ý nữa",
 		"rút lại chấp thuận", "thu hồi sự đồng ý", "không cho lưu nữa", "không cho phép nữa", "rút lại quyền",
-		"thu hồi quyền", "không chấp thuận nữa", "rút lại"},
+		"thu hồi quyền", "không chấp thuận nữa", "rút lại", "không đồng ý cho lưu", "không đồng ý lưu", "không cho phép lưu", "không còn đồng ý", "đổi ý", "không cho lưu", "không cho phép xử lý", "rút lại quyền lưu", "hủy bỏ sự đồng ý", "hủy bỏ đồng ý", "rút lại sự chấp thuận", "hối hận vì đã đồng ý", "rút lại đồng ý", "rút consent", "không đồng ý nữa"},
 	Cancel: {"hủy", "huỷ", "hủy bỏ", "hủy báo cáo", "hủy yêu cầu", "hủy đăng ký", "thôi", "thôi không làm nữa", "không làm nữa",
 		"không báo cáo nữa", "không gửi nữa", "dừng hẳn", "bỏ", "bỏ đi", "cancel", "thôi khỏi", "khỏi", "thôi bỏ đi",
 		"không làm", "không muốn làm", "hủy hết", "hủy luôn", "xóa bản nháp", "bỏ bản nháp", "không nộp nữa",
-		"thôi không", "không tham gia nữa", "dẹp", "thoát", "exit", "quit", "kết thúc", "dừng hẳn lại"},
-	Pause: {"dừng lại", "dừng", "tạm dừng", "để sau", "lát nữa", "lát", "lát làm", "mai làm", "để mai", "bận", "bận tí",
+		"thôi không", "không tham gia nữa", "thoát", "exit", "quit", "kết thúc", "dừng hẳn lại", "hủy việc", "hủy thao tác", "hủy giùm", "hủy giúp", "không gửi báo cáo nữa", "thôi khỏi báo cáo", "không làm nữa", "hổng làm nữa", "không đăng ký nữa", "không vào nữa", "không muốn vào nữa", "không vào tổ nữa", "không tham gia nữa", "đổi ý rồi hủy", "hủy để làm lại", "làm lại từ đầu"},
+	Pause: {"dừng lại", "tạm dừng", "để sau", "lát nữa", "lát", "lát làm", "mai làm", "để mai", "bận", "bận tí",
 		"bận chút", "đợi chút", "chờ chút", "chờ tí", "đợi tí", "tí nữa", "khi khác", "để lúc khác", "lúc khác", "tạm nghỉ",
-		"nghỉ chút", "dừng tí", "dừng chút", "chút nữa", "hôm khác", "stop", "pause", "lúc sau", "tối làm", "chiều làm",
+		"nghỉ chút", "dừng tí", "dừng chút", "chút nữa", "hôm khác", "stop", "pause", "lúc sau", "chiều làm",
 		"xíu nữa", "chờ xíu", "đợi xíu", "làm sau", "tạm ngưng", "ngưng", "mai làm tiếp", "để mai làm tiếp", "mai tiếp",
-		"lát làm tiếp", "lát nữa làm tiếp", "tối làm tiếp", "chiều làm tiếp", "sau làm tiếp", "để sau làm tiếp"},
+		"lát làm tiếp", "lát nữa làm tiếp", "chiều làm tiếp", "sau làm tiếp", "để sau làm tiếp", "để chiều", "để đó", "để đó đã", "khoan", "khoan đã", "chờ em tí", "đợi em tí", "chờ em chút", "đợi em", "bận xíu", "bận tí", "bận chút", "đang bận", "em bận", "bận đi họp", "đi họp", "mai gửi", "gửi sau", "để sau gửi", "để chiều gửi", "chưa rảnh", "từ từ", "từ từ đã", "tí làm tiếp", "về làm tiếp", "mai làm", "mai em làm", "lát em quay lại", "đếm lại", "nhập sau", "làm sau", "đi lấy số", "đi lấy sổ", "hỏi số liệu", "kiểm tra số liệu", "kiểm tra lại", "hỏi lại số liệu", "để em hỏi", "mai tính", "để em xem lại", "đợi chút", "chờ xíu"},
 	Resume: {"tiếp tục", "tiếp", "tiếp đi", "làm tiếp", "tiếp nha", "tiếp nhé", "ok tiếp", "làm tiếp đi", "tiếp theo",
 		"tiếp tục đi", "continue", "quay lại làm", "làm nốt", "tiếp tục báo cáo", "làm tiếp báo cáo", "đi tiếp", "tiếp thôi",
-		"tiếp tục nào", "next đi", "tiếp đê", "tiếp tục nha"},
+		"tiếp tục nào", "tiếp đê", "tiếp tục nha", "tiếp nào", "ok làm tiếp", "làm tiếp", "tiếp tục làm", "sẵn sàng", "hỏi tiếp", "tiếp tục câu hỏi", "tiếp tục việc"},
 	Back: {"quay lại", "trở lại", "lùi lại", "sửa câu trước", "câu trước", "sửa lại câu trước", "quay lại câu trước",
-		"nhầm", "nhập nhầm", "gõ nhầm", "nhầm rồi", "sai rồi sửa lại", "sửa lại", "back", "lui", "lùi", "về trước",
-		"trở về", "quay về", "câu trên", "sửa câu trên", "nhập lại câu trước", "quay lai"},
+		"nhầm", "nhập nhầm", "gõ nhầm", "nhầm rồi", "sai rồi sửa lại", "back", "lui", "lùi", "về trước",
+		"trở về", "quay về", "câu trên", "sửa câu trên", "nhập lại câu trước", "quay lai", "sửa câu vừa rồi", "sửa câu vừa nhập", "sửa câu trước", "về bước trước", "bước trước", "undo", "chọn lại", "nhập sai", "vừa nhập sai", "sửa lại số vừa nhập", "sửa lại câu", "quay lại câu hỏi trước", "quay lại chọn", "câu trước nhập sai", "muốn sửa một mục", "sửa một mục"},
 	Skip: {"bỏ qua", "skip", "next", "qua câu khác", "câu sau", "câu tiếp", "câu tiếp theo", "bỏ câu này", "không trả lời",
-		"để trống", "bỏ trống", "bỏ qua câu này", "qua luôn", "pass", "không có gì để ghi", "sang câu khác", "chuyển câu"},
+		"để trống", "bỏ trống", "bỏ qua câu này", "qua luôn", "pass", "không có gì để ghi", "sang câu khác", "chuyển câu", "câu này không có", "mục này không có", "câu này trống", "câu này chưa có", "câu này chưa có gì", "câu này không có gì", "cho qua", "qua câu", "bỏ qua câu", "không ghi", "cho bỏ qua", "câu này chưa làm", "không có số liệu", "chưa có số liệu"},
 	Yes: {"có", "ừ", "ok", "đồng ý", "vâng", "dạ vâng", "được", "đúng", "đúng rồi", "chuẩn", "chắc chắn", "gửi", "gửi đi",
 		"xác nhận", "yes", "u", "ừm", "ờ", "dạ có", "có ạ", "đồng ý ạ", "nhất trí", "chấp nhận", "ok luôn", "được rồi",
-		"đc rồi", "oke luôn", "tất nhiên", "đồng ý gửi", "gửi luôn", "đúng vậy", "chính xác", "ưng", "được đó", "được á"},
+		"đc rồi", "oke luôn", "tất nhiên", "đồng ý gửi", "gửi luôn", "đúng vậy", "chính xác", "ưng", "được đó", "được á", "chốt", "ừ", "ừa", "được luôn", "ok gửi", "ok ad", "ok em", "ok anh", "ok chị", "ok ạ", "oke ad", "ok nha", "ok nhé"},
 	No: {"không", "không đồng ý", "chưa", "sai", "không phải", "không gửi", "no", "thôi khỏi", "khỏi", "thôi", "không cần",
 		"từ chối", "không muốn", "chưa gửi", "không chịu", "không ưng", "không được", "đừng", "chưa đồng ý", "không cho",
-		"không đâu", "không nha", "không nhé"},
+		"không đâu", "không nha", "không nhé", "không cần đâu", "không cảm ơn", "chưa đâu", "không xóa", "giữ lại", "không làm cộng tác viên", "thôi khỏi nha", "không đâu"},
+}
+
+// wholeLexicon is the lexicon for whole-message typo matching (no question markers).
+func wholeLexicon() map[string][]string {
+	out := map[string][]string{}
+	for id, list := range lexicon {
+		for _, p := range list {
+			if !strings.HasPrefix(p, "~") {
+				out[id] = append(out[id], p)
+			}
+		}
+	}
+	return out
+}
+
+// accented are whole messages whose meaning folding would lose: "dừng" (stop) and
+// "đừng" (don't) both fold to "dung", like "đúng" (right) and "dùng" (use).
+var accented = map[string]string{
+	"dừng": Pause, "dừng lại": Pause, "dừng nha": Pause, "dừng đã": Pause, "dừng nhé": Pause, "dừng đi": Pause,
+	"ờ": Yes, "ờ ờ": Yes, "ừ": Yes,
+	"đừng": No, "đừng nha": No, "đừng nhé": No, "đừng gửi": No, "đừng xóa": No,
+}
+
+// accentKey is a message as accented words are compared: NFC, lower case, without
+// punctuation at the ends.
+func accentKey(s string) string {
+	s = strings.ToLower(norm.NFC.String(strings.TrimSpace(s)))
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
 }
 
 // filler are syllables that carry no intent: pronouns, particles, and the
 // domain's own words ("tổ công nghệ số thôn mình"). They may be part of a
 // phrase, but do not count against a match when left over.
-var filler = wordSet(`em anh chi toi tui to minh ban ad admin oi a da vang nha nhe nghen nhen nhi voi di ha ho giup dum dum
-	xin muon can la thi ma roi nay do ay the cua cai luon ne nghe vay hen nhá cho con co chu bac ong ba cau may
-	muon duoc hay va voi ve tren qua o tai de den bang nua lai ra vao nhung cac moi mot hai ba
-	cong nghe so chuyen doi cdscd cnscd cds cns tocds cong dong thon xom ap ban khu pho dan xa phuong thi tran
-	dac huyen tinh thang nam ngay t hom nay mai tuan ki dot lan
-	vui long on giup voi dai with please pls plz dc nhe ak ah uh hihi hehe haha kk kkk`)
+var filler = wordSet(`em anh chị tôi tui tớ tổ mình bạn ad admin ơi ạ dạ vâng nha nhé nghen nhen nhỉ với đi hả hộ dùm dùm giùm
+	xin muốn cần là thì mà rồi này đó ấy thế của cái luôn nè nghe vậy hen cho con có chứ bác ông bà cậu mấy
+	được hay và về trên ở tại để đến bằng lại ra những các mỗi một hai ba
+	công nghệ số chuyển đổi cdscd cnscd cds cns tocds cộng đồng thôn xóm ấp bản khu phố dân xã phường thị trấn
+	đặc huyện tỉnh tháng năm ngày t hôm nay tuần kỳ đợt lần đây
+	vui lòng ơn with please pls plz ak ah uh hihi hehe haha kk kkk ok okie cảm
+	việc đang dở thao tác giờ xong nào câu mục cái bước`)
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(s) {
+	for _, w := range strings.Fields(canonical(s)) {
 		m[w] = true
 	}
 	return m
 }
 
 // teencode expands abbreviations and chat spellings into the words they stand for (folded).
-var teencode = map[string]string{
-	"ko": "khong", "k": "khong", "kh": "khong", "khg": "khong", "kg": "khong", "hok": "khong",
-	"hem": "khong", "hum": "khong", "khum": "khong", "khong": "khong", "hk": "khong", "kô": "khong",
-	"dc": "duoc", "dk": "dang ki", "dky": "dang ki", "dki": "dang ki", "duoc": "duoc", "dươc": "duoc", "đc": "duoc",
-	"bc": "bao cao", "bcao": "bao cao", "bctt": "bao cao",
-	"tks": "cam on", "thanks": "cam on", "thank": "cam on", "thx": "cam on", "camon": "cam on",
-	"mk": "minh", "mik": "minh", "mh": "minh", "vs": "voi", "j": "gi", "ntn": "nhu the nao", "r": "roi",
-	"oke": "ok", "okie": "ok", "oki": "ok", "okela": "ok", "okay": "ok", "okla": "ok", "okey": "ok", "okê": "ok",
-	"uk": "u", "uh": "u", "um": "u", "uhm": "u", "uki": "u", "o": "o",
-	"e": "em", "a": "a", "c": "chi", "ae": "anh em", "ace": "anh chi em",
-	"lm": "lam", "nx": "nua", "trc": "truoc", "sdt": "so dien thoai", "stt": "so dien thoai",
-	"hd": "huong dan", "hdan": "huong dan", "tt": "tiep tuc", "ttuc": "tiep tuc",
-	"tgia": "tham gia", "thamgia": "tham gia", "baocao": "baocao", "bca": "bao cao",
-	"nop": "nop", "j̀": "gi", "z": "gi", "zay": "vay", "dzay": "vay", "hum nay": "hom nay",
-	"tv": "thanh vien", "ctv": "cong tac vien", "tnv": "tinh nguyen vien",
-	"cnscd": "cnscd", "cdscd": "cdscd", "cds": "cds", "ttu": "tiep tuc",
+var teencode = canonicalMap(map[string]string{
+	"ko": "không", "k": "không", "kh": "không", "khg": "không", "kg": "không", "hok": "không", "hem": "không",
+	"hum": "không", "khum": "không", "hk": "không", "kô": "không",
+	"dc": "được", "đc": "được", "dk": "đăng ký", "đk": "đăng ký", "dky": "đăng ký", "dki": "đăng ký",
+	"bc": "báo cáo", "bcao": "báo cáo", "bca": "báo cáo",
+	"tks": "cảm ơn", "thanks": "cảm ơn", "thank": "cảm ơn", "thx": "cảm ơn", "camon": "cảm ơn",
+	"mk": "mình", "mik": "mình", "mh": "mình", "vs": "với", "j": "gì", "ji": "gì", "z": "gì", "ntn": "như thế nào", "r": "rồi",
+	"oke": "ok", "okie": "ok", "oki": "ok", "okela": "ok", "okay": "ok", "okla": "ok", "okey": "ok",
+	"uk": "ừ", "uh": "ừ", "um": "ừ", "uhm": "ừ", "ukm": "ừ", "uki": "ừ", "ừa": "ừ", "ừm": "ừ",
+	"e": "em", "c": "chị", "ae": "anh em", "ace": "anh chị em",
+	"lm": "làm", "nx": "nữa", "trc": "trước", "sdt": "số điện thoại", "sđt": "số điện thoại",
+	"hd": "hướng dẫn", "hdan": "hướng dẫn", "ttuc": "tiếp tục",
+	"tgia": "tham gia", "thamgia": "tham gia",
+	"tv": "thành viên", "ctv": "cộng tác viên", "tnv": "tình nguyện viên",
+	"join": "tham gia", "out": "rời", "jup": "giúp", "mún": "muốn", "mun": "muốn", "coi": "xem",
+	"dl": "dữ liệu", "data": "dữ liệu", "tk": "tài khoản", "ds": "danh sách", "consent": "đồng ý", "undo": "quay lại",
+	"qa": "qua", "qau": "qua", "trag": "trang", "gja": "gia", "ib": "nhắn", "sr": "xin lỗi",
+	"zậy": "vậy", "dzậy": "vậy", "zị": "vậy",
+})
+
+// canonicalMap folds keys and values the way input is folded.
+func canonicalMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[canonical(k)] = canonical(v)
+	}
+	return out
 }
 
 // vocabulary is every syllable the lexicon and the fillers know: a typo is corrected only toward one of them.
@@ -226,6 +268,60 @@ func looksLikeCount(s string) bool {
 	return ok
 }
 
+// questionWords end a question (as typed, with accents: "hả" asks, "Hà" is a name).
+var questionWords = map[string]bool{"gì": true, "j": true, "ji": true, "sao": true, "răng": true, "hả": true, "à": true,
+	"ai": true, "mấy": true, "nhiêu": true, "chi": true, "gì?": true}
+
+// questionTail are trailing particles dropped before looking for the question word (folded).
+var questionTail = wordSet("ạ ad admin vậy nhỉ nha nhé em anh chị bạn ơi ak ah rứa hết đây kia rồi zậy")
+
+// isQuestion: a message asking something ("câu này ghi gì ạ", "có bắt buộc không", "ý là sao?").
+// Negations are not questions: "không có gì", "chưa có hộ nào", "không cần đâu".
+func isQuestion(raw string, _ []string) bool {
+	if strings.HasSuffix(strings.TrimSpace(raw), "?") {
+		return true
+	}
+	var ws []string
+	for _, w := range strings.Fields(accentKey(raw)) {
+		if w = strings.TrimFunc(w, unicode.IsPunct); w != "" {
+			ws = append(ws, w)
+		}
+	}
+	for len(ws) > 1 && questionTail[canonical(ws[len(ws)-1])] {
+		ws = ws[:len(ws)-1]
+	}
+	if len(ws) == 0 {
+		return false
+	}
+	last, before := ws[len(ws)-1], ws[:len(ws)-1]
+	negated := false
+	for _, w := range before {
+		if f := canonical(w); f == "khong" || f == "chua" || f == "ko" || f == "k" || w == "hông" || w == "hổng" {
+			negated = true
+		}
+	}
+	prev := ""
+	if len(before) > 0 {
+		prev = before[len(before)-1]
+	}
+	switch {
+	case questionWords[last]:
+		return !negated || last == "sao" || last == "răng"
+	case last == "nào":
+		return prev == "thế" || prev == "như" || prev == "cái" || prev == "câu" || prev == "bước" || prev == "mục" || prev == "nút" || prev == "loại"
+	case last == "đâu":
+		return prev == "ở" || prev == "đến" || prev == "tới" || prev == "từ"
+	case canonical(last) == "khong" || last == "ko" || last == "k":
+		for _, w := range before {
+			if w == "có" || w == "được" || w == "phải" || w == "cần" || w == "đc" {
+				return true
+			}
+		}
+	}
+	f := canonical(strings.Join(ws, " "))
+	return strings.HasPrefix(f, "sao ") || strings.HasPrefix(f, "lam sao") || strings.HasPrefix(f, "tai sao")
+}
+
 // isQuestionMarks: "?", "??", "？" alone ask for help.
 func isQuestionMarks(s string) bool {
 	if s == "" {
@@ -250,8 +346,11 @@ func emojiOnly(s string) bool {
 }
 
 // stripMentions drops mentions of the account from a group message: "[@1234…]" as Zalo
-// writes them, and a leading "@Name" (up to the first word that is not capitalised or an abbreviation).
-func stripMentions(s string) string {
+// writes them, and a leading "@Name" (up to the first word that is not capitalised or an
+// abbreviation); mentioned says whether there was one. A mention of a person ("@Chị Mai")
+// counts as well: the account cannot tell its own display name from another's.
+func stripMentions(s string) (string, bool) {
+	mentioned := false
 	for {
 		i := strings.Index(s, "[@")
 		if i < 0 {
@@ -261,6 +360,7 @@ func stripMentions(s string) string {
 		if j < 0 {
 			break
 		}
+		mentioned = true
 		s = s[:i] + " " + s[i+j+1:]
 	}
 	fields := strings.Fields(s)
@@ -268,7 +368,7 @@ func stripMentions(s string) string {
 	inMention := false
 	for _, f := range fields {
 		if strings.HasPrefix(f, "@") {
-			inMention = true
+			inMention, mentioned = true, true
 			continue
 		}
 		if inMention {
@@ -280,5 +380,5 @@ func stripMentions(s string) string {
 		}
 		out = append(out, f)
 	}
-	return strings.Join(out, " ")
+	return strings.Join(out, " "), mentioned
 }
