@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
 )
@@ -117,8 +118,13 @@ type phrase struct {
 	intent string
 	words  []string
 	text   string
-	weight int  // content syllables it covers; a phrase of fillers only ("rời tổ") counts one
-	weak   bool // a question marker ("làm sao"): help on its own, nothing next to another intent
+	weight int      // content syllables it covers; a phrase of fillers only ("rời tổ") counts one
+	weak   bool     // a question marker ("làm sao"): help on its own, nothing next to another intent
+	inFlow bool     // only inside a conversation ("nhầm", "qua"): elsewhere they are chatter
+	noConf bool     // not at a yes/no question ("sửa" is the summary's own choice there)
+	core   []string // its words without fillers, looked for in the message without fillers
+	// stripped: this is the fillers-free form of a phrase, matched only against the message without fillers.
+	stripped bool
 }
 
 // New builds the classifier from the built-in lexicon.
@@ -127,9 +133,17 @@ func New() *Classifier {
 	for id, list := range lexicon {
 		for _, p := range list {
 			weak := strings.HasPrefix(p, "~")
-			words := tokens(strings.TrimPrefix(p, "~"))
+			inFlow := strings.HasPrefix(p, "%")
+			noConf := strings.HasPrefix(p, "^")
+			words := tokens(strings.TrimLeft(p, "~%^"))
 			if len(words) == 0 {
 				continue
+			}
+			var core []string
+			for _, x := range words {
+				if !isFiller(x) {
+					core = append(core, x)
+				}
 			}
 			w := 0
 			for _, x := range words {
@@ -140,7 +154,14 @@ func New() *Classifier {
 			if w == 0 && len(words) >= 2 {
 				w = 1
 			}
-			c.phrases[words[0]] = append(c.phrases[words[0]], phrase{intent: id, words: words, text: strings.Join(words, " "), weight: w, weak: weak})
+			ph := phrase{intent: id, words: words, text: strings.Join(words, " "), weight: w, weak: weak, inFlow: inFlow, noConf: noConf, core: core}
+			c.phrases[words[0]] = append(c.phrases[words[0]], ph)
+			if len(core) >= 2 && len(core) < len(words) && !isFiller(words[0]) && !isFiller(words[len(words)-1]) {
+				// The same phrase without its fillers, for the message without its fillers.
+				cp := ph
+				cp.words, cp.text, cp.stripped = core, strings.Join(core, " "), true
+				c.phrases[core[0]] = append(c.phrases[core[0]], cp)
+			}
 		}
 	}
 	c.whole = vntext.NewMatcher(wholeLexicon())
@@ -170,13 +191,13 @@ type match struct {
 var absorbs = map[string][]string{
 	Status:   {Report},
 	Page:     {Status, Report},
-	Cancel:   {Report, Join, Erase, Leave},
+	Cancel:   {Report, Join, Erase},
 	Erase:    {MyData, Cancel},
 	Withdraw: {MyData, Cancel, Yes, Join},
 	Leave:    {Join},
 	Resume:   {Report, Join},
-	Pause:    {Resume, Report},
-	Back:     {Resume},
+	Pause:    {Resume, Report, Skip},
+	Back:     {Resume, No},
 	Skip:     {Cancel},
 	MyData:   {Join},
 }
@@ -193,8 +214,11 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 	mentioned := false
 	if sit == Group {
 		raw, mentioned = stripMentions(raw)
-		if mentioned && strings.TrimSpace(raw) == "" {
-			return Result{Intent: Help, Score: 1, Why: "the account mentioned alone"}
+		if mentioned && (strings.TrimSpace(raw) == "" || isQuestionMarks(raw) || onlyFillers(raw)) {
+			return Result{Intent: Help, Score: 1, Why: "the account mentioned with nothing else"}
+		}
+		if f := vntext.Fold(raw); (strings.HasPrefix(raw, "#") || strings.HasPrefix(raw, "/")) && (f == "trogiup" || f == "help") {
+			return Result{Intent: Help, Score: 1, Why: "a help command"}
 		}
 	}
 	if isQuestionMarks(raw) {
@@ -208,6 +232,9 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 	}
 	if sit == Count && looksLikeCount(raw) {
 		return Result{Intent: Answer, Why: "a number"}
+	}
+	if id, ok := accented[accentKey(raw)]; ok && valid[sit][id] {
+		return Result{Intent: id, Score: 1, Why: "an accented word that folding would confuse"}
 	}
 	if sit == Confirm {
 		switch {
@@ -262,7 +289,12 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 			return res
 		}
 	case Group:
-		if score >= 0.5 {
+		if mentioned && score >= 0.5 {
+			return res
+		}
+		// Not spoken to: only a short request or a question is for the account ("tình hình báo cáo",
+		// "ai còn thiếu?"); "em đã nộp báo cáo rồi ạ" is the officers' own talk.
+		if !mentioned && score >= 0.75 && (isQuestion(raw, words) || len(words) <= 5 && !pronoun[words[0]]) {
 			return res
 		}
 		return Result{Intent: None, Score: score, Why: why + " (chatter)"}
@@ -281,9 +313,12 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 			}
 			break
 		}
+		if best.intent == Help && sit == Text && (content > 4 || score < 0.9 || hasDigits(words)) {
+			break // "Hướng dẫn 12 hộ cài VNeID" is a report's answer; asking for help is short or a question
+		}
 		if controls[best.intent] {
 			switch {
-			case score >= 0.75 && len(words) <= 8:
+			case score >= 0.75 && len(words) <= 8, score >= 0.9 && len(words) <= 11:
 				return res
 			case sit == Count && score >= 0.5:
 				return res // not a number anyway: the command is the likelier reading
@@ -300,8 +335,13 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 // person is in a conversation (what to type?) or not chatting about anything else;
 // nil when it is not a question or a clear command wins.
 func (c *Classifier) question(raw string, words []string, sit Situation, best match, content int) *Result {
-	if sit == Group || len(words) > 10 || !isQuestion(raw, words) {
-		return nil
+	choice := sit != Text && len(words) <= 8 && hasWord(raw, "hay") // "xã hay phường?"
+	endsNo := sit != Text && len(words) >= 3 && words[len(words)-1] == "khong"
+	if sit == Group || sit == Idle || len(words) > 10 || !(isQuestion(raw, words) || choice || endsNo) {
+		return nil // idle, a question gets the menu anyway; in a group it is the officers' talk
+	}
+	if isDefinition(raw) || startsQuestion(words) {
+		return &Result{Intent: Help, Score: 1, Why: "asks what something means, or who, or why"}
 	}
 	score := coverage(best, content)
 	if best.intent != "" && best.intent != Help && (controls[best.intent] || globals[best.intent]) && score >= 0.75 {
@@ -317,6 +357,31 @@ func (c *Classifier) question(raw string, words []string, sit Situation, best ma
 func hasHashBaocao(raw string) bool {
 	for _, w := range strings.Fields(raw) {
 		if strings.HasPrefix(w, "#") && vntext.Fold(w) == "baocao" {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyFillers: nothing but particles and the like ("ơi", "ạ").
+func onlyFillers(raw string) bool {
+	for _, w := range tokens(raw) {
+		if !isFiller(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// startsQuestion: "ai …", "sao …", "tại sao …" ask.
+func startsQuestion(words []string) bool {
+	return len(words) > 1 && (words[0] == "ai" || words[0] == "sao" || words[0] == "tai" && words[1] == "sao")
+}
+
+// hasWord: the word, as typed (any case), is in the message.
+func hasWord(raw, w string) bool {
+	for _, x := range strings.Fields(strings.ToLower(raw)) {
+		if strings.TrimFunc(x, unicode.IsPunct) == w {
 			return true
 		}
 	}
@@ -366,11 +431,11 @@ func (c *Classifier) matches(words []string, sit Situation) ([]match, int) {
 	}
 	own := map[string]match{}
 	weakAt := make([]bool, len(words))
-	for id, at := range c.found(words, sit) {
+	for id, at := range c.found(words, sit, false) {
 		own[id] = bestCover(id, words, at, nil, weakAt)
 	}
 	if len(keep) < len(words) {
-		for id, at := range c.found(stripped, sit) {
+		for id, at := range c.found(stripped, sit, true) {
 			m := bestCover(id, stripped, at, keep, nil)
 			if o, ok := own[id]; !ok || m.covered > o.covered {
 				m.at = remap(m.at, keep, len(words))
@@ -459,11 +524,15 @@ func confirmRank(id string) int {
 }
 
 // found lists, per intent valid in sit, the phrases occurring at each position of words.
-func (c *Classifier) found(words []string, sit Situation) map[string][][]phrase {
+func (c *Classifier) found(words []string, sit Situation, stripped bool) map[string][][]phrase {
 	out := map[string][][]phrase{}
+	inFlow := sit != Idle && sit != Group && sit != groupMentioned
 	for i := range words {
 		for _, p := range c.phrases[words[i]] {
-			if !(valid[sit][p.intent] || absorbable[sit][p.intent]) || !hasAt(words, i, p.words) {
+			if p.stripped && !stripped || !(valid[sit][p.intent] || absorbable[sit][p.intent]) || !hasAt(words, i, p.words) {
+				continue
+			}
+			if p.inFlow && !inFlow || p.noConf && sit == Confirm {
 				continue
 			}
 			at := out[p.intent]
@@ -538,8 +607,8 @@ func bestCover(id string, words []string, at [][]phrase, _ []int, weakAt []bool)
 }
 
 // rank breaks ties: the more specific intent first.
-var rank = map[string]int{Withdraw: 0, Erase: 1, MyData: 2, Status: 3, Page: 4, Leave: 5, Join: 6, Report: 7,
-	Cancel: 8, Pause: 9, Back: 10, Skip: 11, Resume: 12, No: 13, Yes: 14, Help: 15}
+var rank = map[string]int{Withdraw: 0, Erase: 1, MyData: 2, Status: 3, Cancel: 4, Page: 5, Leave: 6, Join: 7, Report: 8,
+	Pause: 9, Back: 10, Skip: 11, Resume: 12, No: 13, Yes: 14, Help: 15}
 
 func hasAt(words []string, i int, p []string) bool {
 	if i+len(p) > len(words) {

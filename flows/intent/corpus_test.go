@@ -1,0 +1,100 @@
+package intent
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// corpusPath is the labelled phrasings: situation, intent, text (TAB-separated).
+const corpusPath = "../../testdata/intents/corpus.tsv"
+
+type example struct {
+	line       int
+	sit        Situation
+	want, text string
+}
+
+func readCorpus(t *testing.T) []example {
+	t.Helper()
+	f, err := os.Open(corpusPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []example
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.SplitN(line, "\t", 3)
+		if len(parts) != 3 || parts[2] == "" {
+			t.Fatalf("%s:%d: want situation<TAB>intent<TAB>text", corpusPath, n)
+		}
+		sit := Situation(parts[0])
+		if _, ok := valid[sit]; !ok {
+			t.Fatalf("%s:%d: unknown situation %q", corpusPath, n, parts[0])
+		}
+		out = append(out, example{line: n, sit: sit, want: parts[1], text: parts[2]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// minAccuracy is the share of each intent's phrasings that must be read right.
+const minAccuracy = 0.99
+
+// TestCorpus reads every labelled phrasing in its situation and reports the
+// accuracy per intent (the README prints this table); under 99% for any intent fails.
+// An Ask counts as right for the command it asks about only when that command is
+// labelled: asking is the safe reading of words that could be either.
+func TestCorpus(t *testing.T) {
+	c := New()
+	exs := readCorpus(t)
+	if len(exs) < 1500 {
+		t.Fatalf("corpus has %d phrasings, want at least 1,500", len(exs))
+	}
+	total, right := map[string]int{}, map[string]int{}
+	var wrong []string
+	for _, e := range exs {
+		r := c.Classify(e.text, e.sit)
+		total[e.want]++
+		if r.Intent == e.want || (r.Intent == Ask && r.Alt == e.want) {
+			right[e.want]++
+			continue
+		}
+		wrong = append(wrong, fmt.Sprintf("line %d %s %q: got %s, want %s (%s)", e.line, e.sit, e.text, r.Intent, e.want, r.Why))
+	}
+	ids := make([]string, 0, len(total))
+	for id := range total {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var b strings.Builder
+	b.WriteString("| intent | phrasings | read right | accuracy |\n| --- | ---: | ---: | ---: |\n")
+	all, allRight := 0, 0
+	failed := false
+	for _, id := range ids {
+		acc := float64(right[id]) / float64(total[id])
+		fmt.Fprintf(&b, "| %s | %d | %d | %.1f%% |\n", id, total[id], right[id], 100*acc)
+		all, allRight = all+total[id], allRight+right[id]
+		if acc < minAccuracy {
+			failed = true
+		}
+	}
+	fmt.Fprintf(&b, "| all | %d | %d | %.1f%% |\n", all, allRight, 100*float64(allRight)/float64(all))
+	t.Log("\n" + b.String())
+	if failed {
+		for _, w := range wrong {
+			t.Log(w)
+		}
+		t.Errorf("an intent is read right less than %.0f%% of the time (table above)", 100*minAccuracy)
+	}
+}
