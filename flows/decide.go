@@ -60,8 +60,8 @@ func (c *convo) decide(idText, action string) error {
 		if r, err = c.tx.UpdateRequest(r, store.StateAwaitApprover, actor, "recommended", ""); err != nil {
 			return err
 		}
-		c.say(fmt.Sprintf(textRecommended, r.ID))
-		c.tell(r.ZaloID, fmt.Sprintf(textToRequesterRecommended, r.ID))
+		c.say(fmt.Sprintf(textRecommended, r.ID, c.authority(r.Team)))
+		c.tell(r.ZaloID, fmt.Sprintf(textToRequesterRecommended, r.ID, c.authority(r.Team)))
 		return c.toApprover(r, "")
 	case "app":
 		return c.approve(r)
@@ -73,10 +73,10 @@ func (c *convo) decide(idText, action string) error {
 // sayState explains why a decision cannot be made now: someone else's turn, or already decided.
 func (c *convo) sayState(r store.Request) {
 	if r.Open() {
-		c.say(fmt.Sprintf(textRequestWaiting, r.ID, stateText(r.State)))
+		c.say(fmt.Sprintf(textRequestWaiting, r.ID, stateTextAt(r.State, c.authority(r.Team))))
 		return
 	}
-	c.say(fmt.Sprintf(textAlreadyDecided, r.ID, stateText(r.State)))
+	c.say(fmt.Sprintf(textAlreadyDecided, r.ID, stateTextAt(r.State, c.authority(r.Team))))
 }
 
 func decideReasonPrompt(c *convo) error {
@@ -117,7 +117,7 @@ func decideReasonAnswer(c *convo) error {
 	c.tell(r.ZaloID, fmt.Sprintf(textToRequesterRefused, r.ID, kindText(r.Kind), t.Name, reason))
 	if action == "rej" {
 		if lead, ok, _ := c.tx.Leader(r.Team); ok && lead != c.in.UserID && lead != r.ZaloID {
-			c.tell(lead, fmt.Sprintf(textToLeaderOutcome, r.ID, c.personName(r.ZaloID), stateText(r.State)))
+			c.tell(lead, fmt.Sprintf(textToLeaderOutcome, r.ID, c.personName(r.ZaloID), stateTextAt(r.State, c.authority(r.Team))))
 		}
 	}
 	return nil

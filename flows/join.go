@@ -32,7 +32,7 @@ func (c *convo) startJoin(team *store.Team) error {
 		return err
 	} else if ok {
 		t, _, _ := c.tx.Team(r.Team)
-		c.say(fmt.Sprintf(textJoinAlreadyAsked, r.ID, t.Name, stateText(r.State)))
+		c.say(fmt.Sprintf(textJoinAlreadyAsked, r.ID, t.Name, stateTextAt(r.State, c.authority(r.Team))))
 		return nil
 	}
 	if roles, err := c.tx.RolesOf(c.in.UserID); err != nil {
@@ -221,9 +221,14 @@ func joinTeamPrompt(c *convo) error {
 		for _, t := range teams {
 			buttons = append(buttons, Button{Title: c.teamLabel(t), Payload: "#team:" + t.Code})
 		}
-		c.say(fmt.Sprintf(textJoinPickTeam, u.Display()), buttons...)
+		c.say(fmt.Sprintf(textJoinPickTeam, u.Display(), c.villageWordOf(teams)), buttons...)
 	default:
-		c.say(fmt.Sprintf(textJoinTypeVillage, u.Display(), len(teams)))
+		w := c.villageWordOf(teams)
+		if w == textVillageWords {
+			w = "thôn/ấp/khu phố"
+		}
+		first, _, _ := strings.Cut(w, "/")
+		c.say(fmt.Sprintf(textJoinTypeVillage, u.Display(), len(teams), w, capitalize(first)))
 	}
 	return nil
 }
@@ -439,7 +444,7 @@ func (c *convo) route(r store.Request, ack string) error {
 		return err
 	}
 	if hasLead && lead != r.ZaloID {
-		c.say(ack + " " + fmt.Sprintf(textWaitLeader, c.personName(lead)))
+		c.say(ack + " " + fmt.Sprintf(textWaitLeader, c.personName(lead), c.authority(r.Team)))
 		c.tell(lead, c.requestText(r), c.leaderButtons(r)...)
 		return nil
 	}
@@ -461,7 +466,7 @@ func (c *convo) toApprover(r store.Request, ack string) error {
 		return nil
 	}
 	if ack != "" {
-		c.say(ack + " " + textWaitApprover)
+		c.say(ack + " " + fmt.Sprintf(textWaitApprover, c.authority(r.Team)))
 	}
 	c.tell(a.ZaloID, c.requestText(r), Button{Title: "Phê duyệt", Payload: fmt.Sprintf("#rq:%d:app", r.ID)}, Button{Title: "Từ chối", Payload: fmt.Sprintf("#rq:%d:rej", r.ID)})
 	return nil

@@ -26,7 +26,7 @@ func (c *convo) startLeave() error {
 	if r, ok, err := c.tx.OpenRequestOf(c.in.UserID, store.RequestLeave); err != nil {
 		return err
 	} else if ok {
-		c.say(fmt.Sprintf(textLeaveAlreadyAsked, r.ID, stateText(r.State)))
+		c.say(fmt.Sprintf(textLeaveAlreadyAsked, r.ID, stateTextAt(r.State, c.authority(r.Team))))
 		return nil
 	}
 	if len(roles) == 1 {

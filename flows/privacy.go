@@ -73,7 +73,7 @@ func (c *convo) describe(d store.PersonData) string {
 	}
 	var open, past []string
 	for _, r := range d.Requests {
-		item := fmt.Sprintf(textMyDataRequest, r.ID, kindText(r.Kind), c.teamName(r.Team), r.CreatedAt.In(c.e.loc).Format("02/01/2006"), stateText(r.State))
+		item := fmt.Sprintf(textMyDataRequest, r.ID, kindText(r.Kind), c.teamName(r.Team), r.CreatedAt.In(c.e.loc).Format("02/01/2006"), stateTextAt(r.State, c.authority(r.Team)))
 		if r.Open() {
 			open = append(open, item)
 		} else {

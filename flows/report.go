@@ -211,6 +211,10 @@ func reportQuestionPrompt(c *convo) error {
 	}
 	q := qs.Questions[i]
 	text := fmt.Sprintf(textQuestion, i+1, len(qs.Questions), q.Label)
+	if i == 0 && c.s.Data["edit"] != "1" {
+		// The first question says which month and which deadline (no extra message to send).
+		text = c.reportHeading() + "\n" + text
+	}
 	if q.Kind == store.QuestionCount {
 		text += textQuestionCountHint
 	} else if q.Pillar != "" {
@@ -464,6 +468,24 @@ func (c *convo) fileReport() error {
 		}
 	}
 	return nil
+}
+
+// reportHeading names the month being filed, the team and the deadline, and says when it has passed.
+func (c *convo) reportHeading() string {
+	p, err := store.ParsePeriod(c.s.Data["period"])
+	if err != nil {
+		return ""
+	}
+	t, _, _ := c.tx.Team(c.s.Data["team"])
+	cal, _, err := c.calendar(c.s.Data["team"])
+	if err != nil {
+		return ""
+	}
+	h := fmt.Sprintf(textReportHeading, p.Label(), t.Name, cal.CutoffDate(p).Format("02/01/2006"))
+	if !c.tx.Now().Before(cal.Deadline(p)) {
+		h += textReportHeadingLate
+	}
+	return h
 }
 
 func (c *convo) fmtTime(t time.Time) string { return t.In(c.e.loc).Format("15:04 02/01/2006") }

@@ -25,31 +25,33 @@ var (
 const (
 	textWelcome = "Chào mừng bạn đến với Tổ công nghệ số cộng đồng! 👋\n" +
 		"Tại đây bạn có thể xin tham gia tổ, xin rời tổ và (nếu là tổ trưởng) gửi báo cáo tháng."
-	textMenuResident    = "Bạn muốn làm gì? Nhắn \"tham gia\" để xin vào tổ công nghệ số cộng đồng."
-	textMenuMember      = "Bạn muốn làm gì? Nhắn \"rời tổ\" nếu muốn xin ra khỏi tổ."
-	textMenuLeader      = "Bạn muốn làm gì? Nhắn \"báo cáo\" để gửi báo cáo tháng của tổ."
-	textMenuWaiting     = "Có %d yêu cầu đang chờ bạn xử lý."
-	textBtnWaiting      = "Yêu cầu chờ xử lý (%d)"
-	textNothingWaiting  = "Không có yêu cầu nào đang chờ bạn xử lý."
-	textMoreWaiting     = "Còn %d yêu cầu nữa: xử lý xong các yêu cầu trên rồi bấm lại \"Yêu cầu chờ xử lý\"."
-	textPaused          = "Bạn đang dở việc %s (lần cuối lúc %s). Bạn muốn làm tiếp không?"
-	textHelpInFlow      = "Bạn đang %s. Nhắn \"tiếp tục\" để làm tiếp, \"quay lại\" để sửa câu trước, \"hủy\" để dừng."
-	textNothingToResume = "Bạn không có việc nào đang dở."
-	textPausedByUser    = "Đã tạm dừng việc %s, bản nháp được giữ lại. Khi nào tiện, nhắn \"tiếp tục\" để làm tiếp."
-	textCommandOrAnswer = "Bạn muốn %s, hay đây là câu trả lời?"
-	textThisIsMyAnswer  = "Đây là câu trả lời"
-	textNothingToCancel = "Bạn không có việc nào đang dở để hủy."
-	textBusy            = "Bạn đang dở việc %s. Hãy làm tiếp hoặc hủy việc đó trước."
-	textStaleButton     = "Nút này đã cũ, không còn dùng được."
-	textBackTo          = "Quay lại việc %s."
-	textLostStep        = "Xin lỗi, cuộc trò chuyện trước đã hết hạn. Mời bạn bắt đầu lại."
-	textAtFirstStep     = "Đây đã là bước đầu tiên."
-	textCannotSkip      = "Câu này bắt buộc, không bỏ qua được."
-	textCancelled       = "Đã hủy việc %s."
-	textSomeone         = "(chưa có tên)"
-	textNoScopeGroup    = "Nhóm này chưa được đăng ký theo dõi báo cáo. Vui lòng liên hệ quản trị hệ thống."
-	textNoDigestYet     = "Chưa có số liệu tổng hợp."
-	textPageLink        = "Trang tổng hợp báo cáo của %s (link dùng được trong 24 giờ, không chia sẻ ra ngoài):\n%s"
+	textMenuResident      = "Bạn muốn làm gì? Nhắn \"tham gia\" để xin vào tổ công nghệ số cộng đồng."
+	textMenuMember        = "Bạn muốn làm gì? Nhắn \"rời tổ\" nếu muốn xin ra khỏi tổ."
+	textMenuLeader        = "Bạn muốn làm gì? Nhắn \"báo cáo\" để gửi báo cáo tháng của tổ."
+	textMenuWaiting       = "Có %d yêu cầu đang chờ bạn xử lý."
+	textBtnWaiting        = "Yêu cầu chờ xử lý (%d)"
+	textNothingWaiting    = "Không có yêu cầu nào đang chờ bạn xử lý."
+	textMoreWaiting       = "Còn %d yêu cầu nữa: xử lý xong các yêu cầu trên rồi bấm lại \"Yêu cầu chờ xử lý\"."
+	textPaused            = "Bạn đang dở việc %s (lần cuối lúc %s). Bạn muốn làm tiếp không?"
+	textHelpInFlow        = "Bạn đang %s. Nhắn \"tiếp tục\" để làm tiếp, \"quay lại\" để sửa câu trước, \"hủy\" để dừng."
+	textNothingToResume   = "Bạn không có việc nào đang dở."
+	textPausedByUser      = "Đã tạm dừng việc %s, bản nháp được giữ lại. Khi nào tiện, nhắn \"tiếp tục\" để làm tiếp."
+	textCommandOrAnswer   = "Bạn muốn %s, hay đây là câu trả lời?"
+	textReportHeading     = "📝 Báo cáo %s — %s. Hạn chót: %s"
+	textReportHeadingLate = " (đã quá hạn, vẫn gửi được)"
+	textThisIsMyAnswer    = "Đây là câu trả lời"
+	textNothingToCancel   = "Bạn không có việc nào đang dở để hủy."
+	textBusy              = "Bạn đang dở việc %s. Hãy làm tiếp hoặc hủy việc đó trước."
+	textStaleButton       = "Nút này đã cũ, không còn dùng được."
+	textBackTo            = "Quay lại việc %s."
+	textLostStep          = "Xin lỗi, cuộc trò chuyện trước đã hết hạn. Mời bạn bắt đầu lại."
+	textAtFirstStep       = "Đây đã là bước đầu tiên."
+	textCannotSkip        = "Câu này bắt buộc, không bỏ qua được."
+	textCancelled         = "Đã hủy việc %s."
+	textSomeone           = "(chưa có tên)"
+	textNoScopeGroup      = "Nhóm này chưa được đăng ký theo dõi báo cáo. Vui lòng liên hệ quản trị hệ thống."
+	textNoDigestYet       = "Chưa có số liệu tổng hợp."
+	textPageLink          = "Trang tổng hợp báo cáo của %s (link dùng được trong 24 giờ, không chia sẻ ra ngoài):\n%s"
 
 	textJoinAlreadyAsked  = "Bạn đã gửi yêu cầu số %d xin tham gia %s; yêu cầu đang %s. Vui lòng chờ kết quả."
 	textJoinAlreadyMember = "Bạn đã là %s của %s rồi."
@@ -57,8 +59,8 @@ const (
 	textJoinNoCommune     = "Không tìm thấy xã/phường \"%s\". Vui lòng nhập lại tên xã/phường, hoặc nhập mã tổ."
 	textJoinPickCommune   = "Có nhiều nơi trùng tên. Bạn chọn giúp:"
 	textJoinNoTeams       = "%s chưa có tổ công nghệ số cộng đồng trên hệ thống. Vui lòng liên hệ UBND xã/phường."
-	textJoinPickTeam      = "Các tổ ở %s. Bạn chọn tổ của thôn/khu phố mình:"
-	textJoinTypeVillage   = "%s có %d tổ. Bạn ở thôn/ấp/khu phố nào? Nhập tên (ví dụ: Thôn 1)."
+	textJoinPickTeam      = "Các tổ ở %s. Bạn chọn tổ của %s mình:"
+	textJoinTypeVillage   = "%s có %d tổ. Bạn ở %s nào? Nhập tên (ví dụ: %s 1)."
 	textJoinPickOne       = "Bạn chọn giúp một tổ:"
 	textJoinNoVillage     = "Không tìm thấy tổ nào ở \"%s\". Vui lòng nhập lại tên thôn/ấp/khu phố."
 	textJoinFull          = "%s đã đủ %d thành viên nên chưa nhận thêm. Cảm ơn bạn đã quan tâm!"
@@ -76,8 +78,8 @@ const (
 	textConsentNeedAnswer = "Vui lòng bấm \"Tôi đồng ý\" hoặc \"Không đồng ý\"."
 	textJoinSummary       = "Kiểm tra lại thông tin:\n• Họ tên: %s\n• Điện thoại: %s\n• Tổ: %s (%s)\n• Vai trò: %s"
 	textJoinSent          = "Đã gửi yêu cầu số %d xin tham gia %s."
-	textWaitLeader        = "Tổ trưởng %s sẽ xem xét rồi chuyển lên UBND xã."
-	textWaitApprover      = "UBND xã sẽ xem xét và trả lời bạn."
+	textWaitLeader        = "Tổ trưởng %s sẽ xem xét rồi chuyển lên %s."
+	textWaitApprover      = "%s sẽ xem xét và trả lời bạn."
 	textNoApprover        = "Hiện chưa có người phê duyệt trên hệ thống; vui lòng liên hệ UBND xã/phường."
 	textJoinRequest       = "Yêu cầu số %d: %s (%s) xin tham gia làm %s của %s."
 	textLeaveRequest      = "Yêu cầu số %d: %s (%s) xin rời %s. Lý do: %s"
@@ -86,8 +88,8 @@ const (
 	textNotYours               = "Yêu cầu số %d không thuộc quyền xử lý của bạn."
 	textAlreadyDecided         = "Yêu cầu số %d đã %s rồi."
 	textRequestWaiting         = "Yêu cầu số %d đang %s."
-	textRecommended            = "Đã chuyển yêu cầu số %d lên UBND xã."
-	textToRequesterRecommended = "Yêu cầu số %d của bạn đã được tổ trưởng đồng ý, đang chờ UBND xã phê duyệt."
+	textRecommended            = "Đã chuyển yêu cầu số %d lên %s."
+	textToRequesterRecommended = "Yêu cầu số %d của bạn đã được tổ trưởng đồng ý, đang chờ %s phê duyệt."
 	textAskRefusalReason       = "Vui lòng nhập lý do từ chối yêu cầu số %s:"
 	textRefusalRecorded        = "Đã ghi nhận từ chối yêu cầu số %d và báo cho người gửi."
 	textToRequesterRefused     = "Rất tiếc, yêu cầu số %d (%s %s) không được chấp thuận. Lý do: %s"
@@ -182,6 +184,7 @@ const (
 	textHoldApprover         = "• Người phê duyệt của %s: liên hệ %s để giao cho người khác."
 	textHoldOfficer          = "• Cán bộ theo dõi báo cáo (%s): liên hệ %s để giao cho người khác."
 	textContactCommune       = "UBND xã/phường"
+	textVillageWords         = "thôn/khu phố"
 	textContactAdmin         = "quản trị hệ thống"
 )
 
@@ -199,12 +202,15 @@ func roleText(role string) string {
 	return "chưa có vai trò"
 }
 
-func stateText(state string) string {
+func stateText(state string) string { return stateTextAt(state, "UBND xã") }
+
+// stateTextAt says where a request stands, naming the commune's committee as its place does.
+func stateTextAt(state, authority string) string {
 	switch state {
 	case store.StateAwaitLeader:
 		return "chờ tổ trưởng xem xét"
 	case store.StateAwaitApprover:
-		return "chờ UBND xã phê duyệt"
+		return "chờ " + authority + " phê duyệt"
 	case store.StateApproved:
 		return "được phê duyệt"
 	case store.StateDeclined:
