@@ -403,6 +403,8 @@ func joinConfirmAnswer(c *convo) error {
 		return c.goTo("name")
 	case f == "gui" || isYes(c.in.Text):
 		return c.submitJoin()
+	case isNo(c.in.Text):
+		return c.command(cmdCancel) // "không" to "Gửi yêu cầu?"
 	}
 	return c.prompt()
 }

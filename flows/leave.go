@@ -81,6 +81,9 @@ func leaveConfirmPrompt(c *convo) error {
 
 func leaveConfirmAnswer(c *convo) error {
 	if f := vntext.Fold(c.in.Text); f != "gui" && !isYes(c.in.Text) {
+		if isNo(c.in.Text) {
+			return c.command(cmdCancel) // "không" to "Gửi yêu cầu?"
+		}
 		return c.prompt()
 	}
 	team := c.s.Data["team"]

@@ -182,6 +182,9 @@ func reportExistingAnswer(c *convo) error {
 		c.s.Data["correction"] = "1"
 		return c.goTo("summary")
 	}
+	if isNo(c.in.Text) {
+		return c.command(cmdCancel)
+	}
 	return c.prompt()
 }
 
@@ -358,6 +361,8 @@ func reportSummaryAnswer(c *convo) error {
 		return c.goTo("edit")
 	case strings.HasPrefix(f, "sua "):
 		return c.editItem(strings.TrimPrefix(f, "sua "))
+	case isNo(c.in.Text):
+		return c.goTo("edit") // "không" to "Gửi?": something is to be changed
 	}
 	return c.prompt()
 }
@@ -402,6 +407,9 @@ func reportDropPrompt(c *convo) error {
 func reportDropAnswer(c *convo) error {
 	if f := vntext.Fold(c.in.Text); f == "bo ban nhap" || isYes(c.in.Text) {
 		return c.cancel(true)
+	}
+	if isNo(c.in.Text) {
+		return c.back() // "không": keep the draft and go on where they were
 	}
 	return c.prompt()
 }

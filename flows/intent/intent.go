@@ -317,8 +317,11 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 			break // "Hướng dẫn 12 hộ cài VNeID" is a report's answer; asking for help is short or a question
 		}
 		if controls[best.intent] {
+			// In a free-text answer, words beyond the command and mere particles make it a sentence:
+			// "Nhiều hộ muốn dừng lại" is an answer that may be a command, so it is asked about.
+			sentence := sit == Text && extraWords(words, best.at) > 1
 			switch {
-			case score >= 0.75 && len(words) <= 8, score >= 0.9 && len(words) <= 11:
+			case !sentence && (score >= 0.75 && len(words) <= 8 || score >= 0.9 && len(words) <= 11):
 				return res
 			case sit == Count && score >= 0.5:
 				return res // not a number anyway: the command is the likelier reading
@@ -361,6 +364,17 @@ func hasHashBaocao(raw string) bool {
 		}
 	}
 	return false
+}
+
+// extraWords counts the words a match leaves uncovered, particles and pronouns aside.
+func extraWords(words []string, covered []bool) int {
+	n := 0
+	for k, w := range words {
+		if (covered == nil || !covered[k]) && !particle[w] && !light[w] && !isDigits(w) {
+			n++
+		}
+	}
+	return n
 }
 
 // onlyFillers: nothing but particles and the like ("ơi", "ạ").

@@ -393,6 +393,12 @@ func negatedBefore(ws []string) bool {
 	return false
 }
 
+// particle are pronouns and discourse particles: they never make a command a sentence.
+var particle = wordSet("em anh chị tôi tui mình tớ bạn ad admin ơi ạ dạ vâng nha nhé nghen nhen nhỉ với đi hả đây đã luôn nè vậy thôi ok cho con cháu")
+
+// light are words that qualify a command without making it a sentence ("tiếp tục được rồi", "quay lại câu 7").
+var light = wordSet("được rồi xong việc cái đang câu bước mục này đó để lại đây làm nữa chút tí")
+
 // pronoun starts a statement about oneself ("em đã nộp rồi").
 var pronoun = wordSet("em anh chị tôi tui mình tớ xã tổ con cháu")
 
