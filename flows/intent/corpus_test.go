@@ -10,7 +10,7 @@ import (
 )
 
 // corpusPath is the labelled phrasings: situation, intent, text (TAB-separated).
-const corpusPath = "../../testdata/intents/corpus.tsv"
+const corpusPath = "testdata/corpus.tsv"
 
 type example struct {
 	line       int
@@ -103,10 +103,10 @@ func TestCorpus(t *testing.T) {
 
 // heldoutPath is phrasings written apart from the corpus and never used to tune the lexicon:
 // an honest reading of how well new wording is understood.
-const heldoutPath = "../../testdata/intents/heldout.tsv"
+const heldoutPath = "testdata/heldout.tsv"
 
 // heldoutFloor catches a change that makes new wording understood worse than it was measured.
-const heldoutFloor = 0.72
+const heldoutFloor = 0.84
 
 // TestHeldOut reports the accuracy on the held-out phrasings; it fails only under the floor.
 func TestHeldOut(t *testing.T) {

@@ -110,6 +110,7 @@ func set(ids ...string) map[string]bool {
 
 // Classifier scores inputs. Build it once with New; it is immutable and safe for concurrent use.
 type Classifier struct {
+	back    *backstop           // the n-gram backstop for what the lexicon misses when no conversation is open
 	phrases map[string][]phrase // first syllable → phrases starting with it
 	whole   *vntext.Matcher     // the whole message within one typo of a phrase ("tham gai", "bao coa")
 }
@@ -165,6 +166,7 @@ func New() *Classifier {
 		}
 	}
 	c.whole = vntext.NewMatcher(wholeLexicon())
+	c.back = newBackstop()
 	for k := range c.phrases {
 		ps := c.phrases[k]
 		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].words) > len(ps[j].words) })
@@ -264,6 +266,14 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 			return *q
 		}
 	}
+	if len(ms) == 0 && sit == Idle {
+		if id, ok := c.whole.Match(raw); ok && valid[vsit][id] {
+			return Result{Intent: id, Score: 1, Why: "the whole message is one typo from a " + id + " phrase"}
+		}
+		if r, ok := c.backstopGuess(raw); ok {
+			return r
+		}
+	}
 	if len(ms) == 0 {
 		if id, ok := c.whole.Match(raw); ok && valid[vsit][id] && (sit == Idle || sit == Group || controls[id] || id == Yes || id == No) {
 			return Result{Intent: id, Score: 1, Why: "the whole message is one typo from a " + id + " phrase"}
@@ -287,6 +297,9 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 	case Idle:
 		if score >= 0.5 {
 			return res
+		}
+		if r, ok := c.backstopGuess(raw); ok {
+			return r
 		}
 	case Group:
 		if mentioned && score >= 0.5 {
@@ -400,6 +413,15 @@ func hasWord(raw, w string) bool {
 		}
 	}
 	return false
+}
+
+// backstopGuess asks the n-gram backstop about an idle message the lexicon could not place.
+func (c *Classifier) backstopGuess(raw string) (Result, bool) {
+	id, p := c.back.guess(raw, valid[Idle])
+	if id == None || p < backstopMin {
+		return Result{}, false
+	}
+	return Result{Intent: id, Score: p, Why: fmt.Sprintf("n-gram backstop: %s at %.2f", id, p)}, true
 }
 
 // isFiller: a syllable that carries no intent (a pronoun, a particle, a domain word, a number).
