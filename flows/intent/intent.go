@@ -417,6 +417,9 @@ func hasWord(raw, w string) bool {
 
 // backstopGuess asks the n-gram backstop about an idle message the lexicon could not place.
 func (c *Classifier) backstopGuess(raw string) (Result, bool) {
+	if onlyFillers(raw) {
+		return Result{}, false // "tổ CNSCĐ", "em ơi": no word that asks for anything
+	}
 	id, p := c.back.guess(raw, valid[Idle])
 	if id == None || p < backstopMin {
 		return Result{}, false
