@@ -40,6 +40,9 @@ func villageWord(units []store.Unit) string {
 	word := ""
 	for _, u := range units {
 		lvl := strings.ToLower(strings.TrimSpace(u.Level))
+		if authorityOf(store.Unit{Level: lvl}) != textContactCommune {
+			continue // the commune's own team: not a village
+		}
 		if lvl == "" || (word != "" && lvl != word) {
 			return textVillageWords
 		}
