@@ -180,8 +180,7 @@ func collect(c chan error) []error {
 func (b *Bot) permissionRevoked(tx *store.Tx) error {
 	b.log.Error().Str("reason", "permission_revoked").Msg("an OA admin revoked the app's permission")
 	if b.tokens != nil {
-		// Not inside this transaction: the token manager writes to the database under its own lock.
-		go b.tokens.Revoked()
+		b.tokens.Revoked() // lock-free: safe inside this transaction
 	}
 	return b.alerts.alertTx(tx, "permission_revoked", textAlertRevoked)
 }

@@ -50,6 +50,7 @@ type TokenManager struct {
 	nextTry  time.Time // no refresh before this after a failure
 	changed  chan struct{}
 	problem  atomic.Pointer[string] // m.broken, for readers that must not wait for a refresh
+	revoked  atomic.Bool            // permission_revoked arrived; taken up under the lock
 }
 
 // NoEnvPair marks a stored pair that no environment pair ever preceded (installed by an operator):
@@ -112,6 +113,7 @@ func NewTokenManager(db *store.DB, client *zalo.Client, appID, appSecret, envAcc
 func (m *TokenManager) Token(ctx context.Context) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.takeRevokedLocked()
 	if m.broken != "" {
 		if !m.mayTryLocked() {
 			return "", fmt.Errorf("%w: %s", ErrNoToken, m.broken)
@@ -136,6 +138,7 @@ func (m *TokenManager) Token(ctx context.Context) (string, error) {
 func (m *TokenManager) Invalidate(ctx context.Context, stale string) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.takeRevokedLocked()
 	if m.cur.AccessToken != stale && m.broken == "" {
 		return m.cur.AccessToken, nil
 	}
@@ -155,6 +158,7 @@ func (m *TokenManager) Invalidate(ctx context.Context, stale string) (string, er
 func (m *TokenManager) RefreshIfDue(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.takeRevokedLocked()
 	if (!m.dueLocked() && m.broken == "") || !m.mayTryLocked() {
 		return nil
 	}
@@ -165,19 +169,32 @@ func (m *TokenManager) RefreshIfDue(ctx context.Context) error {
 func (m *TokenManager) Probe(ctx context.Context) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.takeRevokedLocked()
 	if m.broken != "" && m.mayTryLocked() && m.cur.RefreshToken != "" {
 		_ = m.refreshLocked(ctx)
 	}
 }
 
-// Revoked records Zalo's word that the app's permission was revoked: no token works until a new pair.
+// Revoked records Zalo's word that the app's permission was revoked: no token works until a
+// new pair. It takes no lock (it is called inside the handling transaction, while a refresh may
+// hold the lock and wait for that transaction); the next token request takes it up.
 func (m *TokenManager) Revoked() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.nextTry = m.db.Now().Add(authRetryMin)
-	m.broken = "an OA admin revoked the app's permission (permission_revoked)"
-	m.gauge()
+	why := "an OA admin revoked the app's permission (permission_revoked)"
+	m.revoked.Store(true)
+	m.problem.Store(&why)
+	if m.m != nil {
+		m.m.authOK.Set(0)
+	}
 	m.log.Error().Str("reason", "zalo_auth").Msg("app permission revoked: sending stops until an operator installs a pair")
+}
+
+// takeRevokedLocked turns a revocation noted by Revoked into the broken state.
+func (m *TokenManager) takeRevokedLocked() {
+	if m.revoked.CompareAndSwap(true, false) {
+		m.broken = "an OA admin revoked the app's permission (permission_revoked)"
+		m.nextTry = m.db.Now().Add(authRetryMin)
+		m.gauge()
+	}
 }
 
 // Usable tells whether a token exists that Zalo has not refused (never waits for a refresh in progress).
@@ -225,6 +242,7 @@ func (m *TokenManager) Install(access, refresh string, expiresIn time.Duration, 
 		return fmt.Errorf("bot.Install: %w", err)
 	}
 	m.cur = next
+	m.revoked.Store(false)
 	m.repairedLocked()
 	m.log.Info().Str("source", source).Msg("zalo token pair installed: sending resumes")
 	return nil
