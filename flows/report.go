@@ -146,7 +146,33 @@ func reportPeriodAnswer(c *convo) error {
 	if !ok || err != nil {
 		return c.prompt()
 	}
+	offered, err := c.offeredPeriods(c.s.Data["team"])
+	if err != nil {
+		return err
+	}
+	if !offered[p.String()] {
+		// Only what the bot offered can be filed: a crafted "#period:2099-12" is refused and logged.
+		c.e.Log.Warn().Str("user", c.in.UserID).Str("team", c.s.Data["team"]).Str("period", code).Msg("report: a period that was not offered")
+		c.say(textPeriodNotOffered)
+		return c.prompt()
+	}
 	return c.choosePeriod(p)
+}
+
+// offeredPeriods are the periods a team may file now: the open one, and the one before while it is overdue.
+func (c *convo) offeredPeriods(team string) (map[string]bool, error) {
+	cal, _, err := c.calendar(team)
+	if err != nil {
+		return nil, err
+	}
+	open := cal.OpenPeriod(c.tx.Now())
+	out := map[string]bool{open.String(): true}
+	if _, filed, err := c.tx.FirstReport(team, open.Prev().String()); err != nil {
+		return nil, err
+	} else if !filed {
+		out[open.Prev().String()] = true
+	}
+	return out, nil
 }
 
 // choosePeriod starts the questions, or offers a correction when the period is already filed.

@@ -38,6 +38,7 @@ const (
 	textPausedByUser      = "Đã tạm dừng việc %s, bản nháp được giữ lại. Khi nào tiện, nhắn \"tiếp tục\" để làm tiếp."
 	textCommandOrAnswer   = "Bạn muốn %s, hay đây là câu trả lời?"
 	textReportHeading     = "📝 Báo cáo %s — %s. Hạn chót: %s"
+	textPeriodNotOffered  = "Tháng này không nằm trong các tháng đang mở để báo cáo. Bạn chọn một tháng dưới đây."
 	textReportHeadingLate = " (đã quá hạn, vẫn gửi được)"
 	textThisIsMyAnswer    = "Đây là câu trả lời"
 	textNothingToCancel   = "Bạn không có việc nào đang dở để hủy."
