@@ -3,6 +3,7 @@ package bot_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +116,20 @@ func TestSomethingGettingThroughClearsUnreachable(t *testing.T) {
 	})
 	if s := h.sentTo("g1"); len(s) != 1 || !strings.Contains(s[0].Text, "[@8001]") {
 		t.Errorf("group sends: %+v", s)
+	}
+}
+
+// A real sweep through the admin API dated far from the server's clock is refused (a dry run is not).
+func TestRemindAtAFarInstantIsRefused(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newLadderHarness(t, now, "", false)
+	far := url.QueryEscape(now.Add(72 * time.Hour).Format(time.RFC3339))
+	if status, body := h.do("POST", "/api/v1/remind?at="+far, "", "admin-secret"); status != http.StatusBadRequest || !strings.Contains(string(body), "far_instant") {
+		t.Errorf("far real run: %d %s, want 400 far_instant", status, body)
+	}
+	for _, q := range []string{"&dry_run=1", "&force=1"} {
+		if status, body := h.do("POST", "/api/v1/remind?at="+far+q, "", "admin-secret"); status != http.StatusOK {
+			t.Errorf("far run with %s: %d %s, want 200", q, status, body)
+		}
 	}
 }

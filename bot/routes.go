@@ -200,6 +200,23 @@ func (b *Bot) messages(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"messages": out})
 }
 
+// remindSlack is how far from now a real reminder run may be dated without --force.
+const remindSlack = 10 * time.Minute
+
+// CheckRemindInstant refuses a real sweep dated far from now: a future instant would send
+// overdue notices before the deadline and use up the ledger; a past one mixes countdowns with
+// reports filed since. A dry run may look at any instant.
+func CheckRemindInstant(at, now time.Time, dryRun, force bool) error {
+	if dryRun || force {
+		return nil
+	}
+	if d := at.Sub(now); d > remindSlack || d < -remindSlack {
+		return fmt.Errorf("the instant %s is %s from now: a real run must be within 10 minutes of now (use --dry-run to look, or --force)",
+			at.Format(time.RFC3339), d.Round(time.Minute).Abs())
+	}
+	return nil
+}
+
 // remind runs the reminder sweep now or as of ?at=RFC3339, optionally as a dry run (?dry_run=1).
 func (b *Bot) remind(c *gin.Context) {
 	if b.cfg.Remind == nil {
@@ -216,6 +233,11 @@ func (b *Bot) remind(c *gin.Context) {
 		at = t
 	}
 	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
+	force := c.Query("force") == "1" || c.Query("force") == "true"
+	if err := CheckRemindInstant(at, b.db.Now(), dry, force); err != nil {
+		apiError(c, http.StatusBadRequest, "far_instant", err.Error())
+		return
+	}
 	lines, err := b.cfg.Remind(at, dry)
 	if err != nil {
 		reqLog(c).Error().Err(err).Msg("remind failed")

@@ -218,10 +218,14 @@ func TestRemindCommandOnFileAndThroughServer(t *testing.T) {
 	if !strings.Contains(dry, "4 messages would be sent") || !strings.Contains(dry, "remind|TA-T1|2026-11|3|leader") {
 		t.Fatalf("dry run:\n%s", dry)
 	}
-	if out := remindAt("2026-11-17T08:00:00+07:00"); !strings.Contains(out, "4 messages sent") {
+	// A real run dated far from now is refused (it would use up the ledger) unless forced.
+	if err := run(ctx, []string{"remind", "--at", "2026-11-17T08:00:00+07:00"}, envOf(env), io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "within 10 minutes of now") {
+		t.Fatalf("a real run at a far instant: %v, want a refusal", err)
+	}
+	if out := remindAt("2026-11-17T08:00:00+07:00", "--force"); !strings.Contains(out, "4 messages sent") {
 		t.Fatalf("run:\n%s", out)
 	}
-	if out := remindAt("2026-11-17T09:00:00+07:00"); !strings.Contains(out, "0 messages sent") {
+	if out := remindAt("2026-11-17T09:00:00+07:00", "--force"); !strings.Contains(out, "0 messages sent") {
 		t.Fatalf("a re-run sent again:\n%s", out)
 	}
 	if err := run(ctx, []string{"remind", "--at", "17/11/2026"}, envOf(env), io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "RFC 3339") {
@@ -230,7 +234,7 @@ func TestRemindCommandOnFileAndThroughServer(t *testing.T) {
 	// With the server holding the database, the same command goes through its admin API.
 	base, _, stop := startServe(t, env)
 	defer stop()
-	if out := remindAt("2026-11-19T08:00:00+07:00", "--server", base); !strings.Contains(out, "4 messages sent") || !strings.Contains(out, "remind|TA-T1|2026-11|1|deputy") {
+	if out := remindAt("2026-11-19T08:00:00+07:00", "--server", base, "--force"); !strings.Contains(out, "4 messages sent") || !strings.Contains(out, "remind|TA-T1|2026-11|1|deputy") {
 		t.Fatalf("through the server:\n%s", out)
 	}
 }

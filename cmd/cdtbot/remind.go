@@ -52,6 +52,7 @@ func remind(ctx context.Context, args []string, getenv func(string) string, stdo
 	fs.SetOutput(stderr)
 	atText := fs.String("at", "", "the instant to sweep as of, RFC 3339 (default now), e.g. 2026-11-27T08:00:00+07:00")
 	dry := fs.Bool("dry-run", false, "print what would be sent; send and record nothing")
+	force := fs.Bool("force", false, "allow a real run as of an instant more than 10 minutes from now")
 	dbPath := fs.String("db", envDefault(getenv, "CDTBOT_DB", "data/cdtbot.db"), "database file (CDTBOT_DB)")
 	tz := fs.String("tz", envDefault(getenv, "CDTBOT_TZ", "Asia/Ho_Chi_Minh"), "time zone (CDTBOT_TZ)")
 	server := fs.String("server", "", "URL of the running server (default from CDTBOT_ADDR)")
@@ -68,6 +69,9 @@ func remind(ctx context.Context, args []string, getenv func(string) string, stdo
 		if at, err = time.Parse(time.RFC3339, *atText); err != nil {
 			return fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-27T08:00:00+07:00", *atText)
 		}
+	}
+	if err := bot.CheckRemindInstant(at, time.Now(), *dry, *force); err != nil {
+		return err
 	}
 	if _, err := os.Stat(*dbPath); err != nil {
 		return fmt.Errorf("database %s: %w", *dbPath, err) // a mistyped path must not create an empty database
@@ -106,6 +110,7 @@ func remindThroughServer(ctx context.Context, server, token string, getenv func(
 	if dry {
 		q.Set("dry_run", "1")
 	}
+	q.Set("force", "1") // checked here already; the server checks it again against its own clock when asked without it
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(server, "/")+"/api/v1/remind?"+q.Encode(), nil)
 	if err != nil {
 		return nil, err
