@@ -133,3 +133,26 @@ func TestRemindAtAFarInstantIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// After an outage, delivery resumes within a few first-retry delays of Zalo answering again
+// (8 s in production, where the first retry is 2 s), and only one message at a time probes meanwhile.
+func TestDeliveryResumesSoonAfterAnOutage(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil) // RetryBase 20 ms: the cap is 80 ms
+	h.fake.FailNext(100000, zalotest.Failure{HTTPStatus: http.StatusServiceUnavailable})
+	users := []string{"9101", "9102", "9103", "9104", "9105"}
+	for i, u := range users {
+		h.post(textEvent(u, fmt.Sprintf("out-%d", i), "xin chào", now), "")
+	}
+	time.Sleep(1500 * time.Millisecond) // Zalo down for 1.5 s
+	during := h.fake.Attempts()
+	if during > 1500/20+len(users) {
+		t.Errorf("%d requests during a 1.5 s outage: probing should be one at a time", during)
+	}
+	h.fake.ClearFailures()
+	back := time.Now()
+	waitFor(t, "every reply delivered", func() bool { return len(h.fake.Sent()) >= len(users)*helpReplies })
+	if took := time.Since(back); took > 500*time.Millisecond {
+		t.Errorf("delivery resumed %v after Zalo answered again, want within 500 ms (the cap is 80 ms)", took)
+	}
+}

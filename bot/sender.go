@@ -37,7 +37,8 @@ type Sender struct {
 	alert func(reason, text string)
 
 	mu         sync.Mutex
-	pauseUntil time.Time // set on -32: nobody sends until then
+	pauseUntil time.Time // set on -32 and during an outage: nobody sends until then
+	outage     int       // transient failures in a row: while > 0, one message at a time probes Zalo
 }
 
 // sendTimeout bounds one HTTP send; a send cut off here has an unknown outcome and is retried.
@@ -134,7 +135,11 @@ func (s *Sender) Run(ctx context.Context) error {
 		var wake time.Time
 		err := s.db.View(func(tx *store.Tx) error {
 			var err error
-			batch, wake, err = tx.NextSendable(now, s.workers-active, nil)
+			limit := s.workers - active
+			if s.inOutage() {
+				limit = min(limit, 1) // one probe at a time while Zalo does not answer
+			}
+			batch, wake, err = tx.NextSendable(now, limit, nil)
 			return err
 		})
 		if err != nil {
@@ -342,8 +347,18 @@ func (s *Sender) settleSent(m store.OutMsg, r route, res zalo.SendResult, err er
 		next = now.Add(s.backoff(m.Attempts))
 		if !attempted {
 			next = time.Time{}
+		} else if class == zalo.ClassTransient {
+			// Zalo (or the way to it) is down: everyone waits a short, growing pause and one
+			// message at a time probes, so delivery resumes within seconds of Zalo answering.
+			next = now.Add(min(s.backoff(m.Attempts), s.outageCap()))
+			s.pause(now.Add(s.noteOutage()))
 		}
 		log.Warn().Err(err).Time("retry_at", next).Msg("send failed: will retry")
+	}
+	if class == zalo.ClassOK && attempted {
+		if n := s.endOutage(); n > 0 {
+			log.Info().Int("failures", n).Msg("zalo answers again: delivery resumes")
+		}
 	}
 	s.m.channelSends.WithLabelValues(channel, result).Inc()
 	if learned {
@@ -427,6 +442,37 @@ func (s *Sender) pause(until time.Time) {
 		s.pauseUntil = until
 	}
 	s.mu.Unlock()
+}
+
+// outageCap bounds the pause and each message's wait during an outage: 4× the first retry
+// delay (8 s by default), so delivery resumes within about 10 s of Zalo answering again.
+func (s *Sender) outageCap() time.Duration { return 4 * s.retryBase }
+
+// noteOutage counts a transient failure and returns the pause before the next probe.
+func (s *Sender) noteOutage() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outage++
+	d := s.retryBase
+	for i := 1; i < s.outage && d < s.outageCap(); i++ {
+		d *= 2
+	}
+	return min(d, s.outageCap())
+}
+
+// endOutage clears the outage state after a success and returns how many failures it had.
+func (s *Sender) endOutage() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.outage
+	s.outage = 0
+	return n
+}
+
+func (s *Sender) inOutage() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.outage > 0
 }
 
 func (s *Sender) pausedFor() time.Duration {
