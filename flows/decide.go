@@ -38,7 +38,7 @@ func (c *convo) decide(idText, action string) error {
 		}
 		mayAct, wantState = ok && lead == actor, store.StateAwaitLeader
 	case "app", "rej":
-		a, ok, err := c.tx.ApproverFor(r.Team)
+		a, _, ok, err := c.tx.ApproverForRequest(r.Team, r.ZaloID)
 		if err != nil {
 			return err
 		}

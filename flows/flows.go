@@ -637,7 +637,7 @@ func (c *convo) waitingFor(user string) ([]store.Request, error) {
 				return err
 			}
 		case store.StateAwaitApprover:
-			if a, ok, err := c.tx.ApproverFor(r.Team); err != nil || (ok && a.ZaloID == user) {
+			if a, _, ok, err := c.tx.ApproverForRequest(r.Team, r.ZaloID); err != nil || (ok && a.ZaloID == user) {
 				if err == nil {
 					out = append(out, r)
 				}

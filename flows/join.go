@@ -459,12 +459,28 @@ func (c *convo) route(r store.Request, ack string) error {
 }
 
 func (c *convo) toApprover(r store.Request, ack string) error {
-	a, ok, err := c.tx.ApproverFor(r.Team)
+	a, skipped, ok, err := c.tx.ApproverForRequest(r.Team, r.ZaloID)
 	if err != nil {
 		return err
 	}
+	if skipped {
+		// The requester approves for this team: never their own request; the history says why.
+		note := "requester is the team's approver: "
+		if ok {
+			note += "decided by the next approver up, " + a.ZaloID
+		} else {
+			note += "no approver above: decided through the admin API"
+		}
+		if r, err = c.tx.UpdateRequest(r, r.State, "system", "approver_skipped", note); err != nil {
+			return err
+		}
+	}
 	if !ok {
-		c.say(ack + " " + textNoApprover)
+		if ack != "" {
+			c.say(ack + " " + textNoApprover)
+		} else {
+			c.tell(r.ZaloID, textNoApprover) // after the leader's recommendation: the requester hears it
+		}
 		return nil
 	}
 	if ack != "" {

@@ -252,7 +252,7 @@ func Forget(tx *store.Tx, zaloID string, opts store.EraseOptions) (store.Erasure
 				to = lead
 			}
 		case store.StateAwaitApprover:
-			if a, ok, err := tx.ApproverFor(r.Team); err != nil {
+			if a, _, ok, err := tx.ApproverForRequest(r.Team, r.ZaloID); err != nil {
 				return er, nil, err
 			} else if ok {
 				to = a.ZaloID

@@ -590,6 +590,37 @@ func (tx *Tx) ApproverFor(teamCode string) (Approver, bool, error) {
 	return Approver{}, false, nil
 }
 
+// ApproverForRequest is who decides a request by requester for a team: the team's approver,
+// or, when that is the requester themself, the next approver up the tree (an approver never
+// decides their own request). skipped says the nearest one was passed over; ok is false when
+// nobody up the tree may decide (the admin API does).
+func (tx *Tx) ApproverForRequest(teamCode, requester string) (a Approver, skipped, ok bool, err error) {
+	t, found, err := tx.Team(teamCode)
+	if err != nil || !found {
+		return Approver{}, false, false, err
+	}
+	path, err := tx.UnitPath(t.Unit)
+	if err != nil {
+		return Approver{}, false, false, err
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		var cand Approver
+		has, err := tx.getJSON(bucketApprovers, []byte(path[i].Code), &cand)
+		if err != nil {
+			return Approver{}, false, false, err
+		}
+		if !has {
+			continue
+		}
+		if cand.ZaloID == requester {
+			skipped = true
+			continue
+		}
+		return cand, skipped, true, nil
+	}
+	return Approver{}, skipped, false, nil
+}
+
 // ApproverForUnit is the approver registered at exactly this unit.
 func (tx *Tx) ApproverForUnit(code string) (Approver, bool, error) {
 	var a Approver
