@@ -156,3 +156,35 @@ func TestDeliveryResumesSoonAfterAnOutage(t *testing.T) {
 		t.Errorf("delivery resumed %v after Zalo answered again, want within 500 ms (the cap is 80 ms)", took)
 	}
 }
+
+// A leader taps "Từ chối", an administrator replaces that leader, then the old leader types the
+// reason: the refusal is not recorded in their name, and they are told why.
+func TestADeclineCommitsOnlyWithTheRightStillHeld(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	var id uint64
+	h.db.Update(func(tx *store.Tx) error {
+		tx.PutUnit(store.Unit{Code: "C", Name: "Xã", Level: "xã"})
+		tx.PutTeam(store.Team{Code: "T", Name: "Tổ", Unit: "C"})
+		tx.PutPerson(store.Person{ZaloID: "5500000000000000501", Name: "Tổ Trưởng Cũ"})
+		tx.SetRole("T", "5500000000000000501", store.RoleLeader)
+		r, err := tx.CreateRequest(store.Request{Kind: store.RequestJoin, Team: "T", ZaloID: "5500000000000000599", Name: "Người Xin", Phone: "0912000999", Role: store.RoleMember, State: store.StateAwaitLeader})
+		id = r.ID
+		return err
+	})
+	h.post(textEvent("5500000000000000501", "dec-1", fmt.Sprintf("#rq:%d:dec", id), now), "")
+	h.settle()
+	h.mustAPI(http.StatusOK, "PUT", "/api/v1/teams/T/roles/5500000000000000502", `{"role":"leader","name":"Tổ Trưởng Mới"}`, nil, "Authorization", "Bearer admin-secret")
+	h.post(textEvent("5500000000000000501", "dec-2", "Không ở thôn này", now), "")
+	h.settle()
+	h.db.View(func(tx *store.Tx) error {
+		r, _, _ := tx.Request(id)
+		if r.State != store.StateAwaitLeader {
+			t.Errorf("request %s after a replaced leader's reason, want still waiting for the leader", r.State)
+		}
+		return nil
+	})
+	if got := h.sentTo("5500000000000000501"); len(got) == 0 || !strings.Contains(got[len(got)-1].Text, "không còn quyền") {
+		t.Errorf("the replaced leader was not told: %+v", got)
+	}
+}

@@ -28,24 +28,19 @@ func (c *convo) decide(idText, action string) error {
 		return nil
 	}
 	actor := c.in.UserID
-	var mayAct bool
 	var wantState string
 	switch action {
 	case "rec", "dec":
-		lead, ok, err := c.tx.Leader(r.Team)
-		if err != nil {
-			return err
-		}
-		mayAct, wantState = ok && lead == actor, store.StateAwaitLeader
+		wantState = store.StateAwaitLeader
 	case "app", "rej":
-		a, _, ok, err := c.tx.ApproverForRequest(r.Team, r.ZaloID)
-		if err != nil {
-			return err
-		}
-		mayAct, wantState = ok && a.ZaloID == actor, store.StateAwaitApprover
+		wantState = store.StateAwaitApprover
 	default:
 		c.say(textUnknownRequest)
 		return nil
+	}
+	mayAct, err := c.mayDecide(r, action)
+	if err != nil {
+		return err
 	}
 	if !mayAct {
 		c.say(fmt.Sprintf(textNotYours, r.ID))
@@ -109,6 +104,14 @@ func decideReasonAnswer(c *convo) error {
 		c.sayState(r)
 		return nil
 	}
+	// The right to decide is checked again now, in the transaction that commits the decision:
+	// an administrator may have replaced this leader or approver since the button was tapped.
+	if may, err := c.mayDecide(r, action); err != nil {
+		return err
+	} else if !may {
+		c.say(fmt.Sprintf(textRightGone, r.ID))
+		return nil
+	}
 	if r, err = c.tx.UpdateRequest(r, state, c.in.UserID, verb, reason); err != nil {
 		return err
 	}
@@ -121,6 +124,20 @@ func decideReasonAnswer(c *convo) error {
 		}
 	}
 	return nil
+}
+
+// mayDecide tells whether the person writing may take action on r now: the team's leader
+// recommends or declines, the request's approver approves or rejects.
+func (c *convo) mayDecide(r store.Request, action string) (bool, error) {
+	switch action {
+	case "rec", "dec":
+		lead, ok, err := c.tx.Leader(r.Team)
+		return ok && lead == c.in.UserID && lead != r.ZaloID, err
+	case "app", "rej":
+		a, _, ok, err := c.tx.ApproverForRequest(r.Team, r.ZaloID)
+		return ok && a.ZaloID == c.in.UserID, err
+	}
+	return false, nil
 }
 
 // approve carries out an approved request: the roster changes and everyone involved is told.

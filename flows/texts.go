@@ -87,6 +87,7 @@ const (
 
 	textUnknownRequest         = "Không tìm thấy yêu cầu này."
 	textNotYours               = "Yêu cầu số %d không thuộc quyền xử lý của bạn."
+	textRightGone              = "Bạn không còn quyền xử lý yêu cầu số %d (vai trò của bạn đã thay đổi), nên từ chối này không được ghi nhận."
 	textAlreadyDecided         = "Yêu cầu số %d đã %s rồi."
 	textRequestWaiting         = "Yêu cầu số %d đang %s."
 	textRecommended            = "Đã chuyển yêu cầu số %d lên %s."
