@@ -182,6 +182,8 @@ func (c *convo) choosePeriod(p store.Period) error {
 	if err != nil {
 		return err
 	}
+	// The version this draft starts from: filing over a newer one is shown first.
+	c.s.Data["base"] = strconv.Itoa(latest.Version)
 	if filed {
 		for id, a := range latest.Answers {
 			c.s.Data["a."+id] = a
@@ -474,6 +476,23 @@ func (c *convo) fileReport() error {
 			}
 		}
 		answers[q.ID] = a
+	}
+	// Someone else (the leader, a deputy) filed since this draft began: show theirs, ask again.
+	if latest, filed, err := c.tx.LatestReport(team, p.String()); err != nil {
+		return err
+	} else if base, _ := strconv.Atoi(c.s.Data["base"]); filed && latest.Version > base {
+		c.s.Data["base"] = strconv.Itoa(latest.Version)
+		if err := c.save(); err != nil {
+			return err
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, textNewerVersion, c.personName(latest.FiledBy), c.fmtTime(latest.FiledAt), latest.Version)
+		for i, q := range qs.Questions {
+			fmt.Fprintf(&b, "\n%d. %s: %s", i+1, q.Label, shown(latest.Answers[q.ID]))
+		}
+		c.say(b.String())
+		c.say(textNewerVersionAsk, Button{Title: "Gửi bản của tôi", Payload: "gửi"}, Button{Title: "Sửa", Payload: "sửa"}, Button{Title: "Hủy", Payload: "hủy"})
+		return nil
 	}
 	now := c.tx.Now()
 	deadline := cal.Deadline(p)

@@ -143,6 +143,8 @@ const (
 	textLate                 = "trễ hạn"
 	textReceipt              = "✅ Đã nhận báo cáo %s của %s lúc %s — %s (hạn chót: %s). Cảm ơn tổ!"
 	textReceiptCorrection    = "Đã cập nhật báo cáo (phiên bản %d). "
+	textNewerVersion         = "%s vừa gửi báo cáo tháng này lúc %s (phiên bản %d):"
+	textNewerVersionAsk      = "Bạn vẫn muốn gửi bản của mình thay cho bản trên?"
 	textToLeaderDeputyFiled  = "Tổ phó %s đã gửi báo cáo %s của %s thay mặt tổ trưởng."
 
 	textMyDataHead        = "Dữ liệu của bạn đang được lưu:"
