@@ -56,7 +56,7 @@ const (
 )
 
 const (
-	linkVersion    = "o1"
+	linkVersion    = "o2" // o2 carries the officer's link generation; o1 links (before it) are refused
 	linkSecretName = "officer-link"
 	linkSecretSize = 32
 	linkKeyLabel   = "cdtbot officer page link v1"
@@ -179,7 +179,8 @@ func (b *Bot) signOfficerLinkTx(tx *store.Tx, officerID string, ttl time.Duratio
 	}
 	key := linkMAC(secret, linkKeyLabel)
 	exp := time.Unix(tx.Now().Add(ttl).Unix(), 0)
-	body := linkVersion + "." + base64.RawURLEncoding.EncodeToString([]byte(officerID)) + "." + strconv.FormatInt(exp.Unix(), 10)
+	body := linkVersion + "." + base64.RawURLEncoding.EncodeToString([]byte(officerID)) + "." + strconv.FormatInt(exp.Unix(), 10) +
+		"." + strconv.FormatUint(tx.OfficerGeneration(officerID), 10)
 	return body + "." + base64.RawURLEncoding.EncodeToString(linkMAC(key, body)), exp, nil
 }
 
@@ -213,10 +214,10 @@ var (
 // checkOfficerLink verifies a token's signature, then its expiry, and returns the officer id it names.
 func (b *Bot) checkOfficerLink(token string) (string, time.Time, error) {
 	parts := strings.Split(token, ".")
-	if len(token) > maxTokenLen || len(parts) != 4 || parts[0] != linkVersion {
+	if len(token) > maxTokenLen || len(parts) != 5 || parts[0] != linkVersion {
 		return "", time.Time{}, errLinkInvalid
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[3])
+	sig, err := base64.RawURLEncoding.DecodeString(parts[4])
 	if err != nil {
 		return "", time.Time{}, errLinkInvalid
 	}
@@ -226,13 +227,21 @@ func (b *Bot) checkOfficerLink(token string) (string, time.Time, error) {
 	} else if err != nil {
 		return "", time.Time{}, err
 	}
-	if !hmac.Equal(sig, linkMAC(key, strings.Join(parts[:3], "."))) {
+	if !hmac.Equal(sig, linkMAC(key, strings.Join(parts[:4], "."))) {
 		return "", time.Time{}, errLinkInvalid
 	}
 	id, err1 := base64.RawURLEncoding.DecodeString(parts[1])
 	secs, err2 := strconv.ParseInt(parts[2], 10, 64)
-	if err1 != nil || err2 != nil {
+	gen, err3 := strconv.ParseUint(parts[3], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
 		return "", time.Time{}, errLinkInvalid // signed by us, so cannot happen
+	}
+	var current uint64
+	if err := b.db.View(func(tx *store.Tx) error { current = tx.OfficerGeneration(string(id)); return nil }); err != nil {
+		return "", time.Time{}, err
+	}
+	if gen != current {
+		return "", time.Time{}, errLinkInvalid // the officer was removed since: the link died with them
 	}
 	exp := time.Unix(secs, 0)
 	if !b.db.Now().Before(exp) {

@@ -122,7 +122,7 @@ func TestOfficerPageThroughSignedLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !regexp.MustCompile(`^https://cdtbot\.example\.vn/o/o1\.[A-Za-z0-9_-]+\.[0-9]+\.[A-Za-z0-9_-]{43}$`).MatchString(link) {
+	if !regexp.MustCompile(`^https://cdtbot\.example\.vn/o/o2\.[A-Za-z0-9_-]+\.[0-9]+\.[0-9]+\.[A-Za-z0-9_-]{43}$`).MatchString(link) {
 		t.Fatalf("link %q does not have the documented form", link)
 	}
 	path := pathOf(t, link)
@@ -279,14 +279,15 @@ func TestOfficerLinkRefused(t *testing.T) {
 		}
 		return s[:len(s)-2] + "A" + s[len(s)-1:]
 	}
-	other := "o1." + base64.RawURLEncoding.EncodeToString([]byte("ta-other")) + "." + parts[2] + "." + parts[3]
-	later := strings.Join([]string{parts[0], parts[1], fmt.Sprint(h.clock.Now().Add(48 * time.Hour).Unix()), parts[3]}, ".")
+	other := "o2." + base64.RawURLEncoding.EncodeToString([]byte("ta-other")) + "." + parts[2] + "." + parts[3] + "." + parts[4]
+	later := strings.Join([]string{parts[0], parts[1], fmt.Sprint(h.clock.Now().Add(48 * time.Hour).Unix()), parts[3], parts[4]}, ".")
 	for name, bad := range map[string]string{
-		"signature changed": strings.Join([]string{parts[0], parts[1], parts[2], flip(parts[3])}, "."),
+		"signature changed": strings.Join([]string{parts[0], parts[1], parts[2], parts[3], flip(parts[4])}, "."),
 		"other officer":     other,
 		"expiry pushed":     later,
-		"no signature":      strings.Join(parts[:3], "."),
-		"other version":     "o2." + strings.Join(parts[1:], "."),
+		"generation pushed": strings.Join([]string{parts[0], parts[1], parts[2], "7", parts[4]}, "."),
+		"no signature":      strings.Join(parts[:4], "."),
+		"other version":     "o1." + strings.Join(parts[1:], "."),
 		"garbage":           "hello",
 		"too long":          token + strings.Repeat("A", 500),
 	} {
@@ -335,7 +336,7 @@ func TestOfficerLinkRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp := strings.Split(link, ".")
-	if got, want := exp[len(exp)-2], fmt.Sprint(h.clock.Now().Add(bot.DefaultOfficerLinkTTL).Unix()); got[:7] != want[:7] {
+	if got, want := exp[len(exp)-3], fmt.Sprint(h.clock.Now().Add(bot.DefaultOfficerLinkTTL).Unix()); len(got) < 7 || got[:7] != want[:7] {
 		t.Errorf("default expiry %s, want about %s", got, want)
 	}
 }
@@ -395,7 +396,7 @@ func TestOfficerAdminPageAndLinkEndpoint(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &out); status != http.StatusOK || err != nil {
 		t.Fatalf("link: %d %s %v", status, body, err)
 	}
-	if out.Officer != "la-skhcn" || out.URL != "https://cdtbot.example.vn"+out.Path || !strings.HasPrefix(out.Path, "/o/o1.") ||
+	if out.Officer != "la-skhcn" || out.URL != "https://cdtbot.example.vn"+out.Path || !strings.HasPrefix(out.Path, "/o/o2.") ||
 		out.ExpiresAt.Sub(h.clock.Now().Add(2*time.Hour)).Abs() > 5*time.Second {
 		t.Errorf("link answer %+v", out)
 	}
@@ -416,5 +417,36 @@ func TestOfficerAdminPageAndLinkEndpoint(t *testing.T) {
 	}
 	if audit := h.get("/api/v1/audit?limit=1000", "admin-secret"); !strings.Contains(audit, `"actor":"Phòng VH-TT","action":"officer.link","subject":"la-skhcn"`) {
 		t.Errorf("no audit entry for the link: %s", audit)
+	}
+}
+
+// Removing an officer kills their links, even when an officer with the same id is created again.
+func TestOfficerLinksDieWithTheOfficer(t *testing.T) {
+	h, b := officerHarness(t)
+	link, err := b.OfficerLink(laOfficer.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := pathOf(t, link)
+	if status, _ := h.page(path, ""); status != http.StatusOK {
+		t.Fatalf("fresh link: %d", status)
+	}
+	if err := h.db.Update(func(tx *store.Tx) error {
+		if _, err := tx.DeleteOfficer(laOfficer.ID); err != nil {
+			return err
+		}
+		return tx.PutOfficer(laOfficer) // the same id again
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := h.page(path, ""); status != http.StatusForbidden {
+		t.Errorf("a link made before the officer was removed: %d, want 403", status)
+	}
+	fresh, err := b.OfficerLink(laOfficer.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := h.page(pathOf(t, fresh), ""); status != http.StatusOK {
+		t.Errorf("a link made after: %d, want 200", status)
 	}
 }

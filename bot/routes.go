@@ -84,16 +84,27 @@ func (b *Bot) requestContext() gin.HandlerFunc {
 		start := time.Now()
 		c.Next()
 		if c.Request.URL.Path != "/webhook/zalo" || c.Writer.Status() != http.StatusOK {
-			l.Debug().Str("method", c.Request.Method).Str("path", c.Request.URL.Path).Int("status", c.Writer.Status()).Dur("took", time.Since(start)).Msg("http")
+			l.Debug().Str("method", c.Request.Method).Str("path", loggedPath(c.Request.URL.Path)).Int("status", c.Writer.Status()).Dur("took", time.Since(start)).Msg("http")
 		}
 	}
+}
+
+// loggedPath is a request path as logs may show it: an officer link's token is a credential.
+func loggedPath(p string) string {
+	if rest, ok := strings.CutPrefix(p, "/o/"); ok {
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			return "/o/…" + rest[i:]
+		}
+		return "/o/…"
+	}
+	return p
 }
 
 func (b *Bot) recovery() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if r := recover(); r != nil {
-				reqLog(c).Error().Interface("panic", r).Str("path", c.Request.URL.Path).Msg("panic in handler")
+				reqLog(c).Error().Interface("panic", r).Str("path", loggedPath(c.Request.URL.Path)).Msg("panic in handler")
 				apiError(c, http.StatusInternalServerError, "internal", "internal error")
 			}
 		}()
@@ -138,7 +149,7 @@ func (b *Bot) adminAuth() gin.HandlerFunc {
 		}
 		got := []byte(strings.TrimSpace(c.GetHeader("Authorization")))
 		if subtle.ConstantTimeCompare(got, want) != 1 {
-			reqLog(c).Warn().Str("path", c.Request.URL.Path).Msg("admin API: bad or missing token")
+			reqLog(c).Warn().Str("path", loggedPath(c.Request.URL.Path)).Msg("admin API: bad or missing token")
 			apiError(c, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
 			return
 		}

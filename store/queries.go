@@ -160,10 +160,33 @@ func (tx *Tx) DeleteApprover(unit string) (bool, error) {
 }
 
 // DeleteOfficer removes an officer (their group stops getting digests). It tells whether there was one.
+// Removal bumps the officer's link generation: links made before it never work again,
+// even for a new officer created later with the same id.
 func (tx *Tx) DeleteOfficer(id string) (bool, error) {
 	b := tx.btx.Bucket(bucketOfficers)
 	if b.Get([]byte(id)) == nil {
 		return false, nil
 	}
+	if err := tx.bumpOfficerGeneration(id); err != nil {
+		return false, err
+	}
 	return true, b.Delete([]byte(id))
+}
+
+// bucketOfficerGen holds each officer id's link generation (never deleted: it outlives the officer).
+var bucketOfficerGen = []byte("officer_gen")
+
+func init() { allBuckets = append(allBuckets, bucketOfficerGen) }
+
+// OfficerGeneration is the generation officer links for id must carry.
+func (tx *Tx) OfficerGeneration(id string) uint64 {
+	v := tx.btx.Bucket(bucketOfficerGen).Get([]byte(id))
+	if len(v) != 8 {
+		return 0
+	}
+	return btou64(v)
+}
+
+func (tx *Tx) bumpOfficerGeneration(id string) error {
+	return tx.btx.Bucket(bucketOfficerGen).Put([]byte(id), u64(tx.OfficerGeneration(id)+1))
 }
