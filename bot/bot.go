@@ -137,7 +137,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	if cfg.ZNSTemplateReminder != "" {
 		b.sender.ladder.znsTemplates = map[string]string{"reminder": cfg.ZNSTemplateReminder, "overdue": cfg.ZNSTemplateReminder}
 	}
-	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked}
+	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked, m: b.m}
 	b.processor = &Processor{db: db, handle: rt.handle, log: log.With().Str("component", "events").Logger(), m: b.m}
 	b.handler = b.routes()
 	return b, nil

@@ -23,6 +23,7 @@ type metrics struct {
 	alerts          *prometheus.CounterVec
 	tokenRefreshes  *prometheus.CounterVec
 	authOK          prometheus.Gauge
+	fairUseDropped  prometheus.Counter
 }
 
 func newMetrics(db *store.DB) *metrics {
@@ -60,6 +61,9 @@ func newMetrics(db *store.DB) *metrics {
 		tokenRefreshes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "cdtbot_token_refreshes_total", Help: "Zalo token refreshes by result (ok, refused, error) .",
 		}, []string{"result"}),
+		fairUseDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "cdtbot_fair_use_unanswered_total", Help: "Messages not answered because their sender wrote more than 20 a minute.",
+		}),
 		authOK: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "cdtbot_zalo_auth_ok", Help: "1 while a usable Zalo access token exists, 0 while an operator must install one.",
 		}),
@@ -74,7 +78,7 @@ func newMetrics(db *store.DB) *metrics {
 			return float64(b)
 		}
 	}
-	m.reg.MustRegister(m.eventsReceived, m.eventsDuplicate, m.eventsRejected, m.ackSeconds, m.handleSeconds, m.handleFailures, m.sends, m.channelSends, m.alerts, m.tokenRefreshes, m.authOK,
+	m.reg.MustRegister(m.eventsReceived, m.eventsDuplicate, m.eventsRejected, m.ackSeconds, m.handleSeconds, m.handleFailures, m.sends, m.channelSends, m.alerts, m.tokenRefreshes, m.authOK, m.fairUseDropped,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cdtbot_outbox_depth", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"priority": "reply"}}, depth(store.PriorityReply)),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cdtbot_outbox_depth", Help: "Messages waiting in the outbox.", ConstLabels: prometheus.Labels{"priority": "bulk"}}, depth(store.PriorityBulk)),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cdtbot_inbox_pending", Help: "Acknowledged events not yet handled."}, func() float64 {

@@ -188,3 +188,25 @@ func TestADeclineCommitsOnlyWithTheRightStillHeld(t *testing.T) {
 		t.Errorf("the replaced leader was not told: %+v", got)
 	}
 }
+
+// One person writing 40 messages in a minute gets 20 answers and one "slow down", not 40 answers;
+// someone else writing meanwhile is answered.
+func TestOnePersonCannotFloodTheAccount(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	for i := 0; i < 40; i++ {
+		h.post(textEvent("6600000000000000001", fmt.Sprintf("flood-%d", i), "xin chào", now), "")
+	}
+	h.post(textEvent("6600000000000000002", "other-1", "xin chào", now), "")
+	h.settle()
+	got := h.sentTo("6600000000000000001")
+	if want := 20*helpReplies + 1; len(got) != want || !strings.Contains(got[len(got)-1].Text, "nhắn nhanh quá") {
+		t.Errorf("the flooder got %d messages, want %d (the last one asking to slow down)", len(got), want)
+	}
+	if len(h.sentTo("6600000000000000002")) != helpReplies {
+		t.Error("someone else was not answered")
+	}
+	if m := h.metricValue("cdtbot_fair_use_unanswered_total"); m != "20" {
+		t.Errorf("unanswered = %s, want 20", m)
+	}
+}

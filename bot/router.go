@@ -18,6 +18,8 @@ type router struct {
 	log    zerolog.Logger
 	// revoked handles permission_revoked (alerts the operators).
 	revoked func(tx *store.Tx) error
+	fair    fairUse
+	m       *metrics
 }
 
 func (r *router) handle(tx *store.Tx, sev store.Event) error {
@@ -44,6 +46,18 @@ func (r *router) handle(tx *store.Tx, sev store.Event) error {
 		// Writing to the OA (or tapping, or following) reopens Zalo's 7-day window for cs messages.
 		if err := tx.Seen(in.UserID); err != nil {
 			return err
+		}
+	}
+	if in.UserID != "" && in.GroupID == "" && in.Kind != flows.KindUnfollow {
+		if answer, warn := r.fair.allow(in.UserID, tx.Now()); !answer {
+			if r.m != nil {
+				r.m.fairUseDropped.Inc()
+			}
+			if warn {
+				r.log.Warn().Str("user", in.UserID).Msg("fair use: too many messages a minute; not answered for a while")
+				return enqueueReply(tx, flows.Reply{ToUser: in.UserID, Text: textSlowDown, Kind: store.KindReply}, sev.RequestID)
+			}
+			return nil
 		}
 	}
 	if in.Kind == flows.KindText && in.GroupID == "" {
