@@ -211,31 +211,67 @@ func (tx *Tx) Enqueue(m OutMsg) (uint64, error) {
 }
 
 // NextSendable picks up to limit messages that may be sent now: the oldest
-// waiting message of each recipient (replies before bulk), skipping recipients
-// whose head message is in flight or backing off, and recipients in skip.
+// waiting message of each recipient, skipping recipients whose head message is
+// in flight or backing off, and recipients in skip. Replies go first, but bulk
+// messages (reminders, digests) keep a quarter of the places when they wait, so a
+// flood of conversation cannot hold the morning's reminders back indefinitely.
 // It also returns the earliest future NextAt among the heads it skipped (zero if none).
 func (tx *Tx) NextSendable(now time.Time, limit int, skip map[string]bool) ([]OutMsg, time.Time, error) {
+	reserve := 0
+	if limit >= 2 {
+		reserve = max(1, limit/4)
+	}
 	c := tx.btx.Bucket(bucketOutbox).Cursor()
 	heads := make(map[string]struct{})
-	var out []OutMsg
+	var out, spare []OutMsg
 	var wake time.Time
 	nowN := now.UnixNano()
-	for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
+	// head reports whether the record is its recipient's sendable head (and notes the head either way).
+	head := func(k, v []byte) (bool, error) {
 		h, ok := readOutHeader(v)
 		if !ok {
-			return nil, wake, fmt.Errorf("store.NextSendable: corrupt record %x", k)
+			return false, fmt.Errorf("store.NextSendable: corrupt record %x", k)
 		}
 		if _, seen := heads[string(h.to)]; seen {
-			continue // per-recipient order: only the head may go
+			return false, nil // per-recipient order: only the head may go
 		}
 		heads[string(h.to)] = struct{}{}
 		if h.inFlight || skip[string(h.to)] {
-			continue
+			return false, nil
 		}
 		if h.next > nowN {
 			if t := time.Unix(0, h.next); wake.IsZero() || t.Before(wake) {
 				wake = t
 			}
+			return false, nil
+		}
+		return true, nil
+	}
+	// Replies: every one is walked, so that a recipient's queued reply keeps their bulk behind it.
+	for k, v := c.First(); k != nil && Priority(k[0]) == PriorityReply; k, v = c.Next() {
+		ok, err := head(k, v)
+		if err != nil {
+			return nil, wake, err
+		}
+		if !ok || len(out)+len(spare) >= limit {
+			continue
+		}
+		m, err := decodeOut(k, v)
+		if err != nil {
+			return nil, wake, err
+		}
+		if len(out) < limit-reserve {
+			out = append(out, m)
+		} else {
+			spare = append(spare, m)
+		}
+	}
+	for k, v := c.Seek([]byte{byte(PriorityBulk)}); k != nil && len(out) < limit; k, v = c.Next() {
+		ok, err := head(k, v)
+		if err != nil {
+			return nil, wake, err
+		}
+		if !ok {
 			continue
 		}
 		m, err := decodeOut(k, v)
@@ -243,6 +279,11 @@ func (tx *Tx) NextSendable(now time.Time, limit int, skip map[string]bool) ([]Ou
 			return nil, wake, err
 		}
 		out = append(out, m)
+	}
+	for _, m := range spare { // places bulk did not need
+		if len(out) < limit {
+			out = append(out, m)
+		}
 	}
 	return out, wake, nil
 }

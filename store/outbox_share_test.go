@@ -1,0 +1,64 @@
+package store
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// Replies go first, but waiting bulk keeps a quarter of the places; a recipient's
+// bulk never overtakes their own reply.
+func TestNextSendableKeepsAShareForBulk(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	db := MustOpen(t, fixedClock(t0))
+	db.Update(func(tx *Tx) error {
+		for i := 0; i < 10; i++ {
+			tx.Enqueue(OutMsg{Priority: PriorityReply, Endpoint: EndpointUser, To: fmt.Sprintf("r%d", i), Text: "trả lời"})
+			tx.Enqueue(OutMsg{Priority: PriorityBulk, Endpoint: EndpointUser, To: fmt.Sprintf("b%d", i), Text: "nhắc"})
+		}
+		// r0 also has bulk waiting: it must stay behind r0's reply.
+		tx.Enqueue(OutMsg{Priority: PriorityBulk, Endpoint: EndpointUser, To: "r0", Text: "nhắc r0"})
+		return nil
+	})
+	count := func(ms []OutMsg) (r, b int) {
+		for _, m := range ms {
+			if m.Priority == PriorityReply {
+				r++
+			} else {
+				b++
+			}
+			if m.To == "r0" && m.Priority == PriorityBulk {
+				t.Error("r0's reminder overtook r0's reply")
+			}
+		}
+		return
+	}
+	db.View(func(tx *Tx) error {
+		ms, _, err := tx.NextSendable(t0, 8, nil)
+		if r, b := count(ms); err != nil || r != 6 || b != 2 {
+			t.Errorf("8 places: %d replies, %d bulk (%v), want 6 and 2", r, b, err)
+		}
+		ms, _, _ = tx.NextSendable(t0, 1, nil)
+		if r, b := count(ms); r != 1 || b != 0 {
+			t.Errorf("1 place: %d replies, %d bulk, want the reply", r, b)
+		}
+		return nil
+	})
+	// Without bulk waiting, replies take every place.
+	db.Update(func(tx *Tx) error {
+		bulk, _ := tx.Outbox()
+		for _, m := range bulk {
+			if m.Priority == PriorityBulk {
+				tx.Settle(m.Priority, m.Seq, Outcome{Status: StatusSent})
+			}
+		}
+		return nil
+	})
+	db.View(func(tx *Tx) error {
+		ms, _, _ := tx.NextSendable(t0, 8, nil)
+		if r, b := count(ms); r != 8 || b != 0 {
+			t.Errorf("no bulk: %d replies, %d bulk, want 8 and 0", r, b)
+		}
+		return nil
+	})
+}
