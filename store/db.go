@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -74,11 +75,22 @@ func Open(path string, opts Options) (*DB, error) {
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly, FreelistType: bolt.FreelistMapType})
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		// An empty file is a copy cut short or a mistake, not a new database: never build on it silently.
+		return nil, fmt.Errorf("%s %s: %w: the file is empty (0 bytes); delete it to start afresh, or restore a backup", op, path, ErrDamaged)
+	}
+	if err := checkMeta(path); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", op, path, err)
+	}
+	bdb, err := openBolt(path, opts)
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("%s %s: %w", op, path, ErrLocked)
 	}
 	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", op, path, err)
+	}
+	if err := checkFile(bdb); err != nil {
+		bdb.Close()
 		return nil, fmt.Errorf("%s %s: %w", op, path, err)
 	}
 	// Batch callers (outcome records) wait at most 2 ms for company: a short window keeps crash repeats rare.
@@ -99,6 +111,98 @@ func Open(path string, opts Options) (*DB, error) {
 		db.appender = newAppender(db)
 	}
 	return db, nil
+}
+
+// ErrDamaged means the database file is not a sound bbolt file: restore a backup.
+var ErrDamaged = errors.New("the database file is damaged")
+
+// checkMeta reads bbolt's two meta pages before bbolt does: a file cut short (smaller than the
+// pages its newest valid meta counts) or with no valid meta is refused here, because bbolt
+// panics on it after taking the file lock. A file that does not exist yet is fine.
+func checkMeta(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	var best *metaInfo
+	for _, off := range []int64{0, -1} { // page 0, then page 1 at the page size page 0 (or 4096) gives
+		if off < 0 {
+			off = 4096
+			if best != nil {
+				off = int64(best.pageSize)
+			}
+		}
+		buf := make([]byte, 80)
+		if _, err := f.ReadAt(buf, off); err != nil {
+			continue
+		}
+		if m, ok := parseMeta(buf); ok && (best == nil || m.txid > best.txid) {
+			best = &m
+		}
+	}
+	if best == nil {
+		return fmt.Errorf("%w: no valid header (not a cdtbot database, or overwritten): restore it from a backup", ErrDamaged)
+	}
+	if need := int64(best.pgid) * int64(best.pageSize); fi.Size() < need {
+		return fmt.Errorf("%w: it is cut short (%d bytes, its pages need %d): restore it from a backup", ErrDamaged, fi.Size(), need)
+	}
+	return nil
+}
+
+type metaInfo struct {
+	pageSize   uint32
+	pgid, txid uint64
+}
+
+// parseMeta reads a bbolt meta page (page header of 16 bytes, then magic, version, page size,
+// flags, root bucket, freelist, pgid, txid and an FNV-64a checksum of what precedes it).
+func parseMeta(b []byte) (metaInfo, bool) {
+	le := binary.LittleEndian
+	if le.Uint32(b[16:20]) != 0xED0CDAED || le.Uint32(b[20:24]) != 2 {
+		return metaInfo{}, false
+	}
+	h := fnv.New64a()
+	h.Write(b[16:72])
+	if h.Sum64() != le.Uint64(b[72:80]) {
+		return metaInfo{}, false
+	}
+	return metaInfo{pageSize: le.Uint32(b[24:28]), pgid: le.Uint64(b[56:64]), txid: le.Uint64(b[64:72])}, true
+}
+
+// openBolt opens the file, turning bbolt's panics on a damaged file into ErrDamaged.
+func openBolt(path string, opts Options) (bdb *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bdb, err = nil, fmt.Errorf("%w (%v): restore it from a backup (cdtbot backup makes one)", ErrDamaged, r)
+		}
+	}()
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly, FreelistType: bolt.FreelistMapType})
+}
+
+// checkFile walks every page once (bbolt's consistency check): a file with flipped bytes is
+// refused at start with a clear error instead of failing later in the middle of the work.
+func checkFile(bdb *bolt.DB) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w (%v): restore it from a backup", ErrDamaged, r)
+		}
+	}()
+	return bdb.View(func(tx *bolt.Tx) error {
+		var first error
+		for cerr := range tx.Check() { // drained to the end: the checker stops only then
+			if first == nil {
+				first = fmt.Errorf("%w (%v): restore it from a backup", ErrDamaged, cerr)
+			}
+		}
+		return first
+	})
 }
 
 // Path is the file the database lives in.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -156,5 +157,23 @@ func TestProductionWithoutATokenYet(t *testing.T) {
 	err = run(context.Background(), []string{"serve"}, envOf(map[string]string{"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": db}), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "was used with a Zalo account") {
 		t.Errorf("the file without its variables: %v, want a refusal", err)
+	}
+}
+
+// Every command meets a damaged database file with a clear error, not a panic.
+func TestCommandsRefuseADamagedFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cdtbot.db")
+	if err := run(context.Background(), []string{"import", "../../testdata/transcripts/tung-anh.json"}, envOf(map[string]string{"CDTBOT_DB": db}), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(db, 3*4096); err != nil { // the two meta pages and one more: cut well short
+		t.Fatal(err)
+	}
+	env := map[string]string{"CDTBOT_DB": db, "CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_SANDBOX": "1", "CDTBOT_NO_DEMO": "1"}
+	for _, args := range [][]string{{"serve"}, {"forget", "2200000000000000001"}, {"backup", filepath.Join(t.TempDir(), "copy.db")}, {"remind", "--dry-run"}, {"token", "status"}} {
+		err := run(context.Background(), args, envOf(env), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "damaged") {
+			t.Errorf("%v on a damaged file: %v, want a clear 'damaged' error", args, err)
+		}
 	}
 }
