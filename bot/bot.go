@@ -76,6 +76,8 @@ type Bot struct {
 	sender    *Sender
 	processor *Processor
 	ready     atomic.Bool
+	// storageFailedAt is when a write to the database last failed (unix ns; 0: never).
+	storageFailedAt atomic.Int64
 	handler   http.Handler
 }
 
@@ -124,6 +126,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	}
 	b.sender = newSender(db, tr, cfg.Location, cfg.RatePerMinute, cfg.SendWorkers, cfg.RetryBase, log.With().Str("component", "outbox").Logger(), b.m)
 	b.sender.alert = b.alerts.alert
+	b.sender.storageFailed = b.storageFailed
 	if b.tokens != nil {
 		b.sender.auth = b.tokens
 	}

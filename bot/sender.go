@@ -35,6 +35,8 @@ type Sender struct {
 	auth authState
 	// alert tells the operators about something only they can fix.
 	alert func(reason, text string)
+	// storageFailed notes a failed database write (readiness reports it).
+	storageFailed func()
 
 	mu         sync.Mutex
 	pauseUntil time.Time // set on -32 and during an outage: nobody sends until then
@@ -411,6 +413,9 @@ func (s *Sender) settleSent(m store.OutMsg, r route, res zalo.SendResult, err er
 			return
 		}
 		log.Error().Err(werr).Msg("outbox: cannot record send outcome")
+		if s.storageFailed != nil {
+			s.storageFailed()
+		}
 		if i == 5 {
 			return // RecoverInFlight at the next start retries it once
 		}

@@ -102,6 +102,7 @@ func (b *Bot) webhook(c *gin.Context) {
 	if err != nil {
 		// Not stored: a 5xx makes Zalo deliver it again.
 		b.m.eventsRejected.WithLabelValues("store_error").Inc()
+		b.storageFailed()
 		log.Error().Err(err).Msg("webhook: event not stored")
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": "store_unavailable"})
 		return

@@ -288,6 +288,26 @@ func (tx *Tx) NextSendable(now time.Time, limit int, skip map[string]bool) ([]Ou
 	return out, wake, nil
 }
 
+// OldestSendableReply is when the oldest reply that could go now was queued (zero when none):
+// a reply waiting long while sendable means the sender is stuck.
+func (tx *Tx) OldestSendableReply(now time.Time) time.Time {
+	c := tx.btx.Bucket(bucketOutbox).Cursor()
+	var oldest time.Time
+	n := 0
+	for k, v := c.First(); k != nil && Priority(k[0]) == PriorityReply && n < 1000; k, v = c.Next() {
+		n++
+		h, ok := readOutHeader(v)
+		if !ok || h.inFlight || h.next > now.UnixNano() {
+			continue
+		}
+		m, err := decodeOut(k, v)
+		if err == nil && (oldest.IsZero() || m.CreatedAt.Before(oldest)) {
+			oldest = m.CreatedAt
+		}
+	}
+	return oldest
+}
+
 func (tx *Tx) putOut(m OutMsg) error {
 	v, err := encodeOut(m)
 	if err != nil {

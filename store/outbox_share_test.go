@@ -62,3 +62,21 @@ func TestNextSendableKeepsAShareForBulk(t *testing.T) {
 		return nil
 	})
 }
+
+// The oldest reply that could go now: what readiness watches to see a stuck sender.
+func TestOldestSendableReply(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	db := MustOpen(t, fixedClock(t0))
+	db.Update(func(tx *Tx) error {
+		tx.Enqueue(OutMsg{Priority: PriorityReply, Endpoint: EndpointUser, To: "a", Text: "x", CreatedAt: t0.Add(-20 * time.Minute), NextAt: t0.Add(time.Minute)})
+		tx.Enqueue(OutMsg{Priority: PriorityReply, Endpoint: EndpointUser, To: "b", Text: "x", CreatedAt: t0.Add(-12 * time.Minute)})
+		tx.Enqueue(OutMsg{Priority: PriorityBulk, Endpoint: EndpointUser, To: "c", Text: "x", CreatedAt: t0.Add(-60 * time.Minute)})
+		return nil
+	})
+	db.View(func(tx *Tx) error {
+		if got := tx.OldestSendableReply(t0); !got.Equal(t0.Add(-12 * time.Minute)) {
+			t.Errorf("oldest sendable reply %v, want 12 minutes ago (a backing-off reply and bulk do not count)", got)
+		}
+		return nil
+	})
+}
