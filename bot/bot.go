@@ -78,7 +78,7 @@ type Bot struct {
 	ready     atomic.Bool
 	// storageFailedAt is when a write to the database last failed (unix ns; 0: never).
 	storageFailedAt atomic.Int64
-	handler   http.Handler
+	handler         http.Handler
 }
 
 // New wires a bot over an open database.
