@@ -211,14 +211,14 @@ const ladderDirectory = `{
     {"code": "P.X.8", "name": "Thôn 8", "level": "thôn", "parent": "P.X"}
   ],
   "teams": [
-    {"code": "TA", "name": "Tổ A", "unit": "P.X.1", "group_id": "g-ta"},
-    {"code": "TB", "name": "Tổ B", "unit": "P.X.2"},
-    {"code": "TC", "name": "Tổ C", "unit": "P.X.3"},
-    {"code": "TD", "name": "Tổ D", "unit": "P.X.4"},
-    {"code": "TE", "name": "Tổ E", "unit": "P.X.5"},
-    {"code": "TF", "name": "Tổ F", "unit": "P.X.6"},
-    {"code": "TG", "name": "Tổ G", "unit": "P.X.7"},
-    {"code": "TH", "name": "Tổ H", "unit": "P.X.8", "group_id": "g-th"}
+    {"code": "TA", "name": "Tổ A", "unit": "P.X.1", "group_id": "g-ta", "created": "2025-01-01"},
+    {"code": "TB", "name": "Tổ B", "unit": "P.X.2", "created": "2025-01-01"},
+    {"code": "TC", "name": "Tổ C", "unit": "P.X.3", "created": "2025-01-01"},
+    {"code": "TD", "name": "Tổ D", "unit": "P.X.4", "created": "2025-01-01"},
+    {"code": "TE", "name": "Tổ E", "unit": "P.X.5", "created": "2025-01-01"},
+    {"code": "TF", "name": "Tổ F", "unit": "P.X.6", "created": "2025-01-01"},
+    {"code": "TG", "name": "Tổ G", "unit": "P.X.7", "created": "2025-01-01"},
+    {"code": "TH", "name": "Tổ H", "unit": "P.X.8", "group_id": "g-th", "created": "2025-01-01"}
   ],
   "people": [
     {"zalo_id": "3100000000000000001", "name": "Người Ba Ngày", "phone": "0912000001", "roles": [{"team": "TA", "role": "leader"}]},
@@ -461,7 +461,7 @@ func halfOutsideDay(t *testing.T) (h *harness, leader, phone func(int) string) {
 		if i > 1 {
 			dir.WriteString(",")
 		}
-		fmt.Fprintf(&dir, `{"code": "T%02d", "name": "Tổ %02d", "unit": "%s.%02d"}`, i, i, commune(i), i)
+		fmt.Fprintf(&dir, `{"code": "T%02d", "name": "Tổ %02d", "unit": "%s.%02d", "created": "2025-01-01"}`, i, i, commune(i), i)
 	}
 	dir.WriteString(`], "people": [`)
 	for i := 1; i <= 20; i++ {

@@ -616,8 +616,8 @@ func walkScope(tx *store.Tx, scope store.Unit, shown store.Period, periods []sto
 			w.series[row.Code] = series
 		}
 		for i, p := range periods {
-			if cal.PeriodStart(p).After(at) {
-				continue // not expected yet
+			if cal.PeriodStart(p).After(at) || !t.ExpectedFor(cal.PeriodStart(p)) {
+				continue // not expected yet, or the team did not exist when the period began
 			}
 			first, filed, err := tx.FirstReport(t.Code, p.String())
 			if err != nil {

@@ -140,6 +140,9 @@ func digestText(sn *snapshot, o store.Officer, g *digestGroup, at time.Time) str
 	onTime, late := 0, 0
 	communes := map[string]bool{}
 	for _, v := range g.teams {
+		if !v.team.ExpectedFor(v.cal.PeriodStart(g.period)) {
+			continue // the team did not exist when this period began
+		}
 		first, filed, _ := tx.FirstReport(v.team.Code, g.period.String())
 		var filedAt time.Time
 		if filed {

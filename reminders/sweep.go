@@ -274,6 +274,9 @@ func (s *Sweeper) plan(tx *store.Tx, at, deliver time.Time) ([]Message, error) {
 	approverLists := map[string]*approverList{}
 	for _, v := range sn.teams {
 		for _, p := range periodsNear(v.cal, at) {
+			if !v.team.ExpectedFor(v.cal.PeriodStart(p)) {
+				continue // no reminder or overdue notice for a period that began before the team existed
+			}
 			cutoff := v.cal.CutoffDate(p)
 			deadline := v.cal.Deadline(p)
 			_, filed, err := tx.FirstReport(v.team.Code, p.String())

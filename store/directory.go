@@ -121,6 +121,15 @@ type Team struct {
 	Policy   *Policy `json:"policy,omitempty"`
 	// GroupID is the team's own Zalo group, if it has one (it wins over its units' groups).
 	GroupID string `json:"group_id,omitempty"`
+	// Created is when the team came into the directory; zero for teams older than this field.
+	// A team is expected to report from the first period that starts after it.
+	Created time.Time `json:"created,omitempty"`
+}
+
+// ExpectedFor tells whether the team is expected to report period p (whose reporting starts at start):
+// not for periods that began before the team existed.
+func (t Team) ExpectedFor(start time.Time) bool {
+	return t.Created.IsZero() || !start.Before(t.Created)
 }
 
 // Roles a person can hold in a team.
@@ -367,6 +376,13 @@ func (tx *Tx) PutTeam(t Team) error {
 	had, err := tx.getJSON(bucketTeams, []byte(t.Code), &old)
 	if err != nil {
 		return err
+	}
+	switch {
+	case !t.Created.IsZero():
+	case had:
+		t.Created = old.Created // a change is not a new team
+	default:
+		t.Created = tx.now
 	}
 	codes := tx.btx.Bucket(bucketJoinCodes)
 	if had && old.JoinCode != "" && old.JoinCode != t.JoinCode {

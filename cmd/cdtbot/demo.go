@@ -47,10 +47,10 @@ const demoDirectory = `{
     {"code": "18073.05", "name": "Tổ dân phố 5", "level": "tổ dân phố", "parent": "18073"}
   ],
   "teams": [
-    {"code": "DEMO-DT-HB", "name": "[DEMO] Tổ CNSCĐ thôn Hòa Bình", "unit": "18229.01", "join_code": "DEMO01"},
-    {"code": "DEMO-DT-PT", "name": "[DEMO] Tổ CNSCĐ thôn Phúc Thịnh", "unit": "18229.02", "join_code": "DEMO02"},
-    {"code": "DEMO-TS-3", "name": "[DEMO] Tổ CNSCĐ tổ dân phố 3", "unit": "18073.03", "join_code": "DEMO03"},
-    {"code": "DEMO-TS-5", "name": "[DEMO] Tổ CNSCĐ tổ dân phố 5", "unit": "18073.05", "join_code": "DEMO05"}
+    {"code": "DEMO-DT-HB", "name": "[DEMO] Tổ CNSCĐ thôn Hòa Bình", "unit": "18229.01", "join_code": "DEMO01", "created": "2025-01-01"},
+    {"code": "DEMO-DT-PT", "name": "[DEMO] Tổ CNSCĐ thôn Phúc Thịnh", "unit": "18229.02", "join_code": "DEMO02", "created": "2025-01-01"},
+    {"code": "DEMO-TS-3", "name": "[DEMO] Tổ CNSCĐ tổ dân phố 3", "unit": "18073.03", "join_code": "DEMO03", "created": "2025-01-01"},
+    {"code": "DEMO-TS-5", "name": "[DEMO] Tổ CNSCĐ tổ dân phố 5", "unit": "18073.05", "join_code": "DEMO05", "created": "2025-01-01"}
   ],
   "people": [
     {"zalo_id": "4200000000000000101", "name": "Nguyễn Văn Hùng", "phone": "0912000101", "roles": [{"team": "DEMO-DT-HB", "role": "leader"}]},

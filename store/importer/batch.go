@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cdtbot/cdtbot/store"
 )
@@ -41,6 +42,7 @@ type teamIn struct {
 	code                 string
 	name, unit, joinCode *string
 	groupID              *string
+	created              *time.Time // when the team began, if the file says (history imported from elsewhere)
 	setPolicy            bool
 	policy               *store.Policy
 }
@@ -609,6 +611,9 @@ func (a *applier) writeTeams() error {
 		}
 		if t.groupID != nil {
 			nt.GroupID = *t.groupID
+		}
+		if t.created != nil {
+			nt.Created = *t.created
 		}
 		if t.setPolicy {
 			nt.Policy = t.policy

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cdtbot/cdtbot/store"
 )
@@ -33,6 +34,7 @@ type (
 		JoinCode *string       `json:"join_code"`
 		Policy   *store.Policy `json:"policy"`
 		GroupID  *string       `json:"group_id"`
+		Created  *string       `json:"created"`
 	}
 	personJSON struct {
 		ZaloID string     `json:"zalo_id"`
@@ -338,6 +340,13 @@ func (b *batch) parseTeam(row string, j teamJSON) {
 	}
 	t.setPolicy, t.policy = optPolicy(j.Policy, bad)
 	t.groupID = optGroupID(j.GroupID, bad)
+	if j.Created != nil {
+		if d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(*j.Created), vietnam); err != nil {
+			bad("created", "%q: want the date the team began, YYYY-MM-DD", *j.Created)
+		} else {
+			t.created = &d
+		}
+	}
 	if ok {
 		b.teams = append(b.teams, t)
 	}
@@ -425,3 +434,6 @@ func (b *batch) parseOfficer(row string, o store.Officer) {
 		b.officers = append(b.officers, officerIn{row: row, o: o})
 	}
 }
+
+// vietnam is the time zone of dates in directory files (the whole country keeps UTC+7).
+var vietnam = time.FixedZone("ICT", 7*3600)

@@ -261,7 +261,7 @@ func TestCSVExportMemoryIsBounded(t *testing.T) {
 				if err := tx.PutUnit(store.Unit{Code: vc, Name: "Thôn " + vc, Level: "thôn", Parent: cc}); err != nil {
 					return err
 				}
-				if err := tx.PutTeam(store.Team{Code: "T" + vc, Name: "Tổ " + vc, Unit: vc}); err != nil {
+				if err := tx.PutTeam(store.Team{Code: "T" + vc, Name: "Tổ " + vc, Unit: vc, Created: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 					return err
 				}
 				if _, err := tx.SaveReport(store.Report{Team: "T" + vc, Period: "2026-11", FiledBy: "1", Role: store.RoleLeader,

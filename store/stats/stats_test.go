@@ -298,3 +298,40 @@ func ExampleRate() {
 	fmt.Println(stats.Rate(5, 7), stats.Rate(2, 3), stats.Rate(0, 0))
 	// Output: 71.4 66.7 0
 }
+
+// A team joins the directory in the middle of November: it is not counted missing for the
+// months before it existed, only from the first period that starts after.
+func TestATeamIsExpectedOnlyFromItsFirstPeriod(t *testing.T) {
+	added := time.Date(2026, 11, 15, 10, 0, 0, 0, hcm(t))
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{Now: func() time.Time { return added }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *store.Tx) error {
+		if err := tx.PutUnit(store.Unit{Code: "P", Name: "Tỉnh", Level: "tỉnh", Policy: &store.Policy{CutoffDay: ptr(20)}}); err != nil {
+			return err
+		}
+		if err := tx.PutUnit(store.Unit{Code: "P.1", Name: "Xã", Level: "xã", Parent: "P"}); err != nil {
+			return err
+		}
+		return tx.PutTeam(store.Team{Code: "NEW", Name: "Tổ mới", Unit: "P.1"}) // no date given: created now
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := compute(t, db, "P", "2026-12", time.Date(2027, 1, 5, 9, 0, 0, 0, hcm(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pt := range s.Series {
+		want := 0
+		if !pt.Period.Before(period(t, "2026-12")) {
+			want = 1
+		}
+		if pt.Counts.Expected != want {
+			t.Errorf("%s: expected %d teams, want %d (the team was added on 15/11/2026)", pt.Period, pt.Counts.Expected, want)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -45,7 +45,8 @@ func eachTeam(tx *store.Tx, root string, loc *time.Location, fn func(member) err
 // started tells whether reporting for p has begun for this team at at: a
 // period that has not started is not expected.
 func (m member) started(p store.Period, at time.Time) bool {
-	return !m.cal.PeriodStart(p).After(at)
+	start := m.cal.PeriodStart(p)
+	return !start.After(at) && m.team.ExpectedFor(start) // nor one that began before the team existed
 }
 
 // judge is the team's standing for p as of at, from the first version of its
