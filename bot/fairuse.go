@@ -5,11 +5,11 @@ import (
 	"time"
 )
 
-// Fair use: one person's messages are answered at most fairPerMinute times a minute, so a
+// Fair use: one person's messages are answered at most fairPerMinute times a minute (1.5% of the account's rate), so a
 // flood (a stuck phone, a script) cannot take the account's 4,000 sends a minute from everyone
 // else. Past the cap they are told once to slow down, then not answered for fairQuiet.
 const (
-	fairPerMinute = 20
+	fairPerMinute = 60 // no one types a message a second for a minute; a script does
 	fairQuiet     = 5 * time.Minute
 )
 

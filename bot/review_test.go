@@ -189,24 +189,47 @@ func TestADeclineCommitsOnlyWithTheRightStillHeld(t *testing.T) {
 	}
 }
 
-// One person writing 40 messages in a minute gets 20 answers and one "slow down", not 40 answers;
+// One person writing 80 messages in a minute gets 60 answers and one "slow down", not 80 answers;
 // someone else writing meanwhile is answered.
 func TestOnePersonCannotFloodTheAccount(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
-	for i := 0; i < 40; i++ {
+	for i := 0; i < 80; i++ {
 		h.post(textEvent("6600000000000000001", fmt.Sprintf("flood-%d", i), "xin chào", now), "")
 	}
 	h.post(textEvent("6600000000000000002", "other-1", "xin chào", now), "")
 	h.settle()
 	got := h.sentTo("6600000000000000001")
-	if want := 20*helpReplies + 1; len(got) != want || !strings.Contains(got[len(got)-1].Text, "nhắn nhanh quá") {
+	if want := 60*helpReplies + 1; len(got) != want || !strings.Contains(got[len(got)-1].Text, "nhắn nhanh quá") {
 		t.Errorf("the flooder got %d messages, want %d (the last one asking to slow down)", len(got), want)
 	}
 	if len(h.sentTo("6600000000000000002")) != helpReplies {
 		t.Error("someone else was not answered")
 	}
 	if m := h.metricValue("cdtbot_fair_use_unanswered_total"); m != "20" {
-		t.Errorf("unanswered = %s, want 20", m)
+		t.Errorf("unanswered = %s, want 20 (80 messages, 60 answered)", m)
+	}
+}
+
+// One recipient whose sends keep failing is not an outage: it backs off on its own, and
+// everyone else's replies go at the usual pace.
+func TestOneFailingRecipientDoesNotHoldEveryoneBack(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	h.fake.FailFor("9200000000000000001", zalotest.Failure{HTTPStatus: http.StatusServiceUnavailable})
+	h.post(textEvent("9200000000000000001", "bad-1", "xin chào", now), "")
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	for i := 0; i < 20; i++ {
+		h.post(textEvent(fmt.Sprintf("92000000000000001%02d", i), fmt.Sprintf("ok-%d", i), "xin chào", now), "")
+	}
+	waitFor(t, "the others answered", func() bool { return len(h.fake.Sent()) >= 20*helpReplies })
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("20 replies took %v next to one failing recipient", took)
+	}
+	before := h.fake.Attempts()
+	time.Sleep(time.Second)
+	if n := h.fake.Attempts() - before; n > 4 {
+		t.Errorf("the failing recipient was tried %d times in a second: its own backoff should grow", n)
 	}
 }

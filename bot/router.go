@@ -48,8 +48,14 @@ func (r *router) handle(tx *store.Tx, sev store.Event) error {
 			return err
 		}
 	}
-	if in.UserID != "" && in.GroupID == "" && in.Kind != flows.KindUnfollow {
-		if answer, warn := r.fair.allow(in.UserID, tx.Now()); !answer {
+	// Fair use counts messages by when they arrived (a backlog handled at once is not a flood);
+	// photos sent for a report are not counted.
+	if in.UserID != "" && in.GroupID == "" && in.Kind != flows.KindUnfollow && in.Kind != flows.KindAttachment {
+		arrived := sev.ReceivedAt
+		if arrived.IsZero() {
+			arrived = tx.Now()
+		}
+		if answer, warn := r.fair.allow(in.UserID, arrived); !answer {
 			if r.m != nil {
 				r.m.fairUseDropped.Inc()
 			}

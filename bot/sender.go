@@ -39,8 +39,9 @@ type Sender struct {
 	storageFailed func()
 
 	mu         sync.Mutex
-	pauseUntil time.Time // set on -32 and during an outage: nobody sends until then
-	outage     int       // transient failures in a row: while > 0, one message at a time probes Zalo
+	pauseUntil time.Time       // set on -32 and during an outage: nobody sends until then
+	outage     int             // transient failures in a row
+	failedTo   map[string]bool // recipients among them: two or more means Zalo is down (one at a time probes)
 }
 
 // sendTimeout bounds one HTTP send; a send cut off here has an unknown outcome and is retried.
@@ -350,15 +351,21 @@ func (s *Sender) settleSent(m store.OutMsg, r route, res zalo.SendResult, err er
 		if !attempted {
 			next = time.Time{}
 		} else if class == zalo.ClassTransient {
-			// Zalo (or the way to it) is down: everyone waits a short, growing pause and one
-			// message at a time probes, so delivery resumes within seconds of Zalo answering.
-			next = now.Add(min(s.backoff(m.Attempts), s.outageCap()))
-			s.pause(now.Add(s.noteOutage()))
+			if pause, down := s.noteOutage(m.To); down {
+				// Several recipients fail in a row: Zalo (or the way to it) is down. Everyone waits a
+				// short, growing pause and one message at a time probes, so delivery resumes within
+				// seconds of Zalo answering again.
+				next = now.Add(min(s.backoff(m.Attempts), s.outageCap()))
+				s.pause(now.Add(pause))
+			} else {
+				// One recipient's trouble: its own backoff, capped so it is not forgotten for long.
+				next = now.Add(min(s.backoff(m.Attempts), transientCap))
+			}
 		}
 		log.Warn().Err(err).Time("retry_at", next).Msg("send failed: will retry")
 	}
-	if class == zalo.ClassOK && attempted {
-		if n := s.endOutage(); n > 0 {
+	if attempted && class != zalo.ClassTransient && class != zalo.ClassRateLimited {
+		if n := s.endOutage(); n > 0 { // Zalo answered something: it is up
 			log.Info().Int("failures", n).Msg("zalo answers again: delivery resumes")
 		}
 	}
@@ -453,31 +460,49 @@ func (s *Sender) pause(until time.Time) {
 // delay (8 s by default), so delivery resumes within about 10 s of Zalo answering again.
 func (s *Sender) outageCap() time.Duration { return 4 * s.retryBase }
 
-// noteOutage counts a transient failure and returns the pause before the next probe.
-func (s *Sender) noteOutage() time.Duration {
+// outageRecipients is how many different recipients must fail in a row (no answer from Zalo
+// in between) before the failures are read as Zalo being down rather than one message's trouble.
+const outageRecipients = 2
+
+// transientCap bounds one message's wait after transient failures of its own.
+const transientCap = 30 * time.Second
+
+// noteOutage counts a transient failure of a send to recipient; down says that several
+// recipients failed in a row, with the pause before the next probe.
+func (s *Sender) noteOutage(recipient string) (time.Duration, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.outage++
+	if s.failedTo == nil {
+		s.failedTo = map[string]bool{}
+	}
+	if len(s.failedTo) < 64 {
+		s.failedTo[recipient] = true
+	}
+	if len(s.failedTo) < outageRecipients {
+		return 0, false
+	}
 	d := s.retryBase
 	for i := 1; i < s.outage && d < s.outageCap(); i++ {
 		d *= 2
 	}
-	return min(d, s.outageCap())
+	return min(d, s.outageCap()), true
 }
 
-// endOutage clears the outage state after a success and returns how many failures it had.
+// endOutage clears the outage state once Zalo answers and returns how many failures it had.
 func (s *Sender) endOutage() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := s.outage
-	s.outage = 0
+	s.outage, s.failedTo = 0, nil
 	return n
 }
 
+// inOutage: several recipients failed in a row and nothing has come back since.
 func (s *Sender) inOutage() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.outage > 0
+	return len(s.failedTo) >= outageRecipients
 }
 
 func (s *Sender) pausedFor() time.Duration {

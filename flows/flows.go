@@ -202,6 +202,10 @@ func (c *convo) handle() error {
 				res = c.e.intents.Classify(text, sit)
 			}
 		}
+		if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow {
+			// "gửi báo cáo" at the report's own confirmation sends it; it does not start the report again.
+			res.Intent = intent.Yes
+		}
 		switch res.Intent {
 		case intent.Yes:
 			if !isYes(c.in.Text) {
@@ -282,6 +286,9 @@ func (c *convo) command(cmd string) error {
 		if c.s == nil {
 			c.say(textNothingToResume)
 			return c.menu()
+		}
+		if !c.s.Paused && c.s.Flow == "report" && c.s.Step == "drop" {
+			return c.back() // "tiếp tục báo cáo" at "bỏ bản nháp?": keep the draft, back to the question
 		}
 		c.s.Paused = false
 		if err := c.save(); err != nil {
@@ -476,6 +483,11 @@ func (c *convo) begin(flow, first string, data map[string]string) error {
 	var saved *store.Session
 	if c.s != nil {
 		saved = c.s // a side conversation (a decision's reason) keeps the one it interrupted
+	}
+	if saved != nil && saved.Data != nil {
+		// A side conversation starts: a "command or answer?" question of the interrupted one is dropped.
+		delete(saved.Data, keyPending)
+		delete(saved.Data, keyPendingCmd)
 	}
 	c.s = &store.Session{ZaloID: c.in.UserID, Flow: flow, Step: first, Data: data, Saved: saved}
 	if err := c.save(); err != nil {

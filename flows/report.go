@@ -130,7 +130,8 @@ func reportPeriodPrompt(c *convo) error {
 	if err != nil {
 		return err
 	}
-	if !prevFiled {
+	t, _, _ := c.tx.Team(team)
+	if !prevFiled && t.ExpectedFor(cal.PeriodStart(prev)) {
 		// An overdue earlier month comes first: it is the one officers are waiting for.
 		c.say(fmt.Sprintf(textReportPickPeriod, prev.Label()),
 			Button{Title: strings.ToUpper(prev.Label()[:1]) + prev.Label()[1:] + " (quá hạn)", Payload: "#period:" + prev.String()},
@@ -167,10 +168,11 @@ func (c *convo) offeredPeriods(team string) (map[string]bool, error) {
 	}
 	open := cal.OpenPeriod(c.tx.Now())
 	out := map[string]bool{open.String(): true}
+	t, _, _ := c.tx.Team(team)
 	if _, filed, err := c.tx.FirstReport(team, open.Prev().String()); err != nil {
 		return nil, err
-	} else if !filed {
-		out[open.Prev().String()] = true
+	} else if !filed && t.ExpectedFor(cal.PeriodStart(open.Prev())) {
+		out[open.Prev().String()] = true // overdue, and the team existed when it began
 	}
 	return out, nil
 }

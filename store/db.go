@@ -132,18 +132,15 @@ func checkMeta(path string) error {
 		return err
 	}
 	var best *metaInfo
-	for _, off := range []int64{0, -1} { // page 0, then page 1 at the page size page 0 (or 4096) gives
-		if off < 0 {
-			off = 4096
-			if best != nil {
-				off = int64(best.pageSize)
-			}
-		}
+	// Page 0, then page 1 wherever it may be: at the page size page 0 gives, or (page 0 torn) at
+	// any page size bbolt may have used on this or another machine.
+	offsets := []int64{0, 4096, 8192, 16384, 32768, 65536, int64(os.Getpagesize())}
+	for _, off := range offsets {
 		buf := make([]byte, 80)
 		if _, err := f.ReadAt(buf, off); err != nil {
 			continue
 		}
-		if m, ok := parseMeta(buf); ok && (best == nil || m.txid > best.txid) {
+		if m, ok := parseMeta(buf); ok && (off == 0 || off == int64(m.pageSize)) && (best == nil || m.txid > best.txid) {
 			best = &m
 		}
 	}

@@ -683,6 +683,14 @@ func (tx *Tx) PutOfficer(o Officer) error {
 	} else if !ok {
 		return fmt.Errorf("scope unit %q: %w", o.Scope, ErrNotFound)
 	}
+	if old, had, err := tx.Officer(o.ID); err != nil {
+		return err
+	} else if had && (old.ZaloID != o.ZaloID || old.GroupID != o.GroupID) {
+		// Someone else (or another group) now holds this id: old links must not open it (a new scope keeps them).
+		if err := tx.bumpOfficerGeneration(o.ID); err != nil {
+			return err
+		}
+	}
 	return tx.putJSON(bucketOfficers, []byte(o.ID), o)
 }
 

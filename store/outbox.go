@@ -293,16 +293,28 @@ func (tx *Tx) NextSendable(now time.Time, limit int, skip map[string]bool) ([]Ou
 func (tx *Tx) OldestSendableReply(now time.Time) time.Time {
 	c := tx.btx.Bucket(bucketOutbox).Cursor()
 	var oldest time.Time
+	heads := map[string]bool{}
 	n := 0
 	for k, v := c.First(); k != nil && Priority(k[0]) == PriorityReply && n < 1000; k, v = c.Next() {
 		n++
 		h, ok := readOutHeader(v)
-		if !ok || h.inFlight || h.next > now.UnixNano() {
+		if !ok || heads[string(h.to)] {
+			continue // only a recipient's first message may go: the others are not waiting on the sender
+		}
+		heads[string(h.to)] = true
+		if h.inFlight || h.next > now.UnixNano() {
 			continue
 		}
 		m, err := decodeOut(k, v)
-		if err == nil && (oldest.IsZero() || m.CreatedAt.Before(oldest)) {
-			oldest = m.CreatedAt
+		if err != nil {
+			continue
+		}
+		since := m.CreatedAt // it became sendable when queued, or when its wait ended
+		if m.NextAt.After(since) {
+			since = m.NextAt
+		}
+		if oldest.IsZero() || since.Before(oldest) {
+			oldest = since
 		}
 	}
 	return oldest

@@ -71,6 +71,8 @@ func TestOldestSendableReply(t *testing.T) {
 		tx.Enqueue(OutMsg{Priority: PriorityReply, Endpoint: EndpointUser, To: "a", Text: "x", CreatedAt: t0.Add(-20 * time.Minute), NextAt: t0.Add(time.Minute)})
 		tx.Enqueue(OutMsg{Priority: PriorityReply, Endpoint: EndpointUser, To: "b", Text: "x", CreatedAt: t0.Add(-12 * time.Minute)})
 		tx.Enqueue(OutMsg{Priority: PriorityBulk, Endpoint: EndpointUser, To: "c", Text: "x", CreatedAt: t0.Add(-60 * time.Minute)})
+		// A reply queued behind a's held one is not waiting on the sender either.
+		tx.Enqueue(OutMsg{Priority: PriorityReply, Endpoint: EndpointUser, To: "a", Text: "y", CreatedAt: t0.Add(-30 * time.Minute)})
 		return nil
 	})
 	db.View(func(tx *Tx) error {

@@ -123,6 +123,7 @@ type phrase struct {
 	weak   bool     // a question marker ("làm sao"): help on its own, nothing next to another intent
 	inFlow bool     // only inside a conversation ("nhầm", "qua"): elsewhere they are chatter
 	noConf bool     // not at a yes/no question ("sửa" is the summary's own choice there)
+	noText bool     // not in a free-text answer ("cần hỗ trợ" is a proposal there, not a call for help)
 	core   []string // its words without fillers, looked for in the message without fillers
 	// stripped: this is the fillers-free form of a phrase, matched only against the message without fillers.
 	stripped bool
@@ -136,7 +137,8 @@ func New() *Classifier {
 			weak := strings.HasPrefix(p, "~")
 			inFlow := strings.HasPrefix(p, "%")
 			noConf := strings.HasPrefix(p, "^")
-			words := tokens(strings.TrimLeft(p, "~%^"))
+			noText := strings.HasPrefix(p, "!")
+			words := tokens(strings.TrimLeft(p, "~%^!"))
 			if len(words) == 0 {
 				continue
 			}
@@ -155,7 +157,7 @@ func New() *Classifier {
 			if w == 0 && len(words) >= 2 {
 				w = 1
 			}
-			ph := phrase{intent: id, words: words, text: strings.Join(words, " "), weight: w, weak: weak, inFlow: inFlow, noConf: noConf, core: core}
+			ph := phrase{intent: id, words: words, text: strings.Join(words, " "), weight: w, weak: weak, inFlow: inFlow, noConf: noConf, noText: noText, core: core}
 			c.phrases[words[0]] = append(c.phrases[words[0]], ph)
 			if len(core) >= 2 && len(core) < len(words) && !isFiller(words[0]) && !isFiller(words[len(words)-1]) {
 				// The same phrase without its fillers, for the message without its fillers.
@@ -326,8 +328,10 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 			}
 			break
 		}
-		if best.intent == Help && sit == Text && (content > 4 || score < 0.9 || hasDigits(words)) {
-			break // "Hướng dẫn 12 hộ cài VNeID" is a report's answer; asking for help is short or a question
+		if best.intent == Help && sit == Text && (content > 4 || score < 0.9 || hasDigits(words) || particlesBeyond(words, best.at) > 0) {
+			// "Hướng dẫn dân", "Cần hỗ trợ", "Hướng dẫn 12 hộ cài VNeID" are a report's answers: asking
+			// for help in a free-text question is the help words alone (with particles) or a question.
+			break
 		}
 		if controls[best.intent] {
 			// In a free-text answer, words beyond the command and mere particles make it a sentence:
@@ -384,6 +388,17 @@ func extraWords(words []string, covered []bool) int {
 	n := 0
 	for k, w := range words {
 		if (covered == nil || !covered[k]) && !particle[w] && !light[w] && !isDigits(w) {
+			n++
+		}
+	}
+	return n
+}
+
+// particlesBeyond counts the words a match leaves uncovered that are not mere particles.
+func particlesBeyond(words []string, covered []bool) int {
+	n := 0
+	for k, w := range words {
+		if (covered == nil || !covered[k]) && !particle[w] {
 			n++
 		}
 	}
@@ -571,7 +586,7 @@ func (c *Classifier) found(words []string, sit Situation, stripped bool) map[str
 			if p.stripped && !stripped || !(valid[sit][p.intent] || absorbable[sit][p.intent]) || !hasAt(words, i, p.words) {
 				continue
 			}
-			if p.inFlow && !inFlow || p.noConf && sit == Confirm {
+			if p.inFlow && !inFlow || p.noConf && sit == Confirm || p.noText && sit == Text {
 				continue
 			}
 			at := out[p.intent]

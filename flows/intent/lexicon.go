@@ -34,7 +34,7 @@ var lexicon = map[string][]string{
 		"bảng tổng hợp", "trang quản lý", "web", "website", "gửi link", "mở trang", "biểu đồ", "dashboard", "xuất file",
 		"file excel", "excel", "trang tổng hợp báo cáo", "link tổng hợp", "web tổng hợp", "xem trang tổng hợp", "in báo cáo", "trang xem"},
 	Help: {"trợ giúp", "giúp", "giúp đỡ", "hướng dẫn", "menu", "chào", "xin chào", "alo", "hi", "hello", "helo", "bắt đầu",
-		"start", "cần hỗ trợ", "hỗ trợ", "hỏi", "cho hỏi",
+		"start", "!cần hỗ trợ", "!hỗ trợ", "hỏi", "cho hỏi",
 		"chỉ dẫn", "chỉ với", "không hiểu", "ko hiểu", "là sao",
 		"có ai không", "ai đó", "bot", "ad", "admin", "chức năng", "tính năng",
 		"hd", "huong dan", "lệnh", "danh mục", "xin hướng dẫn", "chào bạn", "chào ad", "chào anh",
@@ -57,7 +57,7 @@ var lexicon = map[string][]string{
 		"bận chút", "đợi chút", "chờ chút", "chờ tí", "đợi tí", "tí nữa", "khi khác", "để lúc khác", "lúc khác", "tạm nghỉ",
 		"nghỉ chút", "dừng tí", "dừng chút", "chút nữa", "hôm khác", "stop", "pause", "lúc sau", "chiều làm",
 		"xíu nữa", "chờ xíu", "đợi xíu", "làm sau", "tạm ngưng", "ngưng", "mai làm tiếp", "để mai làm tiếp", "mai tiếp",
-		"lát làm tiếp", "lát nữa làm tiếp", "chiều làm tiếp", "sau làm tiếp", "để sau làm tiếp", "để chiều", "để đó", "để đó đã", "khoan", "khoan đã", "chờ em tí", "đợi em tí", "chờ em chút", "đợi em", "bận xíu", "bận tí", "bận chút", "đang bận", "em bận", "bận đi họp", "đi họp", "mai gửi", "gửi sau", "để sau gửi", "để chiều gửi", "chưa rảnh", "từ từ", "từ từ đã", "tí làm tiếp", "về làm tiếp", "mai làm", "mai em làm", "lát em quay lại", "đếm lại", "nhập sau", "làm sau", "đi lấy số", "đi lấy sổ", "hỏi số liệu", "kiểm tra số liệu", "kiểm tra lại", "hỏi lại số liệu", "để em hỏi", "mai tính", "để em xem lại", "đợi chút", "chờ xíu", "tí làm nốt", "tí làm tiếp", "tí nữa làm", "chưa có số liệu để mai", "để mai", "để sau nha", "để đêm", "đêm làm tiếp", "đêm làm", "đêm em làm tiếp", "mai em làm tiếp"},
+		"lát làm tiếp", "lát nữa làm tiếp", "chiều làm tiếp", "sau làm tiếp", "để sau làm tiếp", "để chiều", "để đó", "để đó đã", "khoan đã", "chờ em tí", "đợi em tí", "chờ em chút", "đợi em", "bận xíu", "bận tí", "bận chút", "đang bận", "em bận", "bận đi họp", "đi họp", "mai gửi", "gửi sau", "để sau gửi", "để chiều gửi", "chưa rảnh", "từ từ", "từ từ đã", "tí làm tiếp", "về làm tiếp", "mai làm", "mai em làm", "lát em quay lại", "đếm lại", "nhập sau", "làm sau", "đi lấy số", "đi lấy sổ", "hỏi số liệu", "kiểm tra số liệu", "kiểm tra lại", "hỏi lại số liệu", "để em hỏi", "mai tính", "để em xem lại", "đợi chút", "chờ xíu", "tí làm nốt", "tí làm tiếp", "tí nữa làm", "chưa có số liệu để mai", "để mai", "để sau nha", "để đêm", "đêm làm tiếp", "đêm làm", "đêm em làm tiếp", "mai em làm tiếp"},
 	Resume: {"tiếp tục", "tiếp", "tiếp đi", "làm tiếp", "tiếp nha", "tiếp nhé", "ok tiếp", "làm tiếp đi", "tiếp theo",
 		"tiếp tục đi", "continue", "quay lại làm", "làm nốt", "tiếp tục báo cáo", "làm tiếp báo cáo", "đi tiếp", "tiếp thôi",
 		"tiếp tục nào", "tiếp đê", "tiếp tục nha", "tiếp nào", "ok làm tiếp", "làm tiếp", "tiếp tục làm", "sẵn sàng", "hỏi tiếp", "tiếp tục câu hỏi", "tiếp tục việc", "tiếp tục thôi", "tiếp tục từ chỗ", "tiếp tục từ chỗ đang dở"},
@@ -79,7 +79,7 @@ func wholeLexicon() map[string][]string {
 	out := map[string][]string{}
 	for id, list := range lexicon {
 		for _, p := range list {
-			if !strings.ContainsAny(p[:1], "~%^") && id != Help {
+			if !strings.ContainsAny(p[:1], "~%^!") && id != Help {
 				out[id] = append(out[id], p)
 			}
 		}
@@ -91,6 +91,7 @@ func wholeLexicon() map[string][]string {
 // "đừng" (don't) both fold to "dung", like "đúng" (right) and "dùng" (use).
 var accented = map[string]string{
 	"dừng": Pause, "dừng lại": Pause, "dừng nha": Pause, "dừng đã": Pause, "dừng nhé": Pause, "dừng đi": Pause,
+	"khoan": Pause, "khoan nha": Pause, "khoan khoan": Pause,
 	"ờ": Yes, "ờ ờ": Yes, "ừ": Yes, "y": Yes, "để tối": Pause, "để tối nha": Pause, "để tối nhé": Pause,
 	"đừng": No, "đừng nha": No, "đừng nhé": No, "đừng gửi": No, "đừng xóa": No,
 }
@@ -214,7 +215,7 @@ func tokens(s string) []string {
 
 // bigrams are two-syllable words folded into one token, so that their syllables do not
 // read as others ("cộng đồng" is not "đồng ý"; "làm ơn" is not "làm").
-var bigrams = map[string]string{"cong dong": "congdong", "lam on": "lamon", "he thong": "hethong", "tien do": "tiendo", "i kien": "ykien"}
+var bigrams = map[string]string{"cong dong": "congdong", "lam on": "lamon", "he thong": "hethong", "tien do": "tiendo", "i kien": "ykien", "tai khoan": "taikhoan"}
 
 // accentedWords are words replaced before folding, where folding would make them another
 // word: "hổng"/"hông" (không) would read as "hồng", "tối" (evening) as "tôi" (I).

@@ -42,6 +42,11 @@ func TestIssueExamples(t *testing.T) {
 		{Count, "không có", Answer},
 		{Count, "bỏ qua", Skip},
 		{Text, "thôi em dừng lại đây mai làm tiếp", Pause},
+		{Text, "Hướng dẫn dân.", Answer},
+		{Text, "Cần hỗ trợ", Answer},
+		{Text, "Mở tài khoản.", Answer},
+		{Text, "giúp em với", Help},
+		{Text, "khoan", Pause},
 	}
 	for _, tc := range cases {
 		r := c.Classify(tc.text, tc.sit)
