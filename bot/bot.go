@@ -130,7 +130,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	if b.tokens != nil {
 		b.sender.auth = b.tokens
 	}
-	b.sender.ladder = ladder{enforceWindow: !cfg.Sandbox, logoURL: cfg.OALogoURL, znsOff: new(atomic.Int64)}
+	b.sender.ladder = ladder{enforceWindow: !cfg.Sandbox, countSends: !cfg.Sandbox, logoURL: cfg.OALogoURL, znsOff: new(atomic.Int64)}
 	if b.sender.ladder.logoURL == "" {
 		b.sender.ladder.logoURL = strings.TrimRight(cfg.PublicURL, "/") + logoPath
 		if !cfg.Sandbox && (strings.Contains(cfg.PublicURL, "127.0.0.1") || strings.Contains(cfg.PublicURL, "localhost")) {

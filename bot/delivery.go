@@ -38,6 +38,7 @@ type ladder struct {
 	enforceWindow bool              // false in sandbox mode: no Zalo window to respect
 	znsTemplates  map[string]string // message kind → approved ZNS template id
 	logoURL       string            // image of request_user_info templates
+	countSends    bool              // sends cost (not a sandbox): reminders go as one numbered text, not text + card
 	// znsOff, when set, is the instant (unix ns) until which ZNS is not tried: Zalo refused it
 	// for the whole account (quota used up, template not approved), so each message would waste a request.
 	znsOff *atomic.Int64
@@ -95,7 +96,7 @@ func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
 				r.skip = true // the conversation asks for the name in words right after
 			case m.AskInfo:
 				r.body, r.template = zalo.RequestUserInfoMessage(m.To, m.Text, textAskInfoSubtitle, l.logoURL), true
-			case len(m.Choices) > 0 && !text:
+			case len(m.Choices) > 0 && !text && (!m.Numbered || !l.countSends):
 				buttons := make([]zalo.Button, len(m.Choices))
 				for i, c := range m.Choices {
 					buttons[i] = zalo.Button{Title: c.Title, Payload: c.Payload}

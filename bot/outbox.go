@@ -70,7 +70,10 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	// Text and its numbered choices must fit one message when choices go as text.
 	limit := zalo.MaxTextLen - utf8.RuneCountInString(withChoices("", choices))
 	parts := zalo.SplitText(rep.Text, limit)
-	if len(choices) > 0 && !textMode(tx) && (len(parts) > 1 || utf8.RuneCountInString(rep.Text) > listTitleMax) {
+	// A reminder too long for a button card's title goes as one text with its choice numbered
+	// ("1. Báo cáo ngay"), not as a text and then a card: one send instead of two.
+	numbered := rep.Bulk && len(choices) > 0 && len(parts) == 1 && utf8.RuneCountInString(rep.Text) > listTitleMax
+	if len(choices) > 0 && !textMode(tx) && !numbered && (len(parts) > 1 || utf8.RuneCountInString(rep.Text) > listTitleMax) {
 		// A list template's title is short: long text goes first as its own message.
 		parts = append(zalo.SplitText(rep.Text, zalo.MaxTextLen), textChoose)
 	}
@@ -78,7 +81,7 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 		parts = []string{textChoose}
 	}
 	for i, part := range parts {
-		m := store.OutMsg{Endpoint: store.EndpointUser, To: to, Text: part}
+		m := store.OutMsg{Endpoint: store.EndpointUser, To: to, Text: part, Numbered: numbered}
 		if i == len(parts)-1 {
 			m.Choices = choices
 		}

@@ -233,3 +233,29 @@ func TestOneFailingRecipientDoesNotHoldEveryoneBack(t *testing.T) {
 		t.Errorf("the failing recipient was tried %d times in a second: its own backoff should grow", n)
 	}
 }
+
+// A reminder too long for a card's title is one send — text with its choice numbered — not a
+// text and then a card; "1" then works like the button.
+func TestALongReminderIsOneSend(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	lead := "9300000000000000001"
+	h.fake.Interact(lead)
+	h.db.Update(func(tx *store.Tx) error {
+		tx.SetLastSeen(lead, now.Add(-time.Hour))
+		text := "⏰ Nhắc hạn: Tổ chuyển đổi số cộng đồng khu phố 1, phường Bến Tre chưa gửi báo cáo tháng 11/2026. Hạn chót: 20/11/2026 (còn 3 ngày)."
+		return bot.EnqueueReply(tx, flows.Reply{ToUser: lead, Text: text, Kind: "reminder", Bulk: true,
+			Buttons: []flows.Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}}}, "t")
+	})
+	h.settle()
+	got := h.sentTo(lead)
+	if len(got) != 1 || !strings.Contains(got[0].Text, "1. Báo cáo ngay") {
+		t.Fatalf("a long reminder went as %d sends: %+v", len(got), got)
+	}
+	h.db.View(func(tx *store.Tx) error {
+		if c := tx.Choices(lead); len(c) != 1 || c[0].Payload != "báo cáo" {
+			t.Errorf("typed choices after the reminder: %+v", c)
+		}
+		return nil
+	})
+}
