@@ -28,14 +28,14 @@ type OutMsg struct {
 	Endpoint string   `json:"endpoint"` // who it is for: "cs" a person, "group" a group chat
 	To       string   `json:"-"`        // user id or group id; order is kept per recipient
 	// Kind says why it is sent (KindReply, KindNotice, reminders' kinds…): it decides the channels allowed.
-	Kind    string            `json:"kind,omitempty"`
-	Text    string            `json:"text,omitempty"`
-	Choices []Choice          `json:"choices,omitempty"`
-	AskInfo bool              `json:"ask_info,omitempty"` // ask to share name and phone (request_user_info)
+	Kind    string   `json:"kind,omitempty"`
+	Text    string   `json:"text,omitempty"`
+	Choices []Choice `json:"choices,omitempty"`
+	AskInfo bool     `json:"ask_info,omitempty"` // ask to share name and phone (request_user_info)
 	// Numbered sends the choices as numbered lines under the text even where buttons work: one
 	// request instead of a text and a template (reminders: a national morning is 93,000 of them).
-	Numbered bool `json:"numbered,omitempty"`
-	Data    map[string]string `json:"data,omitempty"`     // fields of a ZNS template (reminders)
+	Numbered bool              `json:"numbered,omitempty"`
+	Data     map[string]string `json:"data,omitempty"` // fields of a ZNS template (reminders)
 	// Tried lists the channels that could not deliver it (Zalo refused): the sender goes down the ladder.
 	Tried []string `json:"tried,omitempty"`
 	// Body is a ready Zalo request, in records written before intents; sent as it is.
