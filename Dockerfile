@@ -16,5 +16,6 @@ ENV CDTBOT_DB=/data/cdtbot.db \
 VOLUME ["/data"]
 USER 65532:65532
 EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s CMD ["/usr/local/bin/cdtbot", "health"]
 ENTRYPOINT ["/usr/local/bin/cdtbot"]
 CMD ["serve"]

@@ -46,8 +46,16 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.adminToken, "admin-token", getenv("CDTBOT_ADMIN_TOKEN"), "bearer token for /api/v1 (CDTBOT_ADMIN_TOKEN)")
 	fs.StringVar(&c.tz, "tz", envDefault(getenv, "CDTBOT_TZ", "Asia/Ho_Chi_Minh"), "time zone for schedules and the night ban (CDTBOT_TZ)")
 	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "CDTBOT_LOG_LEVEL", "info"), "debug, info, warn or error (CDTBOT_LOG_LEVEL)")
-	fs.BoolVar(&c.sandbox, "sandbox", envDefault(getenv, "CDTBOT_SANDBOX", "") == "1", "force sandbox mode even with Zalo credentials (CDTBOT_SANDBOX=1)")
-	fs.BoolVar(&c.noDemo, "no-demo", envDefault(getenv, "CDTBOT_NO_DEMO", "") == "1", "sandbox mode: do not fill an empty database with the demo directory (CDTBOT_NO_DEMO=1)")
+	var boolErr error
+	envBool := func(key string) bool {
+		v, err := parseBool(getenv(key))
+		if err != nil && boolErr == nil {
+			boolErr = fmt.Errorf("%s: %w", key, err)
+		}
+		return v
+	}
+	fs.BoolVar(&c.sandbox, "sandbox", envBool("CDTBOT_SANDBOX"), "force sandbox mode even with Zalo credentials (CDTBOT_SANDBOX=1)")
+	fs.BoolVar(&c.noDemo, "no-demo", envBool("CDTBOT_NO_DEMO"), "sandbox mode: do not fill an empty database with the demo directory (CDTBOT_NO_DEMO=1)")
 	fs.StringVar(&c.zalo.PublicURL, "public-url", getenv("CDTBOT_PUBLIC_URL"), "public base URL of this server, for links sent by chat (CDTBOT_PUBLIC_URL; default http://localhost:PORT)")
 	z := &c.zalo
 	fs.StringVar(&z.AppID, "zalo-app-id", getenv("ZALO_APP_ID"), "Zalo app id (ZALO_APP_ID)")
@@ -59,12 +67,15 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&z.OAuthBase, "zalo-oauth-base", envDefault(getenv, "ZALO_OAUTH_BASE", zalo.DefaultOAuthBase), "Zalo OAuth base URL (ZALO_OAUTH_BASE)")
 	fs.StringVar(&z.ZNSBase, "zalo-zns-base", envDefault(getenv, "ZALO_ZNS_BASE", zalo.DefaultZNSBase), "Zalo ZNS base URL (ZALO_ZNS_BASE)")
 	fs.StringVar(&z.ZNSTemplateReminder, "zns-template-reminder", getenv("ZALO_ZNS_TEMPLATE_REMINDER"), "approved ZNS template id for reminders and overdue notices; empty: no ZNS (ZALO_ZNS_TEMPLATE_REMINDER)")
-	fs.BoolVar(&z.TextOnly, "text-only", envDefault(getenv, "CDTBOT_TEXT_ONLY", "") == "1", "send choices as numbered text, never as button templates (CDTBOT_TEXT_ONLY=1)")
+	fs.BoolVar(&z.TextOnly, "text-only", envBool("CDTBOT_TEXT_ONLY"), "send choices as numbered text, never as button templates (CDTBOT_TEXT_ONLY=1)")
 	fs.StringVar(&z.OALogoURL, "oa-logo-url", getenv("CDTBOT_OA_LOGO_URL"), "image for request_user_info templates (CDTBOT_OA_LOGO_URL; default served at PUBLIC_URL/static/oa-logo.png)")
 	opsNotify := fs.String("ops-notify", getenv("CDTBOT_OPS_NOTIFY"), "Zalo user ids and group:<id>, comma-separated, told when an operator must act (CDTBOT_OPS_NOTIFY)")
 	unsigned := fs.String("webhook-unsigned", envDefault(getenv, "CDTBOT_WEBHOOK_UNSIGNED", "reject"), "unsigned events: reject (401) or ack (200, nothing stored; for consoles that probe with sample events) (CDTBOT_WEBHOOK_UNSIGNED)")
 	if err := fs.Parse(args); err != nil {
 		return nil, fs, err
+	}
+	if boolErr != nil {
+		return nil, fs, boolErr
 	}
 	switch *unsigned {
 	case "reject":
@@ -116,4 +127,15 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 	}
 	return c, fs, nil
+}
+
+// parseBool reads a yes/no setting strictly: 1/true/yes/on, 0/false/no/off or empty (no).
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "0", "false", "no", "off":
+		return false, nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	}
+	return false, fmt.Errorf("%q: want 1, true, yes or 0, false, no", v)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -175,5 +176,46 @@ func TestCommandsRefuseADamagedFile(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "damaged") {
 			t.Errorf("%v on a damaged file: %v, want a clear 'damaged' error", args, err)
 		}
+	}
+}
+
+func TestCheckAndHealthCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cdtbot.db")
+	env := map[string]string{"CDTBOT_DB": db, "CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_SANDBOX": "yes", "CDTBOT_NO_DEMO": "true"}
+	if err := run(context.Background(), []string{"import", "../../testdata/transcripts/tung-anh.json"}, envOf(env), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"check"}, envOf(env), &out, io.Discard); err != nil || !strings.Contains(out.String(), "sound") {
+		t.Errorf("check: %v %s", err, out.String())
+	}
+	base, _, stop := startServe(t, env)
+	defer stop()
+	out.Reset()
+	if err := run(context.Background(), []string{"health", "--server", base}, envOf(env), &out, io.Discard); err != nil || !strings.Contains(out.String(), "ok") {
+		t.Errorf("health: %v %s", err, out.String())
+	}
+	if err := run(context.Background(), []string{"health", "--server", "http://127.0.0.1:1"}, envOf(env), io.Discard, io.Discard); err == nil {
+		t.Error("health of nothing answered ok")
+	}
+	if _, _, err := parseConfig("serve", nil, envOf(map[string]string{"CDTBOT_SANDBOX": "maybe"}), io.Discard); err == nil || !strings.Contains(err.Error(), "CDTBOT_SANDBOX") {
+		t.Errorf("a yes/no setting that is neither: %v", err)
+	}
+}
+
+// A start that cannot listen writes nothing: no database file, no demo.
+func TestAPortInUseWritesNothing(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	db := filepath.Join(t.TempDir(), "fresh.db")
+	err = run(context.Background(), []string{"serve"}, envOf(map[string]string{"CDTBOT_DB": db, "CDTBOT_ADDR": ln.Addr().String()}), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "listen") {
+		t.Fatalf("serve on a port in use: %v", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the failed start wrote %s (%v)", db, err)
 	}
 }

@@ -37,6 +37,8 @@ Usage:
   cdtbot token status      show where the token came from, when it expires and whether Zalo accepts it
   cdtbot token authorize   print a one-use link an OA admin opens to authorise the app (running server)
   cdtbot doctor            check the Zalo OA, token, groups, ZNS, webhook and who reminders reach
+  cdtbot check             run the consistency check on the database file
+  cdtbot health [--ready]  ask the running server whether it is alive (or ready): the Docker HEALTHCHECK
   cdtbot help              this text
 
 Run "cdtbot serve -h" for the flags; every flag has an environment variable.
@@ -65,12 +67,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return doctor(ctx, args, getenv, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return check(ctx, args, getenv, stdout, stderr)
+	case "health":
+		return health(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// clickable is the address a person can open: "http://localhost:8080" for a server on every interface.
+func clickable(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // newLogger writes JSON, or a human console format when stderr is a terminal.
@@ -97,6 +115,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	// The port first: a start that cannot listen (port in use) writes nothing (no database, no demo).
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.addr, err)
+	}
+	listening := false
+	defer func() {
+		if !listening {
+			ln.Close()
+		}
+	}()
 	db, err := store.Open(cfg.dbPath, store.Options{LockTimeout: 2 * time.Second})
 	if err != nil {
 		return err
@@ -140,10 +169,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.addr, err)
-	}
 	srv := &http.Server{
 		Handler:           b.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -158,7 +183,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		log.Warn().Msg("sandbox mode: messages are recorded, not sent")
 	}
-	fmt.Fprintf(stdout, "cdtbot: listening on http://%s (database %s)\n", ln.Addr(), cfg.dbPath)
+	listening = true
+	fmt.Fprintf(stdout, "cdtbot: listening on %s (database %s)\n", clickable(ln.Addr()), cfg.dbPath)
 	log.Info().Str("addr", ln.Addr().String()).Str("db", cfg.dbPath).Bool("sandbox", cfg.zalo.Sandbox).Str("tz", cfg.tz).Msg("cdtbot started")
 
 	botCtx, stopBot := context.WithCancel(context.Background())
