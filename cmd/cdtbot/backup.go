@@ -26,6 +26,7 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	*token = adminTokenFor(*token, *dbPath)
 	if fs.NArg() != 1 {
 		return errors.New("usage: cdtbot backup [flags] FILE")
 	}

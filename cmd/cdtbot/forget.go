@@ -44,6 +44,7 @@ func forget(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	*token = adminTokenFor(*token, *dbPath)
 	var id string
 	if fs.NArg() > 0 {
 		id = fs.Arg(0)

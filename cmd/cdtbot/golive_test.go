@@ -219,3 +219,30 @@ func TestAPortInUseWritesNothing(t *testing.T) {
 		t.Errorf("the failed start wrote %s (%v)", db, err)
 	}
 }
+
+// In sandbox mode the CLI works against the running server as it is: the server leaves its admin
+// token next to the database and the CLI finds it (import, remind, backup through the admin API).
+func TestTheCLIReachesASandboxServerWithNoSetUp(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cdtbot.db")
+	env := map[string]string{"CDTBOT_DB": db, "CDTBOT_NO_DEMO": "1", "CDTBOT_ADDR": "127.0.0.1:0"}
+	base, _, stop := startServe(t, env)
+	env["CDTBOT_ADDR"] = strings.TrimPrefix(base, "http://")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"import", "../../testdata/transcripts/tung-anh.json"}, envOf(env), &out, io.Discard); err != nil || !strings.Contains(out.String(), "through the running server") {
+		t.Errorf("import through a sandbox server: %v %s", err, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"remind", "--dry-run"}, envOf(env), &out, io.Discard); err != nil {
+		t.Errorf("remind through a sandbox server: %v", err)
+	}
+	if err := run(context.Background(), []string{"backup", filepath.Join(dir, "copy.db")}, envOf(env), io.Discard, io.Discard); err != nil {
+		t.Errorf("backup through a sandbox server: %v", err)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(db + ".admin-token"); !os.IsNotExist(err) {
+		t.Errorf("the local admin token outlived the server: %v", err)
+	}
+}

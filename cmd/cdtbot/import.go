@@ -6,6 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cdtbot/cdtbot/store"
@@ -19,6 +23,8 @@ func importFiles(ctx context.Context, args []string, getenv func(string) string,
 	fs := flag.NewFlagSet("cdtbot import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", envDefault(getenv, "CDTBOT_DB", "data/cdtbot.db"), "database file (CDTBOT_DB)")
+	server := fs.String("server", "", "URL of the running server, used when it holds the file (default from CDTBOT_ADDR)")
+	token := fs.String("admin-token", getenv("CDTBOT_ADMIN_TOKEN"), "admin token (CDTBOT_ADMIN_TOKEN; a sandbox's is found next to its database)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: cdtbot import [--db PATH] FILE...\n\nFILE is a directory file (.json), the national unit list (.json) or a people list (.csv).")
 		fs.PrintDefaults()
@@ -35,7 +41,28 @@ func importFiles(ctx context.Context, args []string, getenv func(string) string,
 	}
 	db, err := store.Open(*dbPath, store.Options{LockTimeout: 2 * time.Second})
 	if errors.Is(err, store.ErrLocked) {
-		return fmt.Errorf("%w: stop the server to import (importing through the admin API is not available yet)", err)
+		// The server holds the file: each file goes through its admin API (POST /api/v1/import).
+		api := adminAPI{ctx: ctx, base: strings.TrimRight(*server, "/"), token: adminTokenFor(*token, *dbPath)}
+		if api.token == "" {
+			return fmt.Errorf("%w: set CDTBOT_ADMIN_TOKEN to import through the server's admin API, or stop the server to import", err)
+		}
+		if api.base == "" {
+			api.base = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
+		}
+		for _, file := range fs.Args() {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			var out struct {
+				Summary string `json:"summary"`
+			}
+			if err := api.post("/api/v1/import?name="+url.QueryEscape(filepath.Base(file)), data, &out); err != nil {
+				return fmt.Errorf("%s: not imported: %w", file, err)
+			}
+			fmt.Fprintf(stdout, "%s: %s (through the running server)\n", file, out.Summary)
+		}
+		return nil
 	}
 	if err != nil {
 		return err

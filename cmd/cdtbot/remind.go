@@ -60,6 +60,7 @@ func remind(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	*token = adminTokenFor(*token, *dbPath)
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {
 		return fmt.Errorf("CDTBOT_TZ %q: %w", *tz, err)

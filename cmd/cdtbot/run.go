@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -79,6 +81,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
+// newLocalToken makes a random admin token and writes it next to the database (readable by its owner only).
+func newLocalToken(dbPath string) (string, error) {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	if err := os.WriteFile(localTokenFile(dbPath), []byte(tok+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("sandbox admin token: %w", err)
+	}
+	return tok, nil
+}
+
 // clickable is the address a person can open: "http://localhost:8080" for a server on every interface.
 func clickable(a net.Addr) string {
 	host, port, err := net.SplitHostPort(a.String())
@@ -144,6 +159,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err := seedDemo(db, cfg.zalo.Location, log); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+	}
+	if cfg.zalo.Sandbox && cfg.zalo.AdminToken == "" {
+		// A sandbox opens its admin API with a token kept next to the database (mode 0600), which the
+		// CLI on this machine finds: "cdtbot remind", "backup", "token" work against it as they are.
+		tok, err := newLocalToken(cfg.dbPath)
+		if err != nil {
+			return err
+		}
+		cfg.zalo.AdminToken = tok
+		defer os.Remove(localTokenFile(cfg.dbPath))
 	}
 	b, err := bot.New(cfg.zalo, db, engine, log)
 	if err != nil {

@@ -60,6 +60,7 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return err
 	}
+	*adminToken = adminTokenFor(*adminToken, *dbPath)
 	if *server == "" {
 		*server = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
 	}
@@ -160,10 +161,12 @@ type adminAPI struct {
 	base, token string
 }
 
+// post sends a raw body (a directory file) and decodes the answer.
+func (a adminAPI) post(path string, body []byte, out any) error {
+	return a.do(http.MethodPost, path, bytes.NewReader(body), out)
+}
+
 func (a adminAPI) call(method, path string, in, out any) error {
-	if a.token == "" {
-		return errors.New("the database is in use by a running server: set CDTBOT_ADMIN_TOKEN to reach its admin API")
-	}
 	var body io.Reader
 	if in != nil {
 		js, err := json.Marshal(in)
@@ -171,6 +174,13 @@ func (a adminAPI) call(method, path string, in, out any) error {
 			return err
 		}
 		body = bytes.NewReader(js)
+	}
+	return a.do(method, path, body, out)
+}
+
+func (a adminAPI) do(method, path string, body io.Reader, out any) error {
+	if a.token == "" {
+		return errors.New("the database is in use by a running server: set CDTBOT_ADMIN_TOKEN to reach its admin API")
 	}
 	req, err := http.NewRequestWithContext(a.ctx, method, a.base+path, body)
 	if err != nil {
@@ -192,4 +202,20 @@ func (a adminAPI) call(method, path string, in, out any) error {
 		return fmt.Errorf("%s %s: HTTP %d: %s", method, path, resp.StatusCode, e.Error)
 	}
 	return json.Unmarshal(raw, out)
+}
+
+// localTokenFile is where a sandbox server leaves its admin token, next to its database, so the CLI
+// on the same machine reaches its admin API with no set-up.
+func localTokenFile(dbPath string) string { return dbPath + ".admin-token" }
+
+// adminTokenFor is the admin token to use: the one given, else a sandbox server's local one.
+func adminTokenFor(given, dbPath string) string {
+	if given != "" {
+		return given
+	}
+	b, err := os.ReadFile(localTokenFile(dbPath))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }
