@@ -55,6 +55,8 @@ type Config struct {
 	OALogoURL string
 	// OpsNotify are the Zalo user ids and group:<id> told about what an operator must fix (CDTBOT_OPS_NOTIFY).
 	OpsNotify []string
+	// CompactEvery is how often the bot looks for an erasure to compact after (default 30 s).
+	CompactEvery time.Duration
 	// AckUnsignedEvents answers 200 (storing nothing) to unsigned events, for consoles that probe
 	// with sample events (CDTBOT_WEBHOOK_UNSIGNED=ack); by default they get 401.
 	AckUnsignedEvents bool
@@ -152,8 +154,8 @@ func (b *Bot) Handler() http.Handler { return b.handler }
 // Run handles events and drains the outbox until ctx ends, then waits for both.
 func (b *Bot) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	for _, run := range []func(context.Context) error{b.processor.Run, b.sender.Run} {
+	errs := make(chan error, 3)
+	for _, run := range []func(context.Context) error{b.processor.Run, b.sender.Run, b.compactor} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -186,6 +188,33 @@ func (b *Bot) permissionRevoked(tx *store.Tx) error {
 		b.tokens.Revoked() // lock-free: safe inside this transaction
 	}
 	return b.alerts.alertTx(tx, "permission_revoked", textAlertRevoked)
+}
+
+// compactor rewrites the file after an erasure (store.CompactIfPending), so the erased person's
+// bytes leave the freed pages soon after — and never reach a later backup.
+func (b *Bot) compactor(ctx context.Context) error {
+	every := b.cfg.CompactEvery
+	if every <= 0 {
+		every = 30 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		start := time.Now()
+		did, err := b.db.CompactIfPending()
+		switch {
+		case err != nil:
+			b.log.Error().Err(err).Msg("compaction after an erasure failed; it is tried again")
+			_ = b.db.Update(func(tx *store.Tx) error { return tx.SetFlag(store.FlagCompactPending, "1") })
+		case did:
+			b.log.Info().Dur("took", time.Since(start)).Msg("database compacted after an erasure: no freed page keeps the erased data")
+		}
+	}
 }
 
 // SetReady flips /readyz, e.g. to drain traffic before shutdown.

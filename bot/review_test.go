@@ -1,9 +1,11 @@
 package bot_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -258,4 +260,39 @@ func TestALongReminderIsOneSend(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A person erases their data by chat: soon after, the file itself (and a backup) holds none of
+// their bytes — the bot compacts it after the erasure.
+func TestErasureByChatLeavesNoBytesInTheFile(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, func(c *bot.Config) { c.CompactEvery = 50 * time.Millisecond })
+	const id, name, phone = "9400000000000000001", "Đoàn Thị Xuyến", "0987654321"
+	h.db.Update(func(tx *store.Tx) error {
+		tx.PutUnit(store.Unit{Code: "C", Name: "Xã", Level: "xã"})
+		tx.PutTeam(store.Team{Code: "T", Name: "Tổ", Unit: "C"})
+		tx.PutPerson(store.Person{ZaloID: id, Name: name, Phone: phone})
+		return tx.SetRole("T", id, store.RoleMember)
+	})
+	h.post(textEvent(id, "er-1", "xóa dữ liệu của tôi", now), "")
+	h.post(textEvent(id, "er-2", "#privacy:erase", now), "")
+	h.settle()
+	h.db.View(func(tx *store.Tx) error {
+		if _, ok, _ := tx.Person(id); ok {
+			t.Fatal("the person was not erased")
+		}
+		return nil
+	})
+	waitFor(t, "no byte of her in the file", func() bool {
+		raw, err := os.ReadFile(h.dbPath)
+		return err == nil && !bytes.Contains(raw, []byte(phone)) && !bytes.Contains(raw, []byte(name))
+	})
+	var backup bytes.Buffer
+	if _, err := h.db.WriteBackup(&backup); err != nil {
+		t.Fatal(err)
+	}
+	// (Her Zalo id stays only on the one message that tells her the erasure is done.)
+	if bytes.Contains(backup.Bytes(), []byte(phone)) || bytes.Contains(backup.Bytes(), []byte(name)) {
+		t.Error("a backup taken after the erasure still holds her name or phone")
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -48,7 +49,9 @@ type Options struct {
 
 // DB is an open cdtbot database.
 type DB struct {
-	bolt     *bolt.DB
+	// cur is the open bbolt file; Compact swaps in a fresh copy while the database stays in use.
+	cur      atomic.Pointer[bolt.DB]
+	opts     Options
 	path     string
 	now      func() time.Time
 	appender *appender
@@ -95,7 +98,8 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	// Batch callers (outcome records) wait at most 2 ms for company: a short window keeps crash repeats rare.
 	bdb.MaxBatchDelay = 2 * time.Millisecond
-	db := &DB{bolt: bdb, path: path, now: opts.Now, eventReady: make(chan struct{}, 1), outboxReady: make(chan struct{}, 1)}
+	db := &DB{path: path, now: opts.Now, opts: opts, eventReady: make(chan struct{}, 1), outboxReady: make(chan struct{}, 1)}
+	db.cur.Store(bdb)
 	if !opts.ReadOnly {
 		if err := bdb.Update(func(tx *bolt.Tx) error {
 			for _, b := range allBuckets {
@@ -213,7 +217,106 @@ func (db *DB) Close() error {
 	if db.appender != nil {
 		db.appender.close()
 	}
-	return db.bolt.Close()
+	return db.cur.Load().Close()
+}
+
+// errSwapped: the write began on a file Compact has since replaced; it is run again on the new one.
+var errSwapped = errors.New("store: the file was compacted meanwhile")
+
+// writeTo runs a bbolt write (Update or Batch) on the current file, again on the new one if
+// Compact swapped files while it waited for the write lock (its write would otherwise be lost).
+func (db *DB) writeTo(write func(b *bolt.DB, fn func(*bolt.Tx) error) error, fn func(btx *bolt.Tx) error) error {
+	for {
+		b := db.cur.Load()
+		err := write(b, func(btx *bolt.Tx) error {
+			if db.cur.Load() != b {
+				return errSwapped
+			}
+			return fn(btx)
+		})
+		if !errors.Is(err, errSwapped) && !(errors.Is(err, bolt.ErrDatabaseNotOpen) && db.cur.Load() != b) {
+			return err
+		}
+	}
+}
+
+// Compact rewrites the database into a fresh file and swaps it in while the database stays in
+// use: the pages freed by deletions (an erased person's name, phone and messages) are not copied,
+// so no trace of them is left in the file or in any later backup. Writers wait while it copies
+// (seconds for a large file); readers go on.
+func (db *DB) Compact() error {
+	const op = "store.Compact"
+	if db.opts.ReadOnly {
+		return fmt.Errorf("%s: read-only", op)
+	}
+	tmp := db.path + ".compact"
+	_ = os.Remove(tmp)
+	old := db.cur.Load()
+	var fresh *bolt.DB
+	err := old.Update(func(src *bolt.Tx) error {
+		// Holding the write lock: nothing changes in old while it is copied and swapped.
+		var err error
+		fresh, err = bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+		if err != nil {
+			return err
+		}
+		fresh.MaxBatchDelay = old.MaxBatchDelay
+		if err := copyAll(fresh, src); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, db.path); err != nil {
+			return err
+		}
+		if d, err := os.Open(filepath.Dir(db.path)); err == nil {
+			_ = d.Sync() // the rename survives a crash
+			d.Close()
+		}
+		db.cur.Store(fresh)
+		return errSwapped // nothing to commit in old
+	})
+	if !errors.Is(err, errSwapped) {
+		if fresh != nil {
+			fresh.Close()
+			_ = os.Remove(tmp)
+		}
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	// Readers still on the old file finish; then it is closed (its inode is gone with the rename).
+	if err := old.Close(); err != nil {
+		return fmt.Errorf("%s: closing the old file: %w", op, err)
+	}
+	return nil
+}
+
+// copyAll copies every bucket (nested ones included) and their sequences from src into dst.
+func copyAll(dst *bolt.DB, src *bolt.Tx) error {
+	return dst.Update(func(tx *bolt.Tx) error {
+		return src.ForEach(func(name []byte, b *bolt.Bucket) error {
+			nb, err := tx.CreateBucketIfNotExists(name)
+			if err != nil {
+				return err
+			}
+			return copyBucket(nb, b)
+		})
+	})
+}
+
+func copyBucket(dst, src *bolt.Bucket) error {
+	if err := dst.SetSequence(src.Sequence()); err != nil {
+		return err
+	}
+	dst.FillPercent = 0.9 // written in key order: pages can be nearly full
+	return src.ForEach(func(k, v []byte) error {
+		if v == nil {
+			sub := src.Bucket(k)
+			nb, err := dst.CreateBucketIfNotExists(k)
+			if err != nil {
+				return err
+			}
+			return copyBucket(nb, sub)
+		}
+		return dst.Put(k, v)
+	})
 }
 
 // Tx is a read or read-write transaction over every record.
@@ -232,7 +335,7 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // Update runs fn in a read-write transaction, committed when fn returns nil.
 func (db *DB) Update(fn func(tx *Tx) error) error {
 	var t *Tx
-	err := db.bolt.Update(func(btx *bolt.Tx) error {
+	err := db.writeTo((*bolt.DB).Update, func(btx *bolt.Tx) error {
 		t = &Tx{btx: btx, db: db, now: db.now()}
 		return fn(t)
 	})
@@ -246,7 +349,7 @@ func (db *DB) Update(fn func(tx *Tx) error) error {
 // fn may run more than once, so it must be idempotent.
 func (db *DB) Batch(fn func(tx *Tx) error) error {
 	var t *Tx
-	err := db.bolt.Batch(func(btx *bolt.Tx) error {
+	err := db.writeTo((*bolt.DB).Batch, func(btx *bolt.Tx) error {
 		t = &Tx{btx: btx, db: db, now: db.now()}
 		return fn(t)
 	})
@@ -258,9 +361,16 @@ func (db *DB) Batch(fn func(tx *Tx) error) error {
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(fn func(tx *Tx) error) error {
-	return db.bolt.View(func(btx *bolt.Tx) error {
-		return fn(&Tx{btx: btx, db: db, now: db.now()})
-	})
+	for {
+		b := db.cur.Load()
+		err := b.View(func(btx *bolt.Tx) error {
+			return fn(&Tx{btx: btx, db: db, now: db.now()})
+		})
+		if errors.Is(err, bolt.ErrDatabaseNotOpen) && db.cur.Load() != b {
+			continue // the file was compacted as this began: read the new one
+		}
+		return err
+	}
 }
 
 func (db *DB) fire(t *Tx) {
@@ -296,7 +406,7 @@ func (db *DB) WriteBackup(w io.Writer) (int64, error) {
 // the snapshot's size and returns where to write it.
 func (db *DB) StreamBackup(start func(size int64) io.Writer) (int64, error) {
 	var n int64
-	err := db.bolt.View(func(btx *bolt.Tx) error {
+	err := db.cur.Load().View(func(btx *bolt.Tx) error {
 		var err error
 		n, err = btx.WriteTo(start(btx.Size()))
 		return err

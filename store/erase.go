@@ -378,7 +378,29 @@ func (tx *Tx) ErasePerson(zaloID string, opts EraseOptions) (Erasure, error) {
 			return er, fmt.Errorf("%s: %w", op, err)
 		}
 	}
+	if er.Total() > 0 {
+		// The erased bytes stay in freed pages until the file is compacted: ask for it.
+		if err := tx.SetFlag(FlagCompactPending, "1"); err != nil {
+			return er, fmt.Errorf("%s: %w", op, err)
+		}
+	}
 	return er, nil
+}
+
+// FlagCompactPending is set by an erasure: the file should be compacted so no freed page keeps the data.
+const FlagCompactPending = "compact_pending"
+
+// CompactIfPending compacts the file when an erasure asked for it; true when it did.
+func (db *DB) CompactIfPending() (bool, error) {
+	var pending bool
+	if err := db.View(func(tx *Tx) error { pending = tx.Flag(FlagCompactPending) != ""; return nil }); err != nil || !pending {
+		return false, err
+	}
+	// Cleared first: an erasure committed during or after the copy sets it again for the next round.
+	if err := db.Update(func(tx *Tx) error { return tx.SetFlag(FlagCompactPending, "") }); err != nil {
+		return false, err
+	}
+	return true, db.Compact()
 }
 
 func (h HandOver) String() string {

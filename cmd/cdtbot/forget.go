@@ -68,6 +68,10 @@ func forget(ctx context.Context, args []string, getenv func(string) string, stdo
 	switch {
 	case err == nil:
 		res, err = forgetOnFile(db, id, reason)
+		if err == nil {
+			// No server runs: compact now, so no freed page of the file keeps what was erased.
+			_, err = db.CompactIfPending()
+		}
 		if cerr := db.Close(); err == nil {
 			err = cerr
 		}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,5 +111,29 @@ func TestForgetCommandOnFileAndThroughServer(t *testing.T) {
 	}
 	if out, err := forget("--server", base, mai); err != nil || !strings.Contains(out, "nothing is stored") {
 		t.Errorf("forget mai again through the server: %v\n%s", err, out)
+	}
+}
+
+// The forget command on the file leaves none of the person's bytes in it (it compacts after erasing).
+func TestForgetLeavesNoBytesInTheFile(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "cdtbot.db")
+	env := map[string]string{"CDTBOT_DB": dbPath}
+	if err := run(context.Background(), []string{"import", "../../testdata/transcripts/tung-anh.json"}, envOf(env), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(dbPath)
+	const name, phone, id = "Võ Thị Hoa", "0912345005", "1100000000000000005" // a member of TA-TL
+	if !bytes.Contains(raw, []byte(id)) || !bytes.Contains(raw, []byte(phone)) {
+		t.Fatal("the fixture should hold the member's id and phone before the erasure")
+	}
+	if err := run(context.Background(), []string{"forget", "--db", dbPath, id}, envOf(env), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ = os.ReadFile(dbPath)
+	for _, n := range []string{name, phone, id} {
+		if bytes.Contains(raw, []byte(n)) {
+			t.Errorf("%q is still in the file after cdtbot forget", n)
+		}
 	}
 }
