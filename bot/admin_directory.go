@@ -60,6 +60,7 @@ func (b *Bot) directoryRoutes(api *gin.RouterGroup) {
 	api.PUT("/officers/:id", b.putOfficer)
 	api.DELETE("/officers/:id", b.deleteOfficer)
 	api.GET("/requests", b.listRequests)
+	api.POST("/requests/:id/decision", b.decideRequest)
 	api.GET("/reports", b.periodReports)
 	api.GET("/audit", b.auditLog)
 }
@@ -1572,4 +1573,54 @@ func (b *Bot) importDirectory(c *gin.Context) {
 	answer(c, gin.H{"file": name, "units": res.Units, "teams": res.Teams, "people": res.People, "roles": res.Roles,
 		"approvers": res.Approvers, "officers": res.Officers, "question_sets": res.QuestionSets,
 		"unchanged": res.Unchanged, "changed": res.Changed(), "summary": res.String()}, nil)
+}
+
+// decisionBody is what POST /requests/:id/decision takes.
+type decisionBody struct {
+	Action string `json:"action"` // approve or reject
+	Reason string `json:"reason"` // required to reject: the requester is told it
+}
+
+// decideRequest approves or rejects a request waiting for an approver, as an administrator: for a
+// request nobody up the tree may decide (its requester is the approver). People are told by chat.
+func (b *Bot) decideRequest(c *gin.Context) {
+	id, err := store.ParseRequestID(c.Param("id"))
+	if err != nil {
+		answer(c, nil, failf(http.StatusBadRequest, "bad_id", "request id %q: want a number", c.Param("id")))
+		return
+	}
+	var body decisionBody
+	if err := readJSON(c, &body); err != nil {
+		answer(c, nil, err)
+		return
+	}
+	body.Reason = strings.TrimSpace(body.Reason)
+	if body.Action != "approve" && body.Action != "reject" {
+		answer(c, nil, failf(http.StatusBadRequest, "bad_action", `action %q: want "approve" or "reject"`, body.Action))
+		return
+	}
+	if body.Action == "reject" && body.Reason == "" {
+		answer(c, nil, failf(http.StatusBadRequest, "reason_required", "a rejection needs a reason: the requester is told it"))
+		return
+	}
+	var out store.Request
+	err = b.db.Update(func(tx *store.Tx) error {
+		r, replies, err := b.engine.DecideAsAdmin(tx, id, body.Action == "approve", body.Reason, "admin:"+actor(c))
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return failf(http.StatusNotFound, "unknown_request", "no request %d", id)
+		case errors.Is(err, flows.ErrNotWaitingForApprover):
+			return failf(http.StatusConflict, "not_waiting", "request %d is %s, not waiting for an approver", id, r.State)
+		case err != nil:
+			return err
+		}
+		for _, rep := range replies {
+			if err := enqueueReply(tx, rep, requestID(c)); err != nil {
+				return err
+			}
+		}
+		out = r
+		return nil
+	})
+	answer(c, out, err)
 }

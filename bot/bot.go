@@ -74,6 +74,7 @@ type Bot struct {
 	tokens    *TokenManager
 	client    *zalo.Client // nil in sandbox mode
 	alerts    *alerter
+	engine    *flows.Engine
 	oauth     oauthFlows
 	sender    *Sender
 	processor *Processor
@@ -88,7 +89,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	b := &Bot{cfg: cfg, db: db, log: log, m: newMetrics(db)}
+	b := &Bot{cfg: cfg, db: db, log: log, m: newMetrics(db), engine: engine}
 	b.alerts = newAlerter(db, cfg.OpsNotify, log.With().Str("component", "alerts").Logger(), b.m)
 	var tr Transport
 	if cfg.Sandbox {

@@ -296,3 +296,48 @@ func TestErasureByChatLeavesNoBytesInTheFile(t *testing.T) {
 		t.Error("a backup taken after the erasure still holds her name or phone")
 	}
 }
+
+// A request nobody up the tree may decide (the approver asked it) is decided through the admin API,
+// and the requester hears it by chat.
+func TestAnAdministratorDecidesWhatNoApproverMay(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	const chair = "9500000000000000001"
+	h.fake.Interact(chair)
+	var id uint64
+	h.db.Update(func(tx *store.Tx) error {
+		tx.PutUnit(store.Unit{Code: "C", Name: "Xã", Level: "xã"})
+		tx.PutUnit(store.Unit{Code: "C.1", Name: "Thôn 1", Level: "thôn", Parent: "C"})
+		tx.PutTeam(store.Team{Code: "T", Name: "Tổ thôn 1", Unit: "C.1"})
+		tx.PutApprover(store.Approver{Unit: "C", ZaloID: chair, Name: "Chủ tịch"})
+		r, err := tx.CreateRequest(store.Request{Kind: store.RequestJoin, Team: "T", ZaloID: chair, Name: "Chủ Tịch", Phone: "0912000111", Role: store.RoleMember, State: store.StateAwaitApprover})
+		id = r.ID
+		return err
+	})
+	path := fmt.Sprintf("/api/v1/requests/%d/decision", id)
+	auth := []string{"Authorization", "Bearer admin-secret"}
+	if status, body := h.do("POST", path, `{"action":"reject"}`, "", auth...); status != http.StatusBadRequest || !strings.Contains(string(body), "reason_required") {
+		t.Errorf("reject without a reason: %d %s", status, body)
+	}
+	var r store.Request
+	h.mustAPI(http.StatusOK, "POST", path, `{"action":"approve"}`, &r, auth...)
+	if r.State != store.StateApproved {
+		t.Errorf("after the administrator's approval: %s", r.State)
+	}
+	h.db.View(func(tx *store.Tx) error {
+		if tx.RoleIn("T", chair) != store.RoleMember {
+			t.Error("the roster did not change")
+		}
+		return nil
+	})
+	h.settle()
+	if got := h.sentTo(chair); len(got) != 1 {
+		t.Errorf("the requester was told %d times, want once: %+v", len(got), got)
+	}
+	if status, _ := h.do("POST", path, `{"action":"approve"}`, "", auth...); status != http.StatusConflict {
+		t.Errorf("deciding twice: %d, want 409", status)
+	}
+	if status, _ := h.do("POST", "/api/v1/requests/999/decision", `{"action":"approve"}`, "", auth...); status != http.StatusNotFound {
+		t.Errorf("an unknown request: %d, want 404", status)
+	}
+}

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -196,6 +197,45 @@ func (c *convo) approve(r store.Request) error {
 		return c.askAppoint(t)
 	}
 	return nil
+}
+
+// ErrNotWaitingForApprover means an administrator tried to decide a request that is not waiting for an approver.
+var ErrNotWaitingForApprover = errors.New("the request is not waiting for an approver")
+
+// DecideAsAdmin approves or rejects, for an administrator (by), a request waiting for an approver:
+// the way out when nobody up the tree may decide it (the approver asked it themself). The roster
+// changes and the people are told exactly as when an approver decides by chat.
+func (e *Engine) DecideAsAdmin(tx *store.Tx, id uint64, approve bool, reason, by string) (store.Request, []Reply, error) {
+	r, ok, err := tx.Request(id)
+	if err != nil {
+		return r, nil, err
+	}
+	if !ok {
+		return r, nil, store.ErrNotFound
+	}
+	if r.State != store.StateAwaitApprover {
+		return r, nil, ErrNotWaitingForApprover
+	}
+	c := &convo{e: e, tx: tx, in: Input{UserID: by, Kind: KindText}}
+	if approve {
+		err = c.approve(r)
+	} else {
+		if r, err = tx.UpdateRequest(r, store.StateRejected, by, "rejected", reason); err == nil {
+			t, _, _ := tx.Team(r.Team)
+			c.tell(r.ZaloID, fmt.Sprintf(textToRequesterRefused, r.ID, kindText(r.Kind), t.Name, reason))
+		}
+	}
+	if err != nil {
+		return r, nil, err
+	}
+	var out []Reply
+	for _, rep := range c.out {
+		if rep.ToUser != by { // what the chat would say to the decider: the administrator reads the API's answer
+			out = append(out, rep)
+		}
+	}
+	r, _, err = tx.Request(id)
+	return r, out, err
 }
 
 // askAppoint asks the approver to choose a new leader among the members.
