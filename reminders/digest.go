@@ -145,7 +145,7 @@ func digestText(sn *snapshot, o store.Officer, g *digestGroup, at time.Time) str
 		}
 		first, filed, _ := tx.FirstReport(v.team.Code, g.period.String())
 		var filedAt time.Time
-		if filed {
+		if filed && !first.FiledAt.After(at) { // a report filed after the digest's instant did not exist yet
 			filedAt = first.FiledAt
 		}
 		st := v.cal.StatusOf(g.period, filedAt, at)

@@ -279,10 +279,11 @@ func (s *Sweeper) plan(tx *store.Tx, at, deliver time.Time) ([]Message, error) {
 			}
 			cutoff := v.cal.CutoffDate(p)
 			deadline := v.cal.Deadline(p)
-			_, filed, err := tx.FirstReport(v.team.Code, p.String())
+			first, filed, err := tx.FirstReport(v.team.Code, p.String())
 			if err != nil {
 				return nil, err
 			}
+			filed = filed && !first.FiledAt.After(at) // as things stood at the sweep's instant
 			// After downtime only the latest due reminder of a period goes out, not a backlog of them.
 			latest := -1
 			for _, d := range v.days {

@@ -622,3 +622,30 @@ func TestNightCatchUpOnTheCutoffDayDropsTheReminder(t *testing.T) {
 		}
 	}
 }
+
+// A sweep as of an earlier instant judges reports as they stood then: a report filed after that
+// instant does not silence the reminder, and the digest counts the team as not yet reported.
+func TestASweepJudgesReportsAsTheyStoodAtItsInstant(t *testing.T) {
+	db, s := world(t)
+	at := time.Date(2027, 11, 17, 8, 0, 0, 0, hcm) // 3 days before the 20th
+	file(t, db, "B1", "2027-11", at.Add(24*time.Hour)) // filed the next day
+	msgs, err := s.Sweep(at, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminded, digest := false, ""
+	for _, m := range msgs {
+		if m.Kind == KindReminder && m.ToUser == "b1" {
+			reminded = true
+		}
+		if m.Kind == KindDigest {
+			digest = m.Text
+		}
+	}
+	if !reminded {
+		t.Error("a report filed after the sweep's instant silenced the reminder")
+	}
+	if !strings.Contains(digest, "Đã báo cáo: 0/2") {
+		t.Errorf("the digest counted a report filed after its instant:\n%s", digest)
+	}
+}
