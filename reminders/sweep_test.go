@@ -627,7 +627,7 @@ func TestNightCatchUpOnTheCutoffDayDropsTheReminder(t *testing.T) {
 // instant does not silence the reminder, and the digest counts the team as not yet reported.
 func TestASweepJudgesReportsAsTheyStoodAtItsInstant(t *testing.T) {
 	db, s := world(t)
-	at := time.Date(2027, 11, 17, 8, 0, 0, 0, hcm) // 3 days before the 20th
+	at := time.Date(2027, 11, 17, 8, 0, 0, 0, hcm)     // 3 days before the 20th
 	file(t, db, "B1", "2027-11", at.Add(24*time.Hour)) // filed the next day
 	msgs, err := s.Sweep(at, true)
 	if err != nil {
