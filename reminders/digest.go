@@ -47,7 +47,7 @@ const maxNamedPerCommune = 5
 type digestGroup struct {
 	period store.Period
 	cutoff time.Time
-	teams  []teamView
+	teams  []*teamView
 }
 
 func (s *Sweeper) planDigests(sn *snapshot, at, deliver time.Time) ([]Message, error) {
@@ -130,7 +130,7 @@ func (s *Sweeper) Digest(tx *store.Tx, o store.Officer, at time.Time) (string, e
 
 // teamStatus is one team's standing for the digest.
 type teamStatus struct {
-	v      teamView
+	v      *teamView
 	status store.Status
 }
 

@@ -168,12 +168,14 @@ type snapshot struct {
 	tx        *store.Tx
 	units     map[string]store.Unit
 	approvers map[string]store.Approver
-	teams     []teamView
+	// unitPolicy memoises policyOf per unit.
+	unitPolicy map[string]unitPolicy
+	teams      []*teamView
 }
 
 // snapshot reads the teams under scope ("" for all).
 func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
-	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}}
+	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}, unitPolicy: map[string]unitPolicy{}}
 	if err := tx.AllUnits(func(u store.Unit) error { sn.units[u.Code] = u; return nil }); err != nil {
 		return nil, err
 	}
@@ -188,11 +190,11 @@ func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
 		if scope != "" && !sn.inScope(t.Unit, scope) {
 			return nil // an officer's digest reads only their teams: it runs inside the handling transaction
 		}
-		pol, err := tx.EffectivePolicy(t.Code)
+		cal, days, err := sn.policyOf(t, s.loc())
 		if err != nil {
 			return err
 		}
-		v := teamView{team: t, unit: sn.units[t.Unit], cal: pol.Calendar(s.loc()), days: pol.ReminderDays}
+		v := &teamView{team: t, unit: sn.units[t.Unit], cal: cal, days: days}
 		v.commune, v.approver = sn.communeOf(t.Unit)
 		roster, err := tx.Roster(t.Code)
 		if err != nil {
@@ -210,6 +212,36 @@ func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
 		return nil
 	})
 	return sn, err
+}
+
+// policyOf resolves a team's calendar from the cached units; teams without their own policy
+// share their unit's (most do), so a national sweep resolves each unit once.
+func (sn *snapshot) policyOf(t store.Team, loc *time.Location) (store.Calendar, []int, error) {
+	if t.Policy == nil {
+		if p, ok := sn.unitPolicy[t.Unit]; ok {
+			return p.cal, p.days, nil
+		}
+	}
+	var path []store.Unit
+	for c := t.Unit; c != ""; c = sn.units[c].Parent {
+		u, ok := sn.units[c]
+		if !ok || len(path) > 32 {
+			return store.Calendar{}, nil, fmt.Errorf("team %s: unit %q: %w", t.Code, c, store.ErrNotFound)
+		}
+		path = append([]store.Unit{u}, path...)
+	}
+	pol := store.ResolvePolicy(t.Policy, path)
+	p := unitPolicy{cal: pol.Calendar(loc), days: pol.ReminderDays}
+	if t.Policy == nil {
+		sn.unitPolicy[t.Unit] = p
+	}
+	return p.cal, p.days, nil
+}
+
+// unitPolicy is the resolved calendar of a unit's teams that have no policy of their own.
+type unitPolicy struct {
+	cal  store.Calendar
+	days []int
 }
 
 // communeOf is the nearest unit at or above code with an approver; without one, the unit's parent.
@@ -348,7 +380,7 @@ type approverList struct {
 	commune store.Unit
 	period  store.Period
 	cutoff  time.Time
-	teams   []teamView
+	teams   []*teamView
 }
 
 func (l *approverList) text(tx *store.Tx) string {

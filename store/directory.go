@@ -455,15 +455,21 @@ func (tx *Tx) EffectivePolicy(teamCode string) (EffectivePolicy, error) {
 	if err != nil {
 		return EffectivePolicy{}, err
 	}
+	return ResolvePolicy(t.Policy, path), nil
+}
+
+// ResolvePolicy layers own over the policies of path (root first, the team's unit last), then DefaultPolicy.
+// Callers that already hold the units (a sweep over every team) use it to skip the reads.
+func ResolvePolicy(own *Policy, path []Unit) EffectivePolicy {
 	var e EffectivePolicy
 	set := map[string]bool{}
-	e.fillFrom(t.Policy, set)
+	e.fillFrom(own, set)
 	for i := len(path) - 1; i >= 0; i-- {
 		e.fillFrom(path[i].Policy, set)
 	}
 	d := DefaultPolicy
 	e.fillFrom(&Policy{MaxMembers: &d.MaxMembers, Collaborators: &d.Collaborators, CutoffDay: &d.CutoffDay, Closes: d.Closes, QuestionSet: d.QuestionSet, ReminderDays: d.ReminderDays}, set)
-	return e, nil
+	return e
 }
 
 // PutPerson creates or replaces a person.
