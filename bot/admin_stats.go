@@ -17,6 +17,7 @@ import (
 // statsRoutes registers the reporting-rate summary and the report exports.
 func (b *Bot) statsRoutes(api *gin.RouterGroup) {
 	api.GET("/stats", b.statsSummary)
+	api.GET("/storage", b.storageReport)
 	api.GET("/exports/report.csv", b.exportReports("csv", "text/csv; charset=utf-8", stats.WriteCSV))
 	api.GET("/exports/report.xlsx", b.exportReports("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", stats.WriteXLSX))
 }
@@ -202,4 +203,15 @@ func statsError(c *gin.Context, err error) {
 		reqLog(c).Error().Err(err).Msg("stats failed")
 		apiError(c, http.StatusInternalServerError, "internal", "internal error")
 	}
+}
+
+// storageReport says where the database file's bytes go, per bucket (cdtbot stats-db asks it of a running server).
+func (b *Bot) storageReport(c *gin.Context) {
+	s, err := b.db.Space()
+	if err != nil {
+		b.log.Error().Err(err).Msg("storage report")
+		c.JSON(http.StatusInternalServerError, gin.H{"error": "could not read the database"})
+		return
+	}
+	c.JSON(http.StatusOK, s)
 }

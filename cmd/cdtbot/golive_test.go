@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -189,8 +190,19 @@ func TestCheckAndHealthCommands(t *testing.T) {
 	if err := run(context.Background(), []string{"check"}, envOf(env), &out, io.Discard); err != nil || !strings.Contains(out.String(), "sound") {
 		t.Errorf("check: %v %s", err, out.String())
 	}
+	if !regexp.MustCompile(`(?m)^units +[1-9][0-9]* +[0-9.]+ (B|KB)`).MatchString(out.String()) || !strings.Contains(out.String(), "unused") {
+		t.Errorf("check shows no storage report with the imported units:\n%s", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"stats-db"}, envOf(env), &out, io.Discard); err != nil || !regexp.MustCompile(`(?m)^teams +[1-9]`).MatchString(out.String()) {
+		t.Errorf("stats-db on the file: %v\n%s", err, out.String())
+	}
 	base, _, stop := startServe(t, env)
 	defer stop()
+	out.Reset()
+	if err := run(context.Background(), []string{"stats-db", "--server", base}, envOf(env), &out, io.Discard); err != nil || !regexp.MustCompile(`(?m)^teams +[1-9]`).MatchString(out.String()) {
+		t.Errorf("stats-db through the running server: %v\n%s", err, out.String())
+	}
 	out.Reset()
 	if err := run(context.Background(), []string{"health", "--server", base}, envOf(env), &out, io.Discard); err != nil || !strings.Contains(out.String(), "ok") {
 		t.Errorf("health: %v %s", err, out.String())

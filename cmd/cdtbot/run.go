@@ -39,7 +39,8 @@ Usage:
   cdtbot token status      show where the token came from, when it expires and whether Zalo accepts it
   cdtbot token authorize   print a one-use link an OA admin opens to authorise the app (running server)
   cdtbot doctor            check the Zalo OA, token, groups, ZNS, webhook and who reminders reach
-  cdtbot check             run the consistency check on the database file
+  cdtbot check             run the consistency check on the database file, then show where its bytes go
+  cdtbot stats-db          show where the database file's bytes go, per bucket (asks the server when it runs)
   cdtbot health [--ready]  ask the running server whether it is alive (or ready): the Docker HEALTHCHECK
   cdtbot help              this text
 
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "check":
 		return check(ctx, args, getenv, stdout, stderr)
+	case "stats-db":
+		return statsDB(ctx, args, getenv, stdout, stderr)
 	case "health":
 		return health(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
