@@ -113,6 +113,7 @@ func size(n int64) string {
 	}
 	return fmt.Sprintf("%.2f GB", float64(n)/(1<<30))
 }
+
 // health asks the running server whether it is alive (or ready, with --ready): the Docker HEALTHCHECK.
 func health(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("cdtbot health", flag.ContinueOnError)
