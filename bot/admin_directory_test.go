@@ -847,7 +847,7 @@ func (a requestsAnswer) String() string {
 func TestAdminRequestsFromChat(t *testing.T) {
 	h := newAdminHarness(t)
 	h.importFile("transcripts/tung-anh.json")
-	r := &replayer{t: t, h: h, who: map[string]string{}, name: map[string]string{}, buttons: map[string]map[string]string{}}
+	r := newReplayer(t, h)
 	script := func(lines string) {
 		t.Helper()
 		for _, line := range strings.Split(lines, "\n") {

@@ -23,6 +23,7 @@ import (
 //	@who an = 1234            an alias for a Zalo user id
 //	@clock 2026-11-23T09:00:00+07:00 | @clock +25h
 //	@restart                  restart the server on the same database
+//	@sends an 6               Zalo requests to an since the last @sends (or the start)
 //	an> text                  the person types text
 //	an> [Button title]        the person taps the latest button with that title sent to them
 //	an> (ảnh) URL             the person sends a photo
@@ -48,6 +49,9 @@ type sentMsg struct {
 	text    string
 	buttons []string
 	payload map[string]string // button title → payload
+	// rest marks a message an expectation already matched in part: what follows may claim its remaining text
+	// (the bot joins the lines of one turn into one message, and a transcript may list them one by one).
+	rest bool
 }
 
 type replayer struct {
@@ -59,6 +63,7 @@ type replayer struct {
 	msgID   int
 	buttons map[string]map[string]string // id → title → payload of the latest buttons
 	pending []sentMsg
+	sends   map[string]int // Zalo requests per recipient since the last @sends
 }
 
 func replay(t *testing.T, path string) {
@@ -66,7 +71,7 @@ func replay(t *testing.T, path string) {
 	h := newHarness(t, start, func(c *bot.Config) {
 		*c = bot.Config{Sandbox: true, Location: mustLoc(t), AdminToken: "admin-secret", PublicURL: "https://cdtbot.example.vn"}
 	})
-	r := &replayer{t: t, h: h, who: map[string]string{}, name: map[string]string{}, buttons: map[string]map[string]string{}}
+	r := newReplayer(t, h)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +93,10 @@ func replay(t *testing.T, path string) {
 	if err := r.flush(); err != nil {
 		t.Fatalf("%s: end: %v", filepath.Base(path), err)
 	}
+}
+
+func newReplayer(t *testing.T, h *harness) *replayer {
+	return &replayer{t: t, h: h, who: map[string]string{}, name: map[string]string{}, buttons: map[string]map[string]string{}, sends: map[string]int{}}
 }
 
 func (r *replayer) id(alias string) string {
@@ -149,6 +158,23 @@ func (r *replayer) directive(d string) error {
 			return err
 		}
 		r.h.clock.Set(at)
+		return nil
+	case "sends":
+		// "@sends hung 6": Zalo requests to hung since the last @sends (or the start): sends are counted like money.
+		alias, n, _ := strings.Cut(arg, " ")
+		want, err := strconv.Atoi(strings.TrimSpace(n))
+		if err != nil {
+			return fmt.Errorf("@sends wants alias and a number: %v", err)
+		}
+		if err := r.flush(); err != nil {
+			return err
+		}
+		id := r.id(alias)
+		got := r.sends[id]
+		r.sends[id] = 0
+		if got != want {
+			return fmt.Errorf("%d Zalo requests to %s, want %d", got, alias, want)
+		}
 		return nil
 	case "restart":
 		if err := r.flush(); err != nil {
@@ -237,6 +263,7 @@ func (r *replayer) collect() error {
 		if err := json.Unmarshal(o.Body, &body); err != nil {
 			return err
 		}
+		r.sends[o.To]++
 		m := sentMsg{to: o.To, text: body.Message.Text, payload: map[string]string{}}
 		p := body.Message.Attachment.Payload
 		switch p.TemplateType {
@@ -274,6 +301,9 @@ func (r *replayer) expect(spec string) error {
 		}
 		want = strings.TrimSpace(want[:i])
 	}
+	if len(r.pending) > 0 && r.pending[0].rest && (want == "" && len(r.pending[0].buttons) == 0 || r.pending[0].to != r.id(alias) || !strings.Contains(r.pending[0].text, want)) {
+		r.pending = r.pending[1:] // the rest of a matched message is not what this expectation wants
+	}
 	if len(r.pending) == 0 {
 		return fmt.Errorf("expected a message to %s containing %q, but nothing more was sent", alias, want)
 	}
@@ -281,6 +311,11 @@ func (r *replayer) expect(spec string) error {
 	r.pending = r.pending[1:]
 	if got.to != r.id(alias) || !strings.Contains(got.text, want) {
 		return fmt.Errorf("expected a message to %s containing %q\ngot to %s: %q %v", alias, want, r.aliasOf(got.to), got.text, got.buttons)
+	}
+	if rest := got.text[strings.Index(got.text, want)+len(want):]; strings.TrimSpace(rest) != "" {
+		left := got
+		left.text, left.rest = rest, true
+		r.pending = append([]sentMsg{left}, r.pending...)
 	}
 	if checkButtons && strings.Join(got.buttons, " | ") != strings.Join(wantButtons, " | ") {
 		return fmt.Errorf("message to %s %q: buttons %v, want %v", alias, want, got.buttons, wantButtons)
@@ -297,6 +332,9 @@ func (r *replayer) aliasOf(id string) string {
 
 // flush fails on messages the transcript did not expect.
 func (r *replayer) flush() error {
+	if len(r.pending) > 0 && r.pending[0].rest {
+		r.pending = r.pending[1:] // the end of a message already matched
+	}
 	if len(r.pending) == 0 {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rs/zerolog"
 
@@ -141,7 +142,32 @@ func (e *Engine) Handle(tx *store.Tx, in Input) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.out, nil
+	return joinReplies(c.out), nil
+}
+
+// maxJoined bounds a joined reply: Zalo's text limit.
+const maxJoined = 2000
+
+// joinReplies makes the lines a turn says to one person one message ("Đã ghi…" and the next question):
+// every message is a Zalo request, and requests are the bot's scarce resource. A message with buttons
+// ends a join, since its buttons belong to its own text.
+func joinReplies(out []Reply) []Reply {
+	var joined []Reply
+	for _, r := range out {
+		if n := len(joined); n > 0 && joinable(joined[n-1], r) {
+			joined[n-1].Text += "\n\n" + r.Text
+			joined[n-1].Buttons = r.Buttons
+			continue
+		}
+		joined = append(joined, r)
+	}
+	return joined
+}
+
+func joinable(a, b Reply) bool {
+	return a.ToUser == b.ToUser && a.ToGroup == b.ToGroup && len(a.Buttons) == 0 && !a.AskInfo && !b.AskInfo &&
+		a.Kind == b.Kind && a.Bulk == b.Bulk && a.NotBefore.Equal(b.NotBefore) && a.Data == nil && b.Data == nil &&
+		a.Text != "" && b.Text != "" && utf8.RuneCountInString(a.Text)+utf8.RuneCountInString(b.Text)+2 <= maxJoined
 }
 
 // say sends text (with optional buttons) to the person being served.

@@ -249,7 +249,11 @@ func reportQuestionPrompt(c *convo) error {
 		text = c.reportHeading() + "\n" + text
 	}
 	if q.Kind == store.QuestionCount {
-		text += textQuestionCountHint
+		if c.s.Data["edit"] != "1" && i+1 < len(qs.Questions) && qs.Questions[i+1].Kind == store.QuestionCount {
+			text += textQuestionCountsHint // the counts that follow can come in one message
+		} else {
+			text += textQuestionCountHint
+		}
 	} else if q.Pillar != "" {
 		text += textQuestionTextHint
 	}
@@ -281,11 +285,10 @@ func reportQuestionAnswer(c *convo) error {
 		return c.prompt()
 	}
 	if q.Kind == store.QuestionCount {
-		max := q.Max
-		if max <= 0 {
-			max = 100000
+		if parts := vntext.SplitCounts(text); parts != nil {
+			return c.answerCounts(qs.Questions, i, parts)
 		}
-		n, ok, reason := vntext.ParseCount(text, max)
+		n, ok, reason := vntext.ParseCount(text, countMax(q))
 		if !ok {
 			c.say(reason)
 			return c.prompt()
@@ -297,6 +300,49 @@ func reportQuestionAnswer(c *convo) error {
 	}
 	c.s.Data["a."+q.ID] = text
 	return c.nextQuestion(i, len(qs.Questions))
+}
+
+// countMax is a count question's upper bound.
+func countMax(q store.Question) int64 {
+	if q.Max <= 0 {
+		return 100000
+	}
+	return q.Max
+}
+
+// answerCounts takes several counts in one message ("12, 30, 5") for question i and the count questions
+// right after it, says what it understood (in the same message as the next question) and moves on.
+// Nothing is kept unless every number fits its question.
+func (c *convo) answerCounts(qs []store.Question, i int, parts []string) error {
+	if c.s.Data["edit"] == "1" {
+		c.say(textOneCountOnly)
+		return c.prompt()
+	}
+	room := 0
+	for j := i; j < len(qs) && qs[j].Kind == store.QuestionCount; j++ {
+		room++
+	}
+	if len(parts) > room {
+		c.say(fmt.Sprintf(textTooManyCounts, len(parts), room, i+1, i+room))
+		return c.prompt()
+	}
+	values := make([]int64, len(parts))
+	for k, p := range parts {
+		n, ok, reason := vntext.ParseCount(p, countMax(qs[i+k]))
+		if !ok {
+			c.say(fmt.Sprintf(textCountInList, i+k+1, p, reason))
+			return c.prompt()
+		}
+		values[k] = n
+	}
+	var b strings.Builder
+	b.WriteString(textCountsTaken)
+	for k, n := range values {
+		c.s.Data["a."+qs[i+k].ID] = strconv.FormatInt(n, 10)
+		fmt.Fprintf(&b, "\n%d. %s: %s", i+k+1, qs[i+k].Label, vntext.FormatNumber(n))
+	}
+	c.say(b.String())
+	return c.nextQuestion(i+len(values)-1, len(qs))
 }
 
 func (c *convo) nextQuestion(i, n int) error {

@@ -1,0 +1,63 @@
+package vntext
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// listSep separates the answers of a list of counts: ";", a new line, "|", a comma followed by a space
+// (a comma between digits is a thousands separator), "và"/"va".
+var listSep = regexp.MustCompile(`(?i)\s*(?:[;\n|]|,\s|\s(?:và|va)\s)\s*`)
+
+// SplitCounts tells whether s answers several count questions at once ("12, 30, 5", "12; 30; 5",
+// "12 hộ, 30 hồ sơ", "12 30 5") and returns the pieces, each to be read by ParseCount; nil when s is one
+// answer. One number with thousands separators ("1.200", "1 200", "12,300") stays one answer.
+func SplitCounts(s string) []string {
+	s = strings.TrimSpace(norm.NFC.String(s))
+	var parts []string
+	for _, p := range listSep.Split(s, -1) {
+		if p = strings.Trim(p, " \t.,"); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) >= 2 && allStartWithDigit(parts) {
+		return parts
+	}
+	if _, ok, _ := ParseCount(s, 0); ok {
+		return nil
+	}
+	// "12,30,5": commas without spaces that make no number; three pieces at least, since "1,5" is a decimal.
+	if pieces := strings.Split(s, ","); len(pieces) >= 3 && allDigits(pieces) {
+		return pieces
+	}
+	// "12 30 5": bare numbers with spaces between them (ParseCount refused them as one number).
+	if fields := strings.Fields(s); len(fields) >= 2 {
+		for _, f := range fields {
+			if strings.Trim(f, "0123456789.") != "" || !isDigit(f[0]) {
+				return nil
+			}
+		}
+		return fields
+	}
+	return nil
+}
+
+func allStartWithDigit(parts []string) bool {
+	for _, p := range parts {
+		if !isDigit(p[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(parts []string) bool {
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,40 @@
+package vntext
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestSplitCounts(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"12, 30, 5", []string{"12", "30", "5"}},
+		{"12,30,5", []string{"12", "30", "5"}},
+		{"12,30", nil}, // two pieces could be a decimal: ParseCount answers it
+		{"12; 30; 5", []string{"12", "30", "5"}},
+		{"12;30;5", []string{"12", "30", "5"}},
+		{"12\n30\n5", []string{"12", "30", "5"}},
+		{"12 30 5", []string{"12", "30", "5"}},
+		{"12 hộ, 30 hồ sơ, 5 tài khoản", []string{"12 hộ", "30 hồ sơ", "5 tài khoản"}},
+		{"12 ho, 30 ho so va 5", []string{"12 ho", "30 ho so", "5"}},
+		{"12 VÀ 3", []string{"12", "3"}},
+		{"1.200, 300", []string{"1.200", "300"}},
+		{"12, 30, 5.", []string{"12", "30", "5"}},
+		{"12", nil},
+		{"1.200", nil},
+		{"1 200", nil},
+		{"12,300", nil},
+		{"12 hộ", nil},
+		{"1,5", nil},
+		{"khoảng 12, 30", nil},
+		{"mười hai", nil},
+		{"", nil},
+		{"12, abc", nil},
+	} {
+		if got := SplitCounts(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("SplitCounts(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
