@@ -230,7 +230,7 @@ func (sn *snapshot) policyOf(t store.Team, loc *time.Location) (store.Calendar, 
 		}
 		path = append([]store.Unit{u}, path...)
 	}
-	pol := store.ResolvePolicy(t.Policy, path)
+	pol := store.LayerPolicy(t.Policy, path)
 	p := unitPolicy{cal: pol.Calendar(loc), days: pol.ReminderDays}
 	if t.Policy == nil {
 		sn.unitPolicy[t.Unit] = p

@@ -455,12 +455,12 @@ func (tx *Tx) EffectivePolicy(teamCode string) (EffectivePolicy, error) {
 	if err != nil {
 		return EffectivePolicy{}, err
 	}
-	return ResolvePolicy(t.Policy, path), nil
+	return LayerPolicy(t.Policy, path), nil
 }
 
-// ResolvePolicy layers own over the policies of path (root first, the team's unit last), then DefaultPolicy.
+// LayerPolicy layers own over the policies of path (root first, the team's unit last), then DefaultPolicy.
 // Callers that already hold the units (a sweep over every team) use it to skip the reads.
-func ResolvePolicy(own *Policy, path []Unit) EffectivePolicy {
+func LayerPolicy(own *Policy, path []Unit) EffectivePolicy {
 	var e EffectivePolicy
 	set := map[string]bool{}
 	e.fillFrom(own, set)

@@ -1,6 +1,8 @@
 package stats
 
 import (
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cdtbot/cdtbot/store"
@@ -16,17 +18,58 @@ type member struct {
 }
 
 // eachTeam calls fn for every team under root (itself included), in team
-// code order. Nothing is kept between teams, so a province costs no more
-// memory than a village.
+// code order. Nothing is kept between teams but what their units' parents
+// share (a few thousand communes and provinces): a village's own unit is read
+// with its team, so a province costs little more memory than a village.
 func eachTeam(tx *store.Tx, root string, loc *time.Location, fn func(member) error) error {
+	type above struct {
+		path []store.Unit // from the top down to this unit
+		pol  *store.EffectivePolicy
+		cal  store.Calendar
+	}
+	parents := map[string]*above{}
+	var pathTo func(code string, depth int) (*above, error)
+	pathTo = func(code string, depth int) (*above, error) {
+		if a, ok := parents[code]; ok {
+			return a, nil
+		}
+		u, ok, err := tx.Unit(code)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || depth > 32 {
+			return nil, fmt.Errorf("unit %q: %w", code, store.ErrNotFound)
+		}
+		a := &above{path: []store.Unit{u}}
+		if u.Parent != "" {
+			up, err := pathTo(u.Parent, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			a.path = append(slices.Clip(up.path), u)
+		}
+		parents[code] = a
+		return a, nil
+	}
 	return tx.AllTeams(func(t store.Team) error {
-		path, err := tx.UnitPath(t.Unit)
+		u, ok, err := tx.Unit(t.Unit)
 		if err != nil {
 			return err
 		}
+		if !ok {
+			return fmt.Errorf("team %s: unit %q: %w", t.Code, t.Unit, store.ErrNotFound)
+		}
+		path := []store.Unit{u}
+		var up *above
+		if u.Parent != "" {
+			if up, err = pathTo(u.Parent, 0); err != nil {
+				return err
+			}
+			path = append(slices.Clip(up.path), u)
+		}
 		at := -1
-		for i, u := range path {
-			if u.Code == root {
+		for i, pu := range path {
+			if pu.Code == root {
 				at = i
 				break
 			}
@@ -34,11 +77,15 @@ func eachTeam(tx *store.Tx, root string, loc *time.Location, fn func(member) err
 		if at < 0 {
 			return nil
 		}
-		pol, err := tx.EffectivePolicy(t.Code)
-		if err != nil {
-			return err
+		if t.Policy != nil || u.Policy != nil || up == nil {
+			pol := store.LayerPolicy(t.Policy, path)
+			return fn(member{team: t, path: path, root: at, pol: pol, cal: pol.Calendar(loc)})
 		}
-		return fn(member{team: t, path: path, root: at, pol: pol, cal: pol.Calendar(loc)})
+		if up.pol == nil { // the teams of a commune without policies of their own share the commune's
+			pol := store.LayerPolicy(nil, up.path)
+			up.pol, up.cal = &pol, pol.Calendar(loc)
+		}
+		return fn(member{team: t, path: path, root: at, pol: *up.pol, cal: up.cal})
 	})
 }
 
