@@ -62,4 +62,3 @@ func NationalWorld(b testing.TB, unitsFile string) (*store.DB, int) {
 	}
 	return db, teams
 }
-
