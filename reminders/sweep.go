@@ -186,10 +186,17 @@ func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
 	for _, a := range as {
 		sn.approvers[a.Unit] = a
 	}
-	err = tx.AllTeams(func(t store.Team) error {
-		if scope != "" && !sn.inScope(t.Unit, scope) {
-			return nil // an officer's digest reads only their teams: it runs inside the handling transaction
+	each := tx.AllTeams
+	if scope != "" { // an officer's digest reads only their teams (from the unit index): it runs inside the handling transaction
+		within, err := tx.SubtreeUnits(scope)
+		if errors.Is(err, store.ErrNotFound) {
+			within = map[string]bool{} // a scope naming no unit has no teams
+		} else if err != nil {
+			return nil, err
 		}
+		each = func(fn func(store.Team) error) error { return tx.TeamsWithin(within, fn) }
+	}
+	err = each(func(t store.Team) error {
 		cal, days, err := sn.policyOf(t, s.loc())
 		if err != nil {
 			return err

@@ -102,6 +102,11 @@ func Open(path string, opts Options) (*DB, error) {
 	db.cur.Store(bdb)
 	if !opts.ReadOnly {
 		if err := bdb.Update(func(tx *bolt.Tx) error {
+			if tx.Bucket(bucketUnitTeams) == nil && tx.Bucket(bucketTeams) != nil {
+				if err := indexTeamsByUnit(tx); err != nil { // a file of an earlier release: index it once
+					return err
+				}
+			}
 			for _, b := range allBuckets {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err

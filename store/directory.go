@@ -2,12 +2,15 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Unit is a place in the administrative tree: province, [district,] commune,
@@ -384,6 +387,16 @@ func (tx *Tx) PutTeam(t Team) error {
 	default:
 		t.Created = tx.now
 	}
+	if byUnit := tx.btx.Bucket(bucketUnitTeams); byUnit != nil { // absent only in a read-only file of an older release
+		if had && old.Unit != t.Unit {
+			if err := byUnit.Delete(ckey(old.Unit, t.Code)); err != nil {
+				return err
+			}
+		}
+		if err := byUnit.Put(ckey(t.Unit, t.Code), present); err != nil {
+			return err
+		}
+	}
 	codes := tx.btx.Bucket(bucketJoinCodes)
 	if had && old.JoinCode != "" && old.JoinCode != t.JoinCode {
 		if err := codes.Delete([]byte(strings.ToUpper(old.JoinCode))); err != nil {
@@ -426,6 +439,58 @@ func (tx *Tx) AllTeams(fn func(Team) error) error {
 			return err
 		}
 		return fn(t)
+	})
+}
+
+// TeamsWithin calls fn for every team attached to one of units, in team code order, reading only
+// those teams (from the unit index; a file of an older release opened read-only reads them all).
+func (tx *Tx) TeamsWithin(units map[string]bool, fn func(Team) error) error {
+	byUnit := tx.btx.Bucket(bucketUnitTeams)
+	if byUnit == nil {
+		return tx.AllTeams(func(t Team) error {
+			if units[t.Unit] {
+				return fn(t)
+			}
+			return nil
+		})
+	}
+	var codes []string
+	for u := range units {
+		prefix := ckey(u, "")
+		if err := tx.scanPrefix(bucketUnitTeams, prefix, func(k, _ []byte) error {
+			codes = append(codes, string(k[len(prefix):]))
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		t, ok, err := tx.Team(code)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := fn(t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// indexTeamsByUnit builds the unit index of a file written before it existed.
+func indexTeamsByUnit(btx *bolt.Tx) error {
+	byUnit, err := btx.CreateBucket(bucketUnitTeams)
+	if err != nil {
+		return err
+	}
+	return btx.Bucket(bucketTeams).ForEach(func(k, v []byte) error {
+		var t Team
+		if err := json.Unmarshal(v, &t); err != nil {
+			return fmt.Errorf("team %s: %w", k, err)
+		}
+		return byUnit.Put(ckey(t.Unit, t.Code), present)
 	})
 }
 

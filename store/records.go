@@ -11,6 +11,7 @@ var (
 	bucketUnits        = []byte("units")         // unit code → Unit
 	bucketUnitChildren = []byte("unit_children") // parent code \x00 child code → 1
 	bucketTeams        = []byte("teams")         // team code → Team
+	bucketUnitTeams    = []byte("unit_teams")    // unit code \x00 team code → 1: a scope's teams without reading the others
 	bucketJoinCodes    = []byte("join_codes")    // folded join code → team code
 	bucketPeople       = []byte("people")        // zalo id → Person
 	bucketRoles        = []byte("roles")         // team code \x00 zalo id → role
@@ -25,7 +26,7 @@ var (
 )
 
 func init() {
-	allBuckets = append(allBuckets, bucketUnits, bucketUnitChildren, bucketTeams, bucketJoinCodes, bucketPeople,
+	allBuckets = append(allBuckets, bucketUnits, bucketUnitChildren, bucketTeams, bucketUnitTeams, bucketJoinCodes, bucketPeople,
 		bucketRoles, bucketPersonRoles, bucketApprovers, bucketOfficers, bucketQuestionSets, bucketRequests,
 		bucketReports, bucketSessions, bucketAudit)
 }

@@ -51,7 +51,11 @@ func eachTeam(tx *store.Tx, root string, loc *time.Location, fn func(member) err
 		parents[code] = a
 		return a, nil
 	}
-	return tx.AllTeams(func(t store.Team) error {
+	within, err := tx.SubtreeUnits(root)
+	if err != nil {
+		return err
+	}
+	return tx.TeamsWithin(within, func(t store.Team) error { // a commune's view reads that commune's teams only
 		u, ok, err := tx.Unit(t.Unit)
 		if err != nil {
 			return err
