@@ -170,17 +170,9 @@ func rank[T any](query string, items []T, names func(T) []string) []T {
 	return out
 }
 
-// teamsUnder lists the teams in a unit's subtree.
+// teamsUnder lists the teams in a unit's subtree (from the unit index: a search runs inside the handling transaction).
 func (c *convo) teamsUnder(unit string) ([]store.Team, error) {
-	var out []store.Team
-	err := c.tx.AllTeams(func(t store.Team) error {
-		under, err := c.tx.IsUnder(t.Unit, unit)
-		if err == nil && under {
-			out = append(out, t)
-		}
-		return err
-	})
-	return out, err
+	return c.tx.TeamsUnder(unit)
 }
 
 func (c *convo) teamLabel(t store.Team) string {

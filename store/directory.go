@@ -497,10 +497,8 @@ func indexTeamsByUnit(btx *bolt.Tx) error {
 // TeamsOfUnit lists the teams attached directly to a unit.
 func (tx *Tx) TeamsOfUnit(unit string) ([]Team, error) {
 	var out []Team
-	err := tx.AllTeams(func(t Team) error {
-		if t.Unit == unit {
-			out = append(out, t)
-		}
+	err := tx.TeamsWithin(map[string]bool{unit: true}, func(t Team) error {
+		out = append(out, t)
 		return nil
 	})
 	return out, err

@@ -52,10 +52,8 @@ func (tx *Tx) TeamsUnder(root string) ([]Team, error) {
 		return nil, err
 	}
 	var out []Team
-	err = tx.AllTeams(func(t Team) error {
-		if units[t.Unit] {
-			out = append(out, t)
-		}
+	err = tx.TeamsWithin(units, func(t Team) error {
+		out = append(out, t)
 		return nil
 	})
 	return out, err
