@@ -57,6 +57,10 @@ type Config struct {
 	OpsNotify []string
 	// CompactEvery is how often the bot looks for an erasure to compact after (default 30 s).
 	CompactEvery time.Duration
+	// KeepEvents is how long handled webhook events and their dedupe keys are kept (CDTBOT_KEEP_EVENTS,
+	// default 8 days, at least MinKeepEvents); KeepSent how long settled messages' outcomes are
+	// (CDTBOT_KEEP_SENT, default 35 days). Reports, requests, audit and consent records are kept.
+	KeepEvents, KeepSent time.Duration
 	// AckUnsignedEvents answers 200 (storing nothing) to unsigned events, for consoles that probe
 	// with sample events (CDTBOT_WEBHOOK_UNSIGNED=ack); by default they get 401.
 	AckUnsignedEvents bool
@@ -221,21 +225,47 @@ func (b *Bot) compactor(ctx context.Context) error {
 // SetReady flips /readyz, e.g. to drain traffic before shutdown.
 func (b *Bot) SetReady(v bool) { b.ready.Store(v) }
 
-// Housekeeping forgets old handled events and settled messages, and renews
-// the Zalo token when it is due. The scheduler runs it.
+// Retention defaults (Config.KeepEvents, Config.KeepSent).
+const (
+	DefaultKeepEvents = 8 * 24 * time.Hour
+	DefaultKeepSent   = 35 * 24 * time.Hour
+	// MinKeepEvents: an event up to staleAfter old is still checked against its kept key.
+	MinKeepEvents = staleAfter + 24*time.Hour
+)
+
+// pruneBatch bounds one pruning transaction, so webhook acknowledgements never wait long behind it.
+const pruneBatch = 2000
+
+// Housekeeping forgets old handled events and settled messages, in small
+// transactions, and renews the Zalo token when it is due. The scheduler runs it.
 func (b *Bot) Housekeeping(ctx context.Context) {
-	cutoff := b.db.Now().Add(-eventRetention)
-	var evs, outs int
-	err := b.db.Update(func(tx *store.Tx) error {
-		var err error
-		if evs, err = tx.PruneEvents(cutoff); err != nil {
+	keepEvents, keepSent := b.cfg.KeepEvents, b.cfg.KeepSent
+	if keepEvents <= 0 {
+		keepEvents = DefaultKeepEvents
+	}
+	if keepSent <= 0 {
+		keepSent = DefaultKeepSent
+	}
+	now := b.db.Now()
+	evs, outs, err := 0, 0, error(nil)
+	for n := pruneBatch; n == pruneBatch && err == nil && ctx.Err() == nil; {
+		err = b.db.Update(func(tx *store.Tx) error {
+			var err error
+			n, err = tx.PruneEvents(now.Add(-keepEvents), pruneBatch)
 			return err
-		}
-		outs, err = tx.PruneOutcomes(b.db.Now().Add(-30 * 24 * time.Hour))
-		return err
-	})
+		})
+		evs += n
+	}
+	for n := pruneBatch; n == pruneBatch && err == nil && ctx.Err() == nil; {
+		err = b.db.Update(func(tx *store.Tx) error {
+			var err error
+			n, err = tx.PruneOutcomes(now.Add(-keepSent), pruneBatch)
+			return err
+		})
+		outs += n
+	}
 	if err != nil {
-		b.log.Error().Err(err).Msg("housekeeping: prune failed")
+		b.log.Error().Err(err).Int("events", evs).Int("outcomes", outs).Msg("housekeeping: prune failed")
 	} else {
 		b.log.Info().Int("events", evs).Int("outcomes", outs).Msg("housekeeping: pruned")
 	}

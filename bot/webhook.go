@@ -20,9 +20,6 @@ const MaxWebhookBody = 64 << 10
 // at most 12 hours), and its dedupe key may already be pruned, so it is ignored.
 const staleAfter = 6 * 24 * time.Hour
 
-// eventRetention is how long handled events (and their dedupe keys) are kept.
-const eventRetention = 8 * 24 * time.Hour
-
 // okBody is the fixed answer to Zalo (a constant: rendering it per request showed in profiles).
 var okBody = []byte(`{"ok":true}`)
 

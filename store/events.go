@@ -281,16 +281,16 @@ func (tx *Tx) EventCount() int {
 	return tx.btx.Bucket(bucketEvents).Stats().KeyN
 }
 
-// PruneEvents forgets handled events received before cutoff, and their dedupe keys.
+// PruneEvents forgets at most limit handled events received before cutoff, and their dedupe keys.
 // Events still in the inbox are kept whatever their age.
-func (tx *Tx) PruneEvents(cutoff time.Time) (int, error) {
+func (tx *Tx) PruneEvents(cutoff time.Time, limit int) (int, error) {
 	events := tx.btx.Bucket(bucketEvents)
 	keys := tx.btx.Bucket(bucketEventKeys)
 	inbox := tx.btx.Bucket(bucketInbox)
 	c := events.Cursor()
 	n := 0
 	var del [][]byte
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	for k, v := c.First(); k != nil && len(del) < limit; k, v = c.Next() {
 		ev, err := decodeEvent(btou64(k), v)
 		if err != nil {
 			return n, err

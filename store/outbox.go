@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -526,42 +525,32 @@ func (tx *Tx) SentLog(after uint64, limit int) ([]Outcome, error) {
 	return out, nil
 }
 
-// PruneOutcomes forgets outcomes settled before cutoff.
-func (tx *Tx) PruneOutcomes(cutoff time.Time) (int, error) {
-	b := tx.btx.Bucket(bucketSent)
-	var del [][]byte
-	err := b.ForEach(func(k, v []byte) error {
-		var o struct {
-			At time.Time `json:"at"`
-		}
-		if json.Unmarshal(v, &o) == nil && o.At.Before(cutoff) {
-			del = append(del, bytes.Clone(k))
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, k := range del {
-		if err := b.Delete(k); err != nil {
-			return 0, err
-		}
-	}
-	// The settle-order log keeps only entries whose outcome is still there.
+// PruneOutcomes forgets at most limit outcomes settled before cutoff, oldest first, walking the
+// settle-order log (so a batch reads only what it deletes); it returns how many went.
+func (tx *Tx) PruneOutcomes(cutoff time.Time, limit int) (int, error) {
+	sent := tx.btx.Bucket(bucketSent)
 	log := tx.btx.Bucket(bucketSentLog)
-	var stale [][]byte
-	if err := log.ForEach(func(k, v []byte) error {
-		if b.Get(v) == nil {
-			stale = append(stale, bytes.Clone(k))
+	c := log.Cursor()
+	n := 0
+	for k, v := c.First(); k != nil && n < limit; k, v = c.First() {
+		if raw := sent.Get(v); raw != nil {
+			var o struct {
+				At time.Time `json:"at"`
+			}
+			if err := json.Unmarshal(raw, &o); err != nil {
+				return n, fmt.Errorf("store.PruneOutcomes: %w", err)
+			}
+			if !o.At.Before(cutoff) {
+				break // the log is in settle order: the rest is newer
+			}
+			if err := sent.Delete(v); err != nil {
+				return n, err
+			}
+			n++
 		}
-		return nil
-	}); err != nil {
-		return 0, err
-	}
-	for _, k := range stale {
-		if err := log.Delete(k); err != nil {
-			return 0, err
+		if err := log.Delete(k); err != nil { // its outcome is pruned now, or was erased
+			return n, err
 		}
 	}
-	return len(del), nil
+	return n, nil
 }

@@ -215,7 +215,7 @@ func TestPruneKeepsUnhandled(t *testing.T) {
 	db.AppendEvent(context.Background(), Event{Key: "m:new", ReceivedAt: t0})
 	db.Update(func(tx *Tx) error { return tx.MarkHandled(a.Seq) })
 	var n int
-	db.Update(func(tx *Tx) error { var err error; n, err = tx.PruneEvents(t0.Add(-7 * 24 * time.Hour)); return err })
+	db.Update(func(tx *Tx) error { var err error; n, err = tx.PruneEvents(t0.Add(-7*24*time.Hour), 100); return err })
 	if n != 1 {
 		t.Errorf("pruned %d, want 1", n)
 	}
@@ -249,10 +249,56 @@ func TestSentLogFollowsSettleOrder(t *testing.T) {
 		t.Fatalf("second poll after log_seq %d = %+v, want message %d", first[0].LogSeq, next, a)
 	}
 	// Pruning drops both the outcome and its log entry.
-	db.Update(func(tx *Tx) error { _, err := tx.PruneOutcomes(t0.Add(time.Hour)); return err })
+	db.Update(func(tx *Tx) error { _, err := tx.PruneOutcomes(t0.Add(time.Hour), 100); return err })
 	db.View(func(tx *Tx) error {
 		if all, _ := tx.SentLog(0, 10); len(all) != 0 {
 			t.Errorf("after prune: %+v", all)
+		}
+		return nil
+	})
+}
+
+// Pruning goes in batches of at most limit, oldest first, and stops at what is within retention.
+func TestPruningInBatches(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	for i := range 5 {
+		at := t0.Add(-time.Duration(40-i) * 24 * time.Hour) // 40 … 36 days ago
+		if i == 4 {
+			at = t0.Add(-time.Hour) // recent
+		}
+		ev, _ := db.AppendEvent(context.Background(), Event{Key: fmt.Sprintf("m:%d", i), ReceivedAt: at})
+		db.Update(func(tx *Tx) error {
+			if err := tx.MarkHandled(ev.Seq); err != nil {
+				return err
+			}
+			seq, err := tx.Enqueue(OutMsg{Endpoint: EndpointUser, To: "A", Body: []byte(`"x"`)})
+			if err != nil {
+				return err
+			}
+			return tx.Settle(PriorityReply, seq, Outcome{Status: StatusSent, At: at})
+		})
+	}
+	cutoff := t0.Add(-35 * 24 * time.Hour)
+	for _, want := range []int{3, 1, 0} {
+		var evs, outs int
+		db.Update(func(tx *Tx) error {
+			var err error
+			if evs, err = tx.PruneEvents(cutoff, 3); err != nil {
+				return err
+			}
+			outs, err = tx.PruneOutcomes(cutoff, 3)
+			return err
+		})
+		if evs != want || outs != want {
+			t.Errorf("batch of 3: pruned %d events and %d outcomes, want %d of each", evs, outs, want)
+		}
+	}
+	db.View(func(tx *Tx) error {
+		if n := tx.EventCount(); n != 1 {
+			t.Errorf("%d events left, want the recent one", n)
+		}
+		if all, _ := tx.SentLog(0, 10); len(all) != 1 {
+			t.Errorf("outcomes left: %+v, want the recent one", all)
 		}
 		return nil
 	})

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,6 +71,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.BoolVar(&z.TextOnly, "text-only", envBool("CDTBOT_TEXT_ONLY"), "send choices as numbered text, never as button templates (CDTBOT_TEXT_ONLY=1)")
 	fs.StringVar(&z.OALogoURL, "oa-logo-url", getenv("CDTBOT_OA_LOGO_URL"), "image for request_user_info templates (CDTBOT_OA_LOGO_URL; default served at PUBLIC_URL/static/oa-logo.png)")
 	opsNotify := fs.String("ops-notify", getenv("CDTBOT_OPS_NOTIFY"), "Zalo user ids and group:<id>, comma-separated, told when an operator must act (CDTBOT_OPS_NOTIFY)")
+	keepEvents := fs.String("keep-events", envDefault(getenv, "CDTBOT_KEEP_EVENTS", "8d"), "how long handled webhook events are kept, e.g. 8d or 240h; at least 7d (CDTBOT_KEEP_EVENTS)")
+	keepSent := fs.String("keep-sent", envDefault(getenv, "CDTBOT_KEEP_SENT", "35d"), "how long the outcomes of sent messages are kept, e.g. 35d (CDTBOT_KEEP_SENT)")
 	unsigned := fs.String("webhook-unsigned", envDefault(getenv, "CDTBOT_WEBHOOK_UNSIGNED", "reject"), "unsigned events: reject (401) or ack (200, nothing stored; for consoles that probe with sample events) (CDTBOT_WEBHOOK_UNSIGNED)")
 	if err := fs.Parse(args); err != nil {
 		return nil, fs, err
@@ -85,6 +88,15 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, fs, fmt.Errorf("CDTBOT_WEBHOOK_UNSIGNED %q: want reject or ack", *unsigned)
 	}
 	var err error
+	if z.KeepEvents, err = parseDays(*keepEvents); err != nil {
+		return nil, fs, fmt.Errorf("CDTBOT_KEEP_EVENTS: %w", err)
+	}
+	if z.KeepEvents < bot.MinKeepEvents {
+		return nil, fs, fmt.Errorf("CDTBOT_KEEP_EVENTS %q: at least 7d, so that a replayed event is still recognised", *keepEvents)
+	}
+	if z.KeepSent, err = parseDays(*keepSent); err != nil {
+		return nil, fs, fmt.Errorf("CDTBOT_KEEP_SENT: %w", err)
+	}
 	if z.OpsNotify, err = bot.ParseOpsNotify(*opsNotify); err != nil {
 		return nil, fs, err
 	}
@@ -130,6 +142,28 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 }
 
 // parseBool reads a yes/no setting strictly: 1/true/yes/on, 0/false/no/off or empty (no).
+// parseDays reads a retention: "8d" (days) or a Go duration ("240h"); it must be positive.
+func parseDays(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	var d time.Duration
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, fmt.Errorf("%q: want days like 8d, or hours like 240h", v)
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, fmt.Errorf("%q: want days like 8d, or hours like 240h", v)
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q: must be positive", v)
+	}
+	return d, nil
+}
+
 func parseBool(v string) (bool, error) {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "", "0", "false", "no", "off":

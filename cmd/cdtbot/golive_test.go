@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cdtbot/cdtbot/store"
 )
@@ -212,6 +213,26 @@ func TestCheckAndHealthCommands(t *testing.T) {
 	}
 	if _, _, err := parseConfig("serve", nil, envOf(map[string]string{"CDTBOT_SANDBOX": "maybe"}), io.Discard); err == nil || !strings.Contains(err.Error(), "CDTBOT_SANDBOX") {
 		t.Errorf("a yes/no setting that is neither: %v", err)
+	}
+}
+
+// Retention settings: days or hours, defaults 8 and 35 days, events kept at least 7 days.
+func TestRetentionSettings(t *testing.T) {
+	cfg, _, err := parseConfig("serve", nil, envOf(map[string]string{}), io.Discard)
+	if err != nil || cfg.zalo.KeepEvents != 8*24*time.Hour || cfg.zalo.KeepSent != 35*24*time.Hour {
+		t.Fatalf("defaults: %v %v %v", err, cfg.zalo.KeepEvents, cfg.zalo.KeepSent)
+	}
+	cfg, _, err = parseConfig("serve", nil, envOf(map[string]string{"CDTBOT_KEEP_EVENTS": "240h", "CDTBOT_KEEP_SENT": "90d"}), io.Discard)
+	if err != nil || cfg.zalo.KeepEvents != 10*24*time.Hour || cfg.zalo.KeepSent != 90*24*time.Hour {
+		t.Errorf("240h and 90d: %v %v %v", err, cfg.zalo.KeepEvents, cfg.zalo.KeepSent)
+	}
+	for k, v := range map[string]string{"CDTBOT_KEEP_EVENTS": "3d", "CDTBOT_KEEP_SENT": "mãi mãi"} {
+		if _, _, err := parseConfig("serve", nil, envOf(map[string]string{k: v}), io.Discard); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: %v, want a refusal naming it", k, v, err)
+		}
+	}
+	if _, _, err := parseConfig("serve", nil, envOf(map[string]string{"CDTBOT_KEEP_SENT": "0d"}), io.Discard); err == nil {
+		t.Error("CDTBOT_KEEP_SENT=0d accepted")
 	}
 }
 
