@@ -206,7 +206,7 @@ func TestMyDataSummary(t *testing.T) {
 		"• Báo cáo đã gửi: tháng 11/2026 – Tổ CNSCĐ thôn 1",
 		"• Đánh dấu không liên lạc được: không",
 		"• Việc đang dở: không",
-		"• Tin nhắn: 1 tin bạn gửi (lưu 8 ngày), 0 tin gửi cho bạn (lưu 30 ngày)",
+		"• Tin nhắn: 1 tin bạn gửi (lưu 8 ngày), 0 tin gửi cho bạn (lưu 35 ngày)",
 		`Muốn xóa, nhắn "xóa dữ liệu của tôi" hoặc "rút lại đồng ý".`,
 	}, "\n")
 	if len(texts) != 2 || texts[0] != want || texts[1] != "Mời bạn chọn:" {

@@ -79,6 +79,8 @@ type Engine struct {
 	Digest Digester
 	// PageLink makes a signed link to an officer's web page ("xem trang tổng hợp"); nil: not offered.
 	PageLink func(tx *store.Tx, officerID string, ttl time.Duration) (string, error)
+	// KeepEvents and KeepSent are the retentions people are told about ("dữ liệu của tôi"); zero: 8 and 35 days.
+	KeepEvents, KeepSent time.Duration
 	// Log gets a debug line per input: which intent won and why.
 	Log     zerolog.Logger
 	loc     *time.Location

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
 	"github.com/cdtbot/cdtbot/store"
@@ -100,7 +101,7 @@ func (c *convo) describe(d store.PersonData) string {
 	} else {
 		lines = append(lines, fmt.Sprintf(textMyDataSession, textNo))
 	}
-	lines = append(lines, fmt.Sprintf(textMyDataMessages, d.Events, d.Sent+d.Outbox), textMyDataFoot)
+	lines = append(lines, fmt.Sprintf(textMyDataMessages, d.Events, days(c.e.KeepEvents, 8), d.Sent+d.Outbox, days(c.e.KeepSent, 35)), textMyDataFoot)
 	return strings.Join(lines, "\n")
 }
 
@@ -320,4 +321,12 @@ func handOverText(tx *store.Tx, h store.HandOver) string {
 		lines = append(lines, fmt.Sprintf(textHoldOfficer, name, textContactAdmin))
 	}
 	return fmt.Sprintf(textHandOverFirst, strings.Join(lines, "\n"))
+}
+
+// days is a retention in whole days, def when unset.
+func days(d time.Duration, def int) int {
+	if d <= 0 {
+		return def
+	}
+	return max(1, int(d/(24*time.Hour)))
 }

@@ -169,7 +169,7 @@ const (
 	textMyDataUnreachable = "• Zalo báo không gửi được tin cho bạn: từ %s"
 	textMyDataReachable   = "• Đánh dấu không liên lạc được: không"
 	textMyDataSession     = "• Việc đang dở: %s"
-	textMyDataMessages    = "• Tin nhắn: %d tin bạn gửi (lưu 8 ngày), %d tin gửi cho bạn (lưu 30 ngày)"
+	textMyDataMessages    = "• Tin nhắn: %d tin bạn gửi (lưu %d ngày), %d tin gửi cho bạn (lưu %d ngày)"
 	textMyDataFoot        = "Muốn xóa, nhắn \"xóa dữ liệu của tôi\" hoặc \"rút lại đồng ý\"."
 	textNone              = "chưa có"
 	textNo                = "không"

@@ -63,7 +63,7 @@ type PersonData struct {
 	Officer     []Officer     `json:"officer,omitempty"`
 	Events      int           `json:"events"` // webhook events from them still kept (8 days)
 	Outbox      int           `json:"outbox"` // messages waiting to be sent to them
-	Sent        int           `json:"sent"`   // sent-log entries addressed to them (30 days)
+	Sent        int           `json:"sent"`   // sent-log entries addressed to them (kept CDTBOT_KEEP_SENT, 35 days by default)
 	Audit       int           `json:"audit"`  // audit entries naming them
 }
 

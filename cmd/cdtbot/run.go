@@ -154,6 +154,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	engine := flows.New(cfg.zalo.Location)
+	engine.KeepEvents, engine.KeepSent = cfg.zalo.KeepEvents, cfg.zalo.KeepSent
 	engine.Log = log.With().Str("component", "flows").Logger()
 	sweeper := newSweeper(db, cfg.zalo.Location)
 	engine.Digest = sweeper.Digest
