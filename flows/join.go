@@ -172,6 +172,9 @@ func rank[T any](query string, items []T, names func(T) []string) []T {
 
 // teamsUnder lists the teams in a unit's subtree (from the unit index: a search runs inside the handling transaction).
 func (c *convo) teamsUnder(unit string) ([]store.Team, error) {
+	if unit == "" {
+		return nil, nil // no commune known (a broken path): not the whole country
+	}
 	return c.tx.TeamsUnder(unit)
 }
 

@@ -102,8 +102,8 @@ func Open(path string, opts Options) (*DB, error) {
 	db.cur.Store(bdb)
 	if !opts.ReadOnly {
 		if err := bdb.Update(func(tx *bolt.Tx) error {
-			if tx.Bucket(bucketUnitTeams) == nil && tx.Bucket(bucketTeams) != nil {
-				if err := indexTeamsByUnit(tx); err != nil { // a file of an earlier release: index it once
+			if tx.Bucket(bucketTeams) != nil {
+				if err := indexTeamsByUnit(tx); err != nil { // a file of an earlier release: index it
 					return err
 				}
 			}

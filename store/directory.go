@@ -470,7 +470,7 @@ func (tx *Tx) TeamsWithin(units map[string]bool, fn func(Team) error) error {
 		if err != nil {
 			return err
 		}
-		if ok {
+		if ok && units[t.Unit] { // a stale entry (a team moved by a release without the index) is not believed
 			if err := fn(t); err != nil {
 				return err
 			}
@@ -479,8 +479,17 @@ func (tx *Tx) TeamsWithin(units map[string]bool, fn func(Team) error) error {
 	return nil
 }
 
-// indexTeamsByUnit builds the unit index of a file written before it existed.
+// indexTeamsByUnit builds the unit index of a file written before it existed, or rebuilds one that
+// has fewer or more entries than there are teams (teams written by an earlier release after a rollback).
 func indexTeamsByUnit(btx *bolt.Tx) error {
+	if old := btx.Bucket(bucketUnitTeams); old != nil {
+		if old.Stats().KeyN == btx.Bucket(bucketTeams).Stats().KeyN {
+			return nil
+		}
+		if err := btx.DeleteBucket(bucketUnitTeams); err != nil {
+			return err
+		}
+	}
 	byUnit, err := btx.CreateBucket(bucketUnitTeams)
 	if err != nil {
 		return err

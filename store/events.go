@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -44,10 +45,11 @@ type appendResp struct {
 // appender is the group committer: one goroutine writes every queued event
 // in one transaction, so N concurrent webhooks cost one fsync, not N.
 type appender struct {
-	db   *DB
-	reqs chan *appendReq
-	quit chan struct{}
-	done chan struct{}
+	db        *DB
+	reqs      chan *appendReq
+	quit      chan struct{}
+	closeOnce sync.Once
+	done      chan struct{}
 }
 
 func newAppender(db *DB) *appender {
@@ -57,7 +59,7 @@ func newAppender(db *DB) *appender {
 }
 
 func (a *appender) close() {
-	close(a.quit)
+	a.closeOnce.Do(func() { close(a.quit) }) // a second Close is harmless
 	<-a.done
 }
 

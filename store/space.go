@@ -1,6 +1,7 @@
 package store
 
 import (
+	"os"
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,12 +34,15 @@ func (b BucketSpace) Fill() float64 {
 	return float64(b.UsedBytes) / float64(b.AllocBytes)
 }
 
-// Space reads the report in one read transaction, largest bucket first (a national file takes seconds:
-// every page is visited).
+// Space reads the report in one read transaction, largest bucket first. A national file takes seconds
+// (every page is visited) and bbolt cannot grow the file meanwhile: an operator's command, not a probe.
 func (db *DB) Space() (Space, error) {
 	var s Space
 	err := db.View(func(tx *Tx) error {
 		s.FileBytes = tx.btx.Size()
+		if fi, err := os.Stat(db.path); err == nil && fi.Size() > s.FileBytes {
+			s.FileBytes = fi.Size() // bbolt grows the file ahead of the pages in use
+		}
 		s.PageSize = tx.btx.DB().Info().PageSize
 		held := int64(0)
 		err := tx.btx.ForEach(func(name []byte, b *bolt.Bucket) error {

@@ -85,4 +85,24 @@ func TestTeamsWithinFollowsTheUnitIndex(t *testing.T) {
 	if got := within(db, "B"); len(got) != 2 || got[0] != "T2" {
 		t.Errorf("after the index was built at open: teams in B %v", got)
 	}
+	// A rollback: an earlier release adds T4 to A and moves T3 to A, knowing nothing of the index.
+	if err := db.cur.Load().Update(func(btx *bolt.Tx) error {
+		teams := btx.Bucket(bucketTeams)
+		if err := teams.Put([]byte("T4"), []byte(`{"code":"T4","name":"Tổ 4","unit":"A"}`)); err != nil {
+			return err
+		}
+		return teams.Put([]byte("T3"), []byte(`{"code":"T3","name":"Tổ 3","unit":"A"}`))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := within(db, "B"); len(got) != 1 || got[0] != "T2" {
+		t.Errorf("a stale index entry was believed: teams in B %v, want [T2]", got)
+	}
+	db.Close()
+	if db, err = Open(path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := within(db, "A"); len(got) != 3 || got[2] != "T4" {
+		t.Errorf("after the upgrade again: teams in A %v, want [T1 T3 T4]", got)
+	}
 }

@@ -141,10 +141,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	return c, fs, nil
 }
 
-// parseBool reads a yes/no setting strictly: 1/true/yes/on, 0/false/no/off or empty (no).
 // parseDays reads a retention: "8d" (days) or a Go duration ("240h"); it must be positive.
 func parseDays(v string) (time.Duration, error) {
-	v = strings.TrimSpace(v)
+	v = strings.ToLower(strings.TrimSpace(v))
 	var d time.Duration
 	if n, ok := strings.CutSuffix(v, "d"); ok {
 		days, err := strconv.Atoi(n)
@@ -164,6 +163,7 @@ func parseDays(v string) (time.Duration, error) {
 	return d, nil
 }
 
+// parseBool reads a yes/no setting strictly: 1/true/yes/on, 0/false/no/off or empty (no).
 func parseBool(v string) (bool, error) {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "", "0", "false", "no", "off":
