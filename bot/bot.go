@@ -264,6 +264,13 @@ func (b *Bot) Housekeeping(ctx context.Context) {
 		})
 		outs += n
 	}
+	if err == nil {
+		err = b.db.Update(func(tx *store.Tx) error {
+			n, err := tx.PruneLegacyOutcomes(now.Add(-keepSent))
+			outs += n
+			return err
+		})
+	}
 	if err != nil {
 		b.log.Error().Err(err).Int("events", evs).Int("outcomes", outs).Msg("housekeeping: prune failed")
 	} else {

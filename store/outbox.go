@@ -525,6 +525,47 @@ func (tx *Tx) SentLog(after uint64, limit int) ([]Outcome, error) {
 	return out, nil
 }
 
+// flagLegacySentPruned: every outcome settled before the sent log existed (no log_seq) has been pruned.
+const flagLegacySentPruned = "legacy_sent_pruned"
+
+// PruneLegacyOutcomes forgets outcomes settled before cutoff by a release older than the sent log (they
+// have no log entry, so PruneOutcomes never meets them). It reads the whole sent bucket, so once none is
+// left it records that and does nothing more.
+func (tx *Tx) PruneLegacyOutcomes(cutoff time.Time) (int, error) {
+	if tx.Flag(flagLegacySentPruned) != "" {
+		return 0, nil
+	}
+	sent := tx.btx.Bucket(bucketSent)
+	var old [][]byte
+	left := 0
+	if err := sent.ForEach(func(k, v []byte) error {
+		var o struct {
+			LogSeq uint64    `json:"log_seq"`
+			At     time.Time `json:"at"`
+		}
+		if err := json.Unmarshal(v, &o); err != nil || o.LogSeq != 0 {
+			return nil
+		}
+		if o.At.Before(cutoff) {
+			old = append(old, append([]byte(nil), k...))
+		} else {
+			left++
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	for _, k := range old {
+		if err := sent.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	if left == 0 {
+		return len(old), tx.SetFlag(flagLegacySentPruned, tx.now.UTC().Format(time.RFC3339))
+	}
+	return len(old), nil
+}
+
 // PruneOutcomes forgets at most limit outcomes settled before cutoff, oldest first, walking the
 // settle-order log (so a batch reads only what it deletes); it returns how many went.
 func (tx *Tx) PruneOutcomes(cutoff time.Time, limit int) (int, error) {

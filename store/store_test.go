@@ -303,3 +303,42 @@ func TestPruningInBatches(t *testing.T) {
 		return nil
 	})
 }
+
+// Outcomes settled before the sent log existed have no log entry: they are pruned by age too, and once
+// none is left the bucket is not read again.
+func TestLegacyOutcomesArePruned(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	old, recent := t0.Add(-40*24*time.Hour), t0.Add(-time.Hour)
+	db.Update(func(tx *Tx) error {
+		sent := tx.btx.Bucket(bucketSent)
+		sent.Put(u64(901), []byte(`{"seq":901,"to":"A","at":"`+old.Format(time.RFC3339)+`"}`))
+		sent.Put(u64(902), []byte(`{"seq":902,"to":"A","at":"`+recent.Format(time.RFC3339)+`"}`))
+		seq, _ := tx.Enqueue(OutMsg{Endpoint: EndpointUser, To: "B", Body: []byte(`"b"`)})
+		return tx.Settle(PriorityReply, seq, Outcome{Status: StatusSent, At: old})
+	})
+	prune := func(cutoff time.Time) int {
+		var n int
+		if err := db.Update(func(tx *Tx) error { var err error; n, err = tx.PruneLegacyOutcomes(cutoff); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := prune(t0.Add(-35 * 24 * time.Hour)); n != 1 {
+		t.Errorf("first run pruned %d legacy outcomes, want the old one", n)
+	}
+	if n := prune(t0); n != 1 {
+		t.Errorf("second run pruned %d, want the recent one now past the cutoff", n)
+	}
+	db.Update(func(tx *Tx) error { // a legacy record appearing now would not be read: the work is done
+		return tx.btx.Bucket(bucketSent).Put(u64(903), []byte(`{"seq":903,"at":"`+old.Format(time.RFC3339)+`"}`))
+	})
+	if n := prune(t0); n != 0 {
+		t.Errorf("after the last legacy outcome went, a run pruned %d", n)
+	}
+	db.View(func(tx *Tx) error {
+		if all, _ := tx.SentLog(0, 10); len(all) != 1 {
+			t.Errorf("the logged outcome was touched: %+v", all)
+		}
+		return nil
+	})
+}
