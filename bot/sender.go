@@ -61,7 +61,7 @@ func newSender(db *store.DB, tr Transport, loc *time.Location, perMinute, worker
 		workers = 8
 	}
 	return &Sender{db: db, tr: tr, loc: loc, log: log, m: m, workers: workers, retryBase: retryBase,
-		limiter: rate.NewLimiter(rate.Limit(float64(perMinute)/60), workers),
+		limiter: rate.NewLimiter(minuteRate(perMinute, workers), workers),
 		ladder:  ladder{enforceWindow: true, znsOff: new(atomic.Int64)}, alert: func(string, string) {}}
 }
 
@@ -435,11 +435,17 @@ func alertReason(channel string, code int) string {
 	return fmt.Sprintf("%s_%d", channel, code)
 }
 
+// minuteRate is the steady rate that keeps any rolling minute within perMinute sends: a token bucket lets
+// its burst go on top of a minute's refill, so the refill is perMinute less the burst.
+func minuteRate(perMinute, burst int) rate.Limit {
+	return rate.Limit(float64(max(perMinute-burst, 1)) / 60)
+}
+
 // observeRate follows Zalo's X-RateLimit-* headers: the budget it announces,
 // and a pause when the window is used up.
 func (s *Sender) observeRate(res zalo.SendResult) {
 	if res.RateLimit > 0 {
-		if want := rate.Limit(float64(res.RateLimit) / 60); want != s.limiter.Limit() {
+		if want := minuteRate(res.RateLimit, s.limiter.Burst()); want != s.limiter.Limit() {
 			s.limiter.SetLimit(want)
 		}
 	}

@@ -57,17 +57,36 @@ func TestRateLimitHeadersSetTheBudget(t *testing.T) {
 	}
 	defer db.Close()
 	s := newSender(db, nil, time.UTC, 4000, 8, 0, zerolog.Nop(), newMetrics(db))
-	if got, want := s.limiter.Limit(), rate.Limit(4000.0/60); got != want {
-		t.Fatalf("default limit %v, want %v", got, want)
+	if got, want := s.limiter.Limit(), rate.Limit(3992.0/60); got != want {
+		t.Fatalf("default limit %v, want %v (4,000 less the burst of 8, a minute)", got, want)
 	}
-	s.observeRate(zalo.SendResult{RateLimit: 600, RateRemain: 300})
+	// Sending as fast as the limiter allows, no rolling minute holds more than 4,000 sends.
+	lim := rate.NewLimiter(s.limiter.Limit(), s.limiter.Burst())
+	t0 := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	var sent []time.Time
+	for ms := 0; ms < 180_000; ms++ {
+		if at := t0.Add(time.Duration(ms) * time.Millisecond); lim.AllowN(at, 1) {
+			sent = append(sent, at)
+		}
+	}
+	most := 0
+	for i, j := 0, 0; j < len(sent); j++ {
+		for sent[j].Sub(sent[i]) >= time.Minute {
+			i++
+		}
+		most = max(most, j-i+1)
+	}
+	if most > 4000 || most < 3990 {
+		t.Errorf("busiest rolling minute: %d sends, want 3,990–4,000", most)
+	}
+	s.observeRate(zalo.SendResult{RateLimit: 608, RateRemain: 300})
 	if got, want := s.limiter.Limit(), rate.Limit(10); got != want {
-		t.Errorf("after X-RateLimit-Limit 600: %v/s, want %v/s", got, want)
+		t.Errorf("after X-RateLimit-Limit 608: %v/s, want %v/s", got, want)
 	}
 	if s.pausedFor() > 0 {
 		t.Error("paused with budget remaining")
 	}
-	s.observeRate(zalo.SendResult{RateLimit: 600, RateRemain: 0})
+	s.observeRate(zalo.SendResult{RateLimit: 608, RateRemain: 0})
 	if p := s.pausedFor(); p <= 0 || p > 5*time.Second {
 		t.Errorf("window used up: paused for %v, want up to 5s", p)
 	}
