@@ -9,23 +9,29 @@ import (
 	"github.com/cdtbot/cdtbot/store/storetest"
 )
 
-// BenchmarkNationalStats is /api/v1/stats over the national directory (92,988 teams): a province and
-// a commune of 28 teams, both still reading every team (issue 13 wants aggregates per unit).
+// BenchmarkNationalStats is /api/v1/stats over the national directory (92,988 teams): the largest
+// province and one of its communes (28 teams), each reading only its own teams through the unit index.
 func BenchmarkNationalStats(b *testing.B) {
 	db, _ := storetest.NationalWorld(b, "../../testdata/units/vn-units-2025.json")
 	loc := hcm(b)
-	var province, commune string
+	// The province with the most communes, and one of its communes.
+	communes := map[string][]string{}
 	db.View(func(tx *store.Tx) error {
 		return tx.AllUnits(func(u store.Unit) error {
-			if u.Parent == "" && province == "" {
-				province = u.Code
-			}
-			if u.Parent != "" && u.Parent == province && commune == "" {
-				commune = u.Code
+			if u.Level != "thôn" && u.Parent != "" {
+				communes[u.Parent] = append(communes[u.Parent], u.Code)
 			}
 			return nil
 		})
 	})
+	var province string
+	for p, cs := range communes {
+		if len(cs) > len(communes[province]) || len(cs) == len(communes[province]) && p < province {
+			province = p
+		}
+	}
+	commune := communes[province][0]
+	b.Logf("province %s: %d communes, %d teams", province, len(communes[province]), 28*len(communes[province]))
 	for _, c := range []struct{ name, unit string }{{"province", province}, {"commune", commune}} {
 		b.Run(c.name, func(b *testing.B) {
 			q := stats.Query{Unit: c.unit, At: time.Date(2026, 12, 1, 8, 0, 0, 0, loc), Loc: loc}
