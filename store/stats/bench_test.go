@@ -43,4 +43,30 @@ func BenchmarkNationalStats(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/view")
 		})
 	}
+	b.Run("province-csv", func(b *testing.B) {
+		q := stats.Query{Unit: province, At: time.Date(2026, 12, 1, 8, 0, 0, 0, loc), Loc: loc}
+		var first time.Duration
+		for range b.N {
+			w := &firstByte{start: time.Now()}
+			if err := db.View(func(tx *store.Tx) error { return stats.WriteCSV(tx, w, q) }); err != nil {
+				b.Fatal(err)
+			}
+			first += w.after
+		}
+		b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "ms-first-byte")
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/export")
+	})
+}
+
+// firstByte notes when the first bytes were written.
+type firstByte struct {
+	start time.Time
+	after time.Duration
+}
+
+func (w *firstByte) Write(p []byte) (int, error) {
+	if w.after == 0 {
+		w.after = time.Since(w.start)
+	}
+	return len(p), nil
 }
