@@ -61,6 +61,10 @@ type Config struct {
 	// default 8 days, at least MinKeepEvents); KeepSent how long settled messages' outcomes are
 	// (CDTBOT_KEEP_SENT, default 35 days). Reports, requests, audit and consent records are kept.
 	KeepEvents, KeepSent time.Duration
+	// KeepBodies is how long a sent message keeps what it said (the rendered body) before only its
+	// who/when/status remain (CDTBOT_KEEP_BODIES, default 2 days; in sandbox mode, by default, as long
+	// as the outcome, since the web chat shows its history from them).
+	KeepBodies time.Duration
 	// AckUnsignedEvents answers 200 (storing nothing) to unsigned events, for consoles that probe
 	// with sample events (CDTBOT_WEBHOOK_UNSIGNED=ack); by default they get 401.
 	AckUnsignedEvents bool
@@ -229,6 +233,7 @@ func (b *Bot) SetReady(v bool) { b.ready.Store(v) }
 const (
 	DefaultKeepEvents = 8 * 24 * time.Hour
 	DefaultKeepSent   = 35 * 24 * time.Hour
+	DefaultKeepBodies = 2 * 24 * time.Hour
 	// MinKeepEvents: an event up to staleAfter old is still checked against its kept key.
 	MinKeepEvents = staleAfter + 24*time.Hour
 )
@@ -264,6 +269,19 @@ func (b *Bot) Housekeeping(ctx context.Context) {
 		})
 		outs += n
 	}
+	keepBodies := b.cfg.KeepBodies
+	if keepBodies <= 0 && !b.cfg.Sandbox {
+		keepBodies = DefaultKeepBodies
+	}
+	stripped := 0
+	for n := pruneBatch; keepBodies > 0 && n == pruneBatch && err == nil && ctx.Err() == nil; {
+		err = b.db.Update(func(tx *store.Tx) error {
+			var err error
+			n, err = tx.StripOutcomeBodies(now.Add(-keepBodies), pruneBatch)
+			return err
+		})
+		stripped += n
+	}
 	if err == nil {
 		err = b.db.Update(func(tx *store.Tx) error {
 			n, err := tx.PruneLegacyOutcomes(now.Add(-keepSent))
@@ -274,7 +292,7 @@ func (b *Bot) Housekeeping(ctx context.Context) {
 	if err != nil {
 		b.log.Error().Err(err).Int("events", evs).Int("outcomes", outs).Msg("housekeeping: prune failed")
 	} else {
-		b.log.Info().Int("events", evs).Int("outcomes", outs).Msg("housekeeping: pruned")
+		b.log.Info().Int("events", evs).Int("outcomes", outs).Int("bodies", stripped).Msg("housekeeping: pruned")
 	}
 	if b.tokens != nil {
 		if err := b.tokens.RefreshIfDue(ctx); err != nil {

@@ -38,7 +38,7 @@ func TestHousekeepingKeepsWhatRetentionSays(t *testing.T) {
 				if err := tx.MarkHandled(s); err != nil {
 					return err
 				}
-				seq, err := tx.Enqueue(store.OutMsg{Endpoint: store.EndpointUser, To: "u", Text: "x"})
+				seq, err := tx.Enqueue(store.OutMsg{Endpoint: store.EndpointUser, To: "u", Text: "x", Body: []byte(`{"message":{"text":"x"}}`)})
 				if err != nil {
 					return err
 				}
@@ -58,6 +58,19 @@ func TestHousekeepingKeepsWhatRetentionSays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bodies := func() int {
+		n := 0
+		db.View(func(tx *store.Tx) error {
+			all, _ := tx.SentLog(0, 10000)
+			for _, o := range all {
+				if len(o.Body) > 0 && string(o.Body) != "null" {
+					n++
+				}
+			}
+			return nil
+		})
+		return n
+	}
 	b.Housekeeping(context.Background())
 	db.View(func(tx *store.Tx) error {
 		if n := tx.EventCount(); n != 10 {
@@ -68,4 +81,15 @@ func TestHousekeepingKeepsWhatRetentionSays(t *testing.T) {
 		}
 		return nil
 	})
+	if n := bodies(); n != 10 {
+		t.Errorf("sandbox, no CDTBOT_KEEP_BODIES: %d bodies left, want all 10 (the web chat shows them)", n)
+	}
+	b, err = bot.New(bot.Config{Sandbox: true, Location: time.UTC, KeepBodies: 24 * time.Hour}, db, flows.New(time.UTC), zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Housekeeping(context.Background())
+	if n := bodies(); n != 0 {
+		t.Errorf("CDTBOT_KEEP_BODIES=1d: %d bodies of 2-day-old messages left", n)
+	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -15,7 +16,7 @@ import (
 // BenchmarkMonthOfTraffic runs two months of the storage a report brings — its 12 turns as webhook events
 // (Zalo's JSON bodies), the handling, one reply each through the outbox and settled, the report itself —
 // for CDTBOT_BENCH_TEAMS leaders (default 3,000) filing on days 1–20 of each month, with the daily pruning
-// of the default retention (events 8 days, outcomes 35). It logs the file's size each week and reports the
+// of the default retention (events 8 days, outcomes 35, their bodies 2). It logs the file's size each week and reports the
 // lasting bytes per report of the second month (steady state).
 func BenchmarkMonthOfTraffic(b *testing.B) {
 	teams := 3000
@@ -36,6 +37,7 @@ func BenchmarkMonthOfTraffic(b *testing.B) {
 			`"sender":{"id":"%d"},"recipient":{"id":"388613280878808645"},` +
 			`"message":{"text":"12, 30, 5, 3, 2, 0, 2","msg_id":"%s"}}`
 		reply := "Đã ghi:\n1. Số hộ gia đình được hướng dẫn: 12\n2. Số hồ sơ dịch vụ công trực tuyến đã hỗ trợ nộp: 30\n\nCâu 8/12: Kết quả về chính quyền số?"
+		replyBody, _ := json.Marshal(map[string]any{"recipient": map[string]string{"user_id": "1100000000000000001"}, "message": map[string]string{"text": reply}})
 		story := strings.Repeat("Hướng dẫn người dân cài VNeID và nộp hồ sơ trực tuyến. ", 3)
 		size := func() int64 {
 			fi, _ := os.Stat(path)
@@ -97,7 +99,7 @@ func BenchmarkMonthOfTraffic(b *testing.B) {
 						if err := tx.MarkHandled(s); err != nil {
 							return err
 						}
-						seq, err := tx.Enqueue(OutMsg{Endpoint: EndpointUser, To: fmt.Sprint(s % 997), Kind: KindReply, Text: reply})
+						seq, err := tx.Enqueue(OutMsg{Endpoint: EndpointUser, To: fmt.Sprint(s % 997), Kind: KindReply, Text: reply, Body: replyBody})
 						if err != nil {
 							return err
 						}
@@ -126,6 +128,7 @@ func BenchmarkMonthOfTraffic(b *testing.B) {
 			for _, prune := range []func(*Tx) (int, error){
 				func(tx *Tx) (int, error) { return tx.PruneEvents(at.Add(-8*24*time.Hour), 2000) },
 				func(tx *Tx) (int, error) { return tx.PruneOutcomes(at.Add(-35*24*time.Hour), 2000) },
+				func(tx *Tx) (int, error) { return tx.StripOutcomeBodies(at.Add(-2*24*time.Hour), 2000) },
 			} {
 				for n := 2000; n == 2000; {
 					if err := db.Update(func(tx *Tx) error { var err error; n, err = prune(tx); return err }); err != nil {

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -523,6 +525,46 @@ func (tx *Tx) SentLog(after uint64, limit int) ([]Outcome, error) {
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+// flagBodiesStripped is the sent-log position up to which outcomes have lost their bodies.
+const flagBodiesStripped = "bodies_stripped_upto"
+
+// StripOutcomeBodies drops the rendered Zalo body (what was said) of outcomes settled before cutoff, at
+// most limit of them, in settle order from where the last run stopped; the rest of the outcome (who,
+// when, channel, cost, status) stays for its own retention. It returns how many it went through.
+func (tx *Tx) StripOutcomeBodies(cutoff time.Time, limit int) (int, error) {
+	from, _ := strconv.ParseUint(tx.Flag(flagBodiesStripped), 10, 64)
+	sent := tx.btx.Bucket(bucketSent)
+	c := tx.btx.Bucket(bucketSentLog).Cursor()
+	n, last := 0, from
+	for k, v := c.Seek(u64(from + 1)); k != nil && n < limit; k, v = c.Next() {
+		if raw := sent.Get(v); raw != nil {
+			var o Outcome
+			if err := json.Unmarshal(raw, &o); err != nil {
+				return n, fmt.Errorf("store.StripOutcomeBodies: %w", err)
+			}
+			if !o.At.Before(cutoff) {
+				break // settle order: the rest is newer
+			}
+			if o.Body != nil {
+				o.Body = nil
+				js, err := json.Marshal(o)
+				if err != nil {
+					return n, err
+				}
+				if err := sent.Put(bytes.Clone(v), js); err != nil {
+					return n, err
+				}
+			}
+		}
+		last = btou64(k)
+		n++
+	}
+	if last == from {
+		return n, nil
+	}
+	return n, tx.SetFlag(flagBodiesStripped, strconv.FormatUint(last, 10))
 }
 
 // flagLegacySentPruned: every outcome settled before the sent log existed (no log_seq) has been pruned.

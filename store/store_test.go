@@ -342,3 +342,49 @@ func TestLegacyOutcomesArePruned(t *testing.T) {
 		return nil
 	})
 }
+
+// Bodies go after their own retention, oldest first, from where the last run stopped; the outcome stays.
+func TestStripOutcomeBodies(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	for i, age := range []time.Duration{5 * 24 * time.Hour, 4 * 24 * time.Hour, 3 * 24 * time.Hour, time.Hour} {
+		db.Update(func(tx *Tx) error {
+			seq, _ := tx.Enqueue(OutMsg{Endpoint: EndpointUser, To: fmt.Sprint("U", i), Body: []byte(`{"message":{"text":"Câu 1/12"}}`)})
+			return tx.Settle(PriorityReply, seq, Outcome{Status: StatusSent, At: t0.Add(-age)})
+		})
+	}
+	strip := func(limit int) int {
+		var n int
+		if err := db.Update(func(tx *Tx) error {
+			var err error
+			n, err = tx.StripOutcomeBodies(t0.Add(-2*24*time.Hour), limit)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := strip(2); n != 2 {
+		t.Errorf("first batch of 2: went through %d", n)
+	}
+	if n := strip(2); n != 1 {
+		t.Errorf("second batch: went through %d, want the third old one only", n)
+	}
+	if n := strip(2); n != 0 {
+		t.Errorf("third batch: went through %d, want nothing (the last one is recent)", n)
+	}
+	db.View(func(tx *Tx) error {
+		all, _ := tx.SentLog(0, 10)
+		if len(all) != 4 {
+			t.Fatalf("outcomes: %d, want all 4 kept", len(all))
+		}
+		for i, o := range all {
+			if has := len(o.Body) > 0 && string(o.Body) != "null"; has != (i == 3) {
+				t.Errorf("outcome %d (to %s): body %q", i, o.To, o.Body)
+			}
+			if o.To == "" || o.Status != StatusSent {
+				t.Errorf("outcome %d lost its record: %+v", i, o)
+			}
+		}
+		return nil
+	})
+}

@@ -73,6 +73,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	opsNotify := fs.String("ops-notify", getenv("CDTBOT_OPS_NOTIFY"), "Zalo user ids and group:<id>, comma-separated, told when an operator must act (CDTBOT_OPS_NOTIFY)")
 	keepEvents := fs.String("keep-events", envDefault(getenv, "CDTBOT_KEEP_EVENTS", "8d"), "how long handled webhook events are kept, e.g. 8d or 240h; at least 7d (CDTBOT_KEEP_EVENTS)")
 	keepSent := fs.String("keep-sent", envDefault(getenv, "CDTBOT_KEEP_SENT", "35d"), "how long the outcomes of sent messages are kept, e.g. 35d (CDTBOT_KEEP_SENT)")
+	keepBodies := fs.String("keep-bodies", envDefault(getenv, "CDTBOT_KEEP_BODIES", ""), "how long sent messages keep their text before only who/when/status remain, e.g. 2d (CDTBOT_KEEP_BODIES; default 2d, in sandbox mode as long as CDTBOT_KEEP_SENT)")
 	unsigned := fs.String("webhook-unsigned", envDefault(getenv, "CDTBOT_WEBHOOK_UNSIGNED", "reject"), "unsigned events: reject (401) or ack (200, nothing stored; for consoles that probe with sample events) (CDTBOT_WEBHOOK_UNSIGNED)")
 	if err := fs.Parse(args); err != nil {
 		return nil, fs, err
@@ -96,6 +97,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if z.KeepSent, err = parseDays(*keepSent); err != nil {
 		return nil, fs, fmt.Errorf("CDTBOT_KEEP_SENT: %w", err)
+	}
+	if *keepBodies != "" {
+		if z.KeepBodies, err = parseDays(*keepBodies); err != nil {
+			return nil, fs, fmt.Errorf("CDTBOT_KEEP_BODIES: %w", err)
+		}
 	}
 	if z.OpsNotify, err = bot.ParseOpsNotify(*opsNotify); err != nil {
 		return nil, fs, err

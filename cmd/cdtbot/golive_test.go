@@ -231,6 +231,9 @@ func TestRetentionSettings(t *testing.T) {
 			t.Errorf("%s=%s: %v, want a refusal naming it", k, v, err)
 		}
 	}
+	if cfg, _, err := parseConfig("serve", nil, envOf(map[string]string{"CDTBOT_KEEP_BODIES": "3d"}), io.Discard); err != nil || cfg.zalo.KeepBodies != 72*time.Hour {
+		t.Errorf("CDTBOT_KEEP_BODIES=3d: %v", err)
+	}
 	if _, _, err := parseConfig("serve", nil, envOf(map[string]string{"CDTBOT_KEEP_SENT": "0d"}), io.Discard); err == nil {
 		t.Error("CDTBOT_KEEP_SENT=0d accepted")
 	}
