@@ -241,6 +241,23 @@ const (
 // pruneBatch bounds one pruning transaction, so webhook acknowledgements never wait long behind it.
 const pruneBatch = 2000
 
+// inBatches runs step (which handles at most pruneBatch records) in its own transaction until a step
+// handles fewer, and counts what committed.
+func (b *Bot) inBatches(ctx context.Context, step func(*store.Tx) (int, error)) (int, error) {
+	total := 0
+	for ctx.Err() == nil {
+		var n int
+		if err := b.db.Update(func(tx *store.Tx) error { var err error; n, err = step(tx); return err }); err != nil {
+			return total, err
+		}
+		total += n
+		if n < pruneBatch {
+			break
+		}
+	}
+	return total, nil
+}
+
 // Housekeeping forgets old handled events and settled messages, in small
 // transactions, and renews the Zalo token when it is due. The scheduler runs it.
 func (b *Bot) Housekeeping(ctx context.Context) {
@@ -252,42 +269,28 @@ func (b *Bot) Housekeeping(ctx context.Context) {
 		keepSent = DefaultKeepSent
 	}
 	now := b.db.Now()
-	evs, outs, err := 0, 0, error(nil)
-	for n := pruneBatch; n == pruneBatch && err == nil && ctx.Err() == nil; {
-		err = b.db.Update(func(tx *store.Tx) error {
-			var err error
-			n, err = tx.PruneEvents(now.Add(-keepEvents), pruneBatch)
-			return err
-		})
-		evs += n
-	}
-	for n := pruneBatch; n == pruneBatch && err == nil && ctx.Err() == nil; {
-		err = b.db.Update(func(tx *store.Tx) error {
-			var err error
-			n, err = tx.PruneOutcomes(now.Add(-keepSent), pruneBatch)
-			return err
-		})
-		outs += n
+	evs, err := b.inBatches(ctx, func(tx *store.Tx) (int, error) { return tx.PruneEvents(now.Add(-keepEvents), pruneBatch) })
+	outs, stripped := 0, 0
+	if err == nil {
+		outs, err = b.inBatches(ctx, func(tx *store.Tx) (int, error) { return tx.PruneOutcomes(now.Add(-keepSent), pruneBatch) })
 	}
 	keepBodies := b.cfg.KeepBodies
 	if keepBodies <= 0 && !b.cfg.Sandbox {
 		keepBodies = DefaultKeepBodies
 	}
-	stripped := 0
-	for n := pruneBatch; keepBodies > 0 && n == pruneBatch && err == nil && ctx.Err() == nil; {
-		err = b.db.Update(func(tx *store.Tx) error {
-			var err error
-			n, err = tx.StripOutcomeBodies(now.Add(-keepBodies), pruneBatch)
-			return err
-		})
-		stripped += n
+	if err == nil && keepBodies > 0 {
+		stripped, err = b.inBatches(ctx, func(tx *store.Tx) (int, error) { return tx.StripOutcomeBodies(now.Add(-keepBodies), pruneBatch) })
 	}
 	if err == nil {
+		var n int
 		err = b.db.Update(func(tx *store.Tx) error {
-			n, err := tx.PruneLegacyOutcomes(now.Add(-keepSent))
-			outs += n
+			var err error
+			n, err = tx.PruneLegacyOutcomes(now.Add(-keepSent))
 			return err
 		})
+		if err == nil {
+			outs += n
+		}
 	}
 	if err != nil {
 		b.log.Error().Err(err).Int("events", evs).Int("outcomes", outs).Msg("housekeeping: prune failed")
