@@ -198,12 +198,12 @@ func New(appID, appSecret, accessToken, refreshToken string) *Server {
 	mux.HandleFunc(pathGroup, s.handleSend)
 	mux.HandleFunc(pathOAuth, s.handleOAuth)
 	mux.HandleFunc(pathPermission, s.handlePermission)
-	mux.HandleFunc(pathGroupsOfOA, s.handleGroupsOfOA)
-	mux.HandleFunc(pathOAInfo, s.handleOAInfo)
+	mux.HandleFunc(pathGroupsOfOA, s.authedGET(codeTokenInvalid, "Access token is invalid", s.handleGroupsOfOA))
+	mux.HandleFunc(pathOAInfo, s.authedGET(codeTokenInvalid, "Access token is invalid", s.handleOAInfo))
 	mux.HandleFunc(pathZNSSend, s.handleZNSSend)
-	mux.HandleFunc(pathZNSQuota, s.handleZNSQuota)
-	mux.HandleFunc(pathZNSTemplate, s.handleZNSTemplate)
-	mux.HandleFunc(pathZNSTemplateV2, s.handleZNSTemplate)
+	mux.HandleFunc(pathZNSQuota, s.authedGET(ZNSCodeTokenInvalid, "Access token invalid", s.handleZNSQuota))
+	mux.HandleFunc(pathZNSTemplate, s.authedGET(ZNSCodeTokenInvalid, "Access token invalid", s.handleZNSTemplate))
+	mux.HandleFunc(pathZNSTemplateV2, s.authedGET(ZNSCodeTokenInvalid, "Access token invalid", s.handleZNSTemplate))
 	s.ts = httptest.NewServer(mux)
 	s.URL = s.ts.URL
 	return s

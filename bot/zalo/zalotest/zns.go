@@ -240,19 +240,9 @@ func renderData(data map[string]any) string {
 	return strings.Join(parts, ";")
 }
 
-// handleZNSQuota serves GET /message/quota: data {dailyQuota, remainingQuota}
+// handleZNSQuota serves GET /message/quota (through authedGET): data {dailyQuota, remainingQuota}
 // as numbers (the send answer carries them as strings; clients accept both).
 func (s *Server) handleZNSQuota(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.tokenValid(r.Header.Get("access_token")) {
-		writeAPIError(w, http.StatusOK, ZNSCodeTokenInvalid, "Access token invalid")
-		return
-	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"error":   0,
 		"message": "Success",
@@ -260,18 +250,8 @@ func (s *Server) handleZNSQuota(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// handleZNSTemplate serves GET /template/info and /template/info/v2 ?template_id=….
+// handleZNSTemplate serves GET /template/info and /template/info/v2 ?template_id=… (through authedGET).
 func (s *Server) handleZNSTemplate(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.tokenValid(r.Header.Get("access_token")) {
-		writeAPIError(w, http.StatusOK, ZNSCodeTokenInvalid, "Access token invalid")
-		return
-	}
 	t, ok := s.znsTemplates[r.URL.Query().Get("template_id")]
 	if !ok {
 		writeAPIError(w, http.StatusOK, ZNSCodeTemplateInvalid, "Template ID invalid")
