@@ -76,9 +76,7 @@ func copyDB(ctx context.Context, dbPath, server, token string, getenv func(strin
 	if token == "" {
 		return 0, "", errors.New("the database is in use by a running server: set CDTBOT_ADMIN_TOKEN to back up through its admin API")
 	}
-	if server == "" {
-		server = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
-	}
+	server = serverOr(getenv, server)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(server, "/")+"/api/v1/backup", nil)
 	if err != nil {
 		return 0, "", err

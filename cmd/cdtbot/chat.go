@@ -62,9 +62,7 @@ func chatIO(ctx context.Context, args []string, getenv func(string) string, stdi
 	if strings.TrimSpace(*as) == "" || fs.NArg() > 0 {
 		return errors.New("usage: cdtbot chat --as USER_ID [--server URL] [--group GROUP_ID] (cdtbot chat -h for more)")
 	}
-	if *server == "" {
-		*server = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
-	}
+	*server = serverOr(getenv, *server)
 	c := &chatClient{
 		base: strings.TrimRight(*server, "/"), user: strings.TrimSpace(*as), group: strings.TrimSpace(*group),
 		secret: getenv("ZALO_OA_SECRET_KEY"), out: stdout, http: &http.Client{Timeout: 40 * time.Second},

@@ -66,10 +66,7 @@ func statsDB(ctx context.Context, args []string, getenv func(string) string, std
 	db, err := store.Open(*dbPath, store.Options{ReadOnly: true, LockTimeout: 300 * time.Millisecond})
 	switch {
 	case errors.Is(err, store.ErrLocked):
-		api := adminAPI{ctx: ctx, base: strings.TrimRight(*server, "/"), token: adminTokenFor(*token, *dbPath)}
-		if api.base == "" {
-			api.base = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
-		}
+		api := adminAPI{ctx: ctx, base: serverOr(getenv, *server), token: adminTokenFor(*token, *dbPath)}
 		if err := api.call(http.MethodGet, "/api/v1/storage", nil, &sp); err != nil {
 			return err
 		}
@@ -126,9 +123,7 @@ func health(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		return err
 	}
-	if *server == "" {
-		*server = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
-	}
+	*server = serverOr(getenv, *server)
 	path := "/healthz"
 	if *ready {
 		path = "/readyz"

@@ -76,9 +76,7 @@ func forget(ctx context.Context, args []string, getenv func(string) string, stdo
 			err = cerr
 		}
 	case errors.Is(err, store.ErrLocked):
-		if *server == "" {
-			*server = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
-		}
+		*server = serverOr(getenv, *server)
 		via = "through the server at " + *server
 		res, err = forgetThroughServer(ctx, *server, *token, id, reason)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/cdtbot/cdtbot/store"
@@ -42,12 +41,9 @@ func importFiles(ctx context.Context, args []string, getenv func(string) string,
 	db, err := store.Open(*dbPath, store.Options{LockTimeout: 2 * time.Second})
 	if errors.Is(err, store.ErrLocked) {
 		// The server holds the file: each file goes through its admin API (POST /api/v1/import).
-		api := adminAPI{ctx: ctx, base: strings.TrimRight(*server, "/"), token: adminTokenFor(*token, *dbPath)}
+		api := adminAPI{ctx: ctx, base: serverOr(getenv, *server), token: adminTokenFor(*token, *dbPath)}
 		if api.token == "" {
 			return fmt.Errorf("%w: set CDTBOT_ADMIN_TOKEN to import through the server's admin API, or stop the server to import", err)
-		}
-		if api.base == "" {
-			api.base = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
 		}
 		for _, file := range fs.Args() {
 			data, err := os.ReadFile(file)

@@ -104,9 +104,7 @@ func remindThroughServer(ctx context.Context, server, token string, getenv func(
 	if token == "" {
 		return nil, errors.New("the database is in use by a running server: set CDTBOT_ADMIN_TOKEN to run reminders through its admin API")
 	}
-	if server == "" {
-		server = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
-	}
+	server = serverOr(getenv, server)
 	q := url.Values{"at": {at.Format(time.RFC3339)}}
 	if dry {
 		q.Set("dry_run", "1")

@@ -61,10 +61,8 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	*adminToken = adminTokenFor(*adminToken, *dbPath)
-	if *server == "" {
-		*server = serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
-	}
-	api := adminAPI{ctx: ctx, base: strings.TrimRight(*server, "/"), token: *adminToken}
+	*server = serverOr(getenv, *server)
+	api := adminAPI{ctx: ctx, base: *server, token: *adminToken}
 	switch sub {
 	case "set":
 		if *access == "" || *refresh == "" || *expiresIn < 0 {
@@ -207,6 +205,14 @@ func (a adminAPI) do(method, path string, body io.Reader, out any) error {
 // localTokenFile is where a sandbox server leaves its admin token, next to its database, so the CLI
 // on the same machine reaches its admin API with no set-up.
 func localTokenFile(dbPath string) string { return dbPath + ".admin-token" }
+
+// serverOr is the running server's URL: the one given, else the local one CDTBOT_ADDR names.
+func serverOr(getenv func(string) string, given string) string {
+	if given = strings.TrimRight(strings.TrimSpace(given), "/"); given != "" {
+		return given
+	}
+	return serverURL(envDefault(getenv, "CDTBOT_ADDR", ":8080"))
+}
 
 // adminTokenFor is the admin token to use: the one given, else a sandbox server's local one.
 func adminTokenFor(given, dbPath string) string {
