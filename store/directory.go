@@ -533,14 +533,37 @@ func (tx *Tx) EffectivePolicy(teamCode string) (EffectivePolicy, error) {
 // LayerPolicy layers own over the policies of path (root first, the team's unit last), then DefaultPolicy.
 // Callers that already hold the units (a sweep over every team) use it to skip the reads.
 func LayerPolicy(own *Policy, path []Unit) EffectivePolicy {
+	return layerPolicy(own, path, nil)
+}
+
+// layerPolicy is LayerPolicy noting in from (when not nil) where each field came from, by its JSON
+// name: PolicyFromTeam, a unit's code, or PolicyFromDefault.
+func layerPolicy(own *Policy, path []Unit, from map[string]string) EffectivePolicy {
 	var e EffectivePolicy
 	set := map[string]bool{}
+	note := func(source string) {
+		if from == nil {
+			return
+		}
+		for k, name := range policyKeys {
+			if set[k] && from[name] == "" {
+				from[name] = source
+			}
+		}
+	}
 	e.fillFrom(own, set)
+	note(PolicyFromTeam)
 	for i := len(path) - 1; i >= 0; i-- {
 		e.fillFrom(path[i].Policy, set)
+		note(path[i].Code)
 	}
 	d := DefaultPolicy
 	e.fillFrom(&Policy{MaxMembers: &d.MaxMembers, Collaborators: &d.Collaborators, CutoffDay: &d.CutoffDay, Closes: d.Closes, QuestionSet: d.QuestionSet, ReminderDays: d.ReminderDays}, set)
+	for _, name := range policyKeys {
+		if from != nil && from[name] == "" {
+			from[name] = PolicyFromDefault // including a field the default leaves empty
+		}
+	}
 	return e
 }
 

@@ -100,29 +100,8 @@ func (tx *Tx) ResolvePolicy(own *Policy, unit string) (EffectivePolicy, map[stri
 	if err != nil {
 		return EffectivePolicy{}, nil, err
 	}
-	var e EffectivePolicy
-	set := map[string]bool{}
 	from := map[string]string{}
-	note := func(source string) {
-		for k, name := range policyKeys {
-			if set[k] && from[name] == "" {
-				from[name] = source
-			}
-		}
-	}
-	e.fillFrom(own, set)
-	note(PolicyFromTeam)
-	for i := len(path) - 1; i >= 0; i-- {
-		e.fillFrom(path[i].Policy, set)
-		note(path[i].Code)
-	}
-	d := DefaultPolicy
-	e.fillFrom(&Policy{MaxMembers: &d.MaxMembers, Collaborators: &d.Collaborators, CutoffDay: &d.CutoffDay, Closes: d.Closes, QuestionSet: d.QuestionSet, ReminderDays: d.ReminderDays}, set)
-	for _, name := range policyKeys {
-		if from[name] == "" {
-			from[name] = PolicyFromDefault
-		}
-	}
+	e := layerPolicy(own, path, from)
 	return e, from, nil
 }
 
