@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/flows/vntext"
 	"github.com/cdtbot/cdtbot/store"
@@ -38,9 +38,6 @@ const (
 	defaultAuditLimit  = 100
 	maxAuditLimit      = 1000
 )
-
-// actorHeader names who made a change in the audit log (default "admin").
-const actorHeader = "X-Admin-Actor"
 
 // directoryRoutes registers its part of the admin API.
 func (b *Bot) directoryRoutes(api *gin.RouterGroup) {
@@ -65,33 +62,6 @@ func (b *Bot) directoryRoutes(api *gin.RouterGroup) {
 	api.GET("/audit", b.auditLog)
 }
 
-// adminErr is an error shown to the caller as it is: a status, a stable code and a message.
-type adminErr struct {
-	status int
-	code   string
-	msg    string
-}
-
-func (e *adminErr) Error() string { return e.msg }
-
-func failf(status int, code, format string, args ...any) error {
-	return &adminErr{status: status, code: code, msg: fmt.Sprintf(format, args...)}
-}
-
-// answer writes v as JSON, or err: an *adminErr as it says, anything else as a logged 500.
-func answer(c *gin.Context, v any, err error) {
-	var ae *adminErr
-	switch {
-	case err == nil:
-		c.JSON(http.StatusOK, v)
-	case errors.As(err, &ae):
-		apiError(c, ae.status, ae.code, ae.msg)
-	default:
-		reqLog(c).Error().Err(err).Str("method", c.Request.Method).Str("path", c.Request.URL.Path).Msg("admin API failed")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
-	}
-}
-
 // readJSON decodes exactly one JSON object with known fields only, so a misspelt field is refused, not ignored.
 func readJSON(c *gin.Context, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
@@ -100,14 +70,14 @@ func readJSON(c *gin.Context, v any) error {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			return failf(http.StatusRequestEntityTooLarge, "too_large", "body larger than %d KiB", maxJSONBody>>10)
+			return web.Errorf(http.StatusRequestEntityTooLarge, "too_large", "body larger than %d KiB", maxJSONBody>>10)
 		case errors.Is(err, io.EOF):
-			return failf(http.StatusBadRequest, "bad_json", "empty body: want a JSON object")
+			return web.Errorf(http.StatusBadRequest, "bad_json", "empty body: want a JSON object")
 		}
-		return failf(http.StatusBadRequest, "bad_json", "malformed JSON: %v", err)
+		return web.Errorf(http.StatusBadRequest, "bad_json", "malformed JSON: %v", err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return failf(http.StatusBadRequest, "bad_json", "malformed JSON: want one object and nothing after it")
+		return web.Errorf(http.StatusBadRequest, "bad_json", "malformed JSON: want one object and nothing after it")
 	}
 	return nil
 }
@@ -120,28 +90,9 @@ func queryLimit(c *gin.Context, def, max int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return 0, failf(http.StatusBadRequest, "bad_limit", "limit %q: want a positive whole number", s)
+		return 0, web.Errorf(http.StatusBadRequest, "bad_limit", "limit %q: want a positive whole number", s)
 	}
 	return min(n, max), nil
-}
-
-// actor is who the audit log names: the X-Admin-Actor header, cleaned, or "admin".
-func actor(c *gin.Context) string {
-	s := strings.ToValidUTF8(c.GetHeader(actorHeader), "")
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > 64 {
-		s = string([]rune(s)[:64])
-	}
-	if s == "" {
-		return "admin"
-	}
-	return s
 }
 
 // cleanText trims a name and folds runs of spaces, as the importer does.
@@ -185,15 +136,15 @@ func parseRole(s string) (string, error) {
 	if r, ok := roleWords[vntext.Fold(s)]; ok {
 		return r, nil
 	}
-	return "", failf(http.StatusBadRequest, "bad_role", "role %q: want leader, deputy, member or collaborator", s)
+	return "", web.Errorf(http.StatusBadRequest, "bad_role", "role %q: want leader, deputy, member or collaborator", s)
 }
 
 func errUnknownUnit(code string) error {
-	return failf(http.StatusNotFound, "unknown_unit", "no unit %q", code)
+	return web.Errorf(http.StatusNotFound, "unknown_unit", "no unit %q", code)
 }
 
 func errUnknownTeam(code string) error {
-	return failf(http.StatusNotFound, "unknown_team", "no team %q", code)
+	return web.Errorf(http.StatusNotFound, "unknown_team", "no team %q", code)
 }
 
 // lookup caches the units and people one request reads more than once.
@@ -383,7 +334,7 @@ func (b *Bot) listUnits(c *gin.Context) {
 	}
 	limit, err := queryLimit(c, def, maxListLimit)
 	if err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	type result struct {
@@ -449,7 +400,7 @@ func (b *Bot) listUnits(c *gin.Context) {
 		}
 		return nil
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // unitDetail is one unit with its surroundings.
@@ -504,7 +455,7 @@ func (b *Bot) getUnit(c *gin.Context) {
 		out.Unit, out.Path, out.Children, out.Teams, out.Commune = viewUnit(u), viewUnits(path), viewUnits(children), teams, viewUnit(commune)
 		return nil
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // listTeams: ?q= searches team names, join codes and the names of their villages;
@@ -518,7 +469,7 @@ func (b *Bot) listTeams(c *gin.Context) {
 	}
 	limit, err := queryLimit(c, def, maxListLimit)
 	if err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	type result struct {
@@ -571,7 +522,7 @@ func (b *Bot) listTeams(c *gin.Context) {
 		}
 		return nil
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // memberView is one line of a roster.
@@ -752,7 +703,7 @@ func (b *Bot) getTeam(c *gin.Context) {
 		out.Group, err = groupOfTeam(tx, code)
 		return err
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 func reverse[T any](s []T) {
@@ -792,24 +743,24 @@ type roleResult struct {
 func (b *Bot) putRole(c *gin.Context) {
 	var in roleBody
 	if err := readJSON(c, &in); err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	role, err := parseRole(in.Role)
 	if err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	name, phone := cleanText(in.Name), ""
 	if strings.TrimSpace(in.Phone) != "" {
 		p, ok := vntext.NormalizePhone(in.Phone)
 		if !ok {
-			answer(c, nil, failf(http.StatusBadRequest, "bad_phone", "phone %q: want a Vietnamese mobile number (10 digits starting with 03, 05, 07, 08 or 09)", in.Phone))
+			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_phone", "phone %q: want a Vietnamese mobile number (10 digits starting with 03, 05, 07, 08 or 09)", in.Phone))
 			return
 		}
 		phone = p
 	}
-	code, zaloID, who := c.Param("code"), c.Param("zalo_id"), actor(c)
+	code, zaloID, who := c.Param("code"), c.Param("zalo_id"), web.Actor(c)
 	out := roleResult{Team: code, ZaloID: zaloID, Role: role, Notes: []string{}}
 	err = b.db.Update(func(tx *store.Tx) error {
 		l := newLookup(tx)
@@ -826,10 +777,10 @@ func (b *Bot) putRole(c *gin.Context) {
 		}
 		if !known {
 			if !validZaloID(zaloID) {
-				return failf(http.StatusBadRequest, "bad_zalo_id", "zalo id %q: want the numeric id Zalo gives (6–25 digits)", zaloID)
+				return web.Errorf(http.StatusBadRequest, "bad_zalo_id", "zalo id %q: want the numeric id Zalo gives (6–25 digits)", zaloID)
 			}
 			if name == "" {
-				return failf(http.StatusBadRequest, "name_required", "%s is not known yet: give a name to add them", zaloID)
+				return web.Errorf(http.StatusBadRequest, "name_required", "%s is not known yet: give a name to add them", zaloID)
 			}
 		}
 		prev := tx.RoleIn(code, zaloID)
@@ -848,7 +799,7 @@ func (b *Bot) putRole(c *gin.Context) {
 				return err
 			}
 			if pol.MaxMembers > 0 && n+1 > pol.MaxMembers {
-				return failf(http.StatusConflict, "team_full", "team %s has %d members and its policy allows %d (leader and deputies included): remove someone first, or appoint a collaborator", code, n, pol.MaxMembers)
+				return web.Errorf(http.StatusConflict, "team_full", "team %s has %d members and its policy allows %d (leader and deputies included): remove someone first, or appoint a collaborator", code, n, pol.MaxMembers)
 			}
 		}
 		audit := func(action, subject, detail string) error {
@@ -922,9 +873,9 @@ func (b *Bot) putRole(c *gin.Context) {
 		return err
 	})
 	if err == nil && out.Changed {
-		reqLog(c).Info().Str("team", code).Str("zalo_id", zaloID).Str("role", role).Str("actor", who).Msg("admin: role set")
+		web.Log(c).Info().Str("team", code).Str("zalo_id", zaloID).Str("role", role).Str("actor", who).Msg("admin: role set")
 	}
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // tellRole lets a person know by chat that an administrator changed their role (role "" = removed);
@@ -934,7 +885,7 @@ func (b *Bot) tellRole(tx *store.Tx, c *gin.Context, zaloID, team, role string) 
 	if err != nil {
 		return err
 	}
-	return enqueueReply(tx, flows.Reply{ToUser: zaloID, Text: flows.RoleChangedText(t.Name, role)}, requestID(c))
+	return enqueueReply(tx, flows.Reply{ToUser: zaloID, Text: flows.RoleChangedText(t.Name, role)}, web.RequestID(c))
 }
 
 func orNone(role string) string {
@@ -979,7 +930,7 @@ func checkOneCommune(tx *store.Tx, l *lookup, team store.Team, zaloID string) er
 			if err != nil {
 				return err
 			}
-			return failf(http.StatusConflict, "other_commune", "%s (%s) is %s of team %s in %s; team %s is in %s: remove that role first",
+			return web.Errorf(http.StatusConflict, "other_commune", "%s (%s) is %s of team %s in %s; team %s is in %s: remove that role first",
 				orDash(name), zaloID, roleNoun[m.Role], other.Code, there.Display(), team.Code, here.Display())
 		}
 	}
@@ -997,7 +948,7 @@ func orDash(s string) string {
 
 // deleteRole takes a person off a team's roster (the person record stays).
 func (b *Bot) deleteRole(c *gin.Context) {
-	code, zaloID, who := c.Param("code"), c.Param("zalo_id"), actor(c)
+	code, zaloID, who := c.Param("code"), c.Param("zalo_id"), web.Actor(c)
 	out := roleResult{Team: code, ZaloID: zaloID, Notes: []string{}}
 	err := b.db.Update(func(tx *store.Tx) error {
 		if _, ok, err := tx.Team(code); err != nil {
@@ -1010,9 +961,9 @@ func (b *Bot) deleteRole(c *gin.Context) {
 			if _, known, err := tx.Person(zaloID); err != nil {
 				return err
 			} else if !known {
-				return failf(http.StatusNotFound, "unknown_person", "no person %q", zaloID)
+				return web.Errorf(http.StatusNotFound, "unknown_person", "no person %q", zaloID)
 			}
-			return failf(http.StatusNotFound, "no_role", "%s holds no role in team %s", zaloID, code)
+			return web.Errorf(http.StatusNotFound, "no_role", "%s holds no role in team %s", zaloID, code)
 		}
 		if err := tx.RemoveRole(code, zaloID); err != nil {
 			return err
@@ -1031,7 +982,7 @@ func (b *Bot) deleteRole(c *gin.Context) {
 		out.Roster, err = newLookup(tx).roster(code)
 		return err
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // readGroupID reads the body of PUT /units/:code/group and /teams/:code/group:
@@ -1044,11 +995,11 @@ func readGroupID(c *gin.Context) (string, error) {
 		return "", err
 	}
 	if in.GroupID == nil {
-		return "", failf(http.StatusBadRequest, "bad_group_id", `group_id is required: the id of the Zalo group, or "" to unlink it`)
+		return "", web.Errorf(http.StatusBadRequest, "bad_group_id", `group_id is required: the id of the Zalo group, or "" to unlink it`)
 	}
 	g := strings.TrimSpace(*in.GroupID)
 	if err := store.ValidateGroupID(g); err != nil {
-		return "", failf(http.StatusBadRequest, "bad_group_id", "%v", err)
+		return "", web.Errorf(http.StatusBadRequest, "bad_group_id", "%v", err)
 	}
 	return g, nil
 }
@@ -1068,7 +1019,7 @@ func (b *Bot) putUnitGroup(c *gin.Context) {
 	code := c.Param("code")
 	g, err := readGroupID(c)
 	if err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	var out struct {
@@ -1094,9 +1045,9 @@ func (b *Bot) putUnitGroup(c *gin.Context) {
 		if err := tx.PutUnit(u); err != nil {
 			return err
 		}
-		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "unit.group_set", Subject: code, Detail: groupChange(out.Previous, g)})
+		return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "unit.group_set", Subject: code, Detail: groupChange(out.Previous, g)})
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // putTeamGroup links a team to its own Zalo group ("" unlinks it: the team's
@@ -1105,7 +1056,7 @@ func (b *Bot) putTeamGroup(c *gin.Context) {
 	code := c.Param("code")
 	g, err := readGroupID(c)
 	if err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	var out struct {
@@ -1129,7 +1080,7 @@ func (b *Bot) putTeamGroup(c *gin.Context) {
 			if err := tx.PutTeam(t); err != nil {
 				return err
 			}
-			if err := tx.Audit(store.AuditEntry{Actor: actor(c), Action: "team.group_set", Subject: code, Team: code, Detail: groupChange(out.Previous, g)}); err != nil {
+			if err := tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "team.group_set", Subject: code, Team: code, Detail: groupChange(out.Previous, g)}); err != nil {
 				return err
 			}
 		}
@@ -1139,7 +1090,7 @@ func (b *Bot) putTeamGroup(c *gin.Context) {
 		out.Group, err = groupOfTeam(tx, code)
 		return err
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // putApprover sets who decides join and leave requests under a unit.
@@ -1149,12 +1100,12 @@ func (b *Bot) putApprover(c *gin.Context) {
 		Name   string `json:"name"`
 	}
 	if err := readJSON(c, &in); err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	a := store.Approver{Unit: c.Param("unit"), ZaloID: strings.TrimSpace(in.ZaloID), Name: cleanText(in.Name)}
 	if !validZaloID(a.ZaloID) {
-		answer(c, nil, failf(http.StatusBadRequest, "bad_zalo_id", "zalo_id %q: want the numeric id Zalo gives (6–25 digits)", in.ZaloID))
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_zalo_id", "zalo_id %q: want the numeric id Zalo gives (6–25 digits)", in.ZaloID))
 		return
 	}
 	var out struct {
@@ -1187,9 +1138,9 @@ func (b *Bot) putApprover(c *gin.Context) {
 			detail += " (was " + prev.ZaloID + ")"
 		}
 		out.Changed = true
-		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "approver.set", Subject: a.ZaloID, Detail: detail})
+		return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "approver.set", Subject: a.ZaloID, Detail: detail})
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // deleteApprover removes the approver of a unit; its teams fall back to the approver above.
@@ -1201,14 +1152,14 @@ func (b *Bot) deleteApprover(c *gin.Context) {
 			return err
 		}
 		if !had {
-			return failf(http.StatusNotFound, "unknown_approver", "unit %q has no approver of its own", unit)
+			return web.Errorf(http.StatusNotFound, "unknown_approver", "unit %q has no approver of its own", unit)
 		}
 		if _, err := tx.DeleteApprover(unit); err != nil {
 			return err
 		}
-		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "approver.removed", Subject: a.ZaloID, Detail: "unit " + unit})
+		return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "approver.removed", Subject: a.ZaloID, Detail: "unit " + unit})
 	})
-	answer(c, gin.H{"unit": unit, "removed": err == nil}, err)
+	web.Answer(c, gin.H{"unit": unit, "removed": err == nil}, err)
 }
 
 // deleteOfficer removes an officer: their group stops getting digests and their links stop working.
@@ -1220,11 +1171,11 @@ func (b *Bot) deleteOfficer(c *gin.Context) {
 			return err
 		}
 		if !had {
-			return failf(http.StatusNotFound, "unknown_officer", "no officer %q", id)
+			return web.Errorf(http.StatusNotFound, "unknown_officer", "no officer %q", id)
 		}
-		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "officer.removed", Subject: id})
+		return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "officer.removed", Subject: id})
 	})
-	answer(c, gin.H{"id": id, "removed": err == nil}, err)
+	web.Answer(c, gin.H{"id": id, "removed": err == nil}, err)
 }
 
 // officerView is an officer with the name of the scope they follow.
@@ -1255,7 +1206,7 @@ func (b *Bot) listOfficers(c *gin.Context) {
 		}
 		return nil
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // putOfficer registers an officer: the Zalo group that gets the digests and the scope they follow.
@@ -1268,7 +1219,7 @@ func (b *Bot) putOfficer(c *gin.Context) {
 		DigestDays []int  `json:"digest_days"`
 	}
 	if err := readJSON(c, &in); err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	o := store.Officer{ID: c.Param("id"), Name: cleanText(in.Name), GroupID: strings.TrimSpace(in.GroupID),
@@ -1276,22 +1227,22 @@ func (b *Bot) putOfficer(c *gin.Context) {
 	var bad error
 	switch {
 	case store.ValidateDigestDays(o.DigestDays) != nil:
-		bad = failf(http.StatusBadRequest, "bad_digest_days", "%v", store.ValidateDigestDays(o.DigestDays))
+		bad = web.Errorf(http.StatusBadRequest, "bad_digest_days", "%v", store.ValidateDigestDays(o.DigestDays))
 	case !validCode(o.ID):
-		bad = failf(http.StatusBadRequest, "bad_id", "officer id %q: want a code without spaces, up to 64 characters", o.ID)
+		bad = web.Errorf(http.StatusBadRequest, "bad_id", "officer id %q: want a code without spaces, up to 64 characters", o.ID)
 	case o.Name == "":
-		bad = failf(http.StatusBadRequest, "name_required", "name is required")
+		bad = web.Errorf(http.StatusBadRequest, "name_required", "name is required")
 	case o.Scope == "":
-		bad = failf(http.StatusBadRequest, "scope_required", "scope is required: the unit whose teams the officer follows")
+		bad = web.Errorf(http.StatusBadRequest, "scope_required", "scope is required: the unit whose teams the officer follows")
 	case o.GroupID == "" && o.ZaloID == "":
-		bad = failf(http.StatusBadRequest, "group_required", "group_id is required: the Zalo group that receives the digests (or zalo_id for one person)")
+		bad = web.Errorf(http.StatusBadRequest, "group_required", "group_id is required: the Zalo group that receives the digests (or zalo_id for one person)")
 	case o.GroupID != "" && !validZaloID(o.GroupID):
-		bad = failf(http.StatusBadRequest, "bad_group_id", "group_id %q: want the numeric id Zalo gives (6–25 digits)", o.GroupID)
+		bad = web.Errorf(http.StatusBadRequest, "bad_group_id", "group_id %q: want the numeric id Zalo gives (6–25 digits)", o.GroupID)
 	case o.ZaloID != "" && !validZaloID(o.ZaloID):
-		bad = failf(http.StatusBadRequest, "bad_zalo_id", "zalo_id %q: want the numeric id Zalo gives (6–25 digits)", o.ZaloID)
+		bad = web.Errorf(http.StatusBadRequest, "bad_zalo_id", "zalo_id %q: want the numeric id Zalo gives (6–25 digits)", o.ZaloID)
 	}
 	if bad != nil {
-		answer(c, nil, bad)
+		web.Fail(c, bad)
 		return
 	}
 	var out struct {
@@ -1323,9 +1274,9 @@ func (b *Bot) putOfficer(c *gin.Context) {
 		if o.GroupID == "" {
 			target = "person " + o.ZaloID
 		}
-		return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "officer.set", Subject: o.ID, Detail: fmt.Sprintf("scope %s, %s", o.Scope, target)})
+		return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "officer.set", Subject: o.ID, Detail: fmt.Sprintf("scope %s, %s", o.Scope, target)})
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // listRequests lists the join and leave requests of the teams under ?unit= (all
@@ -1334,12 +1285,12 @@ func (b *Bot) listRequests(c *gin.Context) {
 	unit := strings.TrimSpace(c.Query("unit"))
 	state := c.DefaultQuery("state", "open")
 	if state != "open" && state != "all" {
-		answer(c, nil, failf(http.StatusBadRequest, "bad_state", "state %q: want open or all", state))
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_state", "state %q: want open or all", state))
 		return
 	}
 	limit, err := queryLimit(c, defaultListLimit, maxListLimit)
 	if err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	var out struct {
@@ -1378,7 +1329,7 @@ func (b *Bot) listRequests(c *gin.Context) {
 		out.Requests = out.Requests[:min(len(out.Requests), limit)]
 		return nil
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // periodReports is one period across a subtree: each team's latest version, or null.
@@ -1386,7 +1337,7 @@ func (b *Bot) periodReports(c *gin.Context) {
 	unit := strings.TrimSpace(c.Query("unit"))
 	p, err := store.ParsePeriod(c.Query("period"))
 	if err != nil {
-		answer(c, nil, failf(http.StatusBadRequest, "bad_period", "period %q: want YYYY-MM, e.g. 2026-11", c.Query("period")))
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_period", "period %q: want YYYY-MM, e.g. 2026-11", c.Query("period")))
 		return
 	}
 	type teamReport struct {
@@ -1441,7 +1392,7 @@ func (b *Bot) periodReports(c *gin.Context) {
 		out.Expected = len(teams)
 		return nil
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // teamReports is every report of a team with every version: newest period first, versions in order.
@@ -1481,7 +1432,7 @@ func (b *Bot) teamReports(c *gin.Context) {
 		reverse(out.Reports)
 		return nil
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // auditLog pages through the audit log, oldest first: ?after= the last seq seen.
@@ -1490,14 +1441,14 @@ func (b *Bot) auditLog(c *gin.Context) {
 	if s := c.Query("after"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
-			answer(c, nil, failf(http.StatusBadRequest, "bad_after", "after %q: want the seq of the last entry seen", s))
+			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_after", "after %q: want the seq of the last entry seen", s))
 			return
 		}
 		after = n
 	}
 	limit, err := queryLimit(c, defaultAuditLimit, maxAuditLimit)
 	if err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	var out struct {
@@ -1516,7 +1467,7 @@ func (b *Bot) auditLog(c *gin.Context) {
 	if n := len(out.Entries); n > 0 {
 		out.Next = out.Entries[n-1].Seq
 	}
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }
 
 // importProblem is one problem of a refused import.
@@ -1537,12 +1488,12 @@ func (b *Bot) importDirectory(c *gin.Context) {
 			name = "upload.csv"
 		}
 	}
-	tooBig := failf(http.StatusRequestEntityTooLarge, "too_large", "a directory file is at most %d MiB", importer.MaxFileSize>>20)
+	tooBig := web.Errorf(http.StatusRequestEntityTooLarge, "too_large", "a directory file is at most %d MiB", importer.MaxFileSize>>20)
 	if c.Request.ContentLength > importer.MaxFileSize {
-		answer(c, nil, tooBig)
+		web.Fail(c, tooBig)
 		return
 	}
-	who := actor(c)
+	who := web.Actor(c)
 	res, err := importer.Import(b.db, name, http.MaxBytesReader(c.Writer, c.Request.Body, importer.MaxFileSize),
 		func(tx *store.Tx, res importer.Result) error {
 			if res.Changed() == 0 {
@@ -1554,23 +1505,23 @@ func (b *Bot) importDirectory(c *gin.Context) {
 	var problems importer.Errors
 	switch {
 	case errors.As(err, &maxErr):
-		answer(c, nil, tooBig)
+		web.Fail(c, tooBig)
 		return
 	case errors.As(err, &problems):
 		list := make([]importProblem, 0, len(problems))
 		for _, p := range problems {
 			list = append(list, importProblem{File: p.File, Row: p.Row, Field: p.Field, Message: p.Msg})
 		}
-		reqLog(c).Info().Str("file", name).Int("problems", len(list)).Msg("admin: import refused")
-		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("%s: %d problem(s), nothing imported", name, len(list)),
-			"code": "import_error", "problems": list})
+		web.Log(c).Info().Str("file", name).Int("problems", len(list)).Msg("admin: import refused")
+		web.Fail(c, &web.Error{Status: http.StatusBadRequest, Code: "import_error", Message: fmt.Sprintf("%s: %d problem(s), nothing imported", name, len(list)),
+			Extra: map[string]any{"problems": list}})
 		return
 	case err != nil:
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
-	reqLog(c).Info().Str("file", name).Str("actor", who).Str("result", res.String()).Msg("admin: imported")
-	answer(c, gin.H{"file": name, "units": res.Units, "teams": res.Teams, "people": res.People, "roles": res.Roles,
+	web.Log(c).Info().Str("file", name).Str("actor", who).Str("result", res.String()).Msg("admin: imported")
+	web.Answer(c, gin.H{"file": name, "units": res.Units, "teams": res.Teams, "people": res.People, "roles": res.Roles,
 		"approvers": res.Approvers, "officers": res.Officers, "question_sets": res.QuestionSets,
 		"unchanged": res.Unchanged, "changed": res.Changed(), "summary": res.String()}, nil)
 }
@@ -1586,41 +1537,41 @@ type decisionBody struct {
 func (b *Bot) decideRequest(c *gin.Context) {
 	id, err := store.ParseRequestID(c.Param("id"))
 	if err != nil {
-		answer(c, nil, failf(http.StatusBadRequest, "bad_id", "request id %q: want a number", c.Param("id")))
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_id", "request id %q: want a number", c.Param("id")))
 		return
 	}
 	var body decisionBody
 	if err := readJSON(c, &body); err != nil {
-		answer(c, nil, err)
+		web.Fail(c, err)
 		return
 	}
 	body.Reason = strings.TrimSpace(body.Reason)
 	if body.Action != "approve" && body.Action != "reject" {
-		answer(c, nil, failf(http.StatusBadRequest, "bad_action", `action %q: want "approve" or "reject"`, body.Action))
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_action", `action %q: want "approve" or "reject"`, body.Action))
 		return
 	}
 	if body.Action == "reject" && body.Reason == "" {
-		answer(c, nil, failf(http.StatusBadRequest, "reason_required", "a rejection needs a reason: the requester is told it"))
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "reason_required", "a rejection needs a reason: the requester is told it"))
 		return
 	}
 	var out store.Request
 	err = b.db.Update(func(tx *store.Tx) error {
-		r, replies, err := b.engine.DecideAsAdmin(tx, id, body.Action == "approve", body.Reason, "admin:"+actor(c))
+		r, replies, err := b.engine.DecideAsAdmin(tx, id, body.Action == "approve", body.Reason, "admin:"+web.Actor(c))
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			return failf(http.StatusNotFound, "unknown_request", "no request %d", id)
+			return web.Errorf(http.StatusNotFound, "unknown_request", "no request %d", id)
 		case errors.Is(err, flows.ErrNotWaitingForApprover):
-			return failf(http.StatusConflict, "not_waiting", "request %d is %s, not waiting for an approver", id, r.State)
+			return web.Errorf(http.StatusConflict, "not_waiting", "request %d is %s, not waiting for an approver", id, r.State)
 		case err != nil:
 			return err
 		}
 		for _, rep := range replies {
-			if err := enqueueReply(tx, rep, requestID(c)); err != nil {
+			if err := enqueueReply(tx, rep, web.RequestID(c)); err != nil {
 				return err
 			}
 		}
 		out = r
 		return nil
 	})
-	answer(c, out, err)
+	web.Answer(c, out, err)
 }

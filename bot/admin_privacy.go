@@ -2,11 +2,13 @@ package bot
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/store"
 )
@@ -25,7 +27,7 @@ var privacyIDPattern = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 func privacyZaloID(c *gin.Context) (string, bool) {
 	id := c.Param("zalo_id")
 	if !privacyIDPattern.MatchString(id) {
-		apiError(c, http.StatusBadRequest, "bad_zalo_id", "zalo_id must be the numeric Zalo user id")
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_zalo_id", "zalo_id must be the numeric Zalo user id"))
 		return "", false
 	}
 	return id, true
@@ -43,12 +45,11 @@ func (b *Bot) personData(c *gin.Context) {
 		d, err = tx.PersonData(id)
 		return err
 	}); err != nil {
-		reqLog(c).Error().Err(err).Msg("person data")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, fmt.Errorf("person data: %w", err))
 		return
 	}
 	if !d.Stored() {
-		apiError(c, http.StatusNotFound, "unknown_person", "nothing is stored about this Zalo id")
+		web.Fail(c, web.Errorf(http.StatusNotFound, "unknown_person", "nothing is stored about this Zalo id"))
 		return
 	}
 	c.JSON(http.StatusOK, d)
@@ -77,7 +78,7 @@ func (b *Bot) forgetPerson(c *gin.Context) {
 			return err
 		}
 		for _, rep := range replies {
-			if err := enqueueReply(tx, rep, requestID(c)); err != nil {
+			if err := enqueueReply(tx, rep, web.RequestID(c)); err != nil {
 				return err
 			}
 		}
@@ -86,14 +87,14 @@ func (b *Bot) forgetPerson(c *gin.Context) {
 	})
 	switch {
 	case errors.Is(err, flows.ErrNothingStored):
-		apiError(c, http.StatusNotFound, "unknown_person", "nothing is stored about this Zalo id")
+		web.Fail(c, web.Errorf(http.StatusNotFound, "unknown_person", "nothing is stored about this Zalo id"))
 		return
 	case errors.Is(err, store.ErrHandOverFirst):
-		c.AbortWithStatusJSON(http.StatusConflict, gin.H{"error": "hand the role over first: " + hold.String(), "code": "hand_over_first", "hand_over": hold})
+		web.Fail(c, &web.Error{Status: http.StatusConflict, Code: "hand_over_first", Message: "hand the role over first: " + hold.String(),
+			Extra: map[string]any{"hand_over": hold}})
 		return
 	case err != nil:
-		reqLog(c).Error().Err(err).Msg("forget person")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, fmt.Errorf("forget person: %w", err))
 		return
 	}
 	counts := make(map[string]int, len(store.EraseKinds))
@@ -105,6 +106,6 @@ func (b *Bot) forgetPerson(c *gin.Context) {
 		remaining = []string{}
 	}
 	// The log names the token, not the person.
-	reqLog(c).Info().Str("token", er.Token).Str("reason", reason).Int("records", er.Total()).Int("notices", notices).Strs("remaining", er.Remaining).Msg("personal data erased via admin API")
+	web.Log(c).Info().Str("token", er.Token).Str("reason", reason).Int("records", er.Total()).Int("notices", notices).Strs("remaining", er.Remaining).Msg("personal data erased via admin API")
 	c.JSON(http.StatusOK, gin.H{"zalo_id": id, "token": er.Token, "reason": reason, "erased": counts, "notices": notices, "remaining": remaining})
 }

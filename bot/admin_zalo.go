@@ -1,12 +1,14 @@
 package bot
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 )
 
@@ -37,20 +39,19 @@ func (b *Bot) tokenStatus(c *gin.Context) {
 // putToken installs a new pair while running (cdtbot token set).
 func (b *Bot) putToken(c *gin.Context) {
 	if b.tokens == nil {
-		apiError(c, http.StatusConflict, "sandbox", "sandbox mode has no Zalo token to replace")
+		web.Fail(c, web.Errorf(http.StatusConflict, "sandbox", "sandbox mode has no Zalo token to replace"))
 		return
 	}
 	var body tokenBody
 	if err := c.ShouldBindJSON(&body); err != nil || body.AccessToken == "" || body.RefreshToken == "" || body.ExpiresIn < 0 {
-		apiError(c, http.StatusBadRequest, "bad_token", `want {"access_token":"…","refresh_token":"…","expires_in":90000}`)
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_token", `want {"access_token":"…","refresh_token":"…","expires_in":90000}`))
 		return
 	}
 	if err := b.tokens.Install(body.AccessToken, body.RefreshToken, time.Duration(body.ExpiresIn)*time.Second, "admin"); err != nil {
-		reqLog(c).Error().Err(err).Msg("token install failed")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, fmt.Errorf("token install: %w", err))
 		return
 	}
-	reqLog(c).Info().Msg("zalo token pair installed through the admin API")
+	web.Log(c).Info().Msg("zalo token pair installed through the admin API")
 	b.tokenStatus(c)
 }
 
@@ -79,12 +80,12 @@ func (f *oauthFlows) init() {
 // oauthLink mints a one-use link an OA admin opens to authorise the app (POST /api/v1/zalo/authorize).
 func (b *Bot) oauthLink(c *gin.Context) {
 	if b.client == nil {
-		apiError(c, http.StatusConflict, "sandbox", "sandbox mode has no Zalo app to authorise")
+		web.Fail(c, web.Errorf(http.StatusConflict, "sandbox", "sandbox mode has no Zalo app to authorise"))
 		return
 	}
 	t, err := zalo.NewState()
 	if err != nil {
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, web.Errorf(http.StatusInternalServerError, "internal", "internal error"))
 		return
 	}
 	b.oauth.mu.Lock()
@@ -108,7 +109,7 @@ func (b *Bot) oauthStart(c *gin.Context) {
 	delete(b.oauth.tickets, ticket)
 	b.oauth.mu.Unlock()
 	if ticket == "" || !ok || now.After(until) {
-		reqLog(c).Warn().Msg("oauth start without a valid ticket")
+		web.Log(c).Warn().Msg("oauth start without a valid ticket")
 		c.String(http.StatusForbidden, "Liên kết cấp quyền không hợp lệ hoặc đã hết hạn. Tạo liên kết mới bằng lệnh: cdtbot token authorize")
 		return
 	}
@@ -137,7 +138,7 @@ func (b *Bot) oauthCallback(c *gin.Context) {
 	delete(b.oauth.verifier, state)
 	b.oauth.mu.Unlock()
 	if state == "" || !ok || b.db.Now().After(p.until) {
-		reqLog(c).Warn().Msg("oauth callback with an unknown or expired state")
+		web.Log(c).Warn().Msg("oauth callback with an unknown or expired state")
 		c.String(http.StatusBadRequest, "Phiên cấp quyền không hợp lệ hoặc đã hết hạn. Hãy bắt đầu lại.")
 		return
 	}
@@ -147,16 +148,16 @@ func (b *Bot) oauthCallback(c *gin.Context) {
 	}
 	pair, err := b.client.ExchangeCode(c.Request.Context(), b.cfg.AppID, b.cfg.AppSecret, code, p.verifier)
 	if err != nil {
-		reqLog(c).Error().Err(err).Int("code", zalo.ErrorCode(err)).Msg("oauth code exchange failed")
+		web.Log(c).Error().Err(err).Int("code", zalo.ErrorCode(err)).Msg("oauth code exchange failed")
 		c.String(http.StatusBadGateway, "Zalo từ chối đổi mã cấp quyền: "+err.Error())
 		return
 	}
 	if err := b.tokens.Install(pair.AccessToken, pair.RefreshToken, pair.ExpiresIn, "oauth"); err != nil {
-		reqLog(c).Error().Err(err).Msg("oauth: token install failed")
+		web.Log(c).Error().Err(err).Msg("oauth: token install failed")
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	reqLog(c).Info().Str("oa_id", c.Query("oa_id")).Msg("zalo authorised from the browser: new pair installed")
+	web.Log(c).Info().Str("oa_id", c.Query("oa_id")).Msg("zalo authorised from the browser: new pair installed")
 	c.String(http.StatusOK, "Đã cấp quyền thành công. cdtbot đã nhận token mới và tiếp tục gửi tin.")
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/store"
 )
@@ -84,7 +85,7 @@ func (b *Bot) devRoutes(r *gin.Engine) {
 // Sec-Fetch-Site), so that visiting one cannot run reminder sweeps on a developer's sandbox.
 func devNotCrossSite(c *gin.Context) {
 	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
-		apiError(c, http.StatusForbidden, "cross_site", "the simulator's API answers its own page only")
+		web.Fail(c, web.Errorf(http.StatusForbidden, "cross_site", "the simulator's API answers its own page only"))
 		return
 	}
 	c.Next()
@@ -94,12 +95,12 @@ func devNotCrossSite(c *gin.Context) {
 // nothing from other origins.
 func devAsset(c *gin.Context, assets fs.FS, name string) {
 	if name != path.Base(name) || strings.HasPrefix(name, ".") {
-		apiError(c, http.StatusNotFound, "not_found", "no such file")
+		web.Fail(c, web.Errorf(http.StatusNotFound, "not_found", "no such file"))
 		return
 	}
 	data, err := fs.ReadFile(assets, name)
 	if err != nil {
-		apiError(c, http.StatusNotFound, "not_found", "no such file")
+		web.Fail(c, web.Errorf(http.StatusNotFound, "not_found", "no such file"))
 		return
 	}
 	ctype := mime.TypeByExtension(path.Ext(name))
@@ -130,8 +131,7 @@ type devMoment struct {
 func (b *Bot) devConfig(c *gin.Context) {
 	epoch, err := b.devEpoch()
 	if err != nil {
-		reqLog(c).Error().Err(err).Msg("devchat: epoch")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, fmt.Errorf("devchat: epoch: %w", err))
 		return
 	}
 	now := b.db.Now().In(b.cfg.Location)
@@ -141,7 +141,7 @@ func (b *Bot) devConfig(c *gin.Context) {
 		moments, serr = devSuggestions(tx, now, b.cfg.Location)
 		return serr
 	}); err != nil {
-		reqLog(c).Error().Err(err).Msg("devchat: suggestions")
+		web.Log(c).Error().Err(err).Msg("devchat: suggestions")
 	}
 	if moments == nil {
 		moments = []devMoment{}
@@ -264,8 +264,7 @@ func (b *Bot) devPeople(c *gin.Context) {
 		return err
 	})
 	if err != nil {
-		reqLog(c).Error().Err(err).Msg("devchat: people")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, fmt.Errorf("devchat: people: %w", err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"people": people})
@@ -416,7 +415,7 @@ func (b *Bot) devMessages(c *gin.Context) {
 		}
 		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			apiError(c, http.StatusBadRequest, "bad_"+name, name+" must be a whole number")
+			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_"+name, "%s must be a whole number", name))
 			return 0, false
 		}
 		return v, true
@@ -441,8 +440,7 @@ func (b *Bot) devMessages(c *gin.Context) {
 	for {
 		msgs, watermark, err := b.devScan(uint64(after), to)
 		if err != nil {
-			reqLog(c).Error().Err(err).Msg("devchat: messages")
-			apiError(c, http.StatusInternalServerError, "internal", "internal error")
+			web.Fail(c, fmt.Errorf("devchat: messages: %w", err))
 			return
 		}
 		if int64(len(msgs)) != have || !time.Now().Before(deadline) || !b.ready.Load() {
@@ -558,14 +556,14 @@ func (b *Bot) devMessage(tx *store.Tx, o store.Outcome, names map[string]string)
 
 func (b *Bot) devRemind(c *gin.Context) {
 	if b.cfg.Remind == nil {
-		apiError(c, http.StatusNotImplemented, "no_reminders", "reminders are not configured")
+		web.Fail(c, web.Errorf(http.StatusNotImplemented, "no_reminders", "reminders are not configured"))
 		return
 	}
 	at := b.db.Now()
 	if s := strings.TrimSpace(c.Query("at")); s != "" {
 		t, err := devParseTime(s, b.cfg.Location)
 		if err != nil {
-			apiError(c, http.StatusBadRequest, "bad_at", "at must be a local time like 2026-11-17T08:00 or an RFC 3339 instant")
+			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_at", "at must be a local time like 2026-11-17T08:00 or an RFC 3339 instant"))
 			return
 		}
 		at = t
@@ -573,8 +571,7 @@ func (b *Bot) devRemind(c *gin.Context) {
 	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
 	lines, err := b.cfg.Remind(at, dry)
 	if err != nil {
-		reqLog(c).Error().Err(err).Msg("devchat: remind failed")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, fmt.Errorf("devchat: remind: %w", err))
 		return
 	}
 	if lines == nil {
@@ -583,12 +580,12 @@ func (b *Bot) devRemind(c *gin.Context) {
 	var released, waiting int
 	if !dry {
 		if released, waiting, err = b.devRelease(at); err != nil {
-			reqLog(c).Error().Err(err).Msg("devchat: release held messages")
+			web.Log(c).Error().Err(err).Msg("devchat: release held messages")
 		}
 	}
 	local := at.In(b.cfg.Location)
 	night := local.Hour() >= 21 || local.Hour() < 7
-	reqLog(c).Info().Time("at", at).Bool("dry_run", dry).Int("messages", len(lines)).Int("released", released).Msg("reminder sweep from the chat simulator")
+	web.Log(c).Info().Time("at", at).Bool("dry_run", dry).Int("messages", len(lines)).Int("released", released).Msg("reminder sweep from the chat simulator")
 	c.JSON(http.StatusOK, gin.H{"at": local.Format(time.RFC3339), "label": local.Format("15:04 02/01/2006"), "dry_run": dry, "night": night,
 		"messages": lines, "released": released, "waiting": waiting})
 }
@@ -641,7 +638,7 @@ func devParseTime(s string, loc *time.Location) (time.Time, error) {
 func (b *Bot) devSign(c *gin.Context) {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxWebhookBody))
 	if err != nil {
-		apiError(c, http.StatusRequestEntityTooLarge, "too_large", "body over 64 KiB")
+		web.Fail(c, web.Errorf(http.StatusRequestEntityTooLarge, "too_large", "body over 64 KiB"))
 		return
 	}
 	if b.cfg.OASecret == "" {
@@ -657,7 +654,7 @@ func (b *Bot) devSign(c *gin.Context) {
 	}
 	ev, err := zalo.Parse(body)
 	if err != nil {
-		apiError(c, http.StatusBadRequest, "malformed", err.Error())
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "malformed", "%v", err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"signature": "mac=" + zalo.Mac(ev.AppID, body, ev.TimestampRaw, b.cfg.OASecret)})

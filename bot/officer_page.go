@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/stats"
 )
@@ -119,8 +119,8 @@ func (b *Bot) officerRoutes(r *gin.Engine) {
 	r.GET("/o/:token", b.linkPage)
 	r.GET("/o/:token/export.csv", b.linkExport("csv", "text/csv; charset=utf-8", stats.WriteCSV))
 	r.GET("/o/:token/export.xlsx", b.linkExport("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", stats.WriteXLSX))
-	r.GET("/officer/:id", b.adminAuth(), b.adminOfficerPage)
-	r.POST("/api/v1/officers/:id/link", b.adminAuth(), b.issueOfficerLink)
+	r.GET("/officer/:id", web.AdminAuth(b.cfg.AdminToken), b.adminOfficerPage)
+	r.POST("/api/v1/officers/:id/link", web.AdminAuth(b.cfg.AdminToken), b.issueOfficerLink)
 }
 
 // OfficerLink is the address of officerID's page, valid for ttl (0: DefaultOfficerLinkTTL,
@@ -255,15 +255,15 @@ func (b *Bot) officerFromLink(c *gin.Context) (store.Officer, time.Time, bool) {
 	id, exp, err := b.checkOfficerLink(c.Param("token"))
 	switch {
 	case errors.Is(err, errLinkExpired):
-		reqLog(c).Info().Str("officer", id).Time("expired", exp).Msg("officer page: expired link")
+		web.Log(c).Info().Str("officer", id).Time("expired", exp).Msg("officer page: expired link")
 		b.officerError(c, http.StatusGone, textExpiredTitle, fmt.Sprintf(textExpired, exp.In(b.cfg.Location).Format(timeFormatVN)), textAskAgain)
 		return store.Officer{}, exp, false
 	case errors.Is(err, errLinkInvalid):
-		reqLog(c).Warn().Msg("officer page: invalid link")
+		web.Log(c).Warn().Msg("officer page: invalid link")
 		b.officerError(c, http.StatusForbidden, textBadLinkTitle, textBadLink, textAskAgain)
 		return store.Officer{}, exp, false
 	case err != nil:
-		reqLog(c).Error().Err(err).Msg("officer page: link check failed")
+		web.Log(c).Error().Err(err).Msg("officer page: link check failed")
 		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
 		return store.Officer{}, exp, false
 	}
@@ -272,7 +272,7 @@ func (b *Bot) officerFromLink(c *gin.Context) (store.Officer, time.Time, bool) {
 		return o, exp, false
 	}
 	if o.ID == "" {
-		reqLog(c).Info().Str("officer", id).Msg("officer page: link of a removed officer")
+		web.Log(c).Info().Str("officer", id).Msg("officer page: link of a removed officer")
 		b.officerError(c, http.StatusForbidden, textGoneOfficerTitle, textGoneOfficer, "")
 		return o, exp, false
 	}
@@ -287,7 +287,7 @@ func (b *Bot) lookupOfficer(c *gin.Context, id string) (store.Officer, bool) {
 		o, _, err = tx.Officer(id)
 		return err
 	}); err != nil {
-		reqLog(c).Error().Err(err).Msg("officer page: reading the officer failed")
+		web.Log(c).Error().Err(err).Msg("officer page: reading the officer failed")
 		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
 		return o, false
 	}
@@ -317,7 +317,7 @@ func (b *Bot) adminOfficerPage(c *gin.Context) {
 	}
 	token, exp, err := b.signOfficerLink(o.ID, adminPageLinkTTL)
 	if err != nil {
-		reqLog(c).Error().Err(err).Msg("officer page: signing the admin page's links failed")
+		web.Log(c).Error().Err(err).Msg("officer page: signing the admin page's links failed")
 		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
 		return
 	}
@@ -331,25 +331,24 @@ func (b *Bot) issueOfficerLink(c *gin.Context) {
 	if s := c.Query("ttl"); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d < time.Second || d > MaxOfficerLinkTTL {
-			apiError(c, http.StatusBadRequest, "bad_ttl", "ttl must be a duration from 1s to 744h, e.g. 24h")
+			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_ttl", "ttl must be a duration from 1s to 744h, e.g. 24h"))
 			return
 		}
 		ttl = d
 	}
 	token, exp, err := b.signOfficerLink(id, ttl)
 	if errors.Is(err, store.ErrNotFound) {
-		apiError(c, http.StatusNotFound, "unknown_officer", "no officer has this id")
+		web.Fail(c, web.Errorf(http.StatusNotFound, "unknown_officer", "no officer has this id"))
 		return
 	}
 	if err == nil {
 		err = b.db.Update(func(tx *store.Tx) error {
-			return tx.Audit(store.AuditEntry{Actor: actor(c), Action: "officer.link", Subject: id,
+			return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "officer.link", Subject: id,
 				Detail: "page link valid until " + exp.In(b.cfg.Location).Format(time.RFC3339)})
 		})
 	}
 	if err != nil {
-		reqLog(c).Error().Err(err).Msg("officer link failed")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, fmt.Errorf("officer link: %w", err))
 		return
 	}
 	path := "/o/" + token
@@ -358,7 +357,7 @@ func (b *Bot) issueOfficerLink(c *gin.Context) {
 }
 
 // linkExport serves GET /o/:token/export.{csv,xlsx}[?period=], streamed as the admin exports are.
-func (b *Bot) linkExport(ext, contentType string, write func(*store.Tx, io.Writer, stats.Query) error) gin.HandlerFunc {
+func (b *Bot) linkExport(ext, contentType string, write web.ExportWriter) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		o, _, ok := b.officerFromLink(c)
 		if !ok {
@@ -370,15 +369,15 @@ func (b *Bot) linkExport(ext, contentType string, write func(*store.Tx, io.Write
 		}
 		q := stats.Query{Unit: o.Scope, Period: p, At: b.db.Now(), Loc: b.cfg.Location}
 		c.Header("Cache-Control", "no-store")
-		q, started, err := b.streamExport(c, q, ext, contentType, write)
+		q, started, err := web.StreamExport(c, b.db, q, ext, contentType, write)
 		switch {
 		case err != nil && started:
-			reqLog(c).Error().Err(err).Str("officer", o.ID).Msg("officer export failed mid-stream")
+			web.Log(c).Error().Err(err).Str("officer", o.ID).Msg("officer export failed mid-stream")
 		case err != nil:
 			b.statsPageError(c, err)
 		default:
-			reqLog(c).Info().Str("officer", o.ID).Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("officer export downloaded")
-			b.auditExport(c, "officer:"+o.ID, ext, q)
+			web.Log(c).Info().Str("officer", o.ID).Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("officer export downloaded")
+			web.AuditExport(c, b.db, "officer:"+o.ID, ext, q)
 		}
 	}
 }
@@ -404,7 +403,7 @@ func (b *Bot) statsPageError(c *gin.Context, err error) {
 	case errors.Is(err, stats.ErrNotStarted):
 		b.officerError(c, http.StatusBadRequest, textNotStartedTitle, textNotStarted, "")
 	default:
-		reqLog(c).Error().Err(err).Msg("officer page failed")
+		web.Log(c).Error().Err(err).Msg("officer page failed")
 		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
 	}
 }
@@ -436,7 +435,7 @@ func (b *Bot) officerPage(c *gin.Context, o store.Officer, links pageLinks) {
 	data.XLSXURL = links.self + "/export.xlsx?period=" + data.Period.String()
 	data.Expires = links.expires.In(b.cfg.Location).Format(timeFormatVN)
 	data.Admin = links.via == "admin"
-	reqLog(c).Info().Str("officer", o.ID).Str("period", data.Period.String()).Str("via", links.via).Msg("officer page viewed")
+	web.Log(c).Info().Str("officer", o.ID).Str("period", data.Period.String()).Str("via", links.via).Msg("officer page viewed")
 	b.renderOfficer(c, http.StatusOK, "page.html", data)
 }
 
@@ -449,7 +448,7 @@ func (b *Bot) officerError(c *gin.Context, status int, title, msg, hint string) 
 func (b *Bot) renderOfficer(c *gin.Context, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := officerTemplates.ExecuteTemplate(&buf, name, data); err != nil {
-		reqLog(c).Error().Err(err).Str("template", name).Msg("officer page: template failed")
+		web.Log(c).Error().Err(err).Str("template", name).Msg("officer page: template failed")
 		status, buf = http.StatusInternalServerError, bytes.Buffer{}
 		buf.WriteString(textInternal)
 	}

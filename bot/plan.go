@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -48,8 +50,7 @@ func (b *Bot) outboxPlan(c *gin.Context) {
 		t = b.sender.ladder.plan(tx, msgs, b.db.Now())
 		return nil
 	}); err != nil {
-		reqLog(c).Error().Err(err).Msg("outbox plan failed")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, fmt.Errorf("outbox plan: %w", err))
 		return
 	}
 	c.JSON(http.StatusOK, t)

@@ -1,22 +1,16 @@
 package bot
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
-	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/rs/zerolog"
 
+	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -25,7 +19,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // routes lists every HTTP route in one place.
 func (b *Bot) routes() http.Handler {
 	r := gin.New()
-	r.Use(b.requestContext(), b.recovery())
+	r.Use(web.RequestContext(b.log), web.Recovery())
 	r.POST("/webhook/zalo", b.webhook)
 	r.GET("/webhook/zalo", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", okBody) }) // Zalo's console checks the URL
 	r.GET(logoPath, serveLogo)
@@ -34,7 +28,7 @@ func (b *Bot) routes() http.Handler {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", b.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(b.m.reg, promhttp.HandlerOpts{})))
-	api := r.Group("/api/v1", b.adminAuth())
+	api := r.Group("/api/v1", web.AdminAuth(b.cfg.AdminToken))
 	api.GET("/status", b.status)
 	api.GET("/backup", b.backup)
 	api.GET("/messages", b.messages)
@@ -50,81 +44,8 @@ func (b *Bot) routes() http.Handler {
 	if b.cfg.Sandbox {
 		b.devRoutes(r) // bot/devchat.go: the web chat simulator, sandbox only
 	}
-	r.NoRoute(func(c *gin.Context) { apiError(c, http.StatusNotFound, "not_found", "no such route") })
+	r.NoRoute(func(c *gin.Context) { web.Fail(c, web.Errorf(http.StatusNotFound, "not_found", "no such route")) })
 	return r
-}
-
-// requestIDs: a random per-process prefix and a counter are unique and cheap.
-var (
-	ridPrefix  = newRIDPrefix()
-	ridCounter atomic.Uint64
-	ridPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-)
-
-func newRIDPrefix() string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-const ctxLogger = "cdtbot.log"
-const ctxRID = "cdtbot.rid"
-
-// requestContext gives every request an id (X-Request-Id when sane) and a logger carrying it.
-func (b *Bot) requestContext() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		rid := c.GetHeader("X-Request-Id")
-		if !ridPattern.MatchString(rid) {
-			rid = fmt.Sprintf("%s-%d", ridPrefix, ridCounter.Add(1))
-		}
-		c.Header("X-Request-Id", rid)
-		c.Set(ctxRID, rid)
-		l := b.log.With().Str("rid", rid).Logger()
-		c.Set(ctxLogger, &l)
-		start := time.Now()
-		c.Next()
-		if c.Request.URL.Path != "/webhook/zalo" || c.Writer.Status() != http.StatusOK {
-			l.Debug().Str("method", c.Request.Method).Str("path", loggedPath(c.Request.URL.Path)).Int("status", c.Writer.Status()).Dur("took", time.Since(start)).Msg("http")
-		}
-	}
-}
-
-// loggedPath is a request path as logs may show it: an officer link's token is a credential.
-func loggedPath(p string) string {
-	if rest, ok := strings.CutPrefix(p, "/o/"); ok {
-		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			return "/o/…" + rest[i:]
-		}
-		return "/o/…"
-	}
-	return p
-}
-
-func (b *Bot) recovery() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		defer func() {
-			if r := recover(); r != nil {
-				reqLog(c).Error().Interface("panic", r).Str("path", loggedPath(c.Request.URL.Path)).Msg("panic in handler")
-				apiError(c, http.StatusInternalServerError, "internal", "internal error")
-			}
-		}()
-		c.Next()
-	}
-}
-
-var nopLog = zerolog.Nop()
-
-func reqLog(c *gin.Context) *zerolog.Logger {
-	if v, ok := c.Get(ctxLogger); ok {
-		return v.(*zerolog.Logger)
-	}
-	return &nopLog
-}
-
-func requestID(c *gin.Context) string { return c.GetString(ctxRID) }
-
-func apiError(c *gin.Context, status int, code, msg string) {
-	c.AbortWithStatusJSON(status, gin.H{"error": msg, "code": code})
 }
 
 func (b *Bot) readyz(c *gin.Context) {
@@ -155,24 +76,6 @@ const stuckReplies = 10 * time.Minute
 // storageFailed notes a failed write (readiness reports it for a minute).
 func (b *Bot) storageFailed() { b.storageFailedAt.Store(b.db.Now().UnixNano()) }
 
-// adminAuth guards /api/v1 with the admin token (constant-time compare).
-func (b *Bot) adminAuth() gin.HandlerFunc {
-	want := []byte("Bearer " + b.cfg.AdminToken)
-	return func(c *gin.Context) {
-		if b.cfg.AdminToken == "" {
-			apiError(c, http.StatusUnauthorized, "admin_disabled", "admin API disabled: set CDTBOT_ADMIN_TOKEN")
-			return
-		}
-		got := []byte(strings.TrimSpace(c.GetHeader("Authorization")))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
-			reqLog(c).Warn().Str("path", loggedPath(c.Request.URL.Path)).Msg("admin API: bad or missing token")
-			apiError(c, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
-			return
-		}
-		c.Next()
-	}
-}
-
 // status is a quick look at the queues.
 func (b *Bot) status(c *gin.Context) {
 	var pending, reply, bulk, dead int
@@ -196,10 +99,10 @@ func (b *Bot) backup(c *gin.Context) {
 		return c.Writer
 	})
 	if err != nil {
-		reqLog(c).Error().Err(err).Int64("bytes", n).Msg("backup failed mid-stream")
+		web.Log(c).Error().Err(err).Int64("bytes", n).Msg("backup failed mid-stream")
 		return
 	}
-	reqLog(c).Info().Int64("bytes", n).Msg("backup streamed")
+	web.Log(c).Info().Int64("bytes", n).Msg("backup streamed")
 }
 
 // messages lists settled outgoing messages in the order they were settled, after ?after= (a log_seq):
@@ -208,7 +111,7 @@ func (b *Bot) messages(c *gin.Context) {
 	var after uint64
 	if s := c.Query("after"); s != "" {
 		if _, err := fmt.Sscan(s, &after); err != nil {
-			apiError(c, http.StatusBadRequest, "bad_after", "after must be a number")
+			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_after", "after must be a number"))
 			return
 		}
 	}
@@ -218,7 +121,7 @@ func (b *Bot) messages(c *gin.Context) {
 		out, err = tx.SentLog(after, 500)
 		return err
 	}); err != nil {
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, web.Errorf(http.StatusInternalServerError, "internal", "internal error"))
 		return
 	}
 	if out == nil {
@@ -247,14 +150,14 @@ func CheckRemindInstant(at, now time.Time, dryRun, force bool) error {
 // remind runs the reminder sweep now or as of ?at=RFC3339, optionally as a dry run (?dry_run=1).
 func (b *Bot) remind(c *gin.Context) {
 	if b.cfg.Remind == nil {
-		apiError(c, http.StatusNotImplemented, "no_reminders", "reminders are not configured")
+		web.Fail(c, web.Errorf(http.StatusNotImplemented, "no_reminders", "reminders are not configured"))
 		return
 	}
 	at := b.db.Now()
 	if s := c.Query("at"); s != "" {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			apiError(c, http.StatusBadRequest, "bad_at", "at must be an RFC 3339 instant, e.g. 2026-11-27T08:00:00+07:00")
+			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_at", "at must be an RFC 3339 instant, e.g. 2026-11-27T08:00:00+07:00"))
 			return
 		}
 		at = t
@@ -262,18 +165,17 @@ func (b *Bot) remind(c *gin.Context) {
 	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
 	force := c.Query("force") == "1" || c.Query("force") == "true"
 	if err := CheckRemindInstant(at, b.db.Now(), dry, force); err != nil {
-		apiError(c, http.StatusBadRequest, "far_instant", err.Error())
+		web.Fail(c, web.Errorf(http.StatusBadRequest, "far_instant", "%v", err))
 		return
 	}
 	lines, err := b.cfg.Remind(at, dry)
 	if err != nil {
-		reqLog(c).Error().Err(err).Msg("remind failed")
-		apiError(c, http.StatusInternalServerError, "internal", "internal error")
+		web.Fail(c, fmt.Errorf("remind: %w", err))
 		return
 	}
 	if lines == nil {
 		lines = []string{}
 	}
-	reqLog(c).Info().Time("at", at).Bool("dry_run", dry).Int("messages", len(lines)).Msg("reminder sweep via admin API")
+	web.Log(c).Info().Time("at", at).Bool("dry_run", dry).Int("messages", len(lines)).Msg("reminder sweep via admin API")
 	c.JSON(http.StatusOK, gin.H{"at": at.Format(time.RFC3339), "dry_run": dry, "messages": lines})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/store"
 )
@@ -34,7 +35,7 @@ func hasEventName(body []byte) bool {
 // webhook stores a Zalo event durably, then answers 200; handling comes after.
 func (b *Bot) webhook(c *gin.Context) {
 	start := time.Now()
-	log := reqLog(c)
+	log := web.Log(c)
 	reject := func(status int, reason, detail string) {
 		b.m.eventsRejected.WithLabelValues(reason).Inc()
 		log.Warn().Int("status", status).Str("reason", reason).Str("detail", detail).Msg("webhook rejected")
@@ -94,7 +95,7 @@ func (b *Bot) webhook(c *gin.Context) {
 	}
 	res, err := b.db.AppendEvent(c.Request.Context(), store.Event{
 		Key: ev.DedupeKey(), Partition: ev.PartitionKey(), Name: ev.Name,
-		RequestID: requestID(c), ReceivedAt: now, Body: body,
+		RequestID: web.RequestID(c), ReceivedAt: now, Body: body,
 	})
 	if err != nil {
 		// Not stored: a 5xx makes Zalo deliver it again.
