@@ -417,18 +417,12 @@ func (c *convo) groupText() error {
 	return c.digestTo(o, Reply{ToGroup: c.in.GroupID})
 }
 
-// officerOf finds the officer registered with a Zalo user id or a group id.
+// officerOf finds the officer registered with a Zalo user id or a group id (one of them is given).
 func (c *convo) officerOf(userID, groupID string) (store.Officer, bool, error) {
-	officers, err := c.tx.Officers()
-	if err != nil {
-		return store.Officer{}, false, err
+	if userID != "" {
+		return c.tx.OfficerByZalo(userID)
 	}
-	for _, o := range officers {
-		if (userID != "" && o.ZaloID == userID) || (groupID != "" && o.GroupID == groupID) {
-			return o, true, nil
-		}
-	}
-	return store.Officer{}, false, nil
+	return c.tx.OfficerByGroup(groupID)
 }
 
 // statusForPerson sends the digest to an officer who asks the account directly.
@@ -667,7 +661,7 @@ func (c *convo) menu() error {
 // leader (recommend) or as the approver above it (approve), oldest first.
 func (c *convo) waitingFor(user string) ([]store.Request, error) {
 	var out []store.Request
-	err := c.tx.Requests(func(r store.Request) error {
+	err := c.tx.OpenRequests(func(r store.Request) error {
 		switch r.State {
 		case store.StateAwaitLeader:
 			if lead, ok, err := c.tx.Leader(r.Team); err != nil || (ok && lead == user) {

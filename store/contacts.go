@@ -16,14 +16,6 @@ type Unreachable struct {
 	Code   int       `json:"code"`
 }
 
-// Buckets of what the bot knows about reaching each person.
-var (
-	bucketLastSeen = []byte("last_seen") // user id → unix nanoseconds of their last inbound event (Zalo's cs window)
-	bucketChoices  = []byte("choices")   // user id → the numbered choices of the last message sent to them
-)
-
-func init() { allBuckets = append(allBuckets, bucketLastSeen, bucketChoices) }
-
 // MarkUnreachable records the refusal.
 func (tx *Tx) MarkUnreachable(userID string, code int) error {
 	js, err := json.Marshal(Unreachable{UserID: userID, At: tx.now, Code: code})

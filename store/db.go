@@ -23,20 +23,6 @@ import (
 // ErrLocked means another process holds the database file.
 var ErrLocked = errors.New("database is locked by another process (is a cdtbot server running?)")
 
-// Bucket names. Kept together so a reader sees the whole file layout at once.
-var (
-	bucketEvents      = []byte("events")      // seq → event record (kept for the retention period)
-	bucketEventKeys   = []byte("event_keys")  // dedupe key → seq
-	bucketInbox       = []byte("inbox")       // seq → 1: acknowledged, not yet handled
-	bucketDeadEvents  = []byte("dead_events") // seq → reason: handling failed repeatedly
-	bucketOutbox      = []byte("outbox")      // priority+seq → message waiting to be sent
-	bucketSent        = []byte("sent")        // seq → final outcome of an outbox message
-	bucketTokens      = []byte("tokens")      // "zalo" → current OAuth pair
-	bucketUnreachable = []byte("unreachable") // user id → when and why Zalo refused to deliver
-	bucketMeta        = []byte("meta")        // schema version and similar
-	allBuckets        = [][]byte{bucketEvents, bucketEventKeys, bucketInbox, bucketDeadEvents, bucketOutbox, bucketSent, bucketTokens, bucketUnreachable, bucketMeta}
-)
-
 // Options tune how the file is opened.
 type Options struct {
 	// LockTimeout bounds the wait for the file lock; zero means 2 seconds.
@@ -58,7 +44,12 @@ type DB struct {
 	// eventReady and outboxReady are signalled (never block) after commits that add work.
 	eventReady  chan struct{}
 	outboxReady chan struct{}
+	// migrated lists the schema migrations this Open ran, for the start-up log.
+	migrated []string
 }
+
+// Migrated lists the schema migrations the opening ran ("2: index …"); empty when none were due.
+func (db *DB) Migrated() []string { return db.migrated }
 
 // Open opens (creating when needed, with its folder) the database at path.
 func Open(path string, opts Options) (*DB, error) {
@@ -102,20 +93,12 @@ func Open(path string, opts Options) (*DB, error) {
 	db.cur.Store(bdb)
 	if !opts.ReadOnly {
 		if err := bdb.Update(func(tx *bolt.Tx) error {
-			if tx.Bucket(bucketTeams) != nil {
-				if err := indexTeamsByUnit(tx); err != nil { // a file of an earlier release: index it
-					return err
-				}
-			}
-			for _, b := range allBuckets {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-					return err
-				}
-			}
-			return nil
+			var err error
+			db.migrated, err = prepare(tx)
+			return err
 		}); err != nil {
 			bdb.Close()
-			return nil, fmt.Errorf("%s: create buckets: %w", op, err)
+			return nil, fmt.Errorf("%s %s: %w", op, path, err)
 		}
 		db.appender = newAppender(db)
 	}

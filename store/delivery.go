@@ -5,12 +5,6 @@ import (
 	"strings"
 )
 
-// bucketSendCosts counts delivered messages per local month and cost class
-// ("2026-11|zns" → n): what a province budgets for.
-var bucketSendCosts = []byte("send_costs")
-
-func init() { allBuckets = append(allBuckets, bucketSendCosts) }
-
 func (tx *Tx) countSend(month, class string) error {
 	b := tx.btx.Bucket(bucketSendCosts)
 	k := []byte(month + "|" + class)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -479,30 +478,6 @@ func (tx *Tx) TeamsWithin(units map[string]bool, fn func(Team) error) error {
 	return nil
 }
 
-// indexTeamsByUnit builds the unit index of a file written before it existed, or rebuilds one that
-// has fewer or more entries than there are teams (teams written by an earlier release after a rollback).
-func indexTeamsByUnit(btx *bolt.Tx) error {
-	if old := btx.Bucket(bucketUnitTeams); old != nil {
-		if old.Stats().KeyN == btx.Bucket(bucketTeams).Stats().KeyN {
-			return nil
-		}
-		if err := btx.DeleteBucket(bucketUnitTeams); err != nil {
-			return err
-		}
-	}
-	byUnit, err := btx.CreateBucket(bucketUnitTeams)
-	if err != nil {
-		return err
-	}
-	return btx.Bucket(bucketTeams).ForEach(func(k, v []byte) error {
-		var t Team
-		if err := json.Unmarshal(v, &t); err != nil {
-			return fmt.Errorf("team %s: %w", k, err)
-		}
-		return byUnit.Put(ckey(t.Unit, t.Code), present)
-	})
-}
-
 // TeamsOfUnit lists the teams attached directly to a unit.
 func (tx *Tx) TeamsOfUnit(unit string) ([]Team, error) {
 	var out []Team
@@ -786,13 +761,84 @@ func (tx *Tx) PutOfficer(o Officer) error {
 	}
 	if old, had, err := tx.Officer(o.ID); err != nil {
 		return err
-	} else if had && (old.ZaloID != o.ZaloID || old.GroupID != o.GroupID) {
-		// Someone else (or another group) now holds this id: old links must not open it (a new scope keeps them).
-		if err := tx.bumpOfficerGeneration(o.ID); err != nil {
+	} else if had {
+		if err := indexOfficer(tx.btx, old, false); err != nil {
+			return err
+		}
+		if old.ZaloID != o.ZaloID || old.GroupID != o.GroupID {
+			// Someone else (or another group) now holds this id: old links must not open it (a new scope keeps them).
+			if err := tx.bumpOfficerGeneration(o.ID); err != nil {
+				return err
+			}
+		}
+	}
+	if err := indexOfficer(tx.btx, o, true); err != nil {
+		return err
+	}
+	return tx.putJSON(bucketOfficers, []byte(o.ID), o)
+}
+
+// indexOfficer adds (or removes) an officer's entries in the Zalo id and group id indexes.
+func indexOfficer(btx *bolt.Tx, o Officer, add bool) error {
+	for _, ix := range []struct {
+		bucket []byte
+		id     string
+	}{{bucketOfficerZalo, o.ZaloID}, {bucketOfficerGroup, o.GroupID}} {
+		if ix.id == "" {
+			continue
+		}
+		b, k := btx.Bucket(ix.bucket), ckey(ix.id, o.ID)
+		var err error
+		if add {
+			err = b.Put(k, present)
+		} else {
+			err = b.Delete(k)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	return tx.putJSON(bucketOfficers, []byte(o.ID), o)
+	return nil
+}
+
+// OfficerByZalo finds the officer registered with a Zalo user id (the first by officer id when several).
+func (tx *Tx) OfficerByZalo(userID string) (Officer, bool, error) {
+	return tx.officerBy(bucketOfficerZalo, userID, func(o Officer) string { return o.ZaloID })
+}
+
+// OfficerByGroup finds the officer whose digests go to a Zalo group (the first by officer id when several).
+func (tx *Tx) OfficerByGroup(groupID string) (Officer, bool, error) {
+	return tx.officerBy(bucketOfficerGroup, groupID, func(o Officer) string { return o.GroupID })
+}
+
+// officerBy reads an officer index; an entry whose record no longer matches (left by an earlier
+// release) is not believed.
+func (tx *Tx) officerBy(index []byte, id string, field func(Officer) string) (Officer, bool, error) {
+	if id == "" {
+		return Officer{}, false, nil
+	}
+	b := tx.btx.Bucket(index)
+	if b == nil { // a file of schema 1 opened read-only: no index yet
+		all, err := tx.Officers()
+		for _, o := range all {
+			if field(o) == id {
+				return o, true, err
+			}
+		}
+		return Officer{}, false, err
+	}
+	prefix := ckey(id, "")
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		o, ok, err := tx.Officer(string(k[len(prefix):]))
+		if err != nil {
+			return o, false, err
+		}
+		if ok && field(o) == id {
+			return o, true, nil
+		}
+	}
+	return Officer{}, false, nil
 }
 
 // Officers lists every officer.

@@ -682,7 +682,7 @@ func (tx *Tx) eraseRequests(er *Erasure, sc *scrubber, d PersonData, opts EraseO
 		return err
 	}
 	for _, r := range put {
-		if err := tx.putJSON(bucketRequests, u64(r.ID), r); err != nil {
+		if err := tx.putRequest(r); err != nil {
 			return err
 		}
 	}

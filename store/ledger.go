@@ -2,13 +2,6 @@ package store
 
 import "time"
 
-// The reminder ledger records every reminder and digest under its key
-// (kind | team or scope | period | step) in the same transaction that puts it
-// in the outbox, so a restart, an overlapping run or a manual re-run never sends one twice.
-var bucketLedger = []byte("reminder_ledger")
-
-func init() { allBuckets = append(allBuckets, bucketLedger) }
-
 // LedgerHas tells whether a reminder key was already sent (or dropped).
 func (tx *Tx) LedgerHas(key string) bool {
 	return tx.btx.Bucket(bucketLedger).Get([]byte(key)) != nil

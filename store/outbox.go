@@ -85,13 +85,6 @@ const (
 	StatusSkipped     = "skipped"     // nothing to send on the channel left (an info request when templates are refused)
 )
 
-// bucketSentLog lists settled messages in the order they were settled: log seq → outbox seq.
-// Outbox seqs are settled out of order (retries, parallel sends), so a reader polling
-// "after N" must follow this log, not the outbox numbering.
-var bucketSentLog = []byte("sent_log")
-
-func init() { allBuckets = append(allBuckets, bucketSentLog) }
-
 // Outcome is the final fate of an outbox message.
 type Outcome struct {
 	Seq       uint64          `json:"seq"`

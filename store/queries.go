@@ -141,19 +141,18 @@ func (tx *Tx) DeleteApprover(unit string) (bool, error) {
 // even for a new officer created later with the same id.
 func (tx *Tx) DeleteOfficer(id string) (bool, error) {
 	b := tx.btx.Bucket(bucketOfficers)
-	if b.Get([]byte(id)) == nil {
-		return false, nil
+	o, had, err := tx.Officer(id)
+	if err != nil || !had {
+		return false, err
+	}
+	if err := indexOfficer(tx.btx, o, false); err != nil {
+		return false, err
 	}
 	if err := tx.bumpOfficerGeneration(id); err != nil {
 		return false, err
 	}
 	return true, b.Delete([]byte(id))
 }
-
-// bucketOfficerGen holds each officer id's link generation (never deleted: it outlives the officer).
-var bucketOfficerGen = []byte("officer_gen")
-
-func init() { allBuckets = append(allBuckets, bucketOfficerGen) }
 
 // OfficerGeneration is the generation officer links for id must carry.
 func (tx *Tx) OfficerGeneration(id string) uint64 {

@@ -6,31 +6,6 @@ import (
 	"fmt"
 )
 
-// Buckets of the directory and the conversations.
-var (
-	bucketUnits        = []byte("units")         // unit code → Unit
-	bucketUnitChildren = []byte("unit_children") // parent code \x00 child code → 1
-	bucketTeams        = []byte("teams")         // team code → Team
-	bucketUnitTeams    = []byte("unit_teams")    // unit code \x00 team code → 1: a scope's teams without reading the others
-	bucketJoinCodes    = []byte("join_codes")    // folded join code → team code
-	bucketPeople       = []byte("people")        // zalo id → Person
-	bucketRoles        = []byte("roles")         // team code \x00 zalo id → role
-	bucketPersonRoles  = []byte("person_roles")  // zalo id \x00 team code → role
-	bucketApprovers    = []byte("approvers")     // unit code → Approver
-	bucketOfficers     = []byte("officers")      // officer id → Officer
-	bucketQuestionSets = []byte("question_sets") // id → QuestionSet
-	bucketRequests     = []byte("requests")      // seq → Request
-	bucketReports      = []byte("reports")       // team \x00 period \x00 version(8) → Report
-	bucketSessions     = []byte("sessions")      // zalo id → Session
-	bucketAudit        = []byte("audit")         // seq → AuditEntry
-)
-
-func init() {
-	allBuckets = append(allBuckets, bucketUnits, bucketUnitChildren, bucketTeams, bucketUnitTeams, bucketJoinCodes, bucketPeople,
-		bucketRoles, bucketPersonRoles, bucketApprovers, bucketOfficers, bucketQuestionSets, bucketRequests,
-		bucketReports, bucketSessions, bucketAudit)
-}
-
 // sep joins parts of composite keys; codes and ids never contain it.
 const sep = "\x00"
 

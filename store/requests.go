@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Kinds of request.
@@ -67,7 +69,10 @@ func (tx *Tx) CreateRequest(r Request) (Request, error) {
 		r.State = StateAwaitLeader
 	}
 	r.History = append(r.History, RequestStep{At: tx.now, By: r.ZaloID, Action: "created", Note: r.Reason})
-	return r, tx.putJSON(bucketRequests, u64(seq), r)
+	if err := tx.putRequest(r); err != nil {
+		return r, err
+	}
+	return r, tx.btx.Bucket(bucketMeta).Put([]byte(metaIndexedRequests), []byte(strconv.FormatUint(seq, 10)))
 }
 
 // Request returns one request.
@@ -90,7 +95,7 @@ func ParseRequestID(s string) (uint64, error) {
 func (tx *Tx) UpdateRequest(r Request, state, by, action, note string) (Request, error) {
 	r.State = state
 	r.History = append(r.History, RequestStep{At: tx.now, By: by, Action: action, Note: note})
-	if err := tx.putJSON(bucketRequests, u64(r.ID), r); err != nil {
+	if err := tx.putRequest(r); err != nil {
 		return r, err
 	}
 	return r, tx.Audit(AuditEntry{Actor: by, Action: r.Kind + "." + action, Subject: r.ZaloID, Team: r.Team, Detail: note})
@@ -111,11 +116,80 @@ func (tx *Tx) Requests(fn func(Request) error) error {
 func (tx *Tx) OpenRequestOf(zaloID, kind string) (Request, bool, error) {
 	var found Request
 	ok := false
-	err := tx.Requests(func(r Request) error {
-		if r.ZaloID == zaloID && r.Kind == kind && r.Open() {
+	err := tx.RequestsOf(zaloID, func(r Request) error {
+		if r.Kind == kind && r.Open() {
 			found, ok = r, true
 		}
 		return nil
 	})
 	return found, ok, err
+}
+
+// putRequest stores a request and keeps its indexes (by person, open ones) in step.
+func (tx *Tx) putRequest(r Request) error {
+	var old Request
+	had, err := tx.getJSON(bucketRequests, u64(r.ID), &old)
+	if err != nil {
+		return err
+	}
+	if had {
+		tx.btx.Bucket(bucketPersonReqs).Delete(ckey(old.ZaloID, string(u64(old.ID))))
+		tx.btx.Bucket(bucketOpenRequests).Delete(u64(old.ID))
+	}
+	if err := tx.putJSON(bucketRequests, u64(r.ID), r); err != nil {
+		return err
+	}
+	return indexRequest(tx.btx, r)
+}
+
+func indexRequest(btx *bolt.Tx, r Request) error {
+	if err := btx.Bucket(bucketPersonReqs).Put(ckey(r.ZaloID, string(u64(r.ID))), []byte(r.Kind)); err != nil {
+		return err
+	}
+	if r.Open() {
+		return btx.Bucket(bucketOpenRequests).Put(u64(r.ID), present)
+	}
+	return nil
+}
+
+// OpenRequests calls fn for every request still waiting for someone, oldest first.
+func (tx *Tx) OpenRequests(fn func(Request) error) error {
+	b := tx.btx.Bucket(bucketOpenRequests)
+	if b == nil { // a file of schema 1 opened read-only: no index yet
+		return tx.Requests(func(r Request) error {
+			if !r.Open() {
+				return nil
+			}
+			return fn(r)
+		})
+	}
+	return b.ForEach(func(k, _ []byte) error {
+		r, ok, err := tx.Request(btou64(k))
+		if err != nil || !ok || !r.Open() {
+			return err
+		}
+		return fn(r)
+	})
+}
+
+// RequestsOf calls fn for every request of a person, oldest first.
+func (tx *Tx) RequestsOf(zaloID string, fn func(Request) error) error {
+	if zaloID == "" {
+		return nil
+	}
+	if tx.btx.Bucket(bucketPersonReqs) == nil { // a file of schema 1 opened read-only: no index yet
+		return tx.Requests(func(r Request) error {
+			if r.ZaloID != zaloID {
+				return nil
+			}
+			return fn(r)
+		})
+	}
+	return tx.scanPrefix(bucketPersonReqs, ckey(zaloID, ""), func(k, _ []byte) error {
+		r, ok, err := tx.Request(btou64(k[len(k)-8:]))
+		if err != nil || !ok || r.ZaloID != zaloID {
+			return err
+		}
+		return fn(r)
+	})
 }

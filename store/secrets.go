@@ -6,13 +6,6 @@ import (
 	"fmt"
 )
 
-// Server secrets: random keys made on first use and kept in the database, so
-// that what they sign (e.g. the officer page links) stays valid across
-// restarts and travels with a backup.
-var bucketSecrets = []byte("secrets") // name → random bytes
-
-func init() { allBuckets = append(allBuckets, bucketSecrets) }
-
 // Secret returns the size random bytes stored under name, creating and storing
 // them on first use. In a read-only transaction a secret not made yet is an
 // error wrapping ErrNotFound (make it in an Update). A stored secret of

@@ -1,0 +1,300 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The file's layout in one place: every bucket, what its keys and values are, and how the erasure
+// of a person (erase.go) treats it. Open creates the missing ones; a test checks that nothing else
+// in the package makes a bucket and that every one declares its erasure.
+var (
+	bucketMeta = []byte("meta") // "schema" → version; flags ("flag:…"); erasure salt
+
+	// The webhook inbox (events.go).
+	bucketEvents     = []byte("events")      // seq → event record (kept for the retention period)
+	bucketEventKeys  = []byte("event_keys")  // dedupe key → seq
+	bucketInbox      = []byte("inbox")       // seq → 1: acknowledged, not yet handled
+	bucketDeadEvents = []byte("dead_events") // seq → reason: handling failed repeatedly
+
+	// The outbox and what became of each message (outbox.go, delivery.go).
+	bucketOutbox    = []byte("outbox")     // priority+seq → message waiting to be sent
+	bucketSent      = []byte("sent")       // seq → final outcome of an outbox message
+	bucketSentLog   = []byte("sent_log")   // log seq → outbox seq, in the order messages settled (outbox seqs settle out of order)
+	bucketSendCosts = []byte("send_costs") // "2026-11|zns" → delivered messages that month and cost class
+
+	// Zalo access and reachability (tokens.go, contacts.go).
+	bucketTokens      = []byte("tokens")      // "zalo" → current OAuth pair
+	bucketUnreachable = []byte("unreachable") // user id → when and why Zalo refused to deliver
+	bucketLastSeen    = []byte("last_seen")   // user id → unix ns of their last inbound event (Zalo's 7-day window)
+	bucketChoices     = []byte("choices")     // user id → the numbered choices of the last message sent to them
+	bucketSecrets     = []byte("secrets")     // name → random key made on first use (officer links), travels with backups
+
+	// The directory (directory.go, queries.go).
+	bucketUnits        = []byte("units")         // unit code → Unit
+	bucketUnitChildren = []byte("unit_children") // parent code \x00 child code → 1
+	bucketTeams        = []byte("teams")         // team code → Team
+	bucketUnitTeams    = []byte("unit_teams")    // unit code \x00 team code → 1: a scope's teams without reading the others
+	bucketJoinCodes    = []byte("join_codes")    // folded join code → team code
+	bucketPeople       = []byte("people")        // zalo id → Person
+	bucketRoles        = []byte("roles")         // team code \x00 zalo id → role
+	bucketPersonRoles  = []byte("person_roles")  // zalo id \x00 team code → role
+	bucketApprovers    = []byte("approvers")     // unit code → Approver
+	bucketOfficers     = []byte("officers")      // officer id → Officer
+	bucketOfficerZalo  = []byte("officer_zalo")  // zalo id \x00 officer id → 1 (schema 2)
+	bucketOfficerGroup = []byte("officer_group") // group id \x00 officer id → 1 (schema 2)
+	bucketOfficerGen   = []byte("officer_gen")   // officer id → link generation (outlives the officer)
+	bucketQuestionSets = []byte("question_sets") // id → QuestionSet
+
+	// Conversations and their outcomes (requests.go, reports.go, sessions.go, audit.go, ledger.go).
+	bucketRequests     = []byte("requests")        // seq → Request
+	bucketPersonReqs   = []byte("requests_person") // zalo id \x00 seq → kind (schema 2)
+	bucketOpenRequests = []byte("requests_open")   // seq → 1 while the request waits for someone (schema 2)
+	bucketReports      = []byte("reports")         // team \x00 period \x00 version(8) → Report
+	bucketSessions     = []byte("sessions")        // zalo id → Session
+	bucketAudit        = []byte("audit")           // seq → AuditEntry
+	bucketLedger       = []byte("reminder_ledger") // kind|team or scope|period|step → sent: never remind twice
+)
+
+// How a person's erasure treats a bucket: which step of ErasePerson covers it, or why none needs to.
+const (
+	eraseNothing   = "holds no personal data"
+	eraseDerived   = "an index: follows the records it indexes"
+	eraseDirectory = "eraseDirectory"
+	eraseEvents    = "eraseEvents"
+	eraseMessages  = "eraseMessages"
+	eraseSessions  = "eraseSessions"
+	eraseRequests  = "eraseRequests"
+	eraseReports   = "eraseReports"
+	eraseAudit     = "eraseAudit"
+)
+
+// bucketDef is one bucket of the registry.
+type bucketDef struct {
+	name  []byte
+	erase string
+}
+
+// buckets is the registry: every bucket of the file.
+var buckets = []bucketDef{
+	{bucketMeta, eraseNothing},
+	{bucketEvents, eraseEvents},
+	{bucketEventKeys, eraseEvents},
+	{bucketInbox, eraseNothing},
+	{bucketDeadEvents, eraseNothing},
+	{bucketOutbox, eraseMessages},
+	{bucketSent, eraseMessages},
+	{bucketSentLog, eraseNothing},
+	{bucketSendCosts, eraseNothing},
+	{bucketTokens, eraseNothing},
+	{bucketUnreachable, eraseDirectory},
+	{bucketLastSeen, eraseDirectory},
+	{bucketChoices, eraseDirectory},
+	{bucketSecrets, eraseNothing},
+	{bucketUnits, eraseNothing},
+	{bucketUnitChildren, eraseNothing},
+	{bucketTeams, eraseNothing},
+	{bucketUnitTeams, eraseDerived},
+	{bucketJoinCodes, eraseNothing},
+	{bucketPeople, eraseDirectory},
+	{bucketRoles, eraseDirectory},
+	{bucketPersonRoles, eraseDirectory},
+	{bucketApprovers, eraseNothing}, // an approver must hand over first (ErrHandOverFirst)
+	{bucketOfficers, eraseNothing},  // an officer must hand over first (ErrHandOverFirst)
+	{bucketOfficerZalo, eraseDerived},
+	{bucketOfficerGroup, eraseDerived},
+	{bucketOfficerGen, eraseNothing},
+	{bucketQuestionSets, eraseNothing},
+	{bucketRequests, eraseRequests},
+	{bucketPersonReqs, eraseDerived},
+	{bucketOpenRequests, eraseDerived},
+	{bucketReports, eraseReports},
+	{bucketSessions, eraseSessions},
+	{bucketAudit, eraseAudit},
+	{bucketLedger, eraseNothing},
+}
+
+// SchemaVersion is the layout this release writes. A file without a version is 1: the layout of
+// release 2026-11 (testdata/store/release-2026-11.db), the first one kept as a fixture.
+const SchemaVersion = 2
+
+// ErrNewerSchema means the file was written by a newer release: opening it could lose what that
+// release added, so it is refused.
+var ErrNewerSchema = errors.New("the database was written by a newer cdtbot release")
+
+const metaSchema = "schema"
+
+// migration moves a file from version to version+1 inside the opening transaction.
+type migration struct {
+	to   int
+	what string
+	run  func(btx *bolt.Tx) error
+}
+
+// migrations in order; each one runs once, in the same transaction as the version it writes.
+var migrations = []migration{
+	{2, "index requests by person and open state, officers by Zalo id and group id", func(btx *bolt.Tx) error {
+		if err := reindexRequests(btx); err != nil {
+			return err
+		}
+		return reindexOfficers(btx)
+	}},
+}
+
+// schemaOf reads the file's version (1 when it has none).
+func schemaOf(btx *bolt.Tx) (int, error) {
+	meta := btx.Bucket(bucketMeta)
+	if meta == nil {
+		return 0, nil // a new file
+	}
+	v := meta.Get([]byte(metaSchema))
+	if v == nil {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(string(v))
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%w: schema version %q", ErrDamaged, v)
+	}
+	return n, nil
+}
+
+// Schema is the file's layout version.
+func (tx *Tx) Schema() int {
+	n, _ := schemaOf(tx.btx)
+	return n
+}
+
+// prepare brings a file opened for writing to SchemaVersion: creates the missing buckets, runs the
+// migrations it has not had, and rebuilds indexes an earlier release may have left behind.
+func prepare(btx *bolt.Tx) (migrated []string, err error) {
+	from, err := schemaOf(btx)
+	if err != nil {
+		return nil, err
+	}
+	if from > SchemaVersion {
+		return nil, fmt.Errorf("%w (schema %d; this release knows %d): run that release, or restore a backup made by this one", ErrNewerSchema, from, SchemaVersion)
+	}
+	if btx.Bucket(bucketTeams) != nil {
+		if err := indexTeamsByUnit(btx); err != nil { // teams written by an earlier release after a rollback
+			return nil, err
+		}
+	}
+	for _, b := range buckets {
+		if _, err := btx.CreateBucketIfNotExists(b.name); err != nil {
+			return nil, err
+		}
+	}
+	if from == 0 { // a new file: nothing to migrate
+		return nil, btx.Bucket(bucketMeta).Put([]byte(metaSchema), []byte(strconv.Itoa(SchemaVersion)))
+	}
+	for _, m := range migrations {
+		if m.to <= from {
+			continue
+		}
+		if err := m.run(btx); err != nil {
+			return migrated, fmt.Errorf("migration to schema %d (%s): %w", m.to, m.what, err)
+		}
+		migrated = append(migrated, fmt.Sprintf("%d: %s", m.to, m.what))
+	}
+	if from < SchemaVersion {
+		if err := btx.Bucket(bucketMeta).Put([]byte(metaSchema), []byte(strconv.Itoa(SchemaVersion))); err != nil {
+			return migrated, err
+		}
+	} else if err := reindexIfStale(btx); err != nil {
+		return nil, err
+	}
+	return migrated, nil
+}
+
+// reindexIfStale rebuilds the request indexes when requests were created without them (a release
+// before schema 2 run on this file after a rollback moves the bucket's sequence past the one the
+// index last saw), and always the officer indexes: officers are few, and an earlier release may
+// have changed one's Zalo id or group.
+func reindexIfStale(btx *bolt.Tx) error {
+	seen := btx.Bucket(bucketMeta).Get([]byte(metaIndexedRequests))
+	if string(seen) != strconv.FormatUint(btx.Bucket(bucketRequests).Sequence(), 10) {
+		if err := reindexRequests(btx); err != nil {
+			return err
+		}
+	}
+	return reindexOfficers(btx)
+}
+
+// metaIndexedRequests is the requests bucket's sequence when its indexes were last written.
+const metaIndexedRequests = "indexed_requests"
+
+// reindexRequests rebuilds both request indexes from the records.
+func reindexRequests(btx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketPersonReqs, bucketOpenRequests} {
+		if _, err := freshBucket(btx, name); err != nil {
+			return err
+		}
+	}
+	reqs := btx.Bucket(bucketRequests)
+	if reqs == nil {
+		return nil
+	}
+	if err := reqs.ForEach(func(k, v []byte) error {
+		var r Request
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("request %d: %w", btou64(k), err)
+		}
+		return indexRequest(btx, r)
+	}); err != nil {
+		return err
+	}
+	return btx.Bucket(bucketMeta).Put([]byte(metaIndexedRequests), []byte(strconv.FormatUint(reqs.Sequence(), 10)))
+}
+
+// reindexOfficers rebuilds both officer indexes from the records.
+func reindexOfficers(btx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketOfficerZalo, bucketOfficerGroup} {
+		if _, err := freshBucket(btx, name); err != nil {
+			return err
+		}
+	}
+	officers := btx.Bucket(bucketOfficers)
+	if officers == nil {
+		return nil
+	}
+	return officers.ForEach(func(k, v []byte) error {
+		var o Officer
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("officer %s: %w", k, err)
+		}
+		return indexOfficer(btx, o, true)
+	})
+}
+
+// freshBucket empties a bucket (an index about to be rebuilt), creating it when missing.
+func freshBucket(btx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
+	if btx.Bucket(name) != nil {
+		if err := btx.DeleteBucket(name); err != nil {
+			return nil, err
+		}
+	}
+	return btx.CreateBucket(name)
+}
+
+// indexTeamsByUnit builds the unit index of a file written before it existed, or rebuilds one that
+// has fewer or more entries than there are teams (teams written by an earlier release after a rollback).
+func indexTeamsByUnit(btx *bolt.Tx) error {
+	if old := btx.Bucket(bucketUnitTeams); old != nil && old.Stats().KeyN == btx.Bucket(bucketTeams).Stats().KeyN {
+		return nil
+	}
+	byUnit, err := freshBucket(btx, bucketUnitTeams)
+	if err != nil {
+		return err
+	}
+	return btx.Bucket(bucketTeams).ForEach(func(k, v []byte) error {
+		var t Team
+		if err := json.Unmarshal(v, &t); err != nil {
+			return fmt.Errorf("team %s: %w", k, err)
+		}
+		return byUnit.Put(ckey(t.Unit, t.Code), present)
+	})
+}
