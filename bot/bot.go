@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/cdtbot/cdtbot/bot/devchat"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/store"
@@ -89,6 +90,7 @@ type Bot struct {
 	ready     atomic.Bool
 	// storageFailedAt is when a write to the database last failed (unix ns; 0: never).
 	storageFailedAt atomic.Int64
+	dev             *devchat.Chat // the web chat simulator, sandbox only
 	handler         http.Handler
 }
 
@@ -153,6 +155,13 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	}
 	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked, m: b.m}
 	b.processor = &Processor{db: db, handle: rt.handle, log: log.With().Str("component", "events").Logger(), m: b.m}
+	if cfg.Sandbox {
+		var remind devchat.Reminder
+		if cfg.Remind != nil {
+			remind = remindFunc(cfg.Remind)
+		}
+		b.dev = devchat.New(db, devchat.Config{AppID: cfg.AppID, OASecret: cfg.OASecret, Location: cfg.Location, Remind: remind, Ready: b})
+	}
 	b.handler = b.routes()
 	return b, nil
 }
@@ -228,6 +237,14 @@ func (b *Bot) compactor(ctx context.Context) error {
 
 // SetReady flips /readyz, e.g. to drain traffic before shutdown.
 func (b *Bot) SetReady(v bool) { b.ready.Store(v) }
+
+// Ready tells whether the bot takes work (Run has started and SetReady(false) has not been called).
+func (b *Bot) Ready() bool { return b.ready.Load() }
+
+// remindFunc is Config.Remind as the simulator asks for it.
+type remindFunc func(at time.Time, dryRun bool) ([]string, error)
+
+func (f remindFunc) Remind(at time.Time, dryRun bool) ([]string, error) { return f(at, dryRun) }
 
 // Retention defaults (Config.KeepEvents, Config.KeepSent).
 const (

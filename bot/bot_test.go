@@ -251,7 +251,7 @@ func TestWebhookRejectsBadInputAndStoresNothing(t *testing.T) {
 	if bytes.Equal(tampered, good) {
 		t.Fatal("fixture changed: tampering did nothing")
 	}
-	huge := append(bytes.Repeat([]byte(" "), bot.MaxWebhookBody), good...)
+	huge := append(bytes.Repeat([]byte(" "), zalo.MaxEventSize), good...)
 	cases := []struct {
 		name   string
 		body   []byte

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/cdtbot/cdtbot/bot/devchat"
 	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/store"
 )
@@ -37,12 +38,20 @@ func (b *Bot) routes() http.Handler {
 	api.GET("/zalo/token", b.tokenStatus)
 	api.PUT("/zalo/token", b.putToken)
 	api.POST("/zalo/authorize", b.oauthLink)
-	b.directoryRoutes(api) // bot/admin_directory.go: units, teams, roles, officers, requests, reports, audit, import
-	b.statsRoutes(api)     // bot/admin_stats.go: statistics and exports
-	b.privacyRoutes(api)   // bot/admin_privacy.go: personal-data access and erasure
-	b.officerRoutes(r)     // bot/officer_page.go: the officer web page (signed links)
-	if b.cfg.Sandbox {
-		b.devRoutes(r) // bot/devchat.go: the web chat simulator, sandbox only
+	b.directoryRoutes(api)    // bot/admin_directory.go: units, teams, roles, officers, requests, reports, audit, import
+	b.statsRoutes(api)        // bot/admin_stats.go: statistics and exports
+	b.privacyRoutes(api)      // bot/admin_privacy.go: personal-data access and erasure
+	b.officerRoutes(r)        // bot/officer_page.go: the officer web page (signed links)
+	if d := b.dev; d != nil { // bot/devchat: the web chat simulator, sandbox only
+		r.GET("/dev", d.Home)
+		r.GET("/dev/chat", d.Page)
+		r.GET("/dev/chat/:file", d.Asset)
+		dev := r.Group("/dev/api", devchat.NotCrossSite)
+		dev.GET("/config", d.Settings)
+		dev.GET("/people", d.People)
+		dev.GET("/messages", d.Messages)
+		dev.POST("/remind", d.Remind)
+		dev.POST("/sign", d.Sign)
 	}
 	r.NoRoute(func(c *gin.Context) { web.Fail(c, web.Errorf(http.StatusNotFound, "not_found", "no such route")) })
 	return r

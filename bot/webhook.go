@@ -14,9 +14,6 @@ import (
 	"github.com/cdtbot/cdtbot/store"
 )
 
-// MaxWebhookBody is the largest webhook body accepted (413 past it).
-const MaxWebhookBody = 64 << 10
-
 // staleAfter: an event older than this is a replay, not a retry (Zalo retries for
 // at most 12 hours), and its dedupe key may already be pruned, so it is ignored.
 const staleAfter = 6 * 24 * time.Hour
@@ -41,7 +38,7 @@ func (b *Bot) webhook(c *gin.Context) {
 		log.Warn().Int("status", status).Str("reason", reason).Str("detail", detail).Msg("webhook rejected")
 		c.AbortWithStatusJSON(status, gin.H{"error": reason})
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxWebhookBody))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, zalo.MaxEventSize))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

@@ -1,4 +1,7 @@
-package bot
+// Package devchat is the sandbox's web chat simulator: a Zalo-like page (embedded here) that posts
+// the JSON Zalo would send to the real /webhook/zalo and reads what the bot "sent" from the sandbox
+// sent log through a small JSON API. bot/routes.go serves it in sandbox mode only.
+package devchat
 
 import (
 	"crypto/rand"
@@ -26,10 +29,43 @@ import (
 	"github.com/cdtbot/cdtbot/store"
 )
 
-// devchatFiles are the simulator's page, script and style sheet.
+// files are the simulator's page, script and style sheet.
 //
-//go:embed devchat
-var devchatFiles embed.FS
+//go:embed index.html app.js app.css
+var files embed.FS
+
+// Reminder runs the reminder sweep as of an instant (nil: the simulator offers no sweep).
+type Reminder interface {
+	Remind(at time.Time, dryRun bool) ([]string, error)
+}
+
+// Readiness tells whether the server still takes work: a long poll ends when it stops.
+type Readiness interface {
+	Ready() bool
+}
+
+// Config is what the simulator needs to know of the account it plays.
+type Config struct {
+	AppID    string // put in events ("sandbox" when empty)
+	OASecret string // signs events for local pages when set
+	Location *time.Location
+	Remind   Reminder
+	Ready    Readiness
+}
+
+// Chat serves the simulator's page and API.
+type Chat struct {
+	db  *store.DB
+	cfg Config
+}
+
+// New is the simulator over db.
+func New(db *store.DB, cfg Config) *Chat {
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	return &Chat{db: db, cfg: cfg}
+}
 
 // devOAID is the account id the simulator puts in events (sandbox has no real account).
 const devOAID = "388613280878808645"
@@ -53,9 +89,7 @@ const (
 	devMaxPeople   = 400
 )
 
-// devRoutes serves the web chat simulator: a Zalo-like page (bot/devchat, embedded) that posts the
-// JSON Zalo would send to the real /webhook/zalo and reads what the bot "sent" from the sandbox sent
-// log through a small JSON API. routes.go registers it in sandbox mode only.
+// The simulator's routes (bot/routes.go registers them):
 //
 //	GET  /dev/chat                     the page (and /dev/chat/app.js, /dev/chat/app.css)
 //	GET  /dev/api/config               ids to put in events, whether to sign, the clock, suggested sweep instants
@@ -65,25 +99,19 @@ const (
 //	                                   seconds while there are exactly K of them; "watermark" is the next W
 //	POST /dev/api/remind?at=T          the reminder sweep as of T (local "2026-11-17T08:00" or RFC 3339)
 //	POST /dev/api/sign                 X-ZEvent-Signature for an event body, when an OA secret is set
-func (b *Bot) devRoutes(r *gin.Engine) {
-	assets, err := fs.Sub(devchatFiles, "devchat")
-	if err != nil {
-		panic("bot: devchat assets: " + err.Error()) // embedded at build time: cannot happen
-	}
-	r.GET("/dev", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dev/chat") })
-	r.GET("/dev/chat", func(c *gin.Context) { devAsset(c, assets, "index.html") })
-	r.GET("/dev/chat/:file", func(c *gin.Context) { devAsset(c, assets, c.Param("file")) })
-	api := r.Group("/dev/api", devNotCrossSite)
-	api.GET("/config", b.devConfig)
-	api.GET("/people", b.devPeople)
-	api.GET("/messages", b.devMessages)
-	api.POST("/remind", b.devRemind)
-	api.POST("/sign", b.devSign)
-}
 
-// devNotCrossSite refuses requests another web site's page makes (browsers say so in
-// Sec-Fetch-Site), so that visiting one cannot run reminder sweeps on a developer's sandbox.
-func devNotCrossSite(c *gin.Context) {
+// Home is GET /dev: on to the page.
+func (d *Chat) Home(c *gin.Context) { c.Redirect(http.StatusFound, "/dev/chat") }
+
+// Page is GET /dev/chat.
+func (d *Chat) Page(c *gin.Context) { devAsset(c, "index.html") }
+
+// Asset is GET /dev/chat/:file, the page's script and style sheet.
+func (d *Chat) Asset(c *gin.Context) { devAsset(c, c.Param("file")) }
+
+// NotCrossSite guards the API: it refuses requests another web site's page makes (browsers say so
+// in Sec-Fetch-Site), so that visiting one cannot run reminder sweeps on a developer's sandbox.
+func NotCrossSite(c *gin.Context) {
 	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
 		web.Fail(c, web.Errorf(http.StatusForbidden, "cross_site", "the simulator's API answers its own page only"))
 		return
@@ -93,12 +121,12 @@ func devNotCrossSite(c *gin.Context) {
 
 // devAsset serves one embedded file with a strict content security policy: no inline script,
 // nothing from other origins.
-func devAsset(c *gin.Context, assets fs.FS, name string) {
+func devAsset(c *gin.Context, name string) {
 	if name != path.Base(name) || strings.HasPrefix(name, ".") {
 		web.Fail(c, web.Errorf(http.StatusNotFound, "not_found", "no such file"))
 		return
 	}
-	data, err := fs.ReadFile(assets, name)
+	data, err := fs.ReadFile(files, name)
 	if err != nil {
 		web.Fail(c, web.Errorf(http.StatusNotFound, "not_found", "no such file"))
 		return
@@ -128,17 +156,18 @@ type devMoment struct {
 	Label string `json:"label"` // "08:00 17/11 · còn 3 ngày"
 }
 
-func (b *Bot) devConfig(c *gin.Context) {
-	epoch, err := b.devEpoch()
+// Settings is GET /dev/api/config.
+func (d *Chat) Settings(c *gin.Context) {
+	epoch, err := d.devEpoch()
 	if err != nil {
 		web.Fail(c, fmt.Errorf("devchat: epoch: %w", err))
 		return
 	}
-	now := b.db.Now().In(b.cfg.Location)
+	now := d.db.Now().In(d.cfg.Location)
 	var moments []devMoment
-	if err := b.db.View(func(tx *store.Tx) error {
+	if err := d.db.View(func(tx *store.Tx) error {
 		var serr error
-		moments, serr = devSuggestions(tx, now, b.cfg.Location)
+		moments, serr = devSuggestions(tx, now, d.cfg.Location)
 		return serr
 	}); err != nil {
 		web.Log(c).Error().Err(err).Msg("devchat: suggestions")
@@ -146,28 +175,28 @@ func (b *Bot) devConfig(c *gin.Context) {
 	if moments == nil {
 		moments = []devMoment{}
 	}
-	appID := b.cfg.AppID
+	appID := d.cfg.AppID
 	if appID == "" {
 		appID = devAppID
 	}
 	c.JSON(http.StatusOK, gin.H{
-		"sandbox": b.cfg.Sandbox, "app_id": appID, "oa_id": devOAID, "signed": b.cfg.OASecret != "" && devLocal(c.Request),
-		"epoch": epoch, "now": now.Format(time.RFC3339), "now_ms": now.UnixMilli(), "tz": b.cfg.Location.String(),
-		"remind": b.cfg.Remind != nil, "suggestions": moments,
+		"sandbox": true, "app_id": appID, "oa_id": devOAID, "signed": d.cfg.OASecret != "" && devLocal(c.Request),
+		"epoch": epoch, "now": now.Format(time.RFC3339), "now_ms": now.UnixMilli(), "tz": d.cfg.Location.String(),
+		"remind": d.cfg.Remind != nil, "suggestions": moments,
 	})
 }
 
 // devEpoch is a random id kept in the database: it changes when the file is deleted.
-func (b *Bot) devEpoch() (string, error) {
+func (d *Chat) devEpoch() (string, error) {
 	var epoch string
-	_ = b.db.View(func(tx *store.Tx) error {
+	_ = d.db.View(func(tx *store.Tx) error {
 		epoch, _ = tx.LedgerGet(devEpochKey)
 		return nil
 	})
 	if epoch != "" {
 		return epoch, nil
 	}
-	err := b.db.Update(func(tx *store.Tx) error {
+	err := d.db.Update(func(tx *store.Tx) error {
 		if e, ok := tx.LedgerGet(devEpochKey); ok {
 			epoch = e
 			return nil
@@ -256,9 +285,10 @@ var devRoleLabel = map[string]string{
 
 var devRoleRank = map[string]int{store.RoleLeader: 0, store.RoleDeputy: 1, "approver": 2, "officer": 3, store.RoleMember: 4, store.RoleCollaborator: 5}
 
-func (b *Bot) devPeople(c *gin.Context) {
+// People is GET /dev/api/people.
+func (d *Chat) People(c *gin.Context) {
 	var people []devPerson
-	err := b.db.View(func(tx *store.Tx) error {
+	err := d.db.View(func(tx *store.Tx) error {
 		var err error
 		people, err = devListPeople(tx)
 		return err
@@ -407,7 +437,8 @@ type devBody struct {
 
 var devMention = regexp.MustCompile(`\[@([0-9A-Za-z_-]{1,64})\]`)
 
-func (b *Bot) devMessages(c *gin.Context) {
+// Messages is GET /dev/api/messages: a long poll.
+func (d *Chat) Messages(c *gin.Context) {
 	num := func(name string, def int64) (int64, bool) {
 		s := c.Query(name)
 		if s == "" {
@@ -438,12 +469,12 @@ func (b *Bot) devMessages(c *gin.Context) {
 	to := c.Query("to")
 	deadline := time.Now().Add(min(time.Duration(max(wait, 0))*time.Second, devMaxWait))
 	for {
-		msgs, watermark, err := b.devScan(uint64(after), to)
+		msgs, watermark, err := d.devScan(uint64(after), to)
 		if err != nil {
 			web.Fail(c, fmt.Errorf("devchat: messages: %w", err))
 			return
 		}
-		if int64(len(msgs)) != have || !time.Now().Before(deadline) || !b.ready.Load() {
+		if int64(len(msgs)) != have || !time.Now().Before(deadline) || !d.ready() {
 			if msgs == nil {
 				msgs = []devMsg{}
 			}
@@ -465,10 +496,10 @@ func (b *Bot) devMessages(c *gin.Context) {
 // of order (per recipient, replies first, some wait for the morning), so a reader that only asked
 // for seqs above the last one seen could miss a message; it asks from the watermark and drops the
 // ones it has.
-func (b *Bot) devScan(after uint64, to string) ([]devMsg, uint64, error) {
+func (d *Chat) devScan(after uint64, to string) ([]devMsg, uint64, error) {
 	var out []devMsg
 	watermark := after
-	err := b.db.View(func(tx *store.Tx) error {
+	err := d.db.View(func(tx *store.Tx) error {
 		waiting, err := tx.Outbox()
 		if err != nil {
 			return err
@@ -496,7 +527,7 @@ func (b *Bot) devScan(after uint64, to string) ([]devMsg, uint64, error) {
 					watermark = o.Seq
 				}
 				if to == "" || o.To == to {
-					out = append(out, b.devMessage(tx, o, names))
+					out = append(out, d.devMessage(tx, o, names))
 				}
 			}
 			if len(page) < 500 {
@@ -508,8 +539,8 @@ func (b *Bot) devScan(after uint64, to string) ([]devMsg, uint64, error) {
 	return out, watermark, err
 }
 
-func (b *Bot) devMessage(tx *store.Tx, o store.Outcome, names map[string]string) devMsg {
-	at := o.At.In(b.cfg.Location)
+func (d *Chat) devMessage(tx *store.Tx, o store.Outcome, names map[string]string) devMsg {
+	at := o.At.In(d.cfg.Location)
 	m := devMsg{Seq: o.Seq, To: o.To, Group: o.Endpoint == store.EndpointGroup, Bulk: o.Priority == store.PriorityBulk,
 		Status: o.Status, Error: o.Error, At: at.Format(time.RFC3339), Time: at.Format("15:04 02/01"), Kind: "text"}
 	var body devBody
@@ -554,14 +585,15 @@ func (b *Bot) devMessage(tx *store.Tx, o store.Outcome, names map[string]string)
 	return m
 }
 
-func (b *Bot) devRemind(c *gin.Context) {
-	if b.cfg.Remind == nil {
+// Remind is POST /dev/api/remind.
+func (d *Chat) Remind(c *gin.Context) {
+	if d.cfg.Remind == nil {
 		web.Fail(c, web.Errorf(http.StatusNotImplemented, "no_reminders", "reminders are not configured"))
 		return
 	}
-	at := b.db.Now()
+	at := d.db.Now()
 	if s := strings.TrimSpace(c.Query("at")); s != "" {
-		t, err := devParseTime(s, b.cfg.Location)
+		t, err := devParseTime(s, d.cfg.Location)
 		if err != nil {
 			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_at", "at must be a local time like 2026-11-17T08:00 or an RFC 3339 instant"))
 			return
@@ -569,7 +601,7 @@ func (b *Bot) devRemind(c *gin.Context) {
 		at = t
 	}
 	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
-	lines, err := b.cfg.Remind(at, dry)
+	lines, err := d.cfg.Remind.Remind(at, dry)
 	if err != nil {
 		web.Fail(c, fmt.Errorf("devchat: remind: %w", err))
 		return
@@ -579,11 +611,11 @@ func (b *Bot) devRemind(c *gin.Context) {
 	}
 	var released, waiting int
 	if !dry {
-		if released, waiting, err = b.devRelease(at); err != nil {
+		if released, waiting, err = d.devRelease(at); err != nil {
 			web.Log(c).Error().Err(err).Msg("devchat: release held messages")
 		}
 	}
-	local := at.In(b.cfg.Location)
+	local := at.In(d.cfg.Location)
 	night := local.Hour() >= 21 || local.Hour() < 7
 	web.Log(c).Info().Time("at", at).Bool("dry_run", dry).Int("messages", len(lines)).Int("released", released).Msg("reminder sweep from the chat simulator")
 	c.JSON(http.StatusOK, gin.H{"at": local.Format(time.RFC3339), "label": local.Format("15:04 02/01/2006"), "dry_run": dry, "night": night,
@@ -594,8 +626,8 @@ func (b *Bot) devRemind(c *gin.Context) {
 // (made at night) whose hour has come by at are let go now. Without it, a reminder made at night
 // by the start-up sweep would hold back every later message to the same person or group until
 // the real morning, since the outbox keeps each recipient's order. It also counts what still waits.
-func (b *Bot) devRelease(at time.Time) (released, waiting int, err error) {
-	err = b.db.Update(func(tx *store.Tx) error {
+func (d *Chat) devRelease(at time.Time) (released, waiting int, err error) {
+	err = d.db.Update(func(tx *store.Tx) error {
 		released, waiting = 0, 0
 		msgs, err := tx.Outbox()
 		if err != nil {
@@ -633,15 +665,15 @@ func devParseTime(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, errors.New("bad time")
 }
 
-// devSign computes the signature Zalo would put on an event body; empty when no OA secret is set
-// (in sandbox mode an unsigned webhook is accepted).
-func (b *Bot) devSign(c *gin.Context) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxWebhookBody))
+// Sign is POST /dev/api/sign: the signature Zalo would put on an event body; empty when no OA
+// secret is set (in sandbox mode an unsigned webhook is accepted).
+func (d *Chat) Sign(c *gin.Context) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, zalo.MaxEventSize))
 	if err != nil {
 		web.Fail(c, web.Errorf(http.StatusRequestEntityTooLarge, "too_large", "body over 64 KiB"))
 		return
 	}
-	if b.cfg.OASecret == "" {
+	if d.cfg.OASecret == "" {
 		c.JSON(http.StatusOK, gin.H{"signature": ""})
 		return
 	}
@@ -657,7 +689,7 @@ func (b *Bot) devSign(c *gin.Context) {
 		web.Fail(c, web.Errorf(http.StatusBadRequest, "malformed", "%v", err))
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"signature": "mac=" + zalo.Mac(ev.AppID, body, ev.TimestampRaw, b.cfg.OASecret)})
+	c.JSON(http.StatusOK, gin.H{"signature": "mac=" + zalo.Mac(ev.AppID, body, ev.TimestampRaw, d.cfg.OASecret)})
 }
 
 // devLocal tells whether a request comes straight from this machine (not through a proxy).
@@ -672,3 +704,6 @@ func devLocal(r *http.Request) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// ready tells whether the server still takes work (no Readiness: it does).
+func (d *Chat) ready() bool { return d.cfg.Ready == nil || d.cfg.Ready.Ready() }

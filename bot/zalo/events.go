@@ -12,6 +12,9 @@ import (
 	"unicode/utf8"
 )
 
+// MaxEventSize is the largest event body accepted (the webhook answers 413 past it).
+const MaxEventSize = 64 << 10
+
 // Event names sent by the Zalo OA webhook (event_name). Sources disagree on a
 // few group lifecycle names, so every spelling seen in the wild is listed.
 const (
