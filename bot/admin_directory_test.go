@@ -433,8 +433,9 @@ func TestAdminImportRefusedImportsNothing(t *testing.T) {
 	}{
 		{"unknown unit", "extra.json", `{"teams": [{"code": "TA-XA", "name": "Tổ xã", "unit": "42.99"}], "units": [{"code": "42.21", "name": "Mới", "parent": "42"}]}`,
 			400, "import_error", `teams[1] unit unit "42.99" not found`},
-		{"second leader", "extra.json", `{"people": [{"zalo_id": "2200000000000000005", "name": "Lê Văn Mới", "roles": [{"team": "TA-T1", "role": "leader"}]}]}`,
-			400, "import_error", "people[1] roles[1].role team TA-T1 already has leader"},
+		{"two leaders", "extra.json", `{"people": [{"zalo_id": "2200000000000000005", "name": "Lê Văn Mới", "roles": [{"team": "TA-T1", "role": "leader"}]},
+			{"zalo_id": "2200000000000000006", "name": "Lê Văn Hai", "roles": [{"team": "TA-T1", "role": "leader"}]}]}`,
+			400, "import_error", "people[2] roles[1].role team TA-T1 already has a leader in this file"},
 		{"bad phone", "people.csv", "Họ tên,Số điện thoại,Zalo ID,Tổ\nLê Văn Mới,091200011,2200000000000000005,TA-T1\n",
 			400, "import_error", `line 2 Số điện thoại "091200011"`},
 		{"not JSON", "extra.json", `{"units": [`, 400, "import_error", "line 1"},

@@ -153,22 +153,22 @@ func (c *convo) approve(r store.Request) error {
 	}
 	if r.Kind == store.RequestJoin {
 		role := r.Role
-		pol, err := c.tx.EffectivePolicy(r.Team)
-		if err != nil {
-			return err
-		}
-		n, err := c.tx.CountMembers(r.Team)
-		if err != nil {
-			return err
-		}
-		if role != store.RoleCollaborator && pol.MaxMembers > 0 && n >= pol.MaxMembers {
-			if !pol.Collaborators {
-				c.say(fmt.Sprintf(textCannotApproveFull, r.ID, t.Name, pol.MaxMembers))
-				return nil
-			}
+		_, err := c.tx.AssignRole(r.Team, r.ZaloID, role)
+		var full *store.FullError
+		if errors.As(err, &full) && full.Room.AllowsCollab {
 			role = store.RoleCollaborator // the team filled up while the request waited
+			_, err = c.tx.AssignRole(r.Team, r.ZaloID, role)
 		}
-		if err := c.tx.SetRole(r.Team, r.ZaloID, role); err != nil {
+		var other *store.CommuneError
+		switch {
+		case errors.As(err, &full):
+			c.say(fmt.Sprintf(textCannotApproveFull, r.ID, t.Name, full.Room.Max))
+			return nil
+		case errors.As(err, &other):
+			held, _, _ := c.tx.Team(other.Held.Team)
+			c.say(fmt.Sprintf(textCannotApproveCommune, r.ID, held.Name, other.There.Display()))
+			return nil
+		case err != nil:
 			return err
 		}
 		if r, err = c.tx.UpdateRequest(r, store.StateApproved, c.in.UserID, "approved", role); err != nil {
@@ -283,7 +283,7 @@ func (c *convo) appoint(teamCode, zaloID string) error {
 		c.say(textNotAMember)
 		return nil
 	}
-	if err := c.tx.SetRole(teamCode, zaloID, store.RoleLeader); err != nil {
+	if _, err := c.tx.AssignRole(teamCode, zaloID, store.RoleLeader); err != nil {
 		return err
 	}
 	if err := c.tx.Audit(store.AuditEntry{Actor: c.in.UserID, Action: "role.leader", Subject: zaloID, Team: teamCode}); err != nil {

@@ -265,17 +265,13 @@ func (c *convo) chooseTeam(code string) error {
 	}
 	c.s.Data["team"] = t.Code
 	c.s.Data["role"] = store.RoleMember
-	pol, err := c.tx.EffectivePolicy(t.Code)
+	room, err := c.tx.RoomIn(t.Code)
 	if err != nil {
 		return err
 	}
-	n, err := c.tx.CountMembers(t.Code)
-	if err != nil {
-		return err
-	}
-	if pol.MaxMembers > 0 && n >= pol.MaxMembers {
-		if !pol.Collaborators {
-			c.say(fmt.Sprintf(textJoinFull, t.Name, pol.MaxMembers))
+	if room.Full() {
+		if !room.AllowsCollab {
+			c.say(fmt.Sprintf(textJoinFull, t.Name, room.Max))
 			return c.end()
 		}
 		return c.goTo("collab")
@@ -285,11 +281,11 @@ func (c *convo) chooseTeam(code string) error {
 
 func joinCollabPrompt(c *convo) error {
 	t, _, _ := c.tx.Team(c.s.Data["team"])
-	pol, err := c.tx.EffectivePolicy(t.Code)
+	room, err := c.tx.RoomIn(t.Code)
 	if err != nil {
 		return err
 	}
-	c.say(fmt.Sprintf(textJoinFullCollab, t.Name, pol.MaxMembers), btnYes, btnNo)
+	c.say(fmt.Sprintf(textJoinFullCollab, t.Name, room.Max), btnYes, btnNo)
 	return nil
 }
 

@@ -97,6 +97,7 @@ const (
 	textToRequesterRefused     = "Rất tiếc, yêu cầu số %d (%s %s) không được chấp thuận. Lý do: %s"
 	textToLeaderOutcome        = "Yêu cầu số %d của %s đã %s."
 	textCannotApproveFull      = "Chưa thể phê duyệt yêu cầu số %d: %s đã đủ %d thành viên."
+	textCannotApproveCommune   = "Chưa thể phê duyệt yêu cầu số %d: người này đang có vai trò trong %s thuộc %s. Mỗi người chỉ tham gia tổ của một xã/phường."
 	textApproved               = "Đã phê duyệt yêu cầu số %d."
 	textToRequesterJoined      = "Chúc mừng! Bạn đã chính thức là thành viên %s (vai trò: %s). 🎉"
 	textToLeaderNewMember      = "%s đã được phê duyệt làm %s của %s."

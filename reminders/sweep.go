@@ -170,12 +170,13 @@ type snapshot struct {
 	approvers map[string]store.Approver
 	// unitPolicy memoises policyOf per unit.
 	unitPolicy map[string]unitPolicy
+	communes   map[string]commune
 	teams      []*teamView
 }
 
 // snapshot reads the teams under scope ("" for all).
 func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
-	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}, unitPolicy: map[string]unitPolicy{}}
+	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}, unitPolicy: map[string]unitPolicy{}, communes: map[string]commune{}}
 	if err := tx.AllUnits(func(u store.Unit) error { sn.units[u.Code] = u; return nil }); err != nil {
 		return nil, err
 	}
@@ -229,13 +230,9 @@ func (sn *snapshot) policyOf(t store.Team, loc *time.Location) (store.Calendar, 
 			return p.cal, p.days, nil
 		}
 	}
-	var path []store.Unit
-	for c := t.Unit; c != ""; c = sn.units[c].Parent {
-		u, ok := sn.units[c]
-		if !ok || len(path) > 32 {
-			return store.Calendar{}, nil, fmt.Errorf("team %s: unit %q: %w", t.Code, c, store.ErrNotFound)
-		}
-		path = append([]store.Unit{u}, path...)
+	path, err := sn.pathOf(t.Unit)
+	if err != nil {
+		return store.Calendar{}, nil, fmt.Errorf("team %s: %w", t.Code, err)
 	}
 	pol := store.LayerPolicy(t.Policy, path)
 	p := unitPolicy{cal: pol.Calendar(loc), days: pol.ReminderDays}
@@ -251,19 +248,38 @@ type unitPolicy struct {
 	days []int
 }
 
-// communeOf is the nearest unit at or above code with an approver; without one, the unit's parent.
-func (sn *snapshot) communeOf(code string) (store.Unit, string) {
-	for c, depth := code, 0; c != "" && depth < 32; depth++ {
-		if a, ok := sn.approvers[c]; ok {
-			return sn.units[c], a.ZaloID
+// pathOf is a unit's path from the root, from the cached units.
+func (sn *snapshot) pathOf(code string) ([]store.Unit, error) {
+	var path []store.Unit
+	for c := code; c != ""; c = sn.units[c].Parent {
+		u, ok := sn.units[c]
+		if !ok || len(path) > 32 {
+			return nil, fmt.Errorf("unit %q: %w", c, store.ErrNotFound)
 		}
-		c = sn.units[c].Parent
+		path = append([]store.Unit{u}, path...)
+	}
+	return path, nil
+}
+
+// communeOf is store.CommuneOf on the cached units (the unit itself when its path is broken), with
+// the approver's Zalo id; resolved once per unit.
+func (sn *snapshot) communeOf(code string) (store.Unit, string) {
+	if c, ok := sn.communes[code]; ok {
+		return c.unit, c.approver
 	}
 	u := sn.units[code]
-	if p, ok := sn.units[u.Parent]; ok {
-		return p, ""
+	if path, err := sn.pathOf(code); err == nil {
+		u = store.CommuneAt(path, func(c string) bool { _, ok := sn.approvers[c]; return ok })
 	}
-	return u, ""
+	c := commune{unit: u, approver: sn.approvers[u.Code].ZaloID}
+	sn.communes[code] = c
+	return c.unit, c.approver
+}
+
+// commune is a unit's commune and the Zalo id of its approver ("" none).
+type commune struct {
+	unit     store.Unit
+	approver string
 }
 
 // inScope tells whether a unit lies under root.

@@ -608,18 +608,6 @@ func (tx *Tx) Roster(team string) ([]Membership, error) {
 	return out, err
 }
 
-// CountMembers counts a team's members in the sense of the size limit (everyone but collaborators).
-func (tx *Tx) CountMembers(team string) (int, error) {
-	r, err := tx.Roster(team)
-	n := 0
-	for _, m := range r {
-		if m.Role != RoleCollaborator {
-			n++
-		}
-	}
-	return n, err
-}
-
 // Leader returns the zalo id of a team's leader.
 func (tx *Tx) Leader(team string) (string, bool, error) {
 	r, err := tx.Roster(team)

@@ -68,17 +68,15 @@ func (tx *Tx) CommuneOf(unit string) (Unit, error) {
 	if err != nil {
 		return Unit{}, err
 	}
-	for i := len(path) - 1; i >= 0; i-- {
-		if _, ok, err := tx.ApproverForUnit(path[i].Code); err != nil {
-			return Unit{}, err
-		} else if ok {
-			return path[i], nil
+	var lookErr error
+	u := CommuneAt(path, func(code string) bool {
+		_, ok, err := tx.ApproverForUnit(code)
+		if lookErr == nil {
+			lookErr = err
 		}
-	}
-	if len(path) >= 2 {
-		return path[len(path)-2], nil
-	}
-	return path[len(path)-1], nil
+		return ok
+	})
+	return u, lookErr
 }
 
 // Policy sources reported by ResolvePolicy besides unit codes.

@@ -388,7 +388,6 @@ func (a *applier) checkTeams() error {
 
 func (a *applier) checkPeople() error {
 	rows := map[string]string{}
-	fileRole := map[string]string{} // team \x00 zalo id → role in the file
 	for _, p := range a.b.people {
 		if prev, dup := rows[p.zaloID]; dup {
 			a.b.add(p.row, p.col("zalo_id"), "%s is already listed at %s", p.zaloID, prev)
@@ -417,33 +416,20 @@ func (a *applier) checkPeople() error {
 				a.roleTeams = append(a.roleTeams, r.team)
 			}
 			a.teamRoles[r.team] = append(a.teamRoles[r.team], roleAt{r, p.zaloID})
-			fileRole[r.team+"\x00"+p.zaloID] = r.role
 		}
 	}
-	// One leader per team, counting the stored roster as the file leaves it.
+	// One leader per team in the file (a stored leader the file does not name is replaced: store.AssignRole's rule).
 	for _, team := range a.roleTeams {
 		leader, leaderRow := "", ""
-		roster, err := a.tx.Roster(team)
-		if err != nil {
-			return err
-		}
-		for _, m := range roster {
-			if role, inFile := fileRole[team+"\x00"+m.ZaloID]; m.Role == store.RoleLeader && (!inFile || role == store.RoleLeader) {
-				leader = m.ZaloID
-			}
-		}
 		for _, ra := range a.teamRoles[team] {
 			if ra.r.role != store.RoleLeader {
 				continue
 			}
-			switch {
-			case leader == "" || leader == ra.zaloID:
+			if leader == "" || leader == ra.zaloID {
 				leader, leaderRow = ra.zaloID, ra.r.row
-			case leaderRow == "":
-				a.b.add(ra.r.row, ra.r.roleField, "team %s already has leader %s in the database: a team has one leader (give %s another role in this file to replace them)", team, leader, leader)
-			default:
-				a.b.add(ra.r.row, ra.r.roleField, "team %s already has a leader in this file, %s at %s: a team has one leader", team, leader, leaderRow)
+				continue
 			}
+			a.b.add(ra.r.row, ra.r.roleField, "team %s already has a leader in this file, %s at %s: a team has one leader", team, leader, leaderRow)
 		}
 	}
 	return nil
@@ -657,7 +643,18 @@ func (a *applier) writeRoles() error {
 				if (ra.r.role == store.RoleLeader) != leaders {
 					continue
 				}
-				set := func() error { return a.tx.SetRole(team, ra.zaloID, ra.r.role) }
+				set := func() error {
+					if ra.r.role == store.RoleLeader { // a stored leader the file replaces stays in the team as a member
+						replaced, err := a.tx.ReplaceLeader(team, ra.zaloID)
+						if err != nil {
+							return err
+						}
+						if replaced != "" {
+							a.res.Roles++
+						}
+					}
+					return a.tx.SetRole(team, ra.zaloID, ra.r.role)
+				}
 				if err := a.save(ra.r.row, true, a.tx.RoleIn(team, ra.zaloID), ra.r.role, &a.res.Roles, set); err != nil {
 					return err
 				}
@@ -701,36 +698,41 @@ func (a *applier) writeOfficers() error {
 	return nil
 }
 
-// checkTeamSizes runs after the writes, on the policies as they now resolve:
-// a team given members by the file must not exceed its max_members.
+// checkTeamSizes runs after the writes, on the rosters and policies as the file leaves them: a team
+// given members by the file must not exceed its max_members, and nobody given a role may hold
+// roles in two communes (the rules of store.AssignRole, applied to the batch as a whole).
 func (a *applier) checkTeamSizes() error {
 	for _, team := range a.roleTeams {
 		var last *roleAt
 		for i, ra := range a.teamRoles[team] {
-			if ra.r.role != store.RoleCollaborator {
+			t, _, err := a.tx.Team(team)
+			if err != nil {
+				return err
+			}
+			var other *store.CommuneError
+			if err := a.tx.CheckOneCommune(t, ra.zaloID); errors.As(err, &other) {
+				a.b.add(ra.r.row, ra.r.teamField, "%s is %s of team %s in %s; team %s is in %s: a person joins teams of one commune only",
+					ra.zaloID, other.Held.Role, other.Held.Team, other.There.Display(), team, other.Here.Display())
+			} else if err != nil {
+				return err
+			}
+			if store.Counted(ra.r.role) {
 				last = &a.teamRoles[team][i]
 			}
 		}
 		if last == nil {
 			continue
 		}
-		pol, err := a.tx.EffectivePolicy(team)
+		room, err := a.tx.RoomIn(team)
 		if err != nil {
 			return err
 		}
-		if pol.MaxMembers == 0 {
-			continue
-		}
-		n, err := a.tx.CountMembers(team)
-		if err != nil {
-			return err
-		}
-		if n > pol.MaxMembers {
+		if room.Over() {
 			hint := ""
-			if pol.Collaborators {
+			if room.AllowsCollab {
 				hint = "; list the others as collaborator (cộng tác viên)"
 			}
-			a.b.add(last.r.row, last.r.roleField, "team %s would have %d members, its policy allows %d, leader included%s", team, n, pol.MaxMembers, hint)
+			a.b.add(last.r.row, last.r.roleField, "team %s would have %d members, its policy allows %d, leader included%s", team, room.Members, room.Max, hint)
 		}
 	}
 	return nil

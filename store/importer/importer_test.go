@@ -375,6 +375,29 @@ func TestLeadershipHandOver(t *testing.T) {
 	})
 }
 
+// A file naming a new leader replaces the stored one, who stays a member (store.AssignRole's rule,
+// the same as the admin API and the chat).
+func TestANewLeaderReplacesTheStoredOne(t *testing.T) {
+	db := mustDucTho(t)
+	res, err := importer.Import(db, "x.json", strings.NewReader(`{"people": [
+		{"zalo_id": "5834908960333327924", "roles": [{"team": "TA-T1", "role": "leader"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Roles != 2 {
+		t.Errorf("result %v: want the new leader's role and the old leader's", res)
+	}
+	db.View(func(tx *store.Tx) error {
+		if lead, _, _ := tx.Leader("TA-T1"); lead != "5834908960333327924" {
+			t.Errorf("leader %s", lead)
+		}
+		if r := tx.RoleIn("TA-T1", "4182484920598988928"); r != store.RoleMember {
+			t.Errorf("the replaced leader is %q, want member", r)
+		}
+		return nil
+	})
+}
+
 func TestErrorMessage(t *testing.T) {
 	db := mustDucTho(t)
 	_, err := importer.Import(db, "testdata/directory/x.json", strings.NewReader(`{"teams": [
@@ -409,9 +432,10 @@ func TestBrokenInputsImportNothing(t *testing.T) {
 			{"zalo_id": "1000000000000000001", "name": "Nguyễn Văn A", "roles": [{"team": "N", "role": "leader"}]},
 			{"zalo_id": "1000000000000000002", "name": "Nguyễn Văn B", "roles": [{"team": "N", "role": "tổ trưởng"}]}]}`,
 			"people[2]", "roles[1].role", "already has a leader in this file"},
-		{"second leader over the database", "x.json", `{"people": [
-			{"zalo_id": "1000000000000000001", "name": "Nguyễn Văn A", "roles": [{"team": "TA-T1", "role": "leader"}]}]}`,
-			"people[1]", "roles[1].role", "already has leader 4182484920598988928 in the database"},
+		{"a role in a second commune", "x.json", `{"units": [{"code": "42.436.01.09", "name": "Thôn 9", "parent": "42.436.01"}],
+			"teams": [{"code": "DT-9", "name": "Tổ thôn 9", "unit": "42.436.01.09"}],
+			"people": [{"zalo_id": "619632235425526397", "roles": [{"team": "DT-9", "role": "member"}]}]}`,
+			"people[1]", "roles[1].team", "of one commune only"},
 		{"bad phone", "x.json", `{"people": [{"zalo_id": "1000000000000000001", "name": "Nguyễn Văn A", "phone": "0241 000 123"}]}`,
 			"people[1]", "phone", "10-digit mobile"},
 		{"bad role", "x.json", `{"people": [{"zalo_id": "1000000000000000001", "name": "Nguyễn Văn A", "roles": [{"team": "TA-T1", "role": "boss"}]}]}`,
