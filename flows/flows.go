@@ -581,6 +581,7 @@ func (c *convo) back() error {
 	}
 	c.s.Step = c.s.Stack[len(c.s.Stack)-1]
 	c.s.Stack = c.s.Stack[:len(c.s.Stack)-1]
+	c.s.Paused = false
 	if err := c.save(); err != nil {
 		return err
 	}
@@ -605,6 +606,7 @@ func (c *convo) cancel(confirmed bool) error {
 		return c.menu()
 	}
 	if c.s.Flow == "report" && !confirmed && c.s.Step != "drop" {
+		c.s.Paused = false // acting on the paused draft: "quay lại" from here resumes it
 		return c.goTo("drop")
 	}
 	flow := c.s.Flow

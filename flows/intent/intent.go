@@ -278,6 +278,10 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 	}
 	if len(ms) == 0 {
 		if id, ok := c.whole.Match(raw); ok && valid[vsit][id] && (sit == Idle || sit == Group || controls[id] || id == Yes || id == No) {
+			if sit == Text && askable[id] {
+				// A free-text answer one letter from a command ("nhiều lắm" / "chiều làm") is as likely an answer: ask.
+				return Result{Intent: Ask, Alt: id, Score: 1, Why: "the whole message is one typo from a " + id + " phrase (ask)"}
+			}
 			return Result{Intent: id, Score: 1, Why: "the whole message is one typo from a " + id + " phrase"}
 		}
 		return Result{Intent: fallback(sit), Why: "no known phrase"}
