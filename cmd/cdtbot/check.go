@@ -38,6 +38,16 @@ func check(_ context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer db.Close()
 	fmt.Fprintf(stdout, "%s: sound (%d bytes, every page checked)\n", *dbPath, fi.Size())
+	var schema int
+	_ = db.View(func(tx *store.Tx) error { schema = tx.Schema(); return nil })
+	switch {
+	case schema < store.SchemaVersion:
+		fmt.Fprintf(stdout, "layout: schema %d; this release writes %d and migrates the file when it opens it for writing\n", schema, store.SchemaVersion)
+	case schema > store.SchemaVersion:
+		fmt.Fprintf(stdout, "layout: schema %d, written by a newer release (this one knows %d and will not open it for writing)\n", schema, store.SchemaVersion)
+	default:
+		fmt.Fprintf(stdout, "layout: schema %d (current)\n", schema)
+	}
 	sp, err := db.Space()
 	if err != nil {
 		return err
