@@ -25,6 +25,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
 	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/reminders"
@@ -437,11 +438,11 @@ func TestPermissionRevokedDuringARefreshDoesNotFreezeTheBot(t *testing.T) {
 	}
 	engine := flows.New(h.cfg.Location)
 	engine.Digest = (&reminders.Sweeper{DB: db, Loc: h.cfg.Location}).Digest
+	engine.PageLink = officer.NewLinks(h.cfg.PublicURL).PageLink
 	b, err := bot.New(h.cfg, db, engine, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.Disabled))
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine.PageLink = b.OfficerLinkTx
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); b.Run(ctx) }()

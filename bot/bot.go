@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cdtbot/cdtbot/bot/devchat"
+	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/store"
@@ -90,6 +91,7 @@ type Bot struct {
 	ready     atomic.Bool
 	// storageFailedAt is when a write to the database last failed (unix ns; 0: never).
 	storageFailedAt atomic.Int64
+	officer         *officer.Pages
 	dev             *devchat.Chat // the web chat simulator, sandbox only
 	handler         http.Handler
 }
@@ -155,6 +157,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	}
 	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked, m: b.m}
 	b.processor = &Processor{db: db, handle: rt.handle, log: log.With().Str("component", "events").Logger(), m: b.m}
+	b.officer = officer.New(db, officer.NewLinks(cfg.PublicURL), cfg.Location, log)
 	if cfg.Sandbox {
 		var remind devchat.Reminder
 		if cfg.Remind != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
 	"github.com/cdtbot/cdtbot/flows"
@@ -88,11 +89,11 @@ func (h *harness) start() {
 	}
 	engine := flows.New(h.cfg.Location)
 	engine.Digest = (&reminders.Sweeper{DB: db, Loc: h.cfg.Location}).Digest
+	engine.PageLink = officer.NewLinks(h.cfg.PublicURL).PageLink
 	b, err := bot.New(h.cfg, db, engine, zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel))
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	engine.PageLink = b.OfficerLinkTx
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); b.Run(ctx) }()

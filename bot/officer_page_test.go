@@ -16,11 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/cdtbot/cdtbot/bot"
-	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/stats"
 )
@@ -31,23 +29,28 @@ var laOfficer = store.Officer{ID: "la-skhcn", Name: "Sở KH&CN <Long An>", Grou
 const publicURL = "https://cdtbot.example.vn/"
 
 // officerHarness is the stats harness (testdata/stats on 3 December 2026, 10:00 in Hanoi) with an
-// officer over the province and a public address, and a second Bot over the same database to call
-// OfficerLink as the chat does.
-func officerHarness(t *testing.T) (*harness, *bot.Bot) {
+// officer over the province and a public address, and link, which makes a link to an officer's
+// page as the chat does.
+func officerHarness(t *testing.T) (h *harness, link func(officerID string, ttl time.Duration) (string, error)) {
 	t.Helper()
-	h := statsHarness(t)
+	h = statsHarness(t)
 	if err := h.db.Update(func(tx *store.Tx) error { return tx.PutOfficer(laOfficer) }); err != nil {
 		t.Fatal(err)
 	}
 	h.cfg.PublicURL = publicURL
 	h.restart()
-	cfg := h.cfg
-	cfg.Sandbox = true // no token manager: this Bot only signs links
-	b, err := bot.New(cfg, h.db, flows.New(cfg.Location), zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
+	return h, func(officerID string, ttl time.Duration) (string, error) {
+		return pageLink(h.db, publicURL, officerID, ttl)
 	}
-	return h, b
+}
+
+// pageLink makes a link in a transaction of its own.
+func pageLink(db *store.DB, publicURL, officerID string, ttl time.Duration) (link string, err error) {
+	err = db.Update(func(tx *store.Tx) error {
+		link, err = officer.NewLinks(publicURL).PageLink(tx, officerID, ttl)
+		return err
+	})
+	return link, err
 }
 
 // pathOf is the path of a link made for publicURL, to be fetched from the test server.
@@ -117,8 +120,8 @@ var novemberFigures = map[string]string{
 }
 
 func TestOfficerPageThroughSignedLink(t *testing.T) {
-	h, b := officerHarness(t)
-	link, err := b.OfficerLink(laOfficer.ID, time.Hour)
+	h, officerLink := officerHarness(t)
+	link, err := officerLink(laOfficer.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,8 +268,8 @@ func resolve(t *testing.T, base, ref string) string {
 }
 
 func TestOfficerLinkRefused(t *testing.T) {
-	h, b := officerHarness(t)
-	link, err := b.OfficerLink(laOfficer.ID, time.Hour)
+	h, officerLink := officerHarness(t)
+	link, err := officerLink(laOfficer.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,32 +314,26 @@ func TestOfficerLinkRefused(t *testing.T) {
 		}
 	}
 
-	// OfficerLink refuses what it cannot sign.
-	if _, err := b.OfficerLink("nobody", time.Hour); !errors.Is(err, store.ErrNotFound) {
+	// PageLink refuses what it cannot sign.
+	if _, err := officerLink("nobody", time.Hour); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown officer: %v", err)
 	}
-	if _, err := b.OfficerLink(laOfficer.ID, bot.MaxOfficerLinkTTL+time.Hour); err == nil {
+	if _, err := officerLink(laOfficer.ID, officer.MaxLinkTTL+time.Hour); err == nil {
 		t.Error("a ttl over the maximum was accepted")
 	}
-	if _, err := b.OfficerLink(laOfficer.ID, -time.Hour); err == nil {
+	if _, err := officerLink(laOfficer.ID, -time.Hour); err == nil {
 		t.Error("a negative ttl was accepted")
 	}
-	cfg := h.cfg
-	cfg.Sandbox, cfg.PublicURL = true, ""
-	nb, err := bot.New(cfg, h.db, flows.New(cfg.Location), zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := nb.OfficerLink(laOfficer.ID, 0); err == nil {
+	if _, err := pageLink(h.db, "", laOfficer.ID, 0); err == nil {
 		t.Error("a link without a public URL")
 	}
 	// ttl 0 is the default day.
-	link, err = b.OfficerLink(laOfficer.ID, 0)
+	link, err = officerLink(laOfficer.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	exp := strings.Split(link, ".")
-	if got, want := exp[len(exp)-3], fmt.Sprint(h.clock.Now().Add(bot.DefaultOfficerLinkTTL).Unix()); len(got) < 7 || got[:7] != want[:7] {
+	if got, want := exp[len(exp)-3], fmt.Sprint(h.clock.Now().Add(officer.DefaultLinkTTL).Unix()); len(got) < 7 || got[:7] != want[:7] {
 		t.Errorf("default expiry %s, want about %s", got, want)
 	}
 }
@@ -422,8 +419,8 @@ func TestOfficerAdminPageAndLinkEndpoint(t *testing.T) {
 
 // Removing an officer kills their links, even when an officer with the same id is created again.
 func TestOfficerLinksDieWithTheOfficer(t *testing.T) {
-	h, b := officerHarness(t)
-	link, err := b.OfficerLink(laOfficer.ID, time.Hour)
+	h, officerLink := officerHarness(t)
+	link, err := officerLink(laOfficer.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,7 +439,7 @@ func TestOfficerLinksDieWithTheOfficer(t *testing.T) {
 	if status, _ := h.page(path, ""); status != http.StatusForbidden {
 		t.Errorf("a link made before the officer was removed: %d, want 403", status)
 	}
-	fresh, err := b.OfficerLink(laOfficer.ID, time.Hour)
+	fresh, err := officerLink(laOfficer.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

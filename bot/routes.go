@@ -38,10 +38,15 @@ func (b *Bot) routes() http.Handler {
 	api.GET("/zalo/token", b.tokenStatus)
 	api.PUT("/zalo/token", b.putToken)
 	api.POST("/zalo/authorize", b.oauthLink)
-	b.directoryRoutes(api)    // bot/admin_directory.go: units, teams, roles, officers, requests, reports, audit, import
-	b.statsRoutes(api)        // bot/admin_stats.go: statistics and exports
-	b.privacyRoutes(api)      // bot/admin_privacy.go: personal-data access and erasure
-	b.officerRoutes(r)        // bot/officer_page.go: the officer web page (signed links)
+	b.directoryRoutes(api) // bot/admin_directory.go: units, teams, roles, officers, requests, reports, audit, import
+	b.statsRoutes(api)     // bot/admin_stats.go: statistics and exports
+	b.privacyRoutes(api)   // bot/admin_privacy.go: personal-data access and erasure
+	// bot/officer: the officer web page by signed link, or to an admin.
+	r.GET("/o/:token", b.officer.LinkPage)
+	r.GET("/o/:token/export.csv", b.officer.LinkCSV)
+	r.GET("/o/:token/export.xlsx", b.officer.LinkXLSX)
+	r.GET("/officer/:id", web.AdminAuth(b.cfg.AdminToken), b.officer.AdminPage)
+	api.POST("/officers/:id/link", b.officer.IssueLink)
 	if d := b.dev; d != nil { // bot/devchat: the web chat simulator, sandbox only
 		r.GET("/dev", d.Home)
 		r.GET("/dev/chat", d.Page)

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/reminders"
 	"github.com/cdtbot/cdtbot/store"
@@ -158,6 +159,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	engine.Log = log.With().Str("component", "flows").Logger()
 	sweeper := newSweeper(db, cfg.zalo.Location)
 	engine.Digest = sweeper.Digest
+	engine.PageLink = officer.NewLinks(cfg.zalo.PublicURL).PageLink
 	cfg.zalo.Remind = func(at time.Time, dry bool) ([]string, error) { return sweepLines(sweeper, at, dry) }
 	if cfg.zalo.Sandbox && !cfg.noDemo {
 		if err := seedDemo(db, cfg.zalo.Location, log); err != nil {
@@ -178,7 +180,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	engine.PageLink = b.OfficerLinkTx
 	remindLog := log.With().Str("component", "reminders").Logger()
 	runSweep := func(context.Context) {
 		lines, err := sweepLines(sweeper, db.Now(), false)

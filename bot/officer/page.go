@@ -1,8 +1,18 @@
-package bot
+// Package officer is the officer web page (issue 5): the reporting picture of an
+// officer's scope for one period, the 12-month reporting rate of each unit under
+// it as inline SVG, the teams that have not reported with their leaders' phones,
+// and the exports. Officers reach it by a signed link (Links) the bot sends them
+// on request; admins with the admin token. Everything is embedded (the *.html
+// and page.css beside this file) and the page runs no script.
+//
+//	GET  /o/:token[?period=YYYY-MM]       the page of the officer the link names
+//	GET  /o/:token/export.csv|.xlsx       that period's exports of the officer's scope
+//	GET  /officer/:id[?period=YYYY-MM]    the same page for an admin (Authorization: Bearer)
+//	POST /api/v1/officers/:id/link[?ttl=] a signed link, as the chat sends it (admin)
+package officer
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
@@ -16,54 +26,17 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/rs/zerolog"
 
 	"github.com/cdtbot/cdtbot/bot/web"
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/stats"
 )
 
-// The officer web page (issue 5): the reporting picture of an officer's scope
-// for one period, the 12-month reporting rate of each unit under it as inline
-// SVG, the teams that have not reported with their leaders' phones, and the
-// exports. Officers reach it by a signed link the bot sends them on request;
-// admins with the admin token. Everything is embedded (bot/officerpage) and
-// the page runs no script.
-//
-//	GET  /o/:token[?period=YYYY-MM]       the page of the officer the link names
-//	GET  /o/:token/export.csv|.xlsx       that period's exports of the officer's scope
-//	GET  /officer/:id[?period=YYYY-MM]    the same page for an admin (Authorization: Bearer)
-//	POST /api/v1/officers/:id/link[?ttl=] a signed link, as the chat sends it (admin)
-//
-// A link is "o1.<officer id, base64url>.<expiry, Unix seconds>.<HMAC-SHA256, base64url>"
-// signed with a key derived from a random secret kept in the database, so links
-// survive restarts and no setting is needed. A tampered link is 403, an expired
-// one 410 Gone (the officer asks the bot for a new one); a link names the
-// officer, not the scope, so a changed scope or a removed officer takes effect
-// at once.
+//go:embed page.html error.html page.css
+var files embed.FS
 
-//go:embed officerpage
-var officerFiles embed.FS
-
-// Link lifetimes.
-const (
-	// DefaultOfficerLinkTTL is how long a link sent by chat stays valid (ttl 0 in OfficerLink).
-	DefaultOfficerLinkTTL = 24 * time.Hour
-	// MaxOfficerLinkTTL bounds any link: the page shows names and phone numbers.
-	MaxOfficerLinkTTL = 31 * 24 * time.Hour
-	// adminPageLinkTTL signs the period selector and download links of the admin page,
-	// which a browser cannot follow with the admin token.
-	adminPageLinkTTL = 2 * time.Hour
-)
-
-const (
-	linkVersion    = "o2" // o2 carries the officer's link generation; o1 links (before it) are refused
-	linkSecretName = "officer-link"
-	linkSecretSize = 32
-	linkKeyLabel   = "cdtbot officer page link v1"
-	maxTokenLen    = 400
-)
-
-// Every Vietnamese sentence of the page's Go side; the rest is in bot/officerpage/*.html.
+// Every Vietnamese sentence of the page's Go side; the rest is in page.html and error.html.
 const (
 	textBadLinkTitle     = "Liên kết không hợp lệ"
 	textBadLink          = "Liên kết này không đúng hoặc đã bị sửa."
@@ -95,16 +68,16 @@ const (
 )
 
 var (
-	officerTemplates = template.Must(template.New("").Funcs(template.FuncMap{"pct": pct}).ParseFS(officerFiles, "officerpage/*.html"))
-	officerCSS       = mustRead("officerpage/page.css")
+	officerTemplates = template.Must(template.New("").Funcs(template.FuncMap{"pct": pct}).ParseFS(files, "*.html"))
+	officerCSS       = mustRead("page.css")
 	// officerCSP allows the page's own stylesheet (by hash) and nothing else: no script, no outside resource.
 	officerCSP = "default-src 'none'; style-src '" + cssHash(officerCSS) + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
 func mustRead(name string) string {
-	b, err := officerFiles.ReadFile(name)
+	b, err := files.ReadFile(name)
 	if err != nil {
-		panic("bot: " + err.Error()) // embedded at build time: cannot happen
+		panic("officer: " + err.Error()) // embedded at build time: cannot happen
 	}
 	return string(b)
 }
@@ -114,237 +87,132 @@ func cssHash(css string) string {
 	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
-// officerRoutes serves the officer web page and the admin endpoint that signs its links.
-func (b *Bot) officerRoutes(r *gin.Engine) {
-	r.GET("/o/:token", b.linkPage)
-	r.GET("/o/:token/export.csv", b.linkExport("csv", "text/csv; charset=utf-8", stats.WriteCSV))
-	r.GET("/o/:token/export.xlsx", b.linkExport("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", stats.WriteXLSX))
-	r.GET("/officer/:id", web.AdminAuth(b.cfg.AdminToken), b.adminOfficerPage)
-	r.POST("/api/v1/officers/:id/link", web.AdminAuth(b.cfg.AdminToken), b.issueOfficerLink)
+// Pages serves the officer page and its exports, by signed link or to an admin.
+type Pages struct {
+	db    *store.DB
+	links *Links
+	loc   *time.Location
+	log   zerolog.Logger
 }
 
-// OfficerLink is the address of officerID's page, valid for ttl (0: DefaultOfficerLinkTTL,
-// at most MaxOfficerLinkTTL): PublicURL + "/o/" + a signed token. An unknown officer is an
-// error wrapping store.ErrNotFound. It opens its own transaction; inside one, use OfficerLinkTx.
-func (b *Bot) OfficerLink(officerID string, ttl time.Duration) (string, error) {
-	var link string
-	err := b.db.Update(func(tx *store.Tx) error {
-		var err error
-		link, err = b.OfficerLinkTx(tx, officerID, ttl)
-		return err
-	})
-	return link, err
-}
-
-// OfficerLinkTx is OfficerLink inside tx (the chat asks for a link while handling an event,
-// and bbolt must not open a second transaction in the same goroutine).
-func (b *Bot) OfficerLinkTx(tx *store.Tx, officerID string, ttl time.Duration) (string, error) {
-	if b.cfg.PublicURL == "" {
-		return "", errors.New("bot.OfficerLink: PublicURL is not configured")
+// New serves the pages of db's officers, checking and making links with links; dates are in loc.
+func New(db *store.DB, links *Links, loc *time.Location, log zerolog.Logger) *Pages {
+	if loc == nil {
+		loc = time.UTC
 	}
-	token, _, err := b.signOfficerLinkTx(tx, officerID, ttl)
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimRight(b.cfg.PublicURL, "/") + "/o/" + token, nil
+	return &Pages{db: db, links: links, loc: loc, log: log}
 }
 
-// signOfficerLink makes the token of a link to officerID's page and says when it expires.
-func (b *Bot) signOfficerLink(officerID string, ttl time.Duration) (token string, exp time.Time, err error) {
-	err = b.db.Update(func(tx *store.Tx) error {
-		token, exp, err = b.signOfficerLinkTx(tx, officerID, ttl)
+// signLink signs a link to officerID's page in its own transaction.
+func (pg *Pages) signLink(officerID string, ttl time.Duration) (token string, exp time.Time, err error) {
+	err = pg.db.Update(func(tx *store.Tx) error {
+		token, exp, err = pg.links.sign(tx, officerID, ttl)
 		return err
 	})
 	return token, exp, err
 }
 
-func (b *Bot) signOfficerLinkTx(tx *store.Tx, officerID string, ttl time.Duration) (string, time.Time, error) {
-	const op = "bot.OfficerLink"
-	if ttl == 0 {
-		ttl = DefaultOfficerLinkTTL
-	}
-	if ttl < time.Second || ttl > MaxOfficerLinkTTL {
-		return "", time.Time{}, fmt.Errorf("%s: ttl %v: want 1s to %v", op, ttl, MaxOfficerLinkTTL)
-	}
-	_, found, err := tx.Officer(officerID)
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("%s: %w", op, err)
-	}
-	if !found {
-		return "", time.Time{}, fmt.Errorf("%s: officer %q: %w", op, officerID, store.ErrNotFound)
-	}
-	secret, err := tx.Secret(linkSecretName, linkSecretSize) // made on first use: tx is writable here
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("%s: %w", op, err)
-	}
-	key := linkMAC(secret, linkKeyLabel)
-	exp := time.Unix(tx.Now().Add(ttl).Unix(), 0)
-	body := linkVersion + "." + base64.RawURLEncoding.EncodeToString([]byte(officerID)) + "." + strconv.FormatInt(exp.Unix(), 10) +
-		"." + strconv.FormatUint(tx.OfficerGeneration(officerID), 10)
-	return body + "." + base64.RawURLEncoding.EncodeToString(linkMAC(key, body)), exp, nil
-}
-
-func linkMAC(key []byte, body string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(body))
-	return m.Sum(nil)
-}
-
-// officerLinkKey is the signing key, derived from the stored secret. Checking a
-// link never writes: before the first link is made there is no key and every token is refused.
-func (b *Bot) officerLinkKey() ([]byte, error) {
-	var secret []byte
-	err := b.db.View(func(tx *store.Tx) error {
+// officerFromLink resolves the :token of the request to its officer, or answers with an error page.
+func (pg *Pages) officerFromLink(c *gin.Context) (store.Officer, time.Time, bool) {
+	var id string
+	var exp time.Time
+	err := pg.db.View(func(tx *store.Tx) error {
 		var err error
-		secret, err = tx.Secret(linkSecretName, linkSecretSize)
+		id, exp, err = pg.links.check(tx, c.Param("token"))
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return linkMAC(secret, linkKeyLabel), nil
-}
-
-// Why a link is refused.
-var (
-	errLinkInvalid = errors.New("officer link: malformed or bad signature")
-	errLinkExpired = errors.New("officer link: expired")
-)
-
-// checkOfficerLink verifies a token's signature, then its expiry, and returns the officer id it names.
-func (b *Bot) checkOfficerLink(token string) (string, time.Time, error) {
-	parts := strings.Split(token, ".")
-	if len(token) > maxTokenLen || len(parts) != 5 || parts[0] != linkVersion {
-		return "", time.Time{}, errLinkInvalid
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[4])
-	if err != nil {
-		return "", time.Time{}, errLinkInvalid
-	}
-	key, err := b.officerLinkKey()
-	if errors.Is(err, store.ErrNotFound) {
-		return "", time.Time{}, errLinkInvalid // no link was ever made here
-	} else if err != nil {
-		return "", time.Time{}, err
-	}
-	if !hmac.Equal(sig, linkMAC(key, strings.Join(parts[:4], "."))) {
-		return "", time.Time{}, errLinkInvalid
-	}
-	id, err1 := base64.RawURLEncoding.DecodeString(parts[1])
-	secs, err2 := strconv.ParseInt(parts[2], 10, 64)
-	gen, err3 := strconv.ParseUint(parts[3], 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil {
-		return "", time.Time{}, errLinkInvalid // signed by us, so cannot happen
-	}
-	var current uint64
-	if err := b.db.View(func(tx *store.Tx) error { current = tx.OfficerGeneration(string(id)); return nil }); err != nil {
-		return "", time.Time{}, err
-	}
-	if gen != current {
-		return "", time.Time{}, errLinkInvalid // the officer was removed since: the link died with them
-	}
-	exp := time.Unix(secs, 0)
-	if !b.db.Now().Before(exp) {
-		return string(id), exp, errLinkExpired
-	}
-	return string(id), exp, nil
-}
-
-// officerFromLink resolves the :token of the request to its officer, or answers with an error page.
-func (b *Bot) officerFromLink(c *gin.Context) (store.Officer, time.Time, bool) {
-	id, exp, err := b.checkOfficerLink(c.Param("token"))
 	switch {
 	case errors.Is(err, errLinkExpired):
 		web.Log(c).Info().Str("officer", id).Time("expired", exp).Msg("officer page: expired link")
-		b.officerError(c, http.StatusGone, textExpiredTitle, fmt.Sprintf(textExpired, exp.In(b.cfg.Location).Format(timeFormatVN)), textAskAgain)
+		pg.officerError(c, http.StatusGone, textExpiredTitle, fmt.Sprintf(textExpired, exp.In(pg.loc).Format(timeFormatVN)), textAskAgain)
 		return store.Officer{}, exp, false
 	case errors.Is(err, errLinkInvalid):
 		web.Log(c).Warn().Msg("officer page: invalid link")
-		b.officerError(c, http.StatusForbidden, textBadLinkTitle, textBadLink, textAskAgain)
+		pg.officerError(c, http.StatusForbidden, textBadLinkTitle, textBadLink, textAskAgain)
 		return store.Officer{}, exp, false
 	case err != nil:
 		web.Log(c).Error().Err(err).Msg("officer page: link check failed")
-		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
+		pg.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
 		return store.Officer{}, exp, false
 	}
-	o, ok := b.lookupOfficer(c, id)
+	o, ok := pg.lookupOfficer(c, id)
 	if !ok {
 		return o, exp, false
 	}
 	if o.ID == "" {
 		web.Log(c).Info().Str("officer", id).Msg("officer page: link of a removed officer")
-		b.officerError(c, http.StatusForbidden, textGoneOfficerTitle, textGoneOfficer, "")
+		pg.officerError(c, http.StatusForbidden, textGoneOfficerTitle, textGoneOfficer, "")
 		return o, exp, false
 	}
 	return o, exp, true
 }
 
 // lookupOfficer reads an officer; a missing one is the zero Officer. False means an error page went out.
-func (b *Bot) lookupOfficer(c *gin.Context, id string) (store.Officer, bool) {
+func (pg *Pages) lookupOfficer(c *gin.Context, id string) (store.Officer, bool) {
 	var o store.Officer
-	if err := b.db.View(func(tx *store.Tx) error {
+	if err := pg.db.View(func(tx *store.Tx) error {
 		var err error
 		o, _, err = tx.Officer(id)
 		return err
 	}); err != nil {
 		web.Log(c).Error().Err(err).Msg("officer page: reading the officer failed")
-		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
+		pg.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
 		return o, false
 	}
 	return o, true
 }
 
-// linkPage is GET /o/:token.
-func (b *Bot) linkPage(c *gin.Context) {
-	o, exp, ok := b.officerFromLink(c)
+// LinkPage is GET /o/:token.
+func (pg *Pages) LinkPage(c *gin.Context) {
+	o, exp, ok := pg.officerFromLink(c)
 	if !ok {
 		return
 	}
 	self := "./" + c.Param("token") // relative, so the page works behind any public address
-	b.officerPage(c, o, pageLinks{self: self, expires: exp, via: "link"})
+	pg.officerPage(c, o, pageLinks{self: self, expires: exp, via: "link"})
 }
 
-// adminOfficerPage is GET /officer/:id with the admin token. Its selector and
+// AdminPage is GET /officer/:id with the admin token. Its selector and
 // downloads go through a short-lived signed link: a browser cannot send the token.
-func (b *Bot) adminOfficerPage(c *gin.Context) {
-	o, ok := b.lookupOfficer(c, c.Param("id"))
+func (pg *Pages) AdminPage(c *gin.Context) {
+	o, ok := pg.lookupOfficer(c, c.Param("id"))
 	if !ok {
 		return
 	}
 	if o.ID == "" {
-		b.officerError(c, http.StatusNotFound, textNoOfficerTitle, fmt.Sprintf(textNoOfficer, c.Param("id")), "")
+		pg.officerError(c, http.StatusNotFound, textNoOfficerTitle, fmt.Sprintf(textNoOfficer, c.Param("id")), "")
 		return
 	}
-	token, exp, err := b.signOfficerLink(o.ID, adminPageLinkTTL)
+	token, exp, err := pg.signLink(o.ID, adminPageLinkTTL)
 	if err != nil {
 		web.Log(c).Error().Err(err).Msg("officer page: signing the admin page's links failed")
-		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
+		pg.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
 		return
 	}
-	b.officerPage(c, o, pageLinks{self: "../o/" + token, expires: exp, via: "admin"})
+	pg.officerPage(c, o, pageLinks{self: "../o/" + token, expires: exp, via: "admin"})
 }
 
-// issueOfficerLink is POST /api/v1/officers/:id/link[?ttl=72h]: a signed link, audited.
-func (b *Bot) issueOfficerLink(c *gin.Context) {
+// IssueLink is POST /api/v1/officers/:id/link[?ttl=72h]: a signed link, audited.
+func (pg *Pages) IssueLink(c *gin.Context) {
 	id := c.Param("id")
-	ttl := DefaultOfficerLinkTTL
+	ttl := DefaultLinkTTL
 	if s := c.Query("ttl"); s != "" {
 		d, err := time.ParseDuration(s)
-		if err != nil || d < time.Second || d > MaxOfficerLinkTTL {
+		if err != nil || d < time.Second || d > MaxLinkTTL {
 			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_ttl", "ttl must be a duration from 1s to 744h, e.g. 24h"))
 			return
 		}
 		ttl = d
 	}
-	token, exp, err := b.signOfficerLink(id, ttl)
+	token, exp, err := pg.signLink(id, ttl)
 	if errors.Is(err, store.ErrNotFound) {
 		web.Fail(c, web.Errorf(http.StatusNotFound, "unknown_officer", "no officer has this id"))
 		return
 	}
 	if err == nil {
-		err = b.db.Update(func(tx *store.Tx) error {
+		err = pg.db.Update(func(tx *store.Tx) error {
 			return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "officer.link", Subject: id,
-				Detail: "page link valid until " + exp.In(b.cfg.Location).Format(time.RFC3339)})
+				Detail: "page link valid until " + exp.In(pg.loc).Format(time.RFC3339)})
 		})
 	}
 	if err != nil {
@@ -352,59 +220,67 @@ func (b *Bot) issueOfficerLink(c *gin.Context) {
 		return
 	}
 	path := "/o/" + token
-	c.JSON(http.StatusOK, gin.H{"officer": id, "url": strings.TrimRight(b.cfg.PublicURL, "/") + path, "path": path,
-		"expires_at": exp.In(b.cfg.Location).Format(time.RFC3339)})
+	c.JSON(http.StatusOK, gin.H{"officer": id, "url": pg.links.publicURL + path, "path": path,
+		"expires_at": exp.In(pg.loc).Format(time.RFC3339)})
 }
 
-// linkExport serves GET /o/:token/export.{csv,xlsx}[?period=], streamed as the admin exports are.
-func (b *Bot) linkExport(ext, contentType string, write web.ExportWriter) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		o, _, ok := b.officerFromLink(c)
-		if !ok {
-			return
-		}
-		p, ok := b.pagePeriod(c)
-		if !ok {
-			return
-		}
-		q := stats.Query{Unit: o.Scope, Period: p, At: b.db.Now(), Loc: b.cfg.Location}
-		c.Header("Cache-Control", "no-store")
-		q, started, err := web.StreamExport(c, b.db, q, ext, contentType, write)
-		switch {
-		case err != nil && started:
-			web.Log(c).Error().Err(err).Str("officer", o.ID).Msg("officer export failed mid-stream")
-		case err != nil:
-			b.statsPageError(c, err)
-		default:
-			web.Log(c).Info().Str("officer", o.ID).Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("officer export downloaded")
-			web.AuditExport(c, b.db, "officer:"+o.ID, ext, q)
-		}
+// LinkCSV is GET /o/:token/export.csv[?period=].
+func (pg *Pages) LinkCSV(c *gin.Context) {
+	pg.linkExport(c, "csv", "text/csv; charset=utf-8", stats.WriteCSV)
+}
+
+// LinkXLSX is GET /o/:token/export.xlsx[?period=].
+func (pg *Pages) LinkXLSX(c *gin.Context) {
+	pg.linkExport(c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", stats.WriteXLSX)
+}
+
+// linkExport streams an export of the period the link's officer follows, as the admin exports are.
+func (pg *Pages) linkExport(c *gin.Context, ext, contentType string, write web.ExportWriter) {
+	o, _, ok := pg.officerFromLink(c)
+	if !ok {
+		return
+	}
+	p, ok := pg.pagePeriod(c)
+	if !ok {
+		return
+	}
+	q := stats.Query{Unit: o.Scope, Period: p, At: pg.db.Now(), Loc: pg.loc}
+	c.Header("Cache-Control", "no-store")
+	q, started, err := web.StreamExport(c, pg.db, q, ext, contentType, write)
+	switch {
+	case err != nil && started:
+		web.Log(c).Error().Err(err).Str("officer", o.ID).Msg("officer export failed mid-stream")
+	case err != nil:
+		pg.statsPageError(c, err)
+	default:
+		web.Log(c).Info().Str("officer", o.ID).Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("officer export downloaded")
+		web.AuditExport(c, pg.db, "officer:"+o.ID, ext, q)
 	}
 }
 
 // pagePeriod reads ?period=YYYY-MM (the zero Period when absent) or answers 400.
-func (b *Bot) pagePeriod(c *gin.Context) (store.Period, bool) {
+func (pg *Pages) pagePeriod(c *gin.Context) (store.Period, bool) {
 	s := c.Query("period")
 	if s == "" {
 		return store.Period{}, true
 	}
 	p, err := store.ParsePeriod(s)
 	if err != nil {
-		b.officerError(c, http.StatusBadRequest, textBadPeriodTitle, textBadPeriod, "")
+		pg.officerError(c, http.StatusBadRequest, textBadPeriodTitle, textBadPeriod, "")
 		return p, false
 	}
 	return p, true
 }
 
-func (b *Bot) statsPageError(c *gin.Context, err error) {
+func (pg *Pages) statsPageError(c *gin.Context, err error) {
 	switch {
 	case errors.Is(err, stats.ErrNoData):
-		b.officerError(c, http.StatusNotFound, textNoDataTitle, textNoData, "")
+		pg.officerError(c, http.StatusNotFound, textNoDataTitle, textNoData, "")
 	case errors.Is(err, stats.ErrNotStarted):
-		b.officerError(c, http.StatusBadRequest, textNotStartedTitle, textNotStarted, "")
+		pg.officerError(c, http.StatusBadRequest, textNotStartedTitle, textNotStarted, "")
 	default:
 		web.Log(c).Error().Err(err).Msg("officer page failed")
-		b.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
+		pg.officerError(c, http.StatusInternalServerError, textInternalTitle, textInternal, "")
 	}
 }
 
@@ -416,36 +292,36 @@ type pageLinks struct {
 }
 
 // officerPage renders the page of o for ?period= (default: the open period of most of its teams).
-func (b *Bot) officerPage(c *gin.Context, o store.Officer, links pageLinks) {
-	p, ok := b.pagePeriod(c)
+func (pg *Pages) officerPage(c *gin.Context, o store.Officer, links pageLinks) {
+	p, ok := pg.pagePeriod(c)
 	if !ok {
 		return
 	}
 	var data pageData
-	if err := b.db.View(func(tx *store.Tx) error {
+	if err := pg.db.View(func(tx *store.Tx) error {
 		var err error
-		data, err = b.buildPage(tx, o, p)
+		data, err = pg.buildPage(tx, o, p)
 		return err
 	}); err != nil {
-		b.statsPageError(c, err)
+		pg.statsPageError(c, err)
 		return
 	}
 	data.SelfURL = links.self
 	data.CSVURL = links.self + "/export.csv?period=" + data.Period.String()
 	data.XLSXURL = links.self + "/export.xlsx?period=" + data.Period.String()
-	data.Expires = links.expires.In(b.cfg.Location).Format(timeFormatVN)
+	data.Expires = links.expires.In(pg.loc).Format(timeFormatVN)
 	data.Admin = links.via == "admin"
 	web.Log(c).Info().Str("officer", o.ID).Str("period", data.Period.String()).Str("via", links.via).Msg("officer page viewed")
-	b.renderOfficer(c, http.StatusOK, "page.html", data)
+	pg.renderOfficer(c, http.StatusOK, "page.html", data)
 }
 
-func (b *Bot) officerError(c *gin.Context, status int, title, msg, hint string) {
-	b.renderOfficer(c, status, "error.html", errorData{CSS: template.CSS(officerCSS), Title: title, Message: msg, Hint: hint})
+func (pg *Pages) officerError(c *gin.Context, status int, title, msg, hint string) {
+	pg.renderOfficer(c, status, "error.html", errorData{CSS: template.CSS(officerCSS), Title: title, Message: msg, Hint: hint})
 	c.Abort()
 }
 
 // renderOfficer executes a template into memory first, so a failure is a clean 500, not half a page.
-func (b *Bot) renderOfficer(c *gin.Context, status int, name string, data any) {
+func (pg *Pages) renderOfficer(c *gin.Context, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := officerTemplates.ExecuteTemplate(&buf, name, data); err != nil {
 		web.Log(c).Error().Err(err).Str("template", name).Msg("officer page: template failed")
@@ -517,8 +393,8 @@ type pageTeam struct {
 
 // buildPage reads the figures: stats.Compute for the period (the numbers shown),
 // and one pass over the scope's teams for each row's 12 months and the teams not in yet.
-func (b *Bot) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageData, error) {
-	loc, now := b.cfg.Location, b.db.Now()
+func (pg *Pages) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageData, error) {
+	loc, now := pg.loc, pg.db.Now()
 	def, err := stats.Resolve(tx, stats.Query{Unit: o.Scope, At: now, Loc: loc})
 	if err != nil {
 		return pageData{}, err
@@ -562,7 +438,7 @@ func (b *Bot) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageData
 			series = make([]stats.Counts, len(periods))
 		}
 		if last := series[len(series)-1]; last != r.Counts {
-			b.log.Error().Str("unit", r.Unit.Code).Interface("page", last).Interface("stats", r.Counts).Msg("officer page: figures disagree with store/stats")
+			pg.log.Error().Str("unit", r.Unit.Code).Interface("page", last).Interface("stats", r.Counts).Msg("officer page: figures disagree with store/stats")
 		}
 		d.Rows = append(d.Rows, pageRow{Name: r.Unit.Display(), Counts: r.Counts, Chart: barChart(periods, series, false)})
 		if ts := w.notReported[r.Unit.Code]; len(ts) > 0 {
