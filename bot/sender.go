@@ -28,6 +28,9 @@ type Sender struct {
 	m       *metrics
 	workers int
 	limiter *rate.Limiter
+	// bulkLimiter holds everything but replies to the budget less replyReserve: a national morning's
+	// reminders never take the share people chatting with the account need.
+	bulkLimiter *rate.Limiter
 	// retryBase is the first retry delay of a transient failure (doubles each time).
 	retryBase time.Duration
 	ladder    ladder
@@ -61,8 +64,9 @@ func newSender(db *store.DB, tr Transport, loc *time.Location, perMinute, worker
 		workers = 8
 	}
 	return &Sender{db: db, tr: tr, loc: loc, log: log, m: m, workers: workers, retryBase: retryBase,
-		limiter: rate.NewLimiter(minuteRate(perMinute, workers), workers),
-		ladder:  ladder{enforceWindow: true, znsOff: new(atomic.Int64)}, alert: func(string, string) {}}
+		limiter:     rate.NewLimiter(minuteRate(perMinute, workers), workers),
+		bulkLimiter: rate.NewLimiter(minuteRate(bulkShare(perMinute), workers), workers),
+		ladder:      ladder{enforceWindow: true, znsOff: new(atomic.Int64)}, alert: func(string, string) {}}
 }
 
 // authState is the token manager as the sender sees it.
@@ -201,7 +205,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		}
 		for _, m := range started {
 			r := routes[m.Seq]
-			if err := s.limiter.Wait(ctx); err != nil {
+			if err := s.wait(ctx, m.Priority); err != nil {
 				// Shutting down: this one never left, put it back as it was.
 				s.settle(m, r, zalo.SendResult{}, context.Canceled, false)
 				continue
@@ -441,12 +445,38 @@ func minuteRate(perMinute, burst int) rate.Limit {
 	return rate.Limit(float64(max(perMinute-burst, 1)) / 60)
 }
 
+// replyReserve is the share of the send budget (percent) bulk messages leave to replies.
+const replyReserve = 10
+
+// bulkShare is the part of a minute's budget bulk messages may use.
+func bulkShare(perMinute int) int { return perMinute * (100 - replyReserve) / 100 }
+
+// limitersFor lists the budgets a message of a priority waits on: replies the account's, anything
+// else also the bulk share.
+func (s *Sender) limitersFor(p store.Priority) []*rate.Limiter {
+	if p == store.PriorityReply {
+		return []*rate.Limiter{s.limiter}
+	}
+	return []*rate.Limiter{s.bulkLimiter, s.limiter}
+}
+
+// wait takes a message's place in its budgets.
+func (s *Sender) wait(ctx context.Context, p store.Priority) error {
+	for _, l := range s.limitersFor(p) {
+		if err := l.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // observeRate follows Zalo's X-RateLimit-* headers: the budget it announces,
 // and a pause when the window is used up.
 func (s *Sender) observeRate(res zalo.SendResult) {
 	if res.RateLimit > 0 {
 		if want := minuteRate(res.RateLimit, s.limiter.Burst()); want != s.limiter.Limit() {
 			s.limiter.SetLimit(want)
+			s.bulkLimiter.SetLimit(minuteRate(bulkShare(res.RateLimit), s.bulkLimiter.Burst()))
 		}
 	}
 	if res.RateLimit > 0 && res.RateRemain == 0 {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -93,5 +94,68 @@ func TestRateLimitHeadersSetTheBudget(t *testing.T) {
 	s.observeRate(zalo.SendResult{RateLimit: -1, RateRemain: -1}) // no headers: nothing changes
 	if got := s.limiter.Limit(); got != 10 {
 		t.Errorf("absent headers changed the limit to %v", got)
+	}
+}
+
+// A national morning: bulk floods the outbox while people chat. Bulk never takes more than its share
+// of a minute, replies go out within a few milliseconds of being sendable, and no rolling minute
+// holds more than 4,000 sends of either kind.
+func TestBulkLeavesRepliesTheirReserve(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := newSender(db, nil, time.UTC, 4000, 8, 0, zerolog.Nop(), newMetrics(db))
+	t0 := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	allow := func(p store.Priority, at time.Time) bool {
+		ls := s.limitersFor(p)
+		for _, l := range ls {
+			if l.TokensAt(at) < 1 {
+				return false
+			}
+		}
+		for _, l := range ls {
+			l.AllowN(at, 1)
+		}
+		return true
+	}
+	var bulk, all []time.Time
+	var waiting []time.Time // replies not sent yet, by when they became sendable
+	worst := time.Duration(0)
+	for ms := 0; ms < 180_000; ms++ {
+		at := t0.Add(time.Duration(ms) * time.Millisecond)
+		if ms%150 == 0 { // 400 replies a minute: the whole reserve
+			waiting = append(waiting, at)
+		}
+		for len(waiting) > 0 && allow(store.PriorityReply, at) {
+			worst = max(worst, at.Sub(waiting[0]))
+			waiting = waiting[1:]
+			all = append(all, at)
+		}
+		if allow(store.PriorityBulk, at) {
+			bulk = append(bulk, at)
+			all = append(all, at)
+		}
+	}
+	busiest := func(sent []time.Time) int {
+		slices.SortFunc(sent, func(a, b time.Time) int { return a.Compare(b) })
+		most := 0
+		for i, j := 0, 0; j < len(sent); j++ {
+			for sent[j].Sub(sent[i]) >= time.Minute {
+				i++
+			}
+			most = max(most, j-i+1)
+		}
+		return most
+	}
+	if most := busiest(bulk); most > 3600 || most < 3500 {
+		t.Errorf("busiest minute of bulk: %d, want 3,500–3,600 (90%% of 4,000)", most)
+	}
+	if most := busiest(all); most > 4000 {
+		t.Errorf("busiest minute of all sends: %d, over 4,000", most)
+	}
+	if worst > 50*time.Millisecond || len(waiting) > 1 {
+		t.Errorf("a reply waited %v behind bulk (%d never sent)", worst, len(waiting))
 	}
 }
