@@ -26,12 +26,7 @@ import (
 // CDTBOT_SCREENSHOTS=DIR keeps them there; else they go under t.TempDir() and are copied to a
 // kept folder when the test fails.
 func TestBrowserOfficerPage(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing: the officer page's browser test needs Debian's chromium", chromiumPath)
-		}
-		t.Skipf("skipping the officer page's browser test: %s not found (apt-get install chromium)", chromiumPath)
-	}
+	needBrowser(t, "the officer page's browser test")
 	dir := t.TempDir()
 	shots := os.Getenv("CDTBOT_SCREENSHOTS")
 	if shots == "" {
