@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/cdtbot/cdtbot/bot/admin"
 	"github.com/cdtbot/cdtbot/bot/devchat"
 	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/bot/zalo"
@@ -44,8 +45,8 @@ type Config struct {
 	HTTPClient *http.Client
 	// PublicURL is where people reach this server (signed links to the officer page), e.g. https://cdtbot.example.vn.
 	PublicURL string
-	// Remind runs the reminder sweep as of an instant for the admin API (nil: not offered).
-	Remind func(at time.Time, dryRun bool) ([]string, error)
+	// Remind runs the reminder sweep as of an instant for the admin API and the web chat (nil: not offered).
+	Remind admin.Reminder
 	// ZNSBase is the ZNS API base URL (ZALO_ZNS_BASE).
 	ZNSBase string
 	// ZNSTemplateReminder is the approved ZNS template for reminders and overdue notices
@@ -91,6 +92,7 @@ type Bot struct {
 	ready     atomic.Bool
 	// storageFailedAt is when a write to the database last failed (unix ns; 0: never).
 	storageFailedAt atomic.Int64
+	admin           *admin.API
 	officer         *officer.Pages
 	dev             *devchat.Chat // the web chat simulator, sandbox only
 	handler         http.Handler
@@ -157,13 +159,10 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	}
 	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked, m: b.m}
 	b.processor = &Processor{db: db, handle: rt.handle, log: log.With().Str("component", "events").Logger(), m: b.m}
+	b.admin = admin.New(db, admin.Config{Location: cfg.Location, Sandbox: cfg.Sandbox, Decider: engine, Enqueue: EnqueueReply, Remind: cfg.Remind})
 	b.officer = officer.New(db, officer.NewLinks(cfg.PublicURL), cfg.Location, log)
 	if cfg.Sandbox {
-		var remind devchat.Reminder
-		if cfg.Remind != nil {
-			remind = remindFunc(cfg.Remind)
-		}
-		b.dev = devchat.New(db, devchat.Config{AppID: cfg.AppID, OASecret: cfg.OASecret, Location: cfg.Location, Remind: remind, Ready: b})
+		b.dev = devchat.New(db, devchat.Config{AppID: cfg.AppID, OASecret: cfg.OASecret, Location: cfg.Location, Remind: cfg.Remind, Ready: b})
 	}
 	b.handler = b.routes()
 	return b, nil
@@ -243,11 +242,6 @@ func (b *Bot) SetReady(v bool) { b.ready.Store(v) }
 
 // Ready tells whether the bot takes work (Run has started and SetReady(false) has not been called).
 func (b *Bot) Ready() bool { return b.ready.Load() }
-
-// remindFunc is Config.Remind as the simulator asks for it.
-type remindFunc func(at time.Time, dryRun bool) ([]string, error)
-
-func (f remindFunc) Remind(at time.Time, dryRun bool) ([]string, error) { return f(at, dryRun) }
 
 // Retention defaults (Config.KeepEvents, Config.KeepSent).
 const (

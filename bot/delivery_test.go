@@ -29,7 +29,7 @@ const znsTemplate = "7001"
 // the sweep's messages go through bot.EnqueueReply with their kind and ZNS data.
 type remindHook struct{ h atomic.Pointer[harness] }
 
-func (r *remindHook) remind(at time.Time, dryRun bool) ([]string, error) {
+func (r *remindHook) Remind(at time.Time, dryRun bool) ([]string, error) {
 	h := r.h.Load()
 	s := &reminders.Sweeper{DB: h.db, Loc: h.cfg.Location, Enqueue: func(tx *store.Tx, m reminders.Message) error {
 		rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.Data}
@@ -57,7 +57,7 @@ func newLadderHarness(t *testing.T, now time.Time, ops string, zns bool) *harnes
 	t.Helper()
 	hook := &remindHook{}
 	h := newHarness(t, now, func(c *bot.Config) {
-		c.Remind = hook.remind
+		c.Remind = hook
 		if zns {
 			c.ZNSBase = c.APIBase
 			c.ZNSTemplateReminder = znsTemplate

@@ -1,10 +1,7 @@
 package bot
 
 import (
-	"fmt"
-	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -30,17 +27,42 @@ func (b *Bot) routes() http.Handler {
 	r.GET("/readyz", b.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(b.m.reg, promhttp.HandlerOpts{})))
 	api := r.Group("/api/v1", web.AdminAuth(b.cfg.AdminToken))
-	api.GET("/status", b.status)
-	api.GET("/backup", b.backup)
-	api.GET("/messages", b.messages)
+	api.GET("/status", b.admin.Status)
+	api.GET("/backup", b.admin.Backup)
+	api.GET("/messages", b.admin.Messages)
 	api.GET("/outbox/plan", b.outboxPlan)
-	api.POST("/remind", b.remind)
+	api.POST("/remind", b.admin.Remind)
 	api.GET("/zalo/token", b.tokenStatus)
 	api.PUT("/zalo/token", b.putToken)
 	api.POST("/zalo/authorize", b.oauthLink)
-	b.directoryRoutes(api) // bot/admin_directory.go: units, teams, roles, officers, requests, reports, audit, import
-	b.statsRoutes(api)     // bot/admin_stats.go: statistics and exports
-	b.privacyRoutes(api)   // bot/admin_privacy.go: personal-data access and erasure
+	// bot/admin: the directory: units, teams, roles, approvers, officers, requests, reports, audit, import.
+	api.POST("/import", b.admin.Import)
+	api.GET("/units", b.admin.ListUnits)
+	api.GET("/units/:code", b.admin.GetUnit)
+	api.PUT("/units/:code/group", b.admin.PutUnitGroup)
+	api.GET("/teams", b.admin.ListTeams)
+	api.GET("/teams/:code", b.admin.GetTeam)
+	api.GET("/teams/:code/reports", b.admin.TeamReports)
+	api.PUT("/teams/:code/group", b.admin.PutTeamGroup)
+	api.PUT("/teams/:code/roles/:zalo_id", b.admin.PutRole)
+	api.DELETE("/teams/:code/roles/:zalo_id", b.admin.DeleteRole)
+	api.PUT("/approvers/:unit", b.admin.PutApprover)
+	api.DELETE("/approvers/:unit", b.admin.DeleteApprover)
+	api.GET("/officers", b.admin.ListOfficers)
+	api.PUT("/officers/:id", b.admin.PutOfficer)
+	api.DELETE("/officers/:id", b.admin.DeleteOfficer)
+	api.GET("/requests", b.admin.ListRequests)
+	api.POST("/requests/:id/decision", b.admin.DecideRequest)
+	api.GET("/reports", b.admin.PeriodReports)
+	api.GET("/audit", b.admin.AuditLog)
+	// bot/admin: statistics and exports.
+	api.GET("/stats", b.admin.Stats)
+	api.GET("/storage", b.admin.Storage)
+	api.GET("/exports/report.csv", b.admin.ExportCSV)
+	api.GET("/exports/report.xlsx", b.admin.ExportXLSX)
+	// bot/admin: personal-data access and erasure (Law 91/2025/QH15), for requests made in writing.
+	api.GET("/people/:zalo_id", b.admin.PersonData)
+	api.POST("/people/:zalo_id/forget", b.admin.ForgetPerson)
 	// bot/officer: the officer web page by signed link, or to an admin.
 	r.GET("/o/:token", b.officer.LinkPage)
 	r.GET("/o/:token/export.csv", b.officer.LinkCSV)
@@ -89,107 +111,3 @@ const stuckReplies = 10 * time.Minute
 
 // storageFailed notes a failed write (readiness reports it for a minute).
 func (b *Bot) storageFailed() { b.storageFailedAt.Store(b.db.Now().UnixNano()) }
-
-// status is a quick look at the queues.
-func (b *Bot) status(c *gin.Context) {
-	var pending, reply, bulk, dead int
-	_ = b.db.View(func(tx *store.Tx) error {
-		pending = tx.PendingCount()
-		reply, bulk = tx.OutboxDepth()
-		dead = len(tx.DeadEvents())
-		return nil
-	})
-	c.JSON(http.StatusOK, gin.H{"sandbox": b.cfg.Sandbox, "inbox_pending": pending, "outbox_reply": reply, "outbox_bulk": bulk, "dead_events": dead})
-}
-
-// backup streams a consistent copy of the database while it stays in use. The
-// length is announced first, so a copy cut short by an error is seen as truncated.
-func (b *Bot) backup(c *gin.Context) {
-	n, err := b.db.StreamBackup(func(size int64) io.Writer {
-		c.Header("Content-Type", "application/octet-stream")
-		c.Header("Content-Disposition", `attachment; filename="cdtbot.db"`)
-		c.Header("Content-Length", strconv.FormatInt(size, 10))
-		c.Status(http.StatusOK)
-		return c.Writer
-	})
-	if err != nil {
-		web.Log(c).Error().Err(err).Int64("bytes", n).Msg("backup failed mid-stream")
-		return
-	}
-	web.Log(c).Info().Int64("bytes", n).Msg("backup streamed")
-}
-
-// messages lists settled outgoing messages in the order they were settled, after ?after= (a log_seq):
-// the sandbox's "sent" view, safe to poll.
-func (b *Bot) messages(c *gin.Context) {
-	var after uint64
-	if s := c.Query("after"); s != "" {
-		if _, err := fmt.Sscan(s, &after); err != nil {
-			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_after", "after must be a number"))
-			return
-		}
-	}
-	var out []store.Outcome
-	if err := b.db.View(func(tx *store.Tx) error {
-		var err error
-		out, err = tx.SentLog(after, 500)
-		return err
-	}); err != nil {
-		web.Fail(c, web.Errorf(http.StatusInternalServerError, "internal", "internal error"))
-		return
-	}
-	if out == nil {
-		out = []store.Outcome{}
-	}
-	c.JSON(http.StatusOK, gin.H{"messages": out})
-}
-
-// remindSlack is how far from now a real reminder run may be dated without --force.
-const remindSlack = 10 * time.Minute
-
-// CheckRemindInstant refuses a real sweep dated far from now: a future instant would send
-// overdue notices before the deadline and use up the ledger; a past one mixes countdowns with
-// reports filed since. A dry run may look at any instant.
-func CheckRemindInstant(at, now time.Time, dryRun, force bool) error {
-	if dryRun || force {
-		return nil
-	}
-	if d := at.Sub(now); d > remindSlack || d < -remindSlack {
-		return fmt.Errorf("the instant %s is %s from now: a real run must be within 10 minutes of now (use --dry-run to look, or --force)",
-			at.Format(time.RFC3339), d.Round(time.Minute).Abs())
-	}
-	return nil
-}
-
-// remind runs the reminder sweep now or as of ?at=RFC3339, optionally as a dry run (?dry_run=1).
-func (b *Bot) remind(c *gin.Context) {
-	if b.cfg.Remind == nil {
-		web.Fail(c, web.Errorf(http.StatusNotImplemented, "no_reminders", "reminders are not configured"))
-		return
-	}
-	at := b.db.Now()
-	if s := c.Query("at"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_at", "at must be an RFC 3339 instant, e.g. 2026-11-27T08:00:00+07:00"))
-			return
-		}
-		at = t
-	}
-	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
-	force := c.Query("force") == "1" || c.Query("force") == "true"
-	if err := CheckRemindInstant(at, b.db.Now(), dry, force); err != nil {
-		web.Fail(c, web.Errorf(http.StatusBadRequest, "far_instant", "%v", err))
-		return
-	}
-	lines, err := b.cfg.Remind(at, dry)
-	if err != nil {
-		web.Fail(c, fmt.Errorf("remind: %w", err))
-		return
-	}
-	if lines == nil {
-		lines = []string{}
-	}
-	web.Log(c).Info().Time("at", at).Bool("dry_run", dry).Int("messages", len(lines)).Msg("reminder sweep via admin API")
-	c.JSON(http.StatusOK, gin.H{"at": at.Format(time.RFC3339), "dry_run": dry, "messages": lines})
-}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/admin"
 	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/reminders"
 	"github.com/cdtbot/cdtbot/store"
@@ -28,6 +29,14 @@ func newSweeper(db *store.DB, loc *time.Location) *reminders.Sweeper {
 		}
 		return bot.EnqueueReply(tx, rep, "remind")
 	}}
+}
+
+// sweepRunner runs the sweep for the admin API and the web chat (admin.Reminder).
+type sweepRunner struct{ s *reminders.Sweeper }
+
+// Remind runs a sweep as of at and describes each message on one line.
+func (r sweepRunner) Remind(at time.Time, dryRun bool) ([]string, error) {
+	return sweepLines(r.s, at, dryRun)
 }
 
 // sweepLines runs a sweep and describes each message on one line.
@@ -71,7 +80,7 @@ func remind(ctx context.Context, args []string, getenv func(string) string, stdo
 			return fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-27T08:00:00+07:00", *atText)
 		}
 	}
-	if err := bot.CheckRemindInstant(at, time.Now(), *dry, *force); err != nil {
+	if err := admin.CheckRemindInstant(at, time.Now(), *dry, *force); err != nil {
 		return err
 	}
 	if _, err := os.Stat(*dbPath); err != nil {

@@ -160,7 +160,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	sweeper := newSweeper(db, cfg.zalo.Location)
 	engine.Digest = sweeper.Digest
 	engine.PageLink = officer.NewLinks(cfg.zalo.PublicURL).PageLink
-	cfg.zalo.Remind = func(at time.Time, dry bool) ([]string, error) { return sweepLines(sweeper, at, dry) }
+	cfg.zalo.Remind = sweepRunner{sweeper}
 	if cfg.zalo.Sandbox && !cfg.noDemo {
 		if err := seedDemo(db, cfg.zalo.Location, log); err != nil {
 			return fmt.Errorf("demo data: %w", err)

@@ -1,4 +1,4 @@
-package bot
+package admin
 
 import (
 	"errors"
@@ -13,14 +13,6 @@ import (
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/stats"
 )
-
-// statsRoutes registers the reporting-rate summary and the report exports.
-func (b *Bot) statsRoutes(api *gin.RouterGroup) {
-	api.GET("/stats", b.statsSummary)
-	api.GET("/storage", b.storageReport)
-	api.GET("/exports/report.csv", b.exportReports("csv", "text/csv; charset=utf-8", stats.WriteCSV))
-	api.GET("/exports/report.xlsx", b.exportReports("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", stats.WriteXLSX))
-}
 
 // countsJSON is stats.Counts on the wire, with its rates in percent (one decimal).
 type countsJSON struct {
@@ -62,22 +54,23 @@ type statsJSON struct {
 	Sends map[string]int `json:"sends"`
 }
 
-// statsSummary is GET /api/v1/stats?unit=CODE[&period=YYYY-MM][&at=RFC3339]: the
+// Stats is GET /api/v1/stats?unit=CODE[&period=YYYY-MM][&at=RFC3339]: the
 // reporting rate summary of the teams under unit.
-func (b *Bot) statsSummary(c *gin.Context) {
-	q, ok := b.statsQuery(c)
-	if !ok {
+func (a *API) Stats(c *gin.Context) {
+	q, err := a.statsQuery(c)
+	if err != nil {
+		web.Fail(c, err)
 		return
 	}
 	var s stats.Summary
 	var sends map[string]int
-	if err := b.db.View(func(tx *store.Tx) error {
+	if err := a.db.View(func(tx *store.Tx) error {
 		var err error
 		s, err = stats.Compute(tx, q)
 		sends = tx.SendCosts(s.Period.String())
 		return err
 	}); err != nil {
-		statsError(c, err)
+		web.Fail(c, statsErr(err))
 		return
 	}
 	out := statsJSON{Unit: s.Unit.Code, Name: s.Unit.Display(), Period: s.Period.String(), At: s.At.In(q.Loc).Format(time.RFC3339),
@@ -91,73 +84,78 @@ func (b *Bot) statsSummary(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// exportReports serves GET /api/v1/exports/report.{csv,xlsx}?unit=CODE[&period=YYYY-MM][&at=RFC3339],
-// streamed from one read transaction as the backup is.
-func (b *Bot) exportReports(ext, contentType string, write web.ExportWriter) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		q, ok := b.statsQuery(c)
-		if !ok {
-			return
-		}
-		q, started, err := web.StreamExport(c, b.db, q, ext, contentType, write)
-		switch {
-		case err != nil && started:
-			web.Log(c).Error().Err(err).Str("unit", q.Unit).Msg("export failed mid-stream")
-		case err != nil:
-			statsError(c, err)
-		default:
-			web.Log(c).Info().Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("report exported")
-			web.AuditExport(c, b.db, web.Actor(c), ext, q)
-		}
+// ExportCSV is GET /api/v1/exports/report.csv?unit=CODE[&period=YYYY-MM][&at=RFC3339].
+func (a *API) ExportCSV(c *gin.Context) {
+	a.export(c, "csv", "text/csv; charset=utf-8", stats.WriteCSV)
+}
+
+// ExportXLSX is GET /api/v1/exports/report.xlsx?unit=CODE[&period=YYYY-MM][&at=RFC3339].
+func (a *API) ExportXLSX(c *gin.Context) {
+	a.export(c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", stats.WriteXLSX)
+}
+
+// export streams the reports of the teams under unit from one read transaction, as the backup is.
+func (a *API) export(c *gin.Context, ext, contentType string, write web.ExportWriter) {
+	q, err := a.statsQuery(c)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	q, started, err := web.StreamExport(c, a.db, q, ext, contentType, write)
+	switch {
+	case err != nil && started:
+		web.Log(c).Error().Err(err).Str("unit", q.Unit).Msg("export failed mid-stream")
+	case err != nil:
+		web.Fail(c, statsErr(err))
+	default:
+		web.Log(c).Info().Str("unit", q.Unit).Str("period", q.Period.String()).Str("format", ext).Msg("report exported")
+		web.AuditExport(c, a.db, web.Actor(c), ext, q)
 	}
 }
 
 // statsQuery reads unit (required), period (default: the open period of most
 // teams under unit) and at (default: the database clock).
-func (b *Bot) statsQuery(c *gin.Context) (stats.Query, bool) {
-	q := stats.Query{Unit: strings.TrimSpace(c.Query("unit")), At: b.db.Now(), Loc: b.cfg.Location}
+func (a *API) statsQuery(c *gin.Context) (stats.Query, error) {
+	q := stats.Query{Unit: strings.TrimSpace(c.Query("unit")), At: a.db.Now(), Loc: a.loc}
 	if q.Unit == "" {
-		web.Fail(c, web.Errorf(http.StatusBadRequest, "missing_unit", "unit is required: the code of the province, commune or village, e.g. ?unit=42"))
-		return q, false
+		return q, web.Errorf(http.StatusBadRequest, "missing_unit", "unit is required: the code of the province, commune or village, e.g. ?unit=42")
 	}
 	if s := c.Query("at"); s != "" {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_at", "at must be an RFC 3339 instant, e.g. 2026-11-27T08:00:00+07:00"))
-			return q, false
+			return q, errBadAt
 		}
 		q.At = t
 	}
 	if s := c.Query("period"); s != "" {
 		p, err := store.ParsePeriod(s)
 		if err != nil {
-			web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_period", "period must be a month as YYYY-MM, e.g. 2026-11"))
-			return q, false
+			return q, web.Errorf(http.StatusBadRequest, "bad_period", "period must be a month as YYYY-MM, e.g. 2026-11")
 		}
 		q.Period = p
 	}
-	return q, true
+	return q, nil
 }
 
-func statsError(c *gin.Context, err error) {
+// statsErr is what the caller is shown of a failed stats.Resolve or stats.Compute.
+func statsErr(err error) error {
 	switch {
 	case errors.Is(err, stats.ErrUnknownUnit):
-		web.Fail(c, web.Errorf(http.StatusNotFound, "unknown_unit", "no unit has this code"))
+		return web.Errorf(http.StatusNotFound, "unknown_unit", "no unit has this code")
 	case errors.Is(err, stats.ErrNoData):
-		web.Fail(c, web.Errorf(http.StatusNotFound, "no_data", "no team lies under this unit"))
+		return web.Errorf(http.StatusNotFound, "no_data", "no team lies under this unit")
 	case errors.Is(err, stats.ErrNotStarted):
-		web.Fail(c, web.Errorf(http.StatusBadRequest, "period_not_started", "this period has not started for any team under this unit"))
-	default:
-		web.Fail(c, fmt.Errorf("stats: %w", err))
+		return web.Errorf(http.StatusBadRequest, "period_not_started", "this period has not started for any team under this unit")
 	}
+	return fmt.Errorf("stats: %w", err)
 }
 
-// storageReport says where the database file's bytes go, per bucket (cdtbot stats-db asks it of a running server).
-func (b *Bot) storageReport(c *gin.Context) {
-	s, err := b.db.Space()
+// Storage says where the database file's bytes go, per bucket (cdtbot stats-db asks it of a running server).
+func (a *API) Storage(c *gin.Context) {
+	s, err := a.db.Space()
 	if err != nil {
-		b.log.Error().Err(err).Msg("storage report")
-		c.JSON(http.StatusInternalServerError, gin.H{"error": "could not read the database"})
+		web.Log(c).Error().Err(err).Msg("storage report")
+		c.JSON(http.StatusInternalServerError, gin.H{"error": "could not read the database"}) // as cdtbot stats-db reads it
 		return
 	}
 	c.JSON(http.StatusOK, s)

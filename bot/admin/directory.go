@@ -1,4 +1,4 @@
-package bot
+package admin
 
 import (
 	"encoding/json"
@@ -38,29 +38,6 @@ const (
 	defaultAuditLimit  = 100
 	maxAuditLimit      = 1000
 )
-
-// directoryRoutes registers its part of the admin API.
-func (b *Bot) directoryRoutes(api *gin.RouterGroup) {
-	api.POST("/import", b.importDirectory)
-	api.GET("/units", b.listUnits)
-	api.GET("/units/:code", b.getUnit)
-	api.PUT("/units/:code/group", b.putUnitGroup)
-	api.GET("/teams", b.listTeams)
-	api.GET("/teams/:code", b.getTeam)
-	api.GET("/teams/:code/reports", b.teamReports)
-	api.PUT("/teams/:code/group", b.putTeamGroup)
-	api.PUT("/teams/:code/roles/:zalo_id", b.putRole)
-	api.DELETE("/teams/:code/roles/:zalo_id", b.deleteRole)
-	api.PUT("/approvers/:unit", b.putApprover)
-	api.DELETE("/approvers/:unit", b.deleteApprover)
-	api.GET("/officers", b.listOfficers)
-	api.PUT("/officers/:id", b.putOfficer)
-	api.DELETE("/officers/:id", b.deleteOfficer)
-	api.GET("/requests", b.listRequests)
-	api.POST("/requests/:id/decision", b.decideRequest)
-	api.GET("/reports", b.periodReports)
-	api.GET("/audit", b.auditLog)
-}
 
 // readJSON decodes exactly one JSON object with known fields only, so a misspelt field is refused, not ignored.
 func readJSON(c *gin.Context, v any) error {
@@ -259,14 +236,14 @@ type policies struct {
 	Effective policyView    `json:"effective"`
 }
 
-func (b *Bot) resolvePolicy(tx *store.Tx, own *store.Policy, unit string) (policies, store.EffectivePolicy, error) {
+func (a *API) resolvePolicy(tx *store.Tx, own *store.Policy, unit string) (policies, store.EffectivePolicy, error) {
 	e, from, err := tx.ResolvePolicy(own, unit)
 	if err != nil {
 		return policies{}, e, err
 	}
 	closes := store.ClosePrevious
 	jan := store.Period{Year: 2001, Month: time.January}
-	if e.Calendar(b.cfg.Location).CutoffDate(jan).Month() == time.January {
+	if e.Calendar(a.loc).CutoffDate(jan).Month() == time.January {
 		closes = store.CloseCurrent
 	}
 	days := e.ReminderDays
@@ -322,9 +299,9 @@ func bestScore(q string, names ...string) float64 {
 	return best
 }
 
-// listUnits: ?q= searches names with or without diacritics (within ?parent= when given);
+// ListUnits is GET /units: ?q= searches names with or without diacritics (within ?parent= when given);
 // without q, the children of ?parent= (the roots when absent); ?level= filters either.
-func (b *Bot) listUnits(c *gin.Context) {
+func (a *API) ListUnits(c *gin.Context) {
 	q := strings.TrimSpace(c.Query("q"))
 	parent := strings.TrimSpace(c.Query("parent"))
 	level := vntext.Fold(c.Query("level"))
@@ -342,7 +319,7 @@ func (b *Bot) listUnits(c *gin.Context) {
 		Total int        `json:"total"`
 	}
 	var out result
-	err = b.db.View(func(tx *store.Tx) error {
+	err = a.db.View(func(tx *store.Tx) error {
 		l := newLookup(tx)
 		if parent != "" {
 			if _, ok, err := l.unit(parent); err != nil {
@@ -414,10 +391,11 @@ type unitDetail struct {
 	Policy   policies      `json:"policy"`   // effective: what a team attached here would see
 }
 
-func (b *Bot) getUnit(c *gin.Context) {
+// GetUnit is GET /units/:code: one unit with its surroundings.
+func (a *API) GetUnit(c *gin.Context) {
 	code := c.Param("code")
 	var out unitDetail
-	err := b.db.View(func(tx *store.Tx) error {
+	err := a.db.View(func(tx *store.Tx) error {
 		l := newLookup(tx)
 		u, ok, err := l.unit(code)
 		if err != nil {
@@ -445,7 +423,7 @@ func (b *Bot) getUnit(c *gin.Context) {
 		if out.Approver, err = l.approverAbove(path); err != nil {
 			return err
 		}
-		if out.Policy, _, err = b.resolvePolicy(tx, nil, code); err != nil {
+		if out.Policy, _, err = a.resolvePolicy(tx, nil, code); err != nil {
 			return err
 		}
 		out.Policy.Own = u.Policy
@@ -458,9 +436,9 @@ func (b *Bot) getUnit(c *gin.Context) {
 	web.Answer(c, out, err)
 }
 
-// listTeams: ?q= searches team names, join codes and the names of their villages;
+// ListTeams is GET /teams: ?q= searches team names, join codes and the names of their villages;
 // ?unit= keeps the teams of that subtree (all of them when there is no q).
-func (b *Bot) listTeams(c *gin.Context) {
+func (a *API) ListTeams(c *gin.Context) {
 	q := strings.TrimSpace(c.Query("q"))
 	unit := strings.TrimSpace(c.Query("unit"))
 	def := defaultListLimit
@@ -477,7 +455,7 @@ func (b *Bot) listTeams(c *gin.Context) {
 		Total int        `json:"total"`
 	}
 	var out result
-	err = b.db.View(func(tx *store.Tx) error {
+	err = a.db.View(func(tx *store.Tx) error {
 		l := newLookup(tx)
 		if unit != "" {
 			if _, ok, err := l.unit(unit); err != nil {
@@ -624,10 +602,11 @@ func groupOfTeam(tx *store.Tx, team string) (groupView, error) {
 	return groupView{GroupID: g, From: from}, nil
 }
 
-func (b *Bot) getTeam(c *gin.Context) {
+// GetTeam is GET /teams/:code: everything an administrator wants to see about one team.
+func (a *API) GetTeam(c *gin.Context) {
 	code := c.Param("code")
 	var out teamDetail
-	err := b.db.View(func(tx *store.Tx) error {
+	err := a.db.View(func(tx *store.Tx) error {
 		l := newLookup(tx)
 		t, ok, err := tx.Team(code)
 		if err != nil {
@@ -647,7 +626,7 @@ func (b *Bot) getTeam(c *gin.Context) {
 			return err
 		}
 		out.Commune = viewUnit(commune)
-		pol, eff, err := b.resolvePolicy(tx, t.Policy, t.Unit)
+		pol, eff, err := a.resolvePolicy(tx, t.Policy, t.Unit)
 		if err != nil {
 			return err
 		}
@@ -690,7 +669,7 @@ func (b *Bot) getTeam(c *gin.Context) {
 			}
 			out.LatestReport = s
 		}
-		cal := eff.Calendar(b.cfg.Location)
+		cal := eff.Calendar(a.loc)
 		now := tx.Now()
 		p := cal.OpenPeriod(now)
 		var filedAt time.Time
@@ -739,8 +718,8 @@ type roleResult struct {
 	Roster         []memberView    `json:"roster"`
 }
 
-// putRole appoints a person to a role in a team, or changes their role.
-func (b *Bot) putRole(c *gin.Context) {
+// PutRole appoints a person to a role in a team, or changes their role.
+func (a *API) PutRole(c *gin.Context) {
 	var in roleBody
 	if err := readJSON(c, &in); err != nil {
 		web.Fail(c, err)
@@ -762,7 +741,7 @@ func (b *Bot) putRole(c *gin.Context) {
 	}
 	code, zaloID, who := c.Param("code"), c.Param("zalo_id"), web.Actor(c)
 	out := roleResult{Team: code, ZaloID: zaloID, Role: role, Notes: []string{}}
-	err = b.db.Update(func(tx *store.Tx) error {
+	err = a.db.Update(func(tx *store.Tx) error {
 		l := newLookup(tx)
 		team, ok, err := tx.Team(code)
 		if err != nil {
@@ -848,7 +827,7 @@ func (b *Bot) putRole(c *gin.Context) {
 					return err
 				}
 				out.ReplacedLeader = &replacedLeader{ZaloID: lead, Name: leadName, Role: store.RoleMember}
-				if err := b.tellRole(tx, c, lead, code, store.RoleMember); err != nil {
+				if err := a.tellRole(tx, c, lead, code, store.RoleMember); err != nil {
 					return err
 				}
 				out.Notes = append(out.Notes, fmt.Sprintf("%s (%s) led the team until now and is a member now", leadName, lead))
@@ -861,7 +840,7 @@ func (b *Bot) putRole(c *gin.Context) {
 			if err := audit("role.set", zaloID, fmt.Sprintf("%s → %s", orNone(prev), role)); err != nil {
 				return err
 			}
-			if err := b.tellRole(tx, c, zaloID, code, role); err != nil {
+			if err := a.tellRole(tx, c, zaloID, code, role); err != nil {
 				return err
 			}
 			out.Changed = true
@@ -880,12 +859,12 @@ func (b *Bot) putRole(c *gin.Context) {
 
 // tellRole lets a person know by chat that an administrator changed their role (role "" = removed);
 // the message commits with the change.
-func (b *Bot) tellRole(tx *store.Tx, c *gin.Context, zaloID, team, role string) error {
+func (a *API) tellRole(tx *store.Tx, c *gin.Context, zaloID, team, role string) error {
 	t, _, err := tx.Team(team)
 	if err != nil {
 		return err
 	}
-	return enqueueReply(tx, flows.Reply{ToUser: zaloID, Text: flows.RoleChangedText(t.Name, role)}, web.RequestID(c))
+	return a.enqueue(tx, flows.Reply{ToUser: zaloID, Text: flows.RoleChangedText(t.Name, role)}, web.RequestID(c))
 }
 
 func orNone(role string) string {
@@ -946,11 +925,11 @@ func orDash(s string) string {
 	return s
 }
 
-// deleteRole takes a person off a team's roster (the person record stays).
-func (b *Bot) deleteRole(c *gin.Context) {
+// DeleteRole takes a person off a team's roster (the person record stays).
+func (a *API) DeleteRole(c *gin.Context) {
 	code, zaloID, who := c.Param("code"), c.Param("zalo_id"), web.Actor(c)
 	out := roleResult{Team: code, ZaloID: zaloID, Notes: []string{}}
-	err := b.db.Update(func(tx *store.Tx) error {
+	err := a.db.Update(func(tx *store.Tx) error {
 		if _, ok, err := tx.Team(code); err != nil {
 			return err
 		} else if !ok {
@@ -971,7 +950,7 @@ func (b *Bot) deleteRole(c *gin.Context) {
 		if err := tx.Audit(store.AuditEntry{Actor: who, Action: "role.removed", Subject: zaloID, Team: code, Detail: "was " + prev}); err != nil {
 			return err
 		}
-		if err := b.tellRole(tx, c, zaloID, code, ""); err != nil {
+		if err := a.tellRole(tx, c, zaloID, code, ""); err != nil {
 			return err
 		}
 		out.PreviousRole, out.Changed = prev, true
@@ -1013,9 +992,9 @@ func groupChange(prev, next string) string {
 	return fmt.Sprintf("%s (was %s)", now, orDash(prev))
 }
 
-// putUnitGroup links a unit to the Zalo group where its people are mentioned
+// PutUnitGroup links a unit to the Zalo group where its people are mentioned
 // when no personal message reaches them ("" unlinks it).
-func (b *Bot) putUnitGroup(c *gin.Context) {
+func (a *API) PutUnitGroup(c *gin.Context) {
 	code := c.Param("code")
 	g, err := readGroupID(c)
 	if err != nil {
@@ -1027,7 +1006,7 @@ func (b *Bot) putUnitGroup(c *gin.Context) {
 		Previous string   `json:"previous_group_id"`
 		Changed  bool     `json:"changed"`
 	}
-	err = b.db.Update(func(tx *store.Tx) error {
+	err = a.db.Update(func(tx *store.Tx) error {
 		u, ok, err := tx.Unit(code)
 		if err != nil {
 			return err
@@ -1050,9 +1029,9 @@ func (b *Bot) putUnitGroup(c *gin.Context) {
 	web.Answer(c, out, err)
 }
 
-// putTeamGroup links a team to its own Zalo group ("" unlinks it: the team's
+// PutTeamGroup links a team to its own Zalo group ("" unlinks it: the team's
 // people are then mentioned in the group of the nearest unit above that has one).
-func (b *Bot) putTeamGroup(c *gin.Context) {
+func (a *API) PutTeamGroup(c *gin.Context) {
 	code := c.Param("code")
 	g, err := readGroupID(c)
 	if err != nil {
@@ -1065,7 +1044,7 @@ func (b *Bot) putTeamGroup(c *gin.Context) {
 		Changed  bool      `json:"changed"`
 		Group    groupView `json:"group"` // where the team's people are mentioned now
 	}
-	err = b.db.Update(func(tx *store.Tx) error {
+	err = a.db.Update(func(tx *store.Tx) error {
 		t, ok, err := tx.Team(code)
 		if err != nil {
 			return err
@@ -1093,8 +1072,8 @@ func (b *Bot) putTeamGroup(c *gin.Context) {
 	web.Answer(c, out, err)
 }
 
-// putApprover sets who decides join and leave requests under a unit.
-func (b *Bot) putApprover(c *gin.Context) {
+// PutApprover sets who decides join and leave requests under a unit.
+func (a *API) PutApprover(c *gin.Context) {
 	var in struct {
 		ZaloID string `json:"zalo_id"`
 		Name   string `json:"name"`
@@ -1103,8 +1082,8 @@ func (b *Bot) putApprover(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	a := store.Approver{Unit: c.Param("unit"), ZaloID: strings.TrimSpace(in.ZaloID), Name: cleanText(in.Name)}
-	if !validZaloID(a.ZaloID) {
+	ap := store.Approver{Unit: c.Param("unit"), ZaloID: strings.TrimSpace(in.ZaloID), Name: cleanText(in.Name)}
+	if !validZaloID(ap.ZaloID) {
 		web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_zalo_id", "zalo_id %q: want the numeric id Zalo gives (6–25 digits)", in.ZaloID))
 		return
 	}
@@ -1113,41 +1092,41 @@ func (b *Bot) putApprover(c *gin.Context) {
 		Previous *store.Approver `json:"previous"`
 		Changed  bool            `json:"changed"`
 	}
-	err := b.db.Update(func(tx *store.Tx) error {
-		if _, ok, err := tx.Unit(a.Unit); err != nil {
+	err := a.db.Update(func(tx *store.Tx) error {
+		if _, ok, err := tx.Unit(ap.Unit); err != nil {
 			return err
 		} else if !ok {
-			return errUnknownUnit(a.Unit)
+			return errUnknownUnit(ap.Unit)
 		}
-		prev, had, err := tx.ApproverForUnit(a.Unit)
+		prev, had, err := tx.ApproverForUnit(ap.Unit)
 		if err != nil {
 			return err
 		}
-		out.Approver = a
+		out.Approver = ap
 		if had {
 			out.Previous = &prev
-			if prev == a {
+			if prev == ap {
 				return nil
 			}
 		}
-		if err := tx.PutApprover(a); err != nil {
+		if err := tx.PutApprover(ap); err != nil {
 			return err
 		}
-		detail := "unit " + a.Unit
+		detail := "unit " + ap.Unit
 		if had {
 			detail += " (was " + prev.ZaloID + ")"
 		}
 		out.Changed = true
-		return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "approver.set", Subject: a.ZaloID, Detail: detail})
+		return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "approver.set", Subject: ap.ZaloID, Detail: detail})
 	})
 	web.Answer(c, out, err)
 }
 
-// deleteApprover removes the approver of a unit; its teams fall back to the approver above.
-func (b *Bot) deleteApprover(c *gin.Context) {
+// DeleteApprover removes the approver of a unit; its teams fall back to the approver above.
+func (a *API) DeleteApprover(c *gin.Context) {
 	unit := c.Param("unit")
-	err := b.db.Update(func(tx *store.Tx) error {
-		a, had, err := tx.ApproverForUnit(unit)
+	err := a.db.Update(func(tx *store.Tx) error {
+		ap, had, err := tx.ApproverForUnit(unit)
 		if err != nil {
 			return err
 		}
@@ -1157,15 +1136,15 @@ func (b *Bot) deleteApprover(c *gin.Context) {
 		if _, err := tx.DeleteApprover(unit); err != nil {
 			return err
 		}
-		return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "approver.removed", Subject: a.ZaloID, Detail: "unit " + unit})
+		return tx.Audit(store.AuditEntry{Actor: web.Actor(c), Action: "approver.removed", Subject: ap.ZaloID, Detail: "unit " + unit})
 	})
 	web.Answer(c, gin.H{"unit": unit, "removed": err == nil}, err)
 }
 
-// deleteOfficer removes an officer: their group stops getting digests and their links stop working.
-func (b *Bot) deleteOfficer(c *gin.Context) {
+// DeleteOfficer removes an officer: their group stops getting digests and their links stop working.
+func (a *API) DeleteOfficer(c *gin.Context) {
 	id := c.Param("id")
-	err := b.db.Update(func(tx *store.Tx) error {
+	err := a.db.Update(func(tx *store.Tx) error {
 		had, err := tx.DeleteOfficer(id)
 		if err != nil {
 			return err
@@ -1184,11 +1163,12 @@ type officerView struct {
 	ScopeName string `json:"scope_name"`
 }
 
-func (b *Bot) listOfficers(c *gin.Context) {
+// ListOfficers is GET /officers: every officer with the name of their scope.
+func (a *API) ListOfficers(c *gin.Context) {
 	var out struct {
 		Officers []officerView `json:"officers"`
 	}
-	err := b.db.View(func(tx *store.Tx) error {
+	err := a.db.View(func(tx *store.Tx) error {
 		os, err := tx.Officers()
 		if err != nil {
 			return err
@@ -1209,8 +1189,8 @@ func (b *Bot) listOfficers(c *gin.Context) {
 	web.Answer(c, out, err)
 }
 
-// putOfficer registers an officer: the Zalo group that gets the digests and the scope they follow.
-func (b *Bot) putOfficer(c *gin.Context) {
+// PutOfficer registers an officer: the Zalo group that gets the digests and the scope they follow.
+func (a *API) PutOfficer(c *gin.Context) {
 	var in struct {
 		Name       string `json:"name"`
 		GroupID    string `json:"group_id"`
@@ -1250,7 +1230,7 @@ func (b *Bot) putOfficer(c *gin.Context) {
 		Created bool        `json:"created"`
 		Changed bool        `json:"changed"`
 	}
-	err := b.db.Update(func(tx *store.Tx) error {
+	err := a.db.Update(func(tx *store.Tx) error {
 		scope, ok, err := tx.Unit(o.Scope)
 		if err != nil {
 			return err
@@ -1279,9 +1259,9 @@ func (b *Bot) putOfficer(c *gin.Context) {
 	web.Answer(c, out, err)
 }
 
-// listRequests lists the join and leave requests of the teams under ?unit= (all
+// ListRequests lists the join and leave requests of the teams under ?unit= (all
 // when absent), open ones only unless ?state=all, newest first.
-func (b *Bot) listRequests(c *gin.Context) {
+func (a *API) ListRequests(c *gin.Context) {
 	unit := strings.TrimSpace(c.Query("unit"))
 	state := c.DefaultQuery("state", "open")
 	if state != "open" && state != "all" {
@@ -1297,7 +1277,7 @@ func (b *Bot) listRequests(c *gin.Context) {
 		Requests []requestView `json:"requests"`
 		Total    int           `json:"total"`
 	}
-	err = b.db.View(func(tx *store.Tx) error {
+	err = a.db.View(func(tx *store.Tx) error {
 		if unit != "" {
 			if _, ok, err := tx.Unit(unit); err != nil {
 				return err
@@ -1332,8 +1312,8 @@ func (b *Bot) listRequests(c *gin.Context) {
 	web.Answer(c, out, err)
 }
 
-// periodReports is one period across a subtree: each team's latest version, or null.
-func (b *Bot) periodReports(c *gin.Context) {
+// PeriodReports is one period across a subtree: each team's latest version, or null.
+func (a *API) PeriodReports(c *gin.Context) {
 	unit := strings.TrimSpace(c.Query("unit"))
 	p, err := store.ParsePeriod(c.Query("period"))
 	if err != nil {
@@ -1354,7 +1334,7 @@ func (b *Bot) periodReports(c *gin.Context) {
 		Teams    []teamReport `json:"teams"`
 	}
 	out.Period, out.Unit, out.Teams = p.String(), unit, []teamReport{}
-	err = b.db.View(func(tx *store.Tx) error {
+	err = a.db.View(func(tx *store.Tx) error {
 		if unit != "" {
 			if _, ok, err := tx.Unit(unit); err != nil {
 				return err
@@ -1386,7 +1366,7 @@ func (b *Bot) periodReports(c *gin.Context) {
 				tr.Report, filedAt = &versions[n-1], versions[0].FiledAt
 				out.Filed++
 			}
-			tr.Status = pol.Calendar(b.cfg.Location).StatusOf(p, filedAt, tx.Now()).Code()
+			tr.Status = pol.Calendar(a.loc).StatusOf(p, filedAt, tx.Now()).Code()
 			out.Teams = append(out.Teams, tr)
 		}
 		out.Expected = len(teams)
@@ -1395,8 +1375,8 @@ func (b *Bot) periodReports(c *gin.Context) {
 	web.Answer(c, out, err)
 }
 
-// teamReports is every report of a team with every version: newest period first, versions in order.
-func (b *Bot) teamReports(c *gin.Context) {
+// TeamReports is every report of a team with every version: newest period first, versions in order.
+func (a *API) TeamReports(c *gin.Context) {
 	code := c.Param("code")
 	type period struct {
 		Period   string         `json:"period"`
@@ -1406,7 +1386,7 @@ func (b *Bot) teamReports(c *gin.Context) {
 		Team    teamView `json:"team"`
 		Reports []period `json:"reports"`
 	}
-	err := b.db.View(func(tx *store.Tx) error {
+	err := a.db.View(func(tx *store.Tx) error {
 		t, ok, err := tx.Team(code)
 		if err != nil {
 			return err
@@ -1435,8 +1415,8 @@ func (b *Bot) teamReports(c *gin.Context) {
 	web.Answer(c, out, err)
 }
 
-// auditLog pages through the audit log, oldest first: ?after= the last seq seen.
-func (b *Bot) auditLog(c *gin.Context) {
+// AuditLog pages through the audit log, oldest first: ?after= the last seq seen.
+func (a *API) AuditLog(c *gin.Context) {
 	var after uint64
 	if s := c.Query("after"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -1455,7 +1435,7 @@ func (b *Bot) auditLog(c *gin.Context) {
 		Entries []store.AuditEntry `json:"entries"`
 		Next    uint64             `json:"next"` // pass as ?after= for the following page
 	}
-	err = b.db.View(func(tx *store.Tx) error {
+	err = a.db.View(func(tx *store.Tx) error {
 		var err error
 		out.Entries, err = tx.AuditLog(after, limit)
 		return err
@@ -1478,9 +1458,9 @@ type importProblem struct {
 	Message string `json:"message"`
 }
 
-// importDirectory imports the body as a directory file, as `cdtbot import` does
+// Import imports the body as a directory file, as `cdtbot import` does
 // with a file: ?name= picks the format (.csv people list; otherwise JSON).
-func (b *Bot) importDirectory(c *gin.Context) {
+func (a *API) Import(c *gin.Context) {
 	name := filepath.Base(strings.TrimSpace(c.Query("name")))
 	if name == "." || name == "/" {
 		name = "upload.json"
@@ -1494,7 +1474,7 @@ func (b *Bot) importDirectory(c *gin.Context) {
 		return
 	}
 	who := web.Actor(c)
-	res, err := importer.Import(b.db, name, http.MaxBytesReader(c.Writer, c.Request.Body, importer.MaxFileSize),
+	res, err := importer.Import(a.db, name, http.MaxBytesReader(c.Writer, c.Request.Body, importer.MaxFileSize),
 		func(tx *store.Tx, res importer.Result) error {
 			if res.Changed() == 0 {
 				return nil
@@ -1532,9 +1512,9 @@ type decisionBody struct {
 	Reason string `json:"reason"` // required to reject: the requester is told it
 }
 
-// decideRequest approves or rejects a request waiting for an approver, as an administrator: for a
+// DecideRequest approves or rejects a request waiting for an approver, as an administrator: for a
 // request nobody up the tree may decide (its requester is the approver). People are told by chat.
-func (b *Bot) decideRequest(c *gin.Context) {
+func (a *API) DecideRequest(c *gin.Context) {
 	id, err := store.ParseRequestID(c.Param("id"))
 	if err != nil {
 		web.Fail(c, web.Errorf(http.StatusBadRequest, "bad_id", "request id %q: want a number", c.Param("id")))
@@ -1555,8 +1535,8 @@ func (b *Bot) decideRequest(c *gin.Context) {
 		return
 	}
 	var out store.Request
-	err = b.db.Update(func(tx *store.Tx) error {
-		r, replies, err := b.engine.DecideAsAdmin(tx, id, body.Action == "approve", body.Reason, "admin:"+web.Actor(c))
+	err = a.db.Update(func(tx *store.Tx) error {
+		r, replies, err := a.decider.DecideAsAdmin(tx, id, body.Action == "approve", body.Reason, "admin:"+web.Actor(c))
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			return web.Errorf(http.StatusNotFound, "unknown_request", "no request %d", id)
@@ -1566,7 +1546,7 @@ func (b *Bot) decideRequest(c *gin.Context) {
 			return err
 		}
 		for _, rep := range replies {
-			if err := enqueueReply(tx, rep, web.RequestID(c)); err != nil {
+			if err := a.enqueue(tx, rep, web.RequestID(c)); err != nil {
 				return err
 			}
 		}
