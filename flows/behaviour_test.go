@@ -627,3 +627,157 @@ func TestFreeTextAnswerThatLooksLikeATypo(t *testing.T) {
 		t.Errorf("answer %q, want \"nhiều lắm\"", a)
 	}
 }
+
+// The open question is the last thing the person reads: a refusal recorded in the middle of a report
+// is said before the report's question comes back, not after it.
+func TestRefusalRecordedBeforeTheQuestion(t *testing.T) {
+	w := tungAnh(t)
+	lanAsksToJoin(t, w)
+	startReport(t, w, "12")
+	w.text(hung, "#rq:1:dec")
+	rs := w.text(hung, "Đã đủ người")
+	var last flows.Reply
+	for _, r := range rs {
+		if r.ToUser == hung {
+			last = r
+		}
+	}
+	recorded := strings.Index(last.Text, "Đã ghi nhận từ chối yêu cầu số 1")
+	question := strings.Index(last.Text, "Câu 2/12")
+	if recorded < 0 || question < 0 || recorded > question {
+		t.Fatalf("the last message to hung must say the refusal was recorded, then ask Câu 2/12:%s", dump(rs))
+	}
+	if got := w.step(hung); got != "report.q1" {
+		t.Errorf("step %s, want report.q1", got)
+	}
+}
+
+// The officers' words ("xem trang tổng hợp", "tình hình báo cáo") from someone who is not an officer,
+// in the middle of a report, get a short explanation and the open question again: no menu, and the
+// report stays where it was.
+func TestOfficerWordsFromOthersMidReport(t *testing.T) {
+	for _, in := range []string{"xem trang tổng hợp", "tình hình báo cáo", "#baocao"} {
+		t.Run(in, func(t *testing.T) {
+			w := tungAnh(t)
+			startReport(t, w, "12")
+			r := only(t, hung, w.text(hung, in))
+			contains(t, r, "dành cho cán bộ theo dõi", "Câu 2/12")
+			if strings.Index(r.Text, "Câu 2/12") < strings.Index(r.Text, "dành cho cán bộ theo dõi") {
+				t.Errorf("the question must come last: %q", r.Text)
+			}
+			if strings.Contains(r.Text, "Bạn muốn làm gì?") || len(r.Buttons) > 0 {
+				t.Errorf("the menu was shown:%s", dump([]flows.Reply{r}))
+			}
+			if got := w.step(hung); got != "report.q1" {
+				t.Fatalf("step %s, want report.q1", got)
+			}
+			if got := w.answers(hung); !maps.Equal(got, map[string]string{"households": "12"}) {
+				t.Errorf("answers %v", got)
+			}
+			contains(t, only(t, hung, w.text(hung, "30")), "Câu 3/12")
+		})
+	}
+
+	// On a paused draft the explanation comes with the offer to go on, as any other message would.
+	w := tungAnh(t)
+	startReport(t, w, "12")
+	w.text(hung, "tạm dừng")
+	r := only(t, hung, w.text(hung, "tình hình báo cáo"))
+	contains(t, r, "dành cho cán bộ theo dõi", "Bạn đang dở việc báo cáo tháng")
+	hasButtons(t, r, []string{"Tiếp tục", "Hủy"})
+}
+
+// An officer with a Zalo account of their own who is also filing a report gets the digest or the link,
+// and then the open question again.
+func TestOfficerWordsFromAnOfficerMidReport(t *testing.T) {
+	w := tungAnh(t)
+	err := w.db.Update(func(tx *store.Tx) error {
+		return tx.PutOfficer(store.Officer{ID: "ha-tinh-skhcn", Name: "Sở KH&CN Hà Tĩnh", GroupID: nhom, Scope: "42", ZaloID: hung})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	startReport(t, w, "12")
+	for in, want := range map[string]string{"tình hình báo cáo": "📊 Tình hình báo cáo tháng 11/2026", "xem trang tổng hợp": "https://cdtbot.example.vn/o/o2.ha-tinh-skhcn.24h0m0s"} {
+		rs := w.text(hung, in)
+		if len(rs) == 0 || rs[len(rs)-1].ToUser != hung {
+			t.Fatalf("%s: replies:%s", in, dump(rs))
+		}
+		all := ""
+		for _, r := range rs {
+			all += r.Text + "\n"
+		}
+		if i := strings.Index(all, want); i < 0 || strings.LastIndex(all, "Câu 2/12") < i || !strings.Contains(rs[len(rs)-1].Text, "Câu 2/12") {
+			t.Errorf("%s: want %q, then Câu 2/12 last:%s", in, want, dump(rs))
+		}
+	}
+	if got := w.step(hung); got != "report.q1" {
+		t.Fatalf("step %s, want report.q1", got)
+	}
+}
+
+// A lone letter is not a command. At a yes/no question "c" is chat shorthand for "có" (as "k" is for
+// "không"); elsewhere a lone letter is what any words the bot cannot place are: an answer the open
+// step checks, or the menu when nothing is open. It is never help.
+func TestLoneLetter(t *testing.T) {
+	t.Run("c at a yes/no question is yes", func(t *testing.T) {
+		w := tungAnh(t)
+		w.text(hoa, "rời tổ")
+		contains(t, only(t, hoa, w.text(hoa, "Chuyển công tác sang xã khác.")), "Bạn xin rời Tổ CNSCĐ thôn Trung Lưu.")
+		rs := w.text(hoa, "c")
+		if len(rs) == 0 || rs[0].ToUser != hoa {
+			t.Fatalf("replies:%s", dump(rs))
+		}
+		contains(t, rs[0], "Đã gửi yêu cầu số 1 xin rời Tổ CNSCĐ thôn Trung Lưu.")
+	})
+	t.Run("k at a yes/no question is still no", func(t *testing.T) {
+		w := tungAnh(t)
+		w.text(hoa, "rời tổ")
+		w.text(hoa, "Chuyển công tác sang xã khác.")
+		contains(t, only(t, hoa, w.text(hoa, "k")), "Đã hủy việc xin rời tổ.")
+	})
+	t.Run("another letter at a yes/no question asks it again", func(t *testing.T) {
+		w := tungAnh(t)
+		w.text(hoa, "rời tổ")
+		w.text(hoa, "Chuyển công tác sang xã khác.")
+		r := only(t, hoa, w.text(hoa, "x"))
+		contains(t, r, "Bạn xin rời Tổ CNSCĐ thôn Trung Lưu.")
+		if strings.Contains(r.Text, "Bạn đang xin rời tổ.") {
+			t.Errorf("read as help: %q", r.Text)
+		}
+		if got := w.step(hoa); got != "leave.confirm" {
+			t.Errorf("step %s, want leave.confirm", got)
+		}
+	})
+	for _, letter := range []string{"c", "C", "c.", "j", "z"} {
+		t.Run(letter+" at a count question is not a number", func(t *testing.T) {
+			w := tungAnh(t)
+			startReport(t, w, "12")
+			r := only(t, hung, w.text(hung, letter))
+			contains(t, r, "Vui lòng nhập một số nguyên không âm", "Câu 2/12")
+			if strings.Contains(r.Text, "Bạn đang báo cáo tháng.") {
+				t.Errorf("read as help: %q", r.Text)
+			}
+		})
+	}
+	t.Run("c at the commune search is searched for", func(t *testing.T) {
+		w := tungAnh(t)
+		w.text(lan, "tham gia")
+		r := only(t, lan, w.text(lan, "c"))
+		contains(t, r, "Không tìm thấy xã/phường \"c\"")
+		if got := w.step(lan); got != "join.commune" {
+			t.Errorf("step %s, want join.commune", got)
+		}
+	})
+	for _, letter := range []string{"c", "y", "i"} {
+		t.Run(letter+" with nothing open gets the menu", func(t *testing.T) {
+			w := tungAnh(t)
+			r := only(t, lan, w.text(lan, letter))
+			contains(t, r, "Bạn muốn làm gì?")
+			hasButtons(t, r, menuResident)
+			if got := w.step(lan); got != "(none)" {
+				t.Errorf("step %s, want (none)", got)
+			}
+		})
+	}
+}

@@ -87,13 +87,25 @@ func decideReasonAnswer(c *convo) error {
 		return nil
 	}
 	id, _ := store.ParseRequestID(c.s.Data["id"])
-	action := c.s.Data["action"]
+	others, err := c.refuse(id, c.s.Data["action"], reason)
+	if err != nil {
+		return err
+	}
+	// The side conversation ends after its outcome is said: a conversation it interrupted asks
+	// its question again, and that question is the last thing the person reads.
 	if err := c.end(); err != nil {
 		return err
 	}
+	c.out = append(c.out, others...)
+	return nil
+}
+
+// refuse records a refusal (action "dec" or "rej") of request id with its reason and says so to the
+// person deciding; what the others involved are told is returned, to be sent after.
+func (c *convo) refuse(id uint64, action, reason string) ([]Reply, error) {
 	r, ok, err := c.tx.Request(id)
 	if err != nil || !ok {
-		return err
+		return nil, err
 	}
 	// Someone may have decided meanwhile (two approvers, a stale button): check again.
 	want := store.StateAwaitLeader
@@ -103,28 +115,28 @@ func decideReasonAnswer(c *convo) error {
 	}
 	if r.State != want {
 		c.sayState(r)
-		return nil
+		return nil, nil
 	}
 	// The right to decide is checked again now, in the transaction that commits the decision:
 	// an administrator may have replaced this leader or approver since the button was tapped.
 	if may, err := c.mayDecide(r, action); err != nil {
-		return err
+		return nil, err
 	} else if !may {
 		c.say(fmt.Sprintf(textRightGone, r.ID))
-		return nil
+		return nil, nil
 	}
 	if r, err = c.tx.UpdateRequest(r, state, c.in.UserID, verb, reason); err != nil {
-		return err
+		return nil, err
 	}
 	t, _, _ := c.tx.Team(r.Team)
 	c.say(fmt.Sprintf(textRefusalRecorded, r.ID))
-	c.tell(r.ZaloID, fmt.Sprintf(textToRequesterRefused, r.ID, kindText(r.Kind), t.Name, reason))
+	others := []Reply{{ToUser: r.ZaloID, Text: fmt.Sprintf(textToRequesterRefused, r.ID, kindText(r.Kind), t.Name, reason)}}
 	if action == "rej" {
 		if lead, ok, _ := c.tx.Leader(r.Team); ok && lead != c.in.UserID && lead != r.ZaloID {
-			c.tell(lead, fmt.Sprintf(textToLeaderOutcome, r.ID, c.personName(r.ZaloID), stateTextAt(r.State, c.authority(r.Team))))
+			others = append(others, Reply{ToUser: lead, Text: fmt.Sprintf(textToLeaderOutcome, r.ID, c.personName(r.ZaloID), stateTextAt(r.State, c.authority(r.Team)))})
 		}
 	}
-	return nil
+	return others, nil
 }
 
 // mayDecide tells whether the person writing may take action on r now: the team's leader

@@ -257,14 +257,14 @@ func (c *convo) handle() error {
 			if err := c.save(); err != nil {
 				return err
 			}
-			c.say(fmt.Sprintf(textPaused, flowName(c.s.Flow), c.s.UpdatedAt.In(c.e.loc).Format("15:04 02/01/2006")), btnResume, btnCancel)
+			c.sayPaused()
 			return nil
 		}
 		if isCmd {
 			return c.command(cmd)
 		}
 		if c.s.Paused {
-			c.say(fmt.Sprintf(textPaused, flowName(c.s.Flow), c.s.UpdatedAt.In(c.e.loc).Format("15:04 02/01/2006")), btnResume, btnCancel)
+			c.sayPaused()
 			return nil
 		}
 		return c.answer()
@@ -323,20 +323,8 @@ func (c *convo) command(cmd string) error {
 			return err
 		}
 		return c.prompt()
-	case cmdStatus:
-		handled, err := c.statusForPerson()
-		if handled || err != nil {
-			return err
-		}
-		return c.menu()
-	case cmdPage:
-		if o, ok, err := c.officerOf(c.in.UserID, ""); err != nil || ok {
-			if err != nil {
-				return err
-			}
-			return c.pageLink(o, Reply{ToUser: c.in.UserID})
-		}
-		return c.menu()
+	case cmdStatus, cmdPage:
+		return c.officerWords(cmd)
 	case cmdMyData:
 		return c.myData()
 	case cmdErase, cmdWithdraw:
@@ -380,7 +368,7 @@ func (c *convo) payload(p string) (bool, error) {
 		}
 		return true, c.appoint(rest[:i], rest[i+1:])
 	case "baocao":
-		return c.statusForPerson()
+		return true, c.officerWords(cmdStatus)
 	case "pending":
 		return true, c.pending()
 	case "clarify":
@@ -425,13 +413,35 @@ func (c *convo) officerOf(userID, groupID string) (store.Officer, bool, error) {
 	return c.tx.OfficerByGroup(groupID)
 }
 
-// statusForPerson sends the digest to an officer who asks the account directly.
-func (c *convo) statusForPerson() (bool, error) {
+// officerWords answers "tình hình báo cáo" (cmdStatus) or "xem trang tổng hợp" (cmdPage) written to the
+// account directly. An officer gets the digest or the link of their scope; anyone else, in a conversation,
+// is told what the words are for. Either way an open conversation stays where it was and its question
+// comes again, last; with nothing open, someone who is not an officer gets the menu.
+func (c *convo) officerWords(cmd string) error {
 	o, ok, err := c.officerOf(c.in.UserID, "")
-	if err != nil || !ok {
-		return false, err
+	if err != nil {
+		return err
 	}
-	return true, c.digestTo(o, Reply{ToUser: c.in.UserID})
+	switch {
+	case ok && cmd == cmdPage:
+		err = c.pageLink(o, Reply{ToUser: c.in.UserID})
+	case ok:
+		err = c.digestTo(o, Reply{ToUser: c.in.UserID})
+	case c.s == nil:
+		return c.menu()
+	default:
+		c.say(textOfficersOnly)
+	}
+	if err != nil || c.s == nil {
+		return err
+	}
+	if c.s.Paused {
+		if !ok {
+			c.sayPaused() // as any other message to a paused conversation
+		}
+		return nil
+	}
+	return c.prompt()
 }
 
 // pageLinkTTL is how long a link to the officer page works.
@@ -618,6 +628,11 @@ func (c *convo) cancel(confirmed bool) error {
 		return c.menu()
 	}
 	return nil
+}
+
+// sayPaused offers to go on with the paused conversation, or to cancel it.
+func (c *convo) sayPaused() {
+	c.say(fmt.Sprintf(textPaused, flowName(c.s.Flow), c.s.UpdatedAt.In(c.e.loc).Format("15:04 02/01/2006")), btnResume, btnCancel)
 }
 
 // menu shows what this person can do, by their roles.

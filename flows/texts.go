@@ -53,6 +53,7 @@ const (
 	textNoScopeGroup      = "Nhóm này chưa được đăng ký theo dõi báo cáo. Vui lòng liên hệ quản trị hệ thống."
 	textNoDigestYet       = "Chưa có số liệu tổng hợp."
 	textPageLink          = "Trang tổng hợp báo cáo của %s (link dùng được trong 24 giờ, không chia sẻ ra ngoài):\n%s"
+	textOfficersOnly      = "Tình hình báo cáo và trang tổng hợp chỉ dành cho cán bộ theo dõi báo cáo đã đăng ký trên hệ thống."
 
 	textJoinAlreadyAsked  = "Bạn đã gửi yêu cầu số %d xin tham gia %s; yêu cầu đang %s. Vui lòng chờ kết quả."
 	textJoinAlreadyMember = "Bạn đã là %s của %s rồi."

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/cdtbot/cdtbot/flows/vntext"
 )
 
@@ -218,7 +220,7 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 	mentioned := false
 	if sit == Group {
 		raw, mentioned = stripMentions(raw)
-		if mentioned && (strings.TrimSpace(raw) == "" || isQuestionMarks(raw) || onlyFillers(raw)) {
+		if mentioned && (strings.TrimSpace(raw) == "" || isQuestionMarks(raw) || onlyFillers(raw) || loneLetter(raw)) {
 			return Result{Intent: Help, Score: 1, Why: "the account mentioned with nothing else"}
 		}
 		if f := vntext.Fold(raw); (strings.HasPrefix(raw, "#") || strings.HasPrefix(raw, "/")) && (f == "trogiup" || f == "help") {
@@ -250,6 +252,11 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 	}
 	if id, ok := accented[accentKey(raw)]; ok && valid[sit][id] {
 		return Result{Intent: id, Score: 1, Why: "an accented word that folding would confuse"}
+	}
+	if loneLetter(raw) {
+		// Too little to be a command: teencode would make "c" "chị" and "j" "gì" (help), the backstop
+		// "y" a withdrawal. The yes/no shorthand ("c", "k", "u", "y") was read just above.
+		return Result{Intent: fallback(sit), Why: "a lone letter"}
 	}
 	words := tokens(raw)
 	if len(words) == 0 {
@@ -375,6 +382,15 @@ func (c *Classifier) question(raw string, words []string, sit Situation, best ma
 		return nil // a long free-text answer may well end in a question word
 	}
 	return &Result{Intent: Help, Score: 1, Why: "a question about what to do"}
+}
+
+// loneLetter: the message is one letter, with or without punctuation other than "?" ("c", "C.", "j!");
+// "c?" still asks something.
+func loneLetter(raw string) bool {
+	s := []rune(norm.NFC.String(strings.TrimFunc(raw, func(r rune) bool {
+		return r != '?' && (unicode.IsPunct(r) || unicode.IsSpace(r))
+	})))
+	return len(s) == 1 && unicode.IsLetter(s[0])
 }
 
 // hasHashBaocao: the officers' "#baocao" anywhere in the message.

@@ -56,6 +56,32 @@ func TestIssueExamples(t *testing.T) {
 	}
 }
 
+// A lone letter is never a command: at a yes/no question the chat shorthand "c" (có), "k" (không),
+// "u" and "y" answer it; anywhere else a letter is what unplaceable words are (an answer to the open
+// question, or nothing), not help ("c" is teencode for "chị", which folds to the Central "chi" = what)
+// nor, with nothing open, a withdrawal of consent guessed by the backstop ("y", "i").
+func TestLoneLetter(t *testing.T) {
+	c := New()
+	cases := []struct {
+		sit  Situation
+		text string
+		want string
+	}{
+		{Confirm, "c", Yes}, {Confirm, "C", Yes}, {Confirm, "c.", Yes}, {Confirm, "dạ c", Yes},
+		{Confirm, "k", No}, {Confirm, "u", Yes}, {Confirm, "y", Yes},
+		{Confirm, "x", Answer}, {Confirm, "j", Answer}, {Confirm, "cc", Answer},
+		{Idle, "c", None}, {Idle, "C!", None}, {Idle, "y", None}, {Idle, "i", None}, {Idle, "j", None}, {Idle, "z", None}, {Idle, "đ", None},
+		{Text, "c", Answer}, {Text, "j", Answer}, {Count, "c", Answer}, {Count, "z", Answer}, {Search, "c", Answer},
+		{Group, "c", None}, {Group, "[@1798765432100000000] c", Help},
+		{Idle, "?", Help}, {Text, "?", Help}, {Text, "c?", Help}, {Idle, "bc", Report},
+	}
+	for _, tc := range cases {
+		if r := c.Classify(tc.text, tc.sit); r.Intent != tc.want {
+			t.Errorf("%s %q = %s (%s), want %s", tc.sit, tc.text, r.Intent, r.Why, tc.want)
+		}
+	}
+}
+
 // BenchmarkClassify: one message, of the kinds people send, read in its situation (goal < 50 µs).
 func BenchmarkClassify(b *testing.B) {
 	c := New()

@@ -393,11 +393,11 @@ func TestSimilarRanking(t *testing.T) {
 func TestYesNo(t *testing.T) {
 	yes := []string{"có", "Có", "CÓ!", "co", "có ạ", "Dạ có", "đồng ý", "dong y", "Đồng ý ạ", "ok", "OK", "Oke",
 		"okkk", "ừ", "u", "ừm", "vâng", "vang", "Dạ vâng ạ", "dạ", "yes", "đúng", "dung", "đúng rồi", "gửi",
-		"gửi đi", "được", "cos", "👍", "/-strong", "oki", "chuẩn", "có chứ"}
+		"gửi đi", "được", "cos", "👍", "/-strong", "oki", "chuẩn", "có chứ", "c", "C", "c.", "dạ c"}
 	no := []string{"không", "Không", "khong", "ko", "k", "K", "no", "sai", "chưa", "Chưa ạ", "Dạ không",
 		"không đồng ý", "khongg", "không gửi", "👎"}
 	neither := []string{"thôi", "hủy", "có lẽ", "có không?", "kkk", "xin chào", "", "  ", "báo cáo",
-		"chưa biết", "ok không", "dạ dạ dạ không có gì", "tôi"}
+		"chưa biết", "ok không", "dạ dạ dạ không có gì", "tôi", "cc", "ccc", "c không"}
 	for _, s := range yes {
 		if !IsYes(s) {
 			t.Errorf("IsYes(%q) = false", s)

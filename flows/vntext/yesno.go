@@ -12,6 +12,7 @@ var yesWords = map[string]bool{
 	"chinh xac": true, "xac nhan": true, "duoc": true, "dc": true, "co gui": true,
 	"dong y gui": true, "phai": true, "chac chan": true, "vang dung": true,
 	"oki": true, "okela": true, "chuan": true, "co chu": true,
+	"c": true, // chat shorthand for "có", as "k" is for "không"
 }
 
 var noWords = map[string]bool{
@@ -26,7 +27,7 @@ var noWords = map[string]bool{
 var yesMarks = map[string]bool{"👍": true, "👌": true, "🆗": true, "✅": true, "✔": true, "✔️": true, "/-strong": true, "/-ok": true}
 var noMarks = map[string]bool{"👎": true, "❌": true, "✖": true, "✖️": true, "/-weak": true}
 
-// IsYes reports whether s is a confirmation: "có", "co", "đồng ý", "ok",
+// IsYes reports whether s is a confirmation: "có", "co", "c", "đồng ý", "ok",
 // "oke", "ừ", "vâng", "dạ", "yes", "đúng", "đúng rồi", "gửi", "được", 👍 …
 // Case, diacritics, punctuation, repeated letters ("okkk", "cóo"), Telex
 // leftovers ("cos"), a leading "dạ" and trailing "ạ", "nhé", "với" are
@@ -62,7 +63,7 @@ func answerIs(s string, words, marks map[string]bool) bool {
 	return false
 }
 
-// replyForm squeezes repeated letters (except k: "kkk" is laughter) and
+// replyForm squeezes repeated letters (except k: "kkk" is laughter, and c: "cc" is a curse, not "c") and
 // repeated words, turns "ok…k" into "ok", and drops a leading "da" and
 // trailing polite particles, so "Dạ vââng ạ" and "okkk" compare as "vang"
 // and "ok".
@@ -91,7 +92,7 @@ func squeeze(w string) string {
 	}
 	var b []byte
 	for i := 1; i < len(w); i++ {
-		if w[i] == w[i-1] && w[i] != 'k' {
+		if w[i] == w[i-1] && w[i] != 'k' && w[i] != 'c' {
 			if b == nil {
 				b = append(make([]byte, 0, len(w)), w[:i]...)
 			}
