@@ -92,9 +92,6 @@ type Bot struct {
 	ready     atomic.Bool
 	// storageFailedAt is when a write to the database last failed (unix ns; 0: never).
 	storageFailedAt atomic.Int64
-	admin           *admin.API
-	officer         *officer.Pages
-	dev             *devchat.Chat // the web chat simulator, sandbox only
 	handler         http.Handler
 }
 
@@ -159,16 +156,19 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	}
 	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked, m: b.m}
 	b.processor = &Processor{db: db, handle: rt.handle, log: log.With().Str("component", "events").Logger(), m: b.m}
-	b.admin = admin.New(db, admin.Config{Location: cfg.Location, Sandbox: cfg.Sandbox, Decider: engine, Enqueue: EnqueueReply, Remind: cfg.Remind})
-	b.officer = officer.New(db, officer.NewLinks(cfg.PublicURL), cfg.Location, log)
+	// The other audiences get what they need of the Zalo side as values and small interfaces.
+	adm := admin.New(db, admin.Config{Location: cfg.Location, Sandbox: cfg.Sandbox, Decider: engine, Enqueue: EnqueueReply, Remind: cfg.Remind})
+	pages := officer.New(db, officer.NewLinks(cfg.PublicURL), cfg.Location, log)
+	var dev *devchat.Chat
 	if cfg.Sandbox {
-		b.dev = devchat.New(db, devchat.Config{AppID: cfg.AppID, OASecret: cfg.OASecret, Location: cfg.Location, Remind: cfg.Remind, Ready: b})
+		dev = devchat.New(db, devchat.Config{AppID: cfg.AppID, OASecret: cfg.OASecret, Location: cfg.Location, Remind: cfg.Remind, Ready: b})
 	}
-	b.handler = b.routes()
+	b.handler = routes(b, adm, pages, dev, cfg.AdminToken)
 	return b, nil
 }
 
-// Handler is the HTTP side: webhook, health, metrics, admin API.
+// Handler is the HTTP side, every audience behind one list of routes (routes.go): the webhook,
+// health and metrics, the admin API, the officer page and, in sandbox mode, the web chat.
 func (b *Bot) Handler() http.Handler { return b.handler }
 
 // Run handles events and drains the outbox until ctx ends, then waits for both.
