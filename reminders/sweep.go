@@ -168,15 +168,14 @@ type snapshot struct {
 	tx        *store.Tx
 	units     map[string]store.Unit
 	approvers map[string]store.Approver
-	// unitPolicy memoises policyOf per unit.
-	unitPolicy map[string]unitPolicy
-	communes   map[string]commune
-	teams      []*teamView
+	// unitViews memoises unitOf.
+	unitViews map[string]*unitView
+	teams     []*teamView
 }
 
 // snapshot reads the teams under scope ("" for all).
 func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
-	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}, unitPolicy: map[string]unitPolicy{}, communes: map[string]commune{}}
+	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}, unitViews: map[string]*unitView{}}
 	if err := tx.AllUnits(func(u store.Unit) error { sn.units[u.Code] = u; return nil }); err != nil {
 		return nil, err
 	}
@@ -197,89 +196,68 @@ func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
 		}
 		each = func(fn func(store.Team) error) error { return tx.TeamsWithin(within, fn) }
 	}
+	leads := tx.LeadWalk() // teams come in code order: one pass over the rosters
 	err = each(func(t store.Team) error {
-		cal, days, err := sn.policyOf(t, s.loc())
+		uv, err := sn.unitOf(t, s.loc())
 		if err != nil {
 			return err
 		}
-		v := &teamView{team: t, unit: sn.units[t.Unit], cal: cal, days: days}
-		v.commune, v.approver = sn.communeOf(t.Unit)
-		roster, err := tx.Roster(t.Code)
-		if err != nil {
-			return err
-		}
-		for _, m := range roster {
-			switch {
-			case m.Role == store.RoleLeader && v.leader == "":
-				v.leader = m.ZaloID
-			case m.Role == store.RoleDeputy && v.deputy == "":
-				v.deputy = m.ZaloID
-			}
-		}
+		v := &teamView{team: t, unit: sn.units[t.Unit], cal: uv.cal, days: uv.days, commune: uv.commune, approver: uv.approver}
+		v.leader, v.deputy = leads.Leads(t.Code)
 		sn.teams = append(sn.teams, v)
 		return nil
 	})
 	return sn, err
 }
 
-// policyOf resolves a team's calendar from the cached units; teams without their own policy
-// share their unit's (most do), so a national sweep resolves each unit once.
-func (sn *snapshot) policyOf(t store.Team, loc *time.Location) (store.Calendar, []int, error) {
-	if t.Policy == nil {
-		if p, ok := sn.unitPolicy[t.Unit]; ok {
-			return p.cal, p.days, nil
-		}
+// unitOf resolves, once per unit, what its teams share: the calendar of teams without a policy of
+// their own, and the commune (store.CommuneAt on the cached units; the unit itself when its path
+// is broken) with its approver. A team with its own policy gets its calendar on its own.
+func (sn *snapshot) unitOf(t store.Team, loc *time.Location) (*unitView, error) {
+	uv, ok := sn.unitViews[t.Unit]
+	if ok && t.Policy == nil {
+		return uv, nil
 	}
 	path, err := sn.pathOf(t.Unit)
 	if err != nil {
-		return store.Calendar{}, nil, fmt.Errorf("team %s: %w", t.Code, err)
+		return nil, fmt.Errorf("team %s: %w", t.Code, err)
+	}
+	if !ok {
+		pol := store.LayerPolicy(nil, path)
+		uv = &unitView{cal: pol.Calendar(loc), days: pol.ReminderDays}
+		uv.commune = store.CommuneAt(path, func(c string) bool { _, ok := sn.approvers[c]; return ok })
+		uv.approver = sn.approvers[uv.commune.Code].ZaloID
+		sn.unitViews[t.Unit] = uv
+	}
+	if t.Policy == nil {
+		return uv, nil
 	}
 	pol := store.LayerPolicy(t.Policy, path)
-	p := unitPolicy{cal: pol.Calendar(loc), days: pol.ReminderDays}
-	if t.Policy == nil {
-		sn.unitPolicy[t.Unit] = p
-	}
-	return p.cal, p.days, nil
+	own := *uv
+	own.cal, own.days = pol.Calendar(loc), pol.ReminderDays
+	return &own, nil
 }
 
-// unitPolicy is the resolved calendar of a unit's teams that have no policy of their own.
-type unitPolicy struct {
-	cal  store.Calendar
-	days []int
+// unitView is what the teams of a unit share in a sweep.
+type unitView struct {
+	cal      store.Calendar
+	days     []int
+	commune  store.Unit
+	approver string // the commune approver's Zalo id ("" none)
 }
 
 // pathOf is a unit's path from the root, from the cached units.
 func (sn *snapshot) pathOf(code string) ([]store.Unit, error) {
-	var path []store.Unit
+	path := make([]store.Unit, 0, 6)
 	for c := code; c != ""; c = sn.units[c].Parent {
 		u, ok := sn.units[c]
 		if !ok || len(path) > 32 {
 			return nil, fmt.Errorf("unit %q: %w", c, store.ErrNotFound)
 		}
-		path = append([]store.Unit{u}, path...)
+		path = append(path, u)
 	}
+	slices.Reverse(path)
 	return path, nil
-}
-
-// communeOf is store.CommuneOf on the cached units (the unit itself when its path is broken), with
-// the approver's Zalo id; resolved once per unit.
-func (sn *snapshot) communeOf(code string) (store.Unit, string) {
-	if c, ok := sn.communes[code]; ok {
-		return c.unit, c.approver
-	}
-	u := sn.units[code]
-	if path, err := sn.pathOf(code); err == nil {
-		u = store.CommuneAt(path, func(c string) bool { _, ok := sn.approvers[c]; return ok })
-	}
-	c := commune{unit: u, approver: sn.approvers[u.Code].ZaloID}
-	sn.communes[code] = c
-	return c.unit, c.approver
-}
-
-// commune is a unit's commune and the Zalo id of its approver ("" none).
-type commune struct {
-	unit     store.Unit
-	approver string
 }
 
 // inScope tells whether a unit lies under root.

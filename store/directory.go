@@ -340,7 +340,7 @@ func (tx *Tx) UnitPath(code string) ([]Unit, error) {
 func (tx *Tx) AllUnits(fn func(Unit) error) error {
 	return tx.btx.Bucket(bucketUnits).ForEach(func(k, v []byte) error {
 		var u Unit
-		if _, err := tx.getJSON(bucketUnits, k, &u); err != nil {
+		if err := decodeJSON(bucketUnits, k, v, &u); err != nil {
 			return err
 		}
 		return fn(u)
@@ -432,9 +432,9 @@ func (tx *Tx) TeamByJoinCode(code string) (Team, bool, error) {
 
 // AllTeams calls fn for every team, in code order.
 func (tx *Tx) AllTeams(fn func(Team) error) error {
-	return tx.btx.Bucket(bucketTeams).ForEach(func(k, _ []byte) error {
+	return tx.btx.Bucket(bucketTeams).ForEach(func(k, v []byte) error {
 		var t Team
-		if _, err := tx.getJSON(bucketTeams, k, &t); err != nil {
+		if err := decodeJSON(bucketTeams, k, v, &t); err != nil {
 			return err
 		}
 		return fn(t)
@@ -711,9 +711,9 @@ func (tx *Tx) ApproverForUnit(code string) (Approver, bool, error) {
 // Approvers lists every approver, by unit code.
 func (tx *Tx) Approvers() ([]Approver, error) {
 	var out []Approver
-	err := tx.btx.Bucket(bucketApprovers).ForEach(func(k, _ []byte) error {
+	err := tx.btx.Bucket(bucketApprovers).ForEach(func(k, v []byte) error {
 		var a Approver
-		if _, err := tx.getJSON(bucketApprovers, k, &a); err != nil {
+		if err := decodeJSON(bucketApprovers, k, v, &a); err != nil {
 			return err
 		}
 		out = append(out, a)
@@ -832,9 +832,9 @@ func (tx *Tx) officerBy(index []byte, id string, field func(Officer) string) (Of
 // Officers lists every officer.
 func (tx *Tx) Officers() ([]Officer, error) {
 	var out []Officer
-	err := tx.btx.Bucket(bucketOfficers).ForEach(func(k, _ []byte) error {
+	err := tx.btx.Bucket(bucketOfficers).ForEach(func(k, v []byte) error {
 		var o Officer
-		if _, err := tx.getJSON(bucketOfficers, k, &o); err != nil {
+		if err := decodeJSON(bucketOfficers, k, v, &o); err != nil {
 			return err
 		}
 		out = append(out, o)
@@ -877,3 +877,43 @@ var DefaultQuestionSet = QuestionSet{ID: "default", Name: "Mẫu báo cáo chung
 	{ID: "difficulties", Label: "Khó khăn, vướng mắc", Kind: QuestionText, Optional: true},
 	{ID: "proposals", Label: "Đề xuất, kiến nghị", Kind: QuestionText, Optional: true},
 }}
+
+// LeadWalk reads the leader and first deputy of teams asked in increasing team code order (as
+// AllTeams and TeamsWithin give them) with one cursor moving forward: the sweep asks it of every team.
+type LeadWalk struct {
+	c       *bolt.Cursor
+	k, v    []byte
+	started bool
+}
+
+// LeadWalk starts a walk over the rosters.
+func (tx *Tx) LeadWalk() *LeadWalk { return &LeadWalk{c: tx.btx.Bucket(bucketRoles).Cursor()} }
+
+// Leads returns a team's leader and its deputy first by Zalo id ("" when none).
+func (w *LeadWalk) Leads(team string) (leader, deputy string) {
+	prefix := ckey(team, "")
+	if !w.started {
+		w.k, w.v = w.c.Seek(prefix)
+		w.started = true
+	}
+	// Nearby keys are reached by stepping; a team far ahead (or one asked out of order) by seeking.
+	for i := 0; w.k != nil && bytes.Compare(w.k, prefix) < 0; i++ {
+		if i == 16 {
+			w.k, w.v = w.c.Seek(prefix)
+			break
+		}
+		w.k, w.v = w.c.Next()
+	}
+	if w.k != nil && bytes.Compare(w.k, prefix) > 0 && !bytes.HasPrefix(w.k, prefix) {
+		w.k, w.v = w.c.Seek(prefix) // asked out of order: correct, if slower
+	}
+	for ; w.k != nil && bytes.HasPrefix(w.k, prefix); w.k, w.v = w.c.Next() {
+		switch role := string(w.v); {
+		case role == RoleLeader && leader == "":
+			leader = string(w.k[len(prefix):])
+		case role == RoleDeputy && deputy == "":
+			deputy = string(w.k[len(prefix):])
+		}
+	}
+	return leader, deputy
+}

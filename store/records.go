@@ -40,6 +40,14 @@ func (tx *Tx) getJSON(bucket, key []byte, v any) (bool, error) {
 	return true, nil
 }
 
+// decodeJSON decodes a record already read (by a cursor walk: no second lookup).
+func decodeJSON(bucket, key, raw []byte, v any) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("store: %s/%q: %w", bucket, key, err)
+	}
+	return nil
+}
+
 // scanPrefix calls fn for each key with the prefix, in key order.
 func (tx *Tx) scanPrefix(bucket, prefix []byte, fn func(k, v []byte) error) error {
 	c := tx.btx.Bucket(bucket).Cursor()

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"time"
@@ -72,9 +73,11 @@ func (tx *Tx) LatestReport(team, period string) (Report, bool, error) {
 
 // FirstReport is the first version: its time decides on time or late.
 func (tx *Tx) FirstReport(team, period string) (Report, bool, error) {
-	vs, err := tx.ReportVersions(team, period)
-	if err != nil || len(vs) == 0 {
-		return Report{}, false, err
+	prefix := ckey(team, period, "")
+	k, v := tx.btx.Bucket(bucketReports).Cursor().Seek(prefix)
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return Report{}, false, nil
 	}
-	return vs[0], true, nil
+	var r Report
+	return r, true, decodeJSON(bucketReports, k, v, &r) // only the first version is decoded: the sweep asks this of every team
 }
