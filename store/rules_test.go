@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -87,4 +88,60 @@ func TestCommuneAt(t *testing.T) {
 			t.Errorf("CommuneAt(%v) = %q, want %q", c.path, got, c.want)
 		}
 	}
+}
+
+// LeadWalk gives what Roster would, for teams asked in order, with gaps, and out of order.
+func TestLeadWalkAgreesWithRoster(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	if err := db.Update(func(tx *Tx) error {
+		if err := tx.PutUnit(Unit{Code: "42", Name: "Hà Tĩnh", Level: "tỉnh"}); err != nil {
+			return err
+		}
+		for i := range 40 {
+			code := fmt.Sprintf("T%02d", i)
+			if err := tx.PutTeam(Team{Code: code, Name: code, Unit: "42"}); err != nil {
+				return err
+			}
+			if i%3 == 0 {
+				continue // no roster
+			}
+			for j, role := range []string{RoleMember, RoleDeputy, RoleDeputy, RoleLeader, RoleCollaborator} {
+				if i%2 == 0 && role == RoleLeader {
+					continue
+				}
+				if err := tx.SetRole(code, fmt.Sprintf("u%02d-%d", i, 5-j), role); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.View(func(tx *Tx) error {
+		want := func(team string) (string, string) {
+			r, _ := tx.Roster(team)
+			var l, d string
+			for _, m := range r {
+				if m.Role == RoleLeader && l == "" {
+					l = m.ZaloID
+				}
+				if m.Role == RoleDeputy && d == "" {
+					d = m.ZaloID
+				}
+			}
+			return l, d
+		}
+		for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 39}, {5, 37, 38}, {20, 3, 21}} {
+			w := tx.LeadWalk()
+			for _, i := range order {
+				team := fmt.Sprintf("T%02d", i)
+				gl, gd := w.Leads(team)
+				if wl, wd := want(team); gl != wl || gd != wd {
+					t.Errorf("order %v, %s: got %q %q, want %q %q", order, team, gl, gd, wl, wd)
+				}
+			}
+		}
+		return nil
+	})
 }
