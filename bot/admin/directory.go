@@ -634,15 +634,11 @@ func (a *API) GetTeam(c *gin.Context) {
 		if out.Roster, err = l.roster(code); err != nil {
 			return err
 		}
-		out.Counts.MaxMembers = eff.MaxMembers
-		for _, m := range out.Roster {
-			if m.Role == store.RoleCollaborator {
-				out.Counts.Collaborators++
-			} else {
-				out.Counts.Members++
-			}
+		room, err := tx.RoomIn(code)
+		if err != nil {
+			return err
 		}
-		out.Counts.Full = eff.MaxMembers > 0 && out.Counts.Members >= eff.MaxMembers
+		out.Counts = memberCounts{Members: room.Members, Collaborators: room.Collaborators, MaxMembers: room.Max, Full: room.Full()}
 		if out.Approver, err = l.approverAbove(path); err != nil {
 			return err
 		}
@@ -743,7 +739,7 @@ func (a *API) PutRole(c *gin.Context) {
 	out := roleResult{Team: code, ZaloID: zaloID, Role: role, Notes: []string{}}
 	err = a.db.Update(func(tx *store.Tx) error {
 		l := newLookup(tx)
-		team, ok, err := tx.Team(code)
+		_, ok, err := tx.Team(code)
 		if err != nil {
 			return err
 		}
@@ -764,23 +760,6 @@ func (a *API) PutRole(c *gin.Context) {
 		}
 		prev := tx.RoleIn(code, zaloID)
 		out.PreviousRole = prev
-		if err := checkOneCommune(tx, l, team, zaloID); err != nil {
-			return err
-		}
-		counted := func(r string) bool { return r != "" && r != store.RoleCollaborator }
-		if counted(role) && !counted(prev) {
-			pol, err := tx.EffectivePolicy(code)
-			if err != nil {
-				return err
-			}
-			n, err := tx.CountMembers(code)
-			if err != nil {
-				return err
-			}
-			if pol.MaxMembers > 0 && n+1 > pol.MaxMembers {
-				return web.Errorf(http.StatusConflict, "team_full", "team %s has %d members and its policy allows %d (leader and deputies included): remove someone first, or appoint a collaborator", code, n, pol.MaxMembers)
-			}
-		}
 		audit := func(action, subject, detail string) error {
 			return tx.Audit(store.AuditEntry{Actor: who, Action: action, Subject: subject, Team: code, Detail: detail})
 		}
@@ -810,33 +789,38 @@ func (a *API) PutRole(c *gin.Context) {
 				return err
 			}
 		}
-		if role == store.RoleLeader {
-			lead, has, err := tx.Leader(code)
+		// The directory's rules (store.AssignRole): one commune per person, the team's size, one leader.
+		got, err := tx.AssignRole(code, zaloID, role)
+		var full *store.FullError
+		var other *store.CommuneError
+		switch {
+		case errors.As(err, &full):
+			return web.Errorf(http.StatusConflict, "team_full", "team %s has %d members and its policy allows %d (leader and deputies included): remove someone first, or appoint a collaborator", code, full.Room.Members, full.Room.Max)
+		case errors.As(err, &other):
+			name, err := l.personName(zaloID)
 			if err != nil {
 				return err
 			}
-			if has && lead != zaloID {
-				if err := tx.SetRole(code, lead, store.RoleMember); err != nil {
-					return err
-				}
-				if err := audit("role.set", lead, fmt.Sprintf("leader → member: replaced by %s", zaloID)); err != nil {
-					return err
-				}
-				leadName, err := l.personName(lead)
-				if err != nil {
-					return err
-				}
-				out.ReplacedLeader = &replacedLeader{ZaloID: lead, Name: leadName, Role: store.RoleMember}
-				if err := a.tellRole(tx, c, lead, code, store.RoleMember); err != nil {
-					return err
-				}
-				out.Notes = append(out.Notes, fmt.Sprintf("%s (%s) led the team until now and is a member now", leadName, lead))
-			}
+			return web.Errorf(http.StatusConflict, "other_commune", "%s (%s) is %s of team %s in %s; team %s is in %s: remove that role first",
+				orDash(name), zaloID, roleNoun[other.Held.Role], other.Held.Team, other.There.Display(), code, other.Here.Display())
+		case err != nil:
+			return err
 		}
-		if prev != role {
-			if err := tx.SetRole(code, zaloID, role); err != nil {
+		if lead := got.Replaced; lead != "" {
+			if err := audit("role.set", lead, fmt.Sprintf("leader → member: replaced by %s", zaloID)); err != nil {
 				return err
 			}
+			leadName, err := l.personName(lead)
+			if err != nil {
+				return err
+			}
+			out.ReplacedLeader = &replacedLeader{ZaloID: lead, Name: leadName, Role: store.RoleMember}
+			if err := a.tellRole(tx, c, lead, code, store.RoleMember); err != nil {
+				return err
+			}
+			out.Notes = append(out.Notes, fmt.Sprintf("%s (%s) led the team until now and is a member now", leadName, lead))
+		}
+		if prev != role {
 			if err := audit("role.set", zaloID, fmt.Sprintf("%s → %s", orNone(prev), role)); err != nil {
 				return err
 			}
@@ -872,48 +856,6 @@ func orNone(role string) string {
 		return "none"
 	}
 	return role
-}
-
-// checkOneCommune refuses a role for someone who holds one in a team of another
-// commune (the unit whose approver decides, as the chat flows see it).
-func checkOneCommune(tx *store.Tx, l *lookup, team store.Team, zaloID string) error {
-	roles, err := tx.RolesOf(zaloID)
-	if err != nil {
-		return err
-	}
-	var here *store.Unit
-	for _, m := range roles {
-		if m.Team == team.Code {
-			continue
-		}
-		other, ok, err := tx.Team(m.Team)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		if here == nil {
-			u, err := tx.CommuneOf(team.Unit)
-			if err != nil {
-				return err
-			}
-			here = &u
-		}
-		there, err := tx.CommuneOf(other.Unit)
-		if err != nil {
-			return err
-		}
-		if there.Code != here.Code {
-			name, err := l.personName(zaloID)
-			if err != nil {
-				return err
-			}
-			return web.Errorf(http.StatusConflict, "other_commune", "%s (%s) is %s of team %s in %s; team %s is in %s: remove that role first",
-				orDash(name), zaloID, roleNoun[m.Role], other.Code, there.Display(), team.Code, here.Display())
-		}
-	}
-	return nil
 }
 
 var roleNoun = map[string]string{store.RoleLeader: "the leader", store.RoleDeputy: "a deputy", store.RoleMember: "a member", store.RoleCollaborator: "a collaborator"}
