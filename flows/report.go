@@ -218,20 +218,7 @@ func reportExistingAnswer(c *convo) error {
 	return c.prompt()
 }
 
-func (c *convo) questions() (store.QuestionSet, error) {
-	_, pol, err := c.calendar(c.s.Data["team"])
-	if err != nil {
-		return store.QuestionSet{}, err
-	}
-	qs, ok, err := c.tx.QuestionSet(pol.QuestionSet)
-	if err != nil {
-		return qs, err
-	}
-	if !ok {
-		qs = store.DefaultQuestionSet
-	}
-	return qs, nil
-}
+func (c *convo) questions() (store.QuestionSet, error) { return c.questionSet(c.s.Data["team"]) }
 
 func reportQuestionPrompt(c *convo) error {
 	qs, err := c.questions()
@@ -502,10 +489,6 @@ func (c *convo) fileReport() error {
 	if err != nil {
 		return err
 	}
-	cal, _, err := c.calendar(team)
-	if err != nil {
-		return err
-	}
 	p, err := store.ParsePeriod(c.s.Data["period"])
 	if err != nil {
 		return err
@@ -542,15 +525,31 @@ func (c *convo) fileReport() error {
 		c.say(textNewerVersionAsk, Button{Title: "Gửi bản của tôi", Payload: "gửi"}, Button{Title: "Sửa", Payload: "sửa"}, Button{Title: "Hủy", Payload: "hủy"})
 		return nil
 	}
-	now := c.tx.Now()
-	deadline := cal.Deadline(p)
-	r, err := c.tx.SaveReport(store.Report{Team: team, Period: p.String(), Answers: answers, Photos: c.photos(),
-		FiledBy: c.in.UserID, Role: role, FiledAt: now, Late: !now.Before(deadline), Question: qs.ID})
+	r, receipt, err := c.saveReport(team, p, role, qs, answers, c.photos())
 	if err != nil {
 		return err
 	}
 	if err := c.end(); err != nil {
 		return err
+	}
+	c.say(receipt)
+	c.tellLeaderDeputyFiled(r)
+	return nil
+}
+
+// saveReport files answers as a new version of a team's report (chat and web form alike) and
+// returns it with the receipt to give the person who filed.
+func (c *convo) saveReport(team string, p store.Period, role string, qs store.QuestionSet, answers map[string]string, photos []string) (store.Report, string, error) {
+	cal, _, err := c.calendar(team)
+	if err != nil {
+		return store.Report{}, "", err
+	}
+	now := c.tx.Now()
+	deadline := cal.Deadline(p)
+	r, err := c.tx.SaveReport(store.Report{Team: team, Period: p.String(), Answers: answers, Photos: photos,
+		FiledBy: c.in.UserID, Role: role, FiledAt: now, Late: !now.Before(deadline), Question: qs.ID})
+	if err != nil {
+		return r, "", err
 	}
 	t, _, _ := c.tx.Team(team)
 	timing := textOnTime
@@ -562,13 +561,19 @@ func (c *convo) fileReport() error {
 	if r.Version > 1 {
 		receipt = fmt.Sprintf(textReceiptCorrection, r.Version) + receipt
 	}
-	c.say(receipt)
-	if role == store.RoleDeputy {
-		if lead, ok, _ := c.tx.Leader(team); ok {
-			c.tell(lead, fmt.Sprintf(textToLeaderDeputyFiled, c.personName(c.in.UserID), p.Label(), t.Name))
-		}
+	return r, receipt, nil
+}
+
+// tellLeaderDeputyFiled lets the leader know a deputy filed.
+func (c *convo) tellLeaderDeputyFiled(r store.Report) {
+	if r.Role != store.RoleDeputy {
+		return
 	}
-	return nil
+	if lead, ok, _ := c.tx.Leader(r.Team); ok {
+		t, _, _ := c.tx.Team(r.Team)
+		p, _ := store.ParsePeriod(r.Period)
+		c.tell(lead, fmt.Sprintf(textToLeaderDeputyFiled, c.personName(r.FiledBy), p.Label(), t.Name))
+	}
 }
 
 // reportHeading names the month being filed, the team and the deadline, and says when it has passed.
