@@ -1,15 +1,13 @@
 package officer
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/cdtbot/cdtbot/bot/signed"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -24,13 +22,8 @@ const (
 	adminPageLinkTTL = 2 * time.Hour
 )
 
-const (
-	linkVersion    = "o2" // o2 carries the officer's link generation; o1 links (before it) are refused
-	linkSecretName = "officer-link"
-	linkSecretSize = 32
-	linkKeyLabel   = "cdtbot officer page link v1"
-	maxTokenLen    = 400
-)
+// linkKind: o2 carries the officer's link generation; o1 links (before it) are refused.
+var linkKind = signed.Kind{Version: "o2", Label: "cdtbot officer page link v1"}
 
 // Links makes and checks the signed links to officer pages. A link is
 // "o2.<officer id, base64url>.<expiry, Unix seconds>.<officer's link generation>.<HMAC-SHA256, base64url>"
@@ -81,21 +74,12 @@ func (l *Links) sign(tx *store.Tx, officerID string, ttl time.Duration) (string,
 	if !found {
 		return "", time.Time{}, fmt.Errorf("%s: officer %q: %w", op, officerID, store.ErrNotFound)
 	}
-	secret, err := tx.Secret(linkSecretName, linkSecretSize) // made on first use: tx is writable here
+	exp := time.Unix(tx.Now().Add(ttl).Unix(), 0)
+	token, err := linkKind.Sign(tx, signed.Field(officerID), strconv.FormatInt(exp.Unix(), 10), strconv.FormatUint(tx.OfficerGeneration(officerID), 10))
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("%s: %w", op, err)
 	}
-	key := linkMAC(secret, linkKeyLabel)
-	exp := time.Unix(tx.Now().Add(ttl).Unix(), 0)
-	body := linkVersion + "." + base64.RawURLEncoding.EncodeToString([]byte(officerID)) + "." + strconv.FormatInt(exp.Unix(), 10) +
-		"." + strconv.FormatUint(tx.OfficerGeneration(officerID), 10)
-	return body + "." + base64.RawURLEncoding.EncodeToString(linkMAC(key, body)), exp, nil
-}
-
-func linkMAC(key []byte, body string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(body))
-	return m.Sum(nil)
+	return token, exp, nil
 }
 
 // Why a link is refused.
@@ -107,26 +91,15 @@ var (
 // check verifies a token's signature, then its expiry, and returns the officer id it names.
 // It never writes: before the first link is made there is no key and every token is refused.
 func (l *Links) check(tx *store.Tx, token string) (string, time.Time, error) {
-	parts := strings.Split(token, ".")
-	if len(token) > maxTokenLen || len(parts) != 5 || parts[0] != linkVersion {
+	fields, err := linkKind.Verify(tx, token, 3)
+	if errors.Is(err, signed.ErrInvalid) {
 		return "", time.Time{}, errLinkInvalid
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[4])
-	if err != nil {
-		return "", time.Time{}, errLinkInvalid
-	}
-	secret, err := tx.Secret(linkSecretName, linkSecretSize)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", time.Time{}, errLinkInvalid // no link was ever made here
 	} else if err != nil {
 		return "", time.Time{}, err
 	}
-	if !hmac.Equal(sig, linkMAC(linkMAC(secret, linkKeyLabel), strings.Join(parts[:4], "."))) {
-		return "", time.Time{}, errLinkInvalid
-	}
-	id, err1 := base64.RawURLEncoding.DecodeString(parts[1])
-	secs, err2 := strconv.ParseInt(parts[2], 10, 64)
-	gen, err3 := strconv.ParseUint(parts[3], 10, 64)
+	id, err1 := signed.Unfield(fields[0])
+	secs, err2 := strconv.ParseInt(fields[1], 10, 64)
+	gen, err3 := strconv.ParseUint(fields[2], 10, 64)
 	if err1 != nil || err2 != nil || err3 != nil {
 		return "", time.Time{}, errLinkInvalid // signed by us, so cannot happen
 	}
