@@ -436,9 +436,7 @@ func TestPermissionRevokedDuringARefreshDoesNotFreezeTheBot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := flows.New(h.cfg.Location)
-	engine.Digest = (&reminders.Sweeper{DB: db, Loc: h.cfg.Location}).Digest
-	engine.PageLink = officer.NewLinks(h.cfg.PublicURL).PageLink
+	engine := flows.New(h.cfg.Location, flows.Deps{Digest: &reminders.Sweeper{DB: db, Loc: h.cfg.Location}, Links: officer.NewLinks(h.cfg.PublicURL)})
 	b, err := bot.New(h.cfg, db, engine, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.Disabled))
 	if err != nil {
 		t.Fatal(err)

@@ -237,7 +237,7 @@ func BenchmarkWebhook(b *testing.B) {
 			AppID: loadAppID, OASecret: loadSecret, AppSecret: loadAppSec,
 			AccessToken: loadAccess, RefreshToken: loadRefresh,
 			APIBase: fake.URL, OAuthBase: fake.URL, Location: time.UTC,
-		}, db, flows.New(time.UTC), zerolog.Nop())
+		}, db, flows.New(time.UTC, flows.Deps{}), zerolog.Nop())
 		if err != nil {
 			b.Fatal(err)
 		}

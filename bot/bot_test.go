@@ -87,9 +87,7 @@ func (h *harness) start() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	engine := flows.New(h.cfg.Location)
-	engine.Digest = (&reminders.Sweeper{DB: db, Loc: h.cfg.Location}).Digest
-	engine.PageLink = officer.NewLinks(h.cfg.PublicURL).PageLink
+	engine := flows.New(h.cfg.Location, flows.Deps{Digest: &reminders.Sweeper{DB: db, Loc: h.cfg.Location}, Links: officer.NewLinks(h.cfg.PublicURL)})
 	b, err := bot.New(h.cfg, db, engine, zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel))
 	if err != nil {
 		h.t.Fatal(err)

@@ -54,7 +54,7 @@ func TestHousekeepingKeepsWhatRetentionSays(t *testing.T) {
 	add(2100, 12*24*time.Hour, "old")
 	add(10, 2*24*time.Hour, "new")
 	b, err := bot.New(bot.Config{Sandbox: true, Location: time.UTC, KeepEvents: 10 * 24 * time.Hour, KeepSent: 10 * 24 * time.Hour},
-		db, flows.New(time.UTC), zerolog.Nop())
+		db, flows.New(time.UTC, flows.Deps{}), zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestHousekeepingKeepsWhatRetentionSays(t *testing.T) {
 	if n := bodies(); n != 10 {
 		t.Errorf("sandbox, no CDTBOT_KEEP_BODIES: %d bodies left, want all 10 (the web chat shows them)", n)
 	}
-	b, err = bot.New(bot.Config{Sandbox: true, Location: time.UTC, KeepBodies: 24 * time.Hour}, db, flows.New(time.UTC), zerolog.Nop())
+	b, err = bot.New(bot.Config{Sandbox: true, Location: time.UTC, KeepBodies: 24 * time.Hour}, db, flows.New(time.UTC, flows.Deps{}), zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestReadinessReportsStorageAndAStuckOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	b, err := New(Config{Sandbox: true, Location: time.UTC}, db, flows.New(time.UTC), zerolog.Nop())
+	b, err := New(Config{Sandbox: true, Location: time.UTC}, db, flows.New(time.UTC, flows.Deps{}), zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}

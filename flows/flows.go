@@ -70,19 +70,32 @@ type Reply struct {
 	Data map[string]string
 }
 
-// Digester writes the current reporting digest of an officer's scope ("#baocao").
-type Digester func(tx *store.Tx, o store.Officer, at time.Time) (string, error)
+// Digester writes the current reporting digest of an officer's scope ("#baocao"): reminders.Sweeper.
+type Digester interface {
+	Digest(tx *store.Tx, o store.Officer, at time.Time) (string, error)
+}
+
+// PageLinker makes a signed link to an officer's web page ("xem trang tổng hợp") inside tx: officer.Links.
+type PageLinker interface {
+	PageLink(tx *store.Tx, officerID string, ttl time.Duration) (string, error)
+}
+
+// Deps is what the conversations ask of the rest of cdtbot. A nil one is not offered: officers
+// who ask for it are told it is not ready yet.
+type Deps struct {
+	// Digest answers "#baocao" and "tình hình báo cáo" from officers.
+	Digest Digester
+	// Links answers "xem trang tổng hợp" with a link to the officer's page.
+	Links PageLinker
+}
 
 // Engine runs the conversations.
 type Engine struct {
-	// Digest answers "#baocao" and "tình hình báo cáo" from officers; nil until reminders are wired.
-	Digest Digester
-	// PageLink makes a signed link to an officer's web page ("xem trang tổng hợp"); nil: not offered.
-	PageLink func(tx *store.Tx, officerID string, ttl time.Duration) (string, error)
 	// KeepEvents and KeepSent are the retentions people are told about ("dữ liệu của tôi"); zero: 8 and 35 days.
 	KeepEvents, KeepSent time.Duration
 	// Log gets a debug line per input: which intent won and why.
 	Log     zerolog.Logger
+	deps    Deps
 	loc     *time.Location
 	intents *intent.Classifier
 	pauseAt time.Duration
@@ -107,15 +120,16 @@ const (
 	cmdWithdraw = "withdraw"
 )
 
-// New returns an engine whose dates are in loc (nil: Asia/Ho_Chi_Minh).
-func New(loc *time.Location) *Engine {
+// New returns an engine whose dates are in loc (nil: Asia/Ho_Chi_Minh), asking deps what it
+// does not know itself.
+func New(loc *time.Location, deps Deps) *Engine {
 	if loc == nil {
 		var err error
 		if loc, err = time.LoadLocation("Asia/Ho_Chi_Minh"); err != nil {
 			loc = time.FixedZone("ICT", 7*3600)
 		}
 	}
-	return &Engine{loc: loc, intents: intent.New(), pauseAt: 24 * time.Hour, Log: zerolog.Nop()}
+	return &Engine{deps: deps, loc: loc, intents: intent.New(), pauseAt: 24 * time.Hour, Log: zerolog.Nop()}
 }
 
 // convo is one input being handled: the person, their session and the replies so far.
@@ -449,12 +463,12 @@ const pageLinkTTL = 24 * time.Hour
 
 // pageLink sends a signed link to the officer web page of o's scope.
 func (c *convo) pageLink(o store.Officer, r Reply) error {
-	if c.e.PageLink == nil {
+	if c.e.deps.Links == nil {
 		r.Text = textNoDigestYet
 		c.out = append(c.out, r)
 		return nil
 	}
-	link, err := c.e.PageLink(c.tx, o.ID, pageLinkTTL)
+	link, err := c.e.deps.Links.PageLink(c.tx, o.ID, pageLinkTTL)
 	if err != nil {
 		return err
 	}
@@ -464,10 +478,10 @@ func (c *convo) pageLink(o store.Officer, r Reply) error {
 }
 
 func (c *convo) digestTo(o store.Officer, r Reply) error {
-	if c.e.Digest == nil {
+	if c.e.deps.Digest == nil {
 		r.Text = textNoDigestYet
 	} else {
-		text, err := c.e.Digest(c.tx, o, c.tx.Now())
+		text, err := c.e.deps.Digest.Digest(c.tx, o, c.tx.Now())
 		if err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ import (
 //     when no conversation is open; a request for name and phone leaves them as they were).
 //   - A reply asking for name and phone (AskInfo) reads "(chia sẻ thông tin) " + its text,
 //     as bot's replayer shows the request_user_info template.
-//   - Digest is reminders.Sweeper's; PageLink is fakePageLink (bot's signing is bot's business).
+//   - Digest is reminders.Sweeper's; page links are fakeLinks' (bot's signing is bot's business).
 func TestTranscripts(t *testing.T) {
 	files, _ := filepath.Glob("../testdata/transcripts/*.txt")
 	if len(files) == 0 {

@@ -19,17 +19,16 @@ import (
 
 // newEngine is the one place the tests build an engine: when flows.New changes
 // (a deps struct, say), this is the line to change.
-func newEngine(loc *time.Location, pageLink func(tx *store.Tx, officerID string, ttl time.Duration) (string, error)) *flows.Engine {
-	e := flows.New(loc)
-	e.Digest = (&reminders.Sweeper{Loc: loc}).Digest
-	e.PageLink = pageLink
-	return e
+func newEngine(loc *time.Location, links flows.PageLinker) *flows.Engine {
+	return flows.New(loc, flows.Deps{Digest: &reminders.Sweeper{Loc: loc}, Links: links})
 }
 
-// fakePageLink stands in for bot's signed officer links. It keeps the shape of the
+// fakeLinks stands in for bot's signed officer links. It keeps the shape of the
 // real link (public URL, "/o/", token version "o2.") so transcripts read the same, and
 // names the officer and the lifetime in clear so a test can see what was asked for.
-func fakePageLink(tx *store.Tx, officerID string, ttl time.Duration) (string, error) {
+type fakeLinks struct{}
+
+func (fakeLinks) PageLink(tx *store.Tx, officerID string, ttl time.Duration) (string, error) {
 	return "https://cdtbot.example.vn/o/o2." + officerID + "." + ttl.String(), nil
 }
 
@@ -100,7 +99,7 @@ func (w *world) open() {
 		return db.Close()
 	}
 	w.db, w.closeDB = db, closeDB
-	w.engine = newEngine(w.loc, fakePageLink)
+	w.engine = newEngine(w.loc, fakeLinks{})
 	w.t.Cleanup(func() { closeDB() })
 }
 

@@ -154,12 +154,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	engine := flows.New(cfg.zalo.Location)
+	// The sweep digests for officers who ask and runs when the admin API or the web chat says;
+	// the signed officer links go out by chat (the officer pages check them with the same secret).
+	sweeper := newSweeper(db, cfg.zalo.Location)
+	engine := flows.New(cfg.zalo.Location, flows.Deps{Digest: sweeper, Links: officer.NewLinks(cfg.zalo.PublicURL)})
 	engine.KeepEvents, engine.KeepSent = cfg.zalo.KeepEvents, cfg.zalo.KeepSent
 	engine.Log = log.With().Str("component", "flows").Logger()
-	sweeper := newSweeper(db, cfg.zalo.Location)
-	engine.Digest = sweeper.Digest
-	engine.PageLink = officer.NewLinks(cfg.zalo.PublicURL).PageLink
 	cfg.zalo.Remind = sweepRunner{sweeper}
 	if cfg.zalo.Sandbox && !cfg.noDemo {
 		if err := seedDemo(db, cfg.zalo.Location, log); err != nil {
