@@ -25,6 +25,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/bottest"
 	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
 	"github.com/cdtbot/cdtbot/flows"
@@ -94,15 +95,15 @@ func newAuthHarness(t *testing.T) (*harness, *oauthCounter, *front) {
 		c.PublicURL = fr.srv.URL
 		c.OpsNotify = []string{authOps}
 	})
-	fr.h.Store(h.srv.Config.Handler)
+	fr.h.Store(h.Srv.Config.Handler)
 	h.say(authOps, "xin chào")
 	return h, oc, fr
 }
 
 // readyz returns the status and the reason of GET /readyz.
 func (h *harness) readyz() (int, string) {
-	h.t.Helper()
-	status, body := h.do("GET", "/readyz", "", "")
+	h.T.Helper()
+	status, body := h.Do("GET", "/readyz", "", "")
 	var out struct {
 		Reason string `json:"reason"`
 	}
@@ -111,11 +112,11 @@ func (h *harness) readyz() (int, string) {
 }
 
 func (h *harness) outboxReply() int {
-	h.t.Helper()
+	h.T.Helper()
 	var st struct {
 		OutboxReply int `json:"outbox_reply"`
 	}
-	h.mustAPI(http.StatusOK, "GET", "/api/v1/status", "", &st)
+	h.MustAPI(http.StatusOK, "GET", "/api/v1/status", "", &st)
 	return st.OutboxReply
 }
 
@@ -123,9 +124,9 @@ func (h *harness) outboxReply() int {
 // sending, says why, alerts, does not hammer Zalo, and keeps the reply queued.
 func breakPair(t *testing.T, h *harness, oc *oauthCounter) {
 	t.Helper()
-	attempts0 := h.fake.Attempts()
-	h.fake.RevokeRefreshToken()
-	if resp := h.post(textEvent(authUser, "auth-1", "xin chào", h.clock.Now()), ""); resp.StatusCode != http.StatusOK {
+	attempts0 := h.Fake.Attempts()
+	h.Fake.RevokeRefreshToken()
+	if resp := h.Post(textEvent(authUser, "auth-1", "xin chào", h.Clock.Now()), ""); resp.StatusCode != http.StatusOK {
 		t.Fatalf("webhook: %d", resp.StatusCode)
 	}
 	waitFor(t, "/readyz to say zalo_auth", func() bool {
@@ -143,7 +144,7 @@ func breakPair(t *testing.T, h *harness, oc *oauthCounter) {
 	if n := oc.tokenRequests.Load(); n != 1 {
 		t.Errorf("%d refresh requests within a second of the refusal, want 1", n)
 	}
-	if a := h.fake.Attempts() - attempts0; a != 1 {
+	if a := h.Fake.Attempts() - attempts0; a != 1 {
 		t.Errorf("%d send requests while no token works, want 1 (the one refused with -216)", a)
 	}
 	// The reply and the alert wait in the outbox; nothing was settled as lost.
@@ -151,7 +152,7 @@ func breakPair(t *testing.T, h *harness, oc *oauthCounter) {
 		t.Errorf("outbox_reply = %d, want %d (the reply and the operators' alert)", d, helpReplies+1)
 	}
 	var queued []store.OutMsg
-	h.db.View(func(tx *store.Tx) error { queued, _ = tx.Outbox(); return nil })
+	h.DB.View(func(tx *store.Tx) error { queued, _ = tx.Outbox(); return nil })
 	var toUser, toOps int
 	for _, m := range queued {
 		switch {
@@ -171,7 +172,7 @@ func breakPair(t *testing.T, h *harness, oc *oauthCounter) {
 		Usable  bool   `json:"usable"`
 		Problem string `json:"problem"`
 	}
-	h.mustAPI(http.StatusOK, "GET", "/api/v1/zalo/token", "", &ts)
+	h.MustAPI(http.StatusOK, "GET", "/api/v1/zalo/token", "", &ts)
 	if ts.Usable || ts.Problem == "" {
 		t.Errorf("GET /api/v1/zalo/token = %+v, want unusable with the problem", ts)
 	}
@@ -181,8 +182,8 @@ func breakPair(t *testing.T, h *harness, oc *oauthCounter) {
 func repaired(t *testing.T, h *harness, access string) {
 	t.Helper()
 	waitFor(t, "/readyz 200", func() bool { s, _ := h.readyz(); return s == http.StatusOK })
-	h.settle()
-	got := h.sentTo(authUser)
+	h.Settle()
+	got := h.SentTo(authUser)
 	if len(got) != helpReplies {
 		t.Fatalf("delivered %d messages to the user, want %d (exactly once)", len(got), helpReplies)
 	}
@@ -208,15 +209,15 @@ func TestTokenRepairByAdminAPI(t *testing.T) {
 	breakPair(t, h, oc)
 
 	// A pair with the wrong shape is refused and changes nothing.
-	if got := h.api("PUT", "/api/v1/zalo/token", `{"access_token":"x"}`, nil); got != http.StatusBadRequest {
+	if got := h.API("PUT", "/api/v1/zalo/token", `{"access_token":"x"}`, nil); got != http.StatusBadRequest {
 		t.Errorf("PUT a half pair: %d, want 400", got)
 	}
-	acc, ref := h.fake.IssuePair()
+	acc, ref := h.Fake.IssuePair()
 	var ts struct {
 		Usable bool   `json:"usable"`
 		Source string `json:"source"`
 	}
-	h.mustAPI(http.StatusOK, "PUT", "/api/v1/zalo/token", fmt.Sprintf(`{"access_token":%q,"refresh_token":%q,"expires_in":90000}`, acc, ref), &ts)
+	h.MustAPI(http.StatusOK, "PUT", "/api/v1/zalo/token", fmt.Sprintf(`{"access_token":%q,"refresh_token":%q,"expires_in":90000}`, acc, ref), &ts)
 	if !ts.Usable || ts.Source != "admin" {
 		t.Errorf("after PUT: %+v, want usable from admin", ts)
 	}
@@ -226,13 +227,13 @@ func TestTokenRepairByAdminAPI(t *testing.T) {
 	}
 
 	// A restart with the first environment pair again: the installed pair stays.
-	h.restart()
+	h.Restart()
 	h.say(authUser, "xin chào")
-	if got := h.sentTo(authUser); len(got) != 2*helpReplies || got[len(got)-1].AccessToken != acc {
+	if got := h.SentTo(authUser); len(got) != 2*helpReplies || got[len(got)-1].AccessToken != acc {
 		t.Errorf("after restart with the old environment pair: %d messages, last with %q; want %d with %q", len(got), got[len(got)-1].AccessToken, 2*helpReplies, acc)
 	}
 	var stored store.TokenPair
-	h.db.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
+	h.DB.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
 	if stored.AccessToken != acc || stored.RefreshToken != ref || stored.Source != "admin" {
 		t.Errorf("stored pair after restart: %s/%s from %s, want the admin's", stored.AccessToken, stored.RefreshToken, stored.Source)
 	}
@@ -245,7 +246,7 @@ func TestTokenRepairByBrowserAuthorisation(t *testing.T) {
 	var link struct {
 		URL string `json:"url"`
 	}
-	h.mustAPI(http.StatusOK, "POST", "/api/v1/zalo/authorize", "", &link)
+	h.MustAPI(http.StatusOK, "POST", "/api/v1/zalo/authorize", "", &link)
 	if !strings.HasPrefix(link.URL, fr.srv.URL+"/oauth/zalo/start?ticket=") {
 		t.Fatalf("authorisation link %q, want one on the public URL %s", link.URL, fr.srv.URL)
 	}
@@ -280,10 +281,10 @@ func TestTokenRepairByBrowserAuthorisation(t *testing.T) {
 	if done := get(cb); done.StatusCode != http.StatusOK {
 		t.Fatalf("callback: %d, want 200", done.StatusCode)
 	}
-	acc, _ := h.fake.Tokens()
+	acc, _ := h.Fake.Tokens()
 	repaired(t, h, acc)
 	var stored store.TokenPair
-	h.db.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
+	h.DB.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
 	if stored.AccessToken != acc || stored.Source != "oauth" {
 		t.Errorf("stored pair %s from %s, want %s from oauth", stored.AccessToken, stored.Source, acc)
 	}
@@ -296,50 +297,50 @@ func TestTokenRepairByBrowserAuthorisation(t *testing.T) {
 func TestTokenFromTheEnvironmentAfterRestart(t *testing.T) {
 	h := newHarness(t, authTime, nil)
 	h.say(authUser, "xin chào")
-	if n := len(h.sentTo(authUser)); n != helpReplies {
+	if n := len(h.SentTo(authUser)); n != helpReplies {
 		t.Fatalf("first reply: %d", n)
 	}
 	// The stored pair dies; an operator puts a new pair in the environment and restarts.
-	h.fake.RevokeRefreshToken()
-	h.stop()
-	acc, ref := h.fake.IssuePair()
-	h.cfg.AccessToken, h.cfg.RefreshToken = acc, ref
-	h.start()
+	h.Fake.RevokeRefreshToken()
+	h.Stop()
+	acc, ref := h.Fake.IssuePair()
+	h.Cfg.AccessToken, h.Cfg.RefreshToken = acc, ref
+	h.Start()
 	if s, r := h.readyz(); s != http.StatusOK {
 		t.Errorf("readyz after restart with a new environment pair: %d %s", s, r)
 	}
 	h.say(authUser, "xin chào")
-	got := h.sentTo(authUser)
+	got := h.SentTo(authUser)
 	if len(got) != 2*helpReplies || got[len(got)-1].AccessToken != acc {
 		t.Fatalf("after restart: %d messages, last with %q; want %d, with the environment's %q", len(got), got[len(got)-1].AccessToken, 2*helpReplies, acc)
 	}
-	if r := h.fake.Refreshes(); r != 0 {
+	if r := h.Fake.Refreshes(); r != 0 {
 		t.Errorf("refreshes = %d, want 0: the new environment pair is used as it is", r)
 	}
 	var stored store.TokenPair
-	h.db.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
+	h.DB.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
 	if stored.AccessToken != acc || stored.Source != "env" {
 		t.Errorf("stored %s from %s, want %s from env", stored.AccessToken, stored.Source, acc)
 	}
 
 	// That pair is refreshed (its access token expired); a restart with the same environment
 	// must keep the refreshed pair: the environment's refresh token is dead now.
-	h.fake.ExpireAccessToken()
+	h.Fake.ExpireAccessToken()
 	h.say(authUser, "xin chào")
-	if r := h.fake.Refreshes(); r != 1 {
+	if r := h.Fake.Refreshes(); r != 1 {
 		t.Fatalf("refreshes = %d, want 1", r)
 	}
-	acc2, ref2 := h.fake.Tokens()
-	h.restart()
+	acc2, ref2 := h.Fake.Tokens()
+	h.Restart()
 	h.say(authUser, "xin chào")
-	got = h.sentTo(authUser)
+	got = h.SentTo(authUser)
 	if len(got) != 4*helpReplies || got[len(got)-1].AccessToken != acc2 {
 		t.Errorf("after restart with the same environment: %d messages, last with %q; want %d with the refreshed %q", len(got), got[len(got)-1].AccessToken, 4*helpReplies, acc2)
 	}
-	if r := h.fake.Refreshes(); r != 1 {
+	if r := h.Fake.Refreshes(); r != 1 {
 		t.Errorf("refreshes = %d, want still 1", r)
 	}
-	h.db.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
+	h.DB.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
 	if stored.AccessToken != acc2 || stored.RefreshToken != ref2 || stored.Source != "refresh" {
 		t.Errorf("stored %s/%s from %s, want the refreshed %s/%s", stored.AccessToken, stored.RefreshToken, stored.Source, acc2, ref2)
 	}
@@ -359,24 +360,24 @@ func permissionRevokedEvent(at time.Time) []byte {
 
 func TestWebhookSetUpAndPermissionRevoked(t *testing.T) {
 	h := newHarness(t, authTime, func(c *bot.Config) { c.OpsNotify = []string{authOps} })
-	hook := h.srv.URL + "/webhook/zalo"
+	hook := h.Srv.URL + "/webhook/zalo"
 
 	// The console's checks of the URL: 200, and nothing stored.
-	before := h.eventCount()
-	if s, err := h.fake.ProbeWebhook(hook); err != nil || s != http.StatusOK {
+	before := h.EventCount()
+	if s, err := h.Fake.ProbeWebhook(hook); err != nil || s != http.StatusOK {
 		t.Errorf("console POST probe: %d %v, want 200", s, err)
 	}
-	if s, err := h.fake.ProbeWebhookGET(hook); err != nil || s != http.StatusOK {
+	if s, err := h.Fake.ProbeWebhookGET(hook); err != nil || s != http.StatusOK {
 		t.Errorf("console GET probe: %d %v, want 200", s, err)
 	}
-	if n := h.eventCount(); n != before {
+	if n := h.EventCount(); n != before {
 		t.Errorf("probes stored %d events", n-before)
 	}
 	// An unsigned event is refused by default.
-	if resp := h.post(textEvent(authUser, "unsigned-1", "xin chào", h.clock.Now()), "-"); resp.StatusCode != http.StatusUnauthorized {
+	if resp := h.Post(textEvent(authUser, "unsigned-1", "xin chào", h.Clock.Now()), "-"); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("unsigned event: %d, want 401", resp.StatusCode)
 	}
-	if n := h.eventCount(); n != before {
+	if n := h.EventCount(); n != before {
 		t.Errorf("unsigned event stored")
 	}
 	if s, _ := h.readyz(); s != http.StatusOK {
@@ -384,7 +385,7 @@ func TestWebhookSetUpAndPermissionRevoked(t *testing.T) {
 	}
 
 	// An OA admin revokes the app.
-	if resp := h.post(permissionRevokedEvent(h.clock.Now()), ""); resp.StatusCode != http.StatusOK {
+	if resp := h.Post(permissionRevokedEvent(h.Clock.Now()), ""); resp.StatusCode != http.StatusOK {
 		t.Fatalf("permission_revoked: %d", resp.StatusCode)
 	}
 	h.settleInbox()
@@ -396,7 +397,7 @@ func TestWebhookSetUpAndPermissionRevoked(t *testing.T) {
 		t.Errorf("permission_revoked alerts = %q, want 1", v)
 	}
 	var queued []store.OutMsg
-	h.db.View(func(tx *store.Tx) error { queued, _ = tx.Outbox(); return nil })
+	h.DB.View(func(tx *store.Tx) error { queued, _ = tx.Outbox(); return nil })
 	if len(queued) != 1 || queued[0].To != authOps || queued[0].Kind != bot.KindAlert {
 		t.Errorf("outbox %+v, want one alert to the operators", queued)
 	}
@@ -404,10 +405,10 @@ func TestWebhookSetUpAndPermissionRevoked(t *testing.T) {
 
 // settleInbox waits until every stored event is handled (the outbox may keep waiting).
 func (h *harness) settleInbox() {
-	h.t.Helper()
-	waitFor(h.t, "inbox to drain", func() bool {
+	h.T.Helper()
+	waitFor(h.T, "inbox to drain", func() bool {
 		var p int
-		h.db.View(func(tx *store.Tx) error { p = tx.PendingCount(); return nil })
+		h.DB.View(func(tx *store.Tx) error { p = tx.PendingCount(); return nil })
 		return p == 0
 	})
 }
@@ -423,34 +424,34 @@ func (h *harness) settleInbox() {
 func TestPermissionRevokedDuringARefreshDoesNotFreezeTheBot(t *testing.T) {
 	fake := zalotest.New(appID, appSecret, "access-1", "refresh-1")
 	t.Cleanup(fake.Close)
-	h := &harness{t: t, dbPath: filepath.Join(t.TempDir(), "cdtbot.db"), clock: newClock(authTime), fake: fake}
-	fake.SetClock(h.clock.Now)
+	h := &harness{&bottest.Harness{T: t, DBPath: filepath.Join(t.TempDir(), "cdtbot.db"), Clock: bottest.NewClock(authTime), Fake: fake}}
+	fake.SetClock(h.Clock.Now)
 	oc := newOAuthCounter(t, fake.URL)
-	h.cfg = bot.Config{
+	h.Cfg = bot.Config{
 		AppID: appID, OASecret: oaSecret, AppSecret: appSecret,
 		AccessToken: "access-1", RefreshToken: "refresh-1",
 		APIBase: fake.URL, OAuthBase: oc.srv.URL, AdminToken: adminToken,
 		Location: mustLoc(t), RetryBase: 20 * time.Millisecond, OpsNotify: []string{authOps},
 	}
-	db, err := store.Open(h.dbPath, store.Options{Now: h.clock.Now})
+	db, err := store.Open(h.DBPath, store.Options{Now: h.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := flows.New(h.cfg.Location, flows.Deps{Digest: &reminders.Sweeper{DB: db, Loc: h.cfg.Location}, Links: officer.NewLinks(h.cfg.PublicURL)})
-	b, err := bot.New(h.cfg, db, engine, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.Disabled))
+	engine := flows.New(h.Cfg.Location, flows.Deps{Digest: &reminders.Sweeper{DB: db, Loc: h.Cfg.Location}, Links: officer.NewLinks(h.Cfg.PublicURL)})
+	b, err := bot.New(h.Cfg, db, engine, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.Disabled))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); b.Run(ctx) }()
-	h.db, h.srv = db, httptest.NewServer(b.Handler())
+	h.DB, h.Srv = db, httptest.NewServer(b.Handler())
 	frozen := true
 	t.Cleanup(func() {
 		if frozen {
 			return // leave the stuck goroutines be: closing would wait for them forever
 		}
-		h.srv.Close()
+		h.Srv.Close()
 		cancel()
 		<-done
 		db.Close()
@@ -459,9 +460,9 @@ func TestPermissionRevokedDuringARefreshDoesNotFreezeTheBot(t *testing.T) {
 	// The access token expires and the refresh answers slowly: the manager's lock is held meanwhile.
 	fake.ExpireAccessToken()
 	fake.FailNextRefresh(1, zalotest.Failure{Delay: 400 * time.Millisecond})
-	h.post(textEvent(authUser, "slow-1", "xin chào", h.clock.Now()), "")
+	h.Post(textEvent(authUser, "slow-1", "xin chào", h.Clock.Now()), "")
 	waitFor(t, "the refresh to start", func() bool { return oc.tokenRequests.Load() >= 1 })
-	h.post(permissionRevokedEvent(h.clock.Now()), "")
+	h.Post(permissionRevokedEvent(h.Clock.Now()), "")
 
 	// Within 3 s (the refresh takes 0.4 s) the event must be handled and a new webhook call answered.
 	handled := make(chan struct{})
@@ -488,7 +489,7 @@ func TestPermissionRevokedDuringARefreshDoesNotFreezeTheBot(t *testing.T) {
 	answered := make(chan int, 1)
 	go func() {
 		c := &http.Client{Timeout: 2 * time.Second}
-		resp, err := c.Post(h.srv.URL+"/webhook/zalo", "application/json", strings.NewReader("{}"))
+		resp, err := c.Post(h.Srv.URL+"/webhook/zalo", "application/json", strings.NewReader("{}"))
 		if err != nil {
 			answered <- 0
 			return

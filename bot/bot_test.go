@@ -2,199 +2,45 @@ package bot_test
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/cdtbot/cdtbot/bot"
-	"github.com/cdtbot/cdtbot/bot/officer"
+	"github.com/cdtbot/cdtbot/bot/bottest"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
-	"github.com/cdtbot/cdtbot/flows"
-	"github.com/cdtbot/cdtbot/reminders"
 	"github.com/cdtbot/cdtbot/store"
 )
 
+// The names of bottest as this package's tests know them.
 const (
-	appID     = "360846524940903967"
-	oaSecret  = "oa-secret-key"
-	appSecret = "app-secret-key"
+	appID      = bottest.AppID
+	oaSecret   = bottest.OASecret
+	appSecret  = bottest.AppSecret
+	adminToken = bottest.AdminToken
 )
 
-// clock runs at real speed from a settable instant, so backoffs elapse but dates are fixed.
-type clock struct{ offset atomic.Int64 }
+var (
+	waitFor   = bottest.WaitFor
+	textEvent = bottest.TextEvent
+	mustLoc   = bottest.Loc
+)
 
-func newClock(t time.Time) *clock { c := &clock{}; c.Set(t); return c }
-func (c *clock) Now() time.Time   { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *clock) Set(t time.Time)  { c.offset.Store(int64(time.Until(t))) }
-
-// harness is one bot on real HTTP, a real bbolt file and a fake Zalo.
-type harness struct {
-	t      *testing.T
-	dbPath string
-	clock  *clock
-	fake   *zalotest.Server
-	db     *store.DB
-	srv    *httptest.Server
-	stop   func()
-	cfg    bot.Config
-}
+// harness is the whole server (bottest.Harness) with this package's helpers.
+type harness struct{ *bottest.Harness }
 
 func newHarness(t *testing.T, now time.Time, mutate func(*bot.Config)) *harness {
 	t.Helper()
-	fake := zalotest.New(appID, appSecret, "access-1", "refresh-1")
-	t.Cleanup(fake.Close)
-	h := &harness{t: t, dbPath: filepath.Join(t.TempDir(), "cdtbot.db"), clock: newClock(now), fake: fake}
-	fake.SetClock(h.clock.Now) // Zalo's 7-day window runs on the test's clock
-	h.cfg = bot.Config{
-		AppID: appID, OASecret: oaSecret, AppSecret: appSecret,
-		AccessToken: "access-1", RefreshToken: "refresh-1",
-		APIBase: fake.URL, OAuthBase: fake.URL, AdminToken: "admin-secret",
-		Location: mustLoc(t), RetryBase: 20 * time.Millisecond,
-	}
-	if mutate != nil {
-		mutate(&h.cfg)
-	}
-	h.start()
-	return h
-}
-
-func mustLoc(t *testing.T) *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
-// start opens the database and runs the bot; restart = stop + start on the same file.
-func (h *harness) start() {
-	h.t.Helper()
-	db, err := store.Open(h.dbPath, store.Options{Now: h.clock.Now})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	engine := flows.New(h.cfg.Location, flows.Deps{Digest: &reminders.Sweeper{DB: db, Loc: h.cfg.Location}, Links: officer.NewLinks(h.cfg.PublicURL)})
-	b, err := bot.New(h.cfg, db, engine, zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); b.Run(ctx) }()
-	h.db, h.srv = db, httptest.NewServer(b.Handler())
-	stopped := false
-	h.stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		h.srv.Close()
-		cancel()
-		<-done
-		db.Close()
-	}
-	h.t.Cleanup(h.stop)
-}
-
-func (h *harness) restart() { h.stop(); h.start() }
-
-// post sends body to the webhook, signed unless sig is given ("" means sign it, "-" none).
-func (h *harness) post(body []byte, sig string) *http.Response {
-	h.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/webhook/zalo", bytes.NewReader(body))
-	switch sig {
-	case "":
-		ev, err := zalo.Parse(body)
-		if err != nil {
-			h.t.Fatalf("cannot sign an unparsable body: %v", err)
-		}
-		req.Header.Set(zalo.SignatureHeader, "mac="+zalo.Mac(ev.AppID, body, ev.TimestampRaw, oaSecret))
-		interacted(h.fake, ev)
-	case "-":
-	default:
-		req.Header.Set(zalo.SignatureHeader, sig)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp
-}
-
-// interacted tells the fake Zalo that a person wrote, tapped or followed: what opens their cs window.
-func interacted(fake *zalotest.Server, ev *zalo.Event) {
-	switch ev.Category {
-	case zalo.CategoryUserMessage, zalo.CategoryFollow, zalo.CategorySubmitInfo, zalo.CategoryChatNow:
-		fake.Interact(ev.UserID)
-	}
-}
-
-func (h *harness) eventCount() int {
-	var n int
-	h.db.View(func(tx *store.Tx) error { n = tx.EventCount(); return nil })
-	return n
-}
-
-// sentTo lists what the fake accepted for a recipient.
-func (h *harness) sentTo(to string) []zalotest.Sent {
-	var out []zalotest.Sent
-	for _, s := range h.fake.Sent() {
-		if s.To == to {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// waitFor polls cond for up to 10 s: work happens after the 200, so tests wait for its effect.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// settle waits until both queues are empty, so "nothing more" can be asserted.
-func (h *harness) settle() {
-	h.t.Helper()
-	waitFor(h.t, "inbox and outbox to drain", func() bool {
-		var p, r, b int
-		h.db.View(func(tx *store.Tx) error { p = tx.PendingCount(); r, b = tx.OutboxDepth(); return nil })
-		return p == 0 && r == 0 && b == 0
-	})
+	return &harness{bottest.New(t, now, mutate)}
 }
 
 var fixtureTime = time.Date(2024, 6, 3, 7, 0, 0, 0, time.UTC)
-
-func textEvent(user, msgID, text string, at time.Time) []byte {
-	b, _ := json.Marshal(map[string]any{
-		"app_id": appID, "user_id_by_app": "u" + user, "event_name": "user_send_text",
-		"timestamp": strconv.FormatInt(at.UnixMilli(), 10),
-		"sender":    map[string]string{"id": user}, "recipient": map[string]string{"id": "388613280878808645"},
-		"message": map[string]string{"text": text, "msg_id": msgID},
-	})
-	return b
-}
 
 // helpReplies is how many messages answer "xin chào" from a stranger: the menu, text and buttons in one list.
 const helpReplies = 1
@@ -215,9 +61,9 @@ func TestEveryFixtureIsAcceptedAndStoredOnce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		before := h.eventCount()
+		before := h.EventCount()
 		for i := 0; i < 2; i++ { // the second delivery is a retry
-			if resp := h.post(body, ""); resp.StatusCode != http.StatusOK {
+			if resp := h.Post(body, ""); resp.StatusCode != http.StatusOK {
 				t.Errorf("%s delivery %d: status %d, want 200", filepath.Base(f), i+1, resp.StatusCode)
 			}
 		}
@@ -225,20 +71,20 @@ func TestEveryFixtureIsAcceptedAndStoredOnce(t *testing.T) {
 		if !ev.Known {
 			want = 0 // unknown events are acknowledged and logged, not stored
 		}
-		if got := h.eventCount() - before; got != want {
+		if got := h.EventCount() - before; got != want {
 			t.Errorf("%s: stored %d events, want %d", filepath.Base(f), got, want)
 		}
 		stored += want
 	}
-	h.settle()
+	h.Settle()
 	// A follow gets the welcome; every user message, image or shared info gets help.
-	if got := h.sentTo("8859403712658940371"); len(got) != 2 || !strings.Contains(got[0].Text, "Chào mừng") || !strings.Contains(string(got[1].Body), `"oa.query.hide"`) {
+	if got := h.SentTo("8859403712658940371"); len(got) != 2 || !strings.Contains(got[0].Text, "Chào mừng") || !strings.Contains(string(got[1].Body), `"oa.query.hide"`) {
 		t.Errorf("follow: sent %d messages, want the welcome text then its buttons", len(got))
 	}
-	if got := h.sentTo("246845883529197922"); len(got) == 0 {
+	if got := h.SentTo("246845883529197922"); len(got) == 0 {
 		t.Error("user_send_text: no reply")
 	}
-	t.Logf("%d fixtures, %d stored, %d messages sent", len(files), stored, len(h.fake.Sent()))
+	t.Logf("%d fixtures, %d stored, %d messages sent", len(files), stored, len(h.Fake.Sent()))
 }
 
 func TestWebhookRejectsBadInputAndStoresNothing(t *testing.T) {
@@ -275,38 +121,23 @@ func TestWebhookRejectsBadInputAndStoresNothing(t *testing.T) {
 		}{"bad/" + filepath.Base(f), body, "mac=" + mac, http.StatusBadRequest})
 	}
 	for _, c := range cases {
-		if resp := h.post(c.body, c.sig); resp.StatusCode != c.status {
+		if resp := h.Post(c.body, c.sig); resp.StatusCode != c.status {
 			t.Errorf("%s: status %d, want %d", c.name, resp.StatusCode, c.status)
 		}
 	}
-	if n := h.eventCount(); n != 0 {
+	if n := h.EventCount(); n != 0 {
 		t.Errorf("%d events stored from bad input, want 0", n)
 	}
-	metrics := h.get("/metrics", "")
+	metrics := h.Get("/metrics", "")
 	for _, reason := range []string{"missing_signature", "bad_signature", "too_large", "malformed"} {
 		if !strings.Contains(metrics, `cdtbot_events_rejected_total{reason="`+reason+`"}`) {
 			t.Errorf("metrics lack rejected reason %s", reason)
 		}
 	}
 	// The good body still goes through afterwards.
-	if resp := h.post(good, "mac="+mac); resp.StatusCode != http.StatusOK {
+	if resp := h.Post(good, "mac="+mac); resp.StatusCode != http.StatusOK {
 		t.Errorf("good event after bad ones: %d", resp.StatusCode)
 	}
-}
-
-func (h *harness) get(path, token string) string {
-	h.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+path, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return strconv.Itoa(resp.StatusCode) + " " + string(b)
 }
 
 func TestTripleDeliveryIsHandledOnce(t *testing.T) {
@@ -318,23 +149,23 @@ func TestTripleDeliveryIsHandledOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if resp := h.post(body, ""); resp.StatusCode != http.StatusOK {
+			if resp := h.Post(body, ""); resp.StatusCode != http.StatusOK {
 				t.Errorf("status %d", resp.StatusCode)
 			}
 		}()
 	}
 	wg.Wait()
-	h.settle()
+	h.Settle()
 	// And once more after a restart: the dedupe record is durable.
-	h.restart()
-	if resp := h.post(body, ""); resp.StatusCode != http.StatusOK {
+	h.Restart()
+	if resp := h.Post(body, ""); resp.StatusCode != http.StatusOK {
 		t.Errorf("after restart: status %d", resp.StatusCode)
 	}
-	h.settle()
-	if got := len(h.sentTo("1001")); got != helpReplies {
+	h.Settle()
+	if got := len(h.SentTo("1001")); got != helpReplies {
 		t.Errorf("replies = %d, want %d (one handling)", got, helpReplies)
 	}
-	if m := h.get("/metrics", ""); !strings.Contains(m, "cdtbot_events_duplicate_total 1") {
+	if m := h.Get("/metrics", ""); !strings.Contains(m, "cdtbot_events_duplicate_total 1") {
 		t.Errorf("duplicate counter after restart should be 1 (fresh process):\n%s", grep(m, "duplicate"))
 	}
 }
@@ -356,10 +187,10 @@ func TestEventsOfOneUserAreAnsweredInOrder(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
 	for i := 0; i < 5; i++ {
-		h.post(textEvent("2002", fmt.Sprintf("m-%d", i), "báo cáo", now.Add(time.Duration(i)*time.Second)), "")
+		h.Post(textEvent("2002", fmt.Sprintf("m-%d", i), "báo cáo", now.Add(time.Duration(i)*time.Second)), "")
 	}
-	h.settle()
-	got := h.sentTo("2002")
+	h.Settle()
+	got := h.SentTo("2002")
 	if len(got) != 10 {
 		t.Fatalf("replies = %d, want 10", len(got))
 	}
@@ -375,36 +206,36 @@ func TestEventsOfOneUserAreAnsweredInOrder(t *testing.T) {
 func TestTokenRefreshOnInvalidTokenAndRotatedPairAfterRestart(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
-	h.fake.ExpireAccessToken()
-	h.post(textEvent("3003", "tok-1", "xin chào", now), "")
-	h.settle()
-	if got := len(h.sentTo("3003")); got != helpReplies {
+	h.Fake.ExpireAccessToken()
+	h.Post(textEvent("3003", "tok-1", "xin chào", now), "")
+	h.Settle()
+	if got := len(h.SentTo("3003")); got != helpReplies {
 		t.Fatalf("delivered %d after -216, want %d", got, helpReplies)
 	}
-	if h.fake.Refreshes() != 1 {
-		t.Fatalf("refreshes = %d, want 1", h.fake.Refreshes())
+	if h.Fake.Refreshes() != 1 {
+		t.Fatalf("refreshes = %d, want 1", h.Fake.Refreshes())
 	}
-	acc, ref := h.fake.Tokens()
-	for _, s := range h.sentTo("3003") {
+	acc, ref := h.Fake.Tokens()
+	for _, s := range h.SentTo("3003") {
 		if s.AccessToken != acc {
 			t.Errorf("sent with %q, want the refreshed %q", s.AccessToken, acc)
 		}
 	}
 	// Restart with the environment still holding the first pair: the stored pair must win,
 	// because refresh-1 is dead and only the rotated refresh token works.
-	h.restart()
-	h.fake.ExpireAccessToken()
-	h.post(textEvent("3003", "tok-2", "xin chào", now), "")
-	h.settle()
-	if got := len(h.sentTo("3003")); got != 2*helpReplies {
+	h.Restart()
+	h.Fake.ExpireAccessToken()
+	h.Post(textEvent("3003", "tok-2", "xin chào", now), "")
+	h.Settle()
+	if got := len(h.SentTo("3003")); got != 2*helpReplies {
 		t.Fatalf("delivered %d after restart, want %d", got, 2*helpReplies)
 	}
-	if h.fake.Refreshes() != 2 {
-		t.Errorf("refreshes = %d, want 2 (with %s)", h.fake.Refreshes(), ref)
+	if h.Fake.Refreshes() != 2 {
+		t.Errorf("refreshes = %d, want 2 (with %s)", h.Fake.Refreshes(), ref)
 	}
 	var stored store.TokenPair
-	h.db.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
-	if acc2, ref2 := h.fake.Tokens(); stored.AccessToken != acc2 || stored.RefreshToken != ref2 || stored.Source != "refresh" {
+	h.DB.View(func(tx *store.Tx) error { stored, _, _ = tx.Token(); return nil })
+	if acc2, ref2 := h.Fake.Tokens(); stored.AccessToken != acc2 || stored.RefreshToken != ref2 || stored.Source != "refresh" {
 		t.Errorf("stored pair %+v, want the fake's current %s/%s", stored, acc2, ref2)
 	}
 	if want := now.Add(90000 * time.Second); !near(stored.ExpiresAt, want) {
@@ -415,21 +246,21 @@ func TestTokenRefreshOnInvalidTokenAndRotatedPairAfterRestart(t *testing.T) {
 func TestDeliveryAfterTheAPIWasDownForAWhile(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
-	h.fake.FailNext(4, zalotest.Failure{HTTPStatus: http.StatusServiceUnavailable})
-	h.post(textEvent("4004", "down-1", "xin chào", now), "")
-	h.settle()
-	if got := len(h.sentTo("4004")); got != helpReplies {
+	h.Fake.FailNext(4, zalotest.Failure{HTTPStatus: http.StatusServiceUnavailable})
+	h.Post(textEvent("4004", "down-1", "xin chào", now), "")
+	h.Settle()
+	if got := len(h.SentTo("4004")); got != helpReplies {
 		t.Fatalf("delivered %d, want %d", got, helpReplies)
 	}
-	if a := h.fake.Attempts(); a != helpReplies+4 {
+	if a := h.Fake.Attempts(); a != helpReplies+4 {
 		t.Errorf("attempts = %d, want %d (4 failures then success)", a, helpReplies+4)
 	}
-	m := h.get("/metrics", "")
+	m := h.Get("/metrics", "")
 	if !strings.Contains(m, `cdtbot_sends_total{code="0",result="transient"} 4`) {
 		t.Errorf("metrics should count 4 transient failures:\n%s", grep(m, "cdtbot_sends_total"))
 	}
 	var outs []store.Outcome
-	h.db.View(func(tx *store.Tx) error { outs, _ = tx.Outcomes(0, 10); return nil })
+	h.DB.View(func(tx *store.Tx) error { outs, _ = tx.Outcomes(0, 10); return nil })
 	for _, o := range outs {
 		if o.Status != store.StatusSent || o.MessageID == "" {
 			t.Errorf("outcome %+v: want sent with Zalo's message_id", o)
@@ -452,13 +283,13 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 		{"5005", store.StatusRejected, -233, false},
 	}
 	for _, c := range cases {
-		h.fake.FailFor(c.user, zalotest.Failure{Code: c.code, Message: "refused"})
-		h.post(textEvent(c.user, "perm-"+c.user, "xin chào", now), "")
+		h.Fake.FailFor(c.user, zalotest.Failure{Code: c.code, Message: "refused"})
+		h.Post(textEvent(c.user, "perm-"+c.user, "xin chào", now), "")
 	}
-	h.settle()
-	before := h.fake.Attempts()
+	h.Settle()
+	before := h.Fake.Attempts()
 	time.Sleep(100 * time.Millisecond) // several retry periods (RetryBase is 20ms)
-	if after := h.fake.Attempts(); after != before {
+	if after := h.Fake.Attempts(); after != before {
 		t.Errorf("attempts went on after a permanent error: %d → %d", before, after)
 	}
 	// One attempt per message; a refused template is tried once more as text (the menu is one template).
@@ -466,7 +297,7 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 		t.Errorf("attempts = %d, want one per message and one text retry per refused template (%d)", before, want)
 	}
 	var outs []store.Outcome
-	h.db.View(func(tx *store.Tx) error { outs, _ = tx.Outcomes(0, 100); return nil })
+	h.DB.View(func(tx *store.Tx) error { outs, _ = tx.Outcomes(0, 100); return nil })
 	byUser := map[string][]store.Outcome{}
 	for _, o := range outs {
 		byUser[o.To] = append(byUser[o.To], o)
@@ -487,17 +318,17 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 		}
 		var u store.Unreachable
 		var ok bool
-		h.db.View(func(tx *store.Tx) error { u, ok, _ = tx.UnreachableUser(c.user); return nil })
+		h.DB.View(func(tx *store.Tx) error { u, ok, _ = tx.UnreachableUser(c.user); return nil })
 		if ok != c.unreachable || (ok && (u.Code != c.code || !near(u.At, now))) {
 			t.Errorf("%s: unreachable=%v %+v, want %v with code %d at %v", c.user, ok, u, c.unreachable, c.code, now)
 		}
 	}
 	// Writing again reopens the window: the mark is cleared.
-	h.fake.ClearFailures()
-	h.post(textEvent("5001", "perm-again", "xin chào", now), "")
-	h.settle()
+	h.Fake.ClearFailures()
+	h.Post(textEvent("5001", "perm-again", "xin chào", now), "")
+	h.Settle()
 	var ok bool
-	h.db.View(func(tx *store.Tx) error { _, ok, _ = tx.UnreachableUser("5001"); return nil })
+	h.DB.View(func(tx *store.Tx) error { _, ok, _ = tx.UnreachableUser("5001"); return nil })
 	if ok {
 		t.Error("5001 still unreachable after writing to the OA")
 	}
@@ -506,26 +337,26 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 func TestNightBanWaitsForSixInTheMorning(t *testing.T) {
 	now := time.Date(2026, 11, 23, 16, 30, 0, 0, time.UTC) // 23:30 in Hanoi
 	h := newHarness(t, now, nil)
-	h.fake.FailFor("6006", zalotest.Failure{Code: -234, Message: "night"})
-	h.post(textEvent("6006", "night-1", "xin chào", now), "")
-	waitFor(t, "the -234 answer", func() bool { return h.fake.Attempts() >= 1 })
+	h.Fake.FailFor("6006", zalotest.Failure{Code: -234, Message: "night"})
+	h.Post(textEvent("6006", "night-1", "xin chào", now), "")
+	waitFor(t, "the -234 answer", func() bool { return h.Fake.Attempts() >= 1 })
 	var waiting []store.OutMsg
 	waitFor(t, "the retry to be scheduled", func() bool {
-		h.db.View(func(tx *store.Tx) error { waiting, _ = tx.Outbox(); return nil })
+		h.DB.View(func(tx *store.Tx) error { waiting, _ = tx.Outbox(); return nil })
 		return len(waiting) == helpReplies && !waiting[0].NextAt.IsZero()
 	})
 	want := time.Date(2026, 11, 24, 6, 0, 0, 0, mustLoc(t))
 	if !waiting[0].NextAt.Equal(want) { // the clock moved a little since: compare the instant the sender computed
 		t.Errorf("retry at %v, want %v", waiting[0].NextAt, want)
 	}
-	if a := h.fake.Attempts(); a != 1 {
+	if a := h.Fake.Attempts(); a != 1 {
 		t.Errorf("attempts at night = %d, want 1 (nothing more is tried at night)", a)
 	}
 	// Morning comes.
-	h.fake.ClearFailures()
-	h.clock.Set(want.Add(time.Second))
-	h.settle()
-	if got := len(h.sentTo("6006")); got != helpReplies {
+	h.Fake.ClearFailures()
+	h.Clock.Set(want.Add(time.Second))
+	h.Settle()
+	if got := len(h.SentTo("6006")); got != helpReplies {
 		t.Errorf("delivered %d in the morning, want %d", got, helpReplies)
 	}
 }
@@ -534,7 +365,7 @@ func TestRepliesGoBeforeBulk(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "db")
-	db, err := store.Open(path, store.Options{Now: newClock(now).Now})
+	db, err := store.Open(path, store.Options{Now: bottest.NewClock(now).Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -548,18 +379,18 @@ func TestRepliesGoBeforeBulk(t *testing.T) {
 		return nil
 	})
 	db.Close()
-	h := &harness{t: t, dbPath: path, clock: newClock(now)}
-	h.fake = zalotest.New(appID, appSecret, "access-1", "refresh-1")
-	t.Cleanup(h.fake.Close)
+	h := &harness{&bottest.Harness{T: t, DBPath: path, Clock: bottest.NewClock(now)}}
+	h.Fake = zalotest.New(appID, appSecret, "access-1", "refresh-1")
+	t.Cleanup(h.Fake.Close)
 	for i := 0; i < 30; i++ {
-		h.fake.Interact(fmt.Sprintf("lead-%d", i))
+		h.Fake.Interact(fmt.Sprintf("lead-%d", i))
 	}
-	h.fake.Interact("chatter")
-	h.cfg = bot.Config{AppID: appID, OASecret: oaSecret, AppSecret: appSecret, AccessToken: "access-1", RefreshToken: "refresh-1",
-		APIBase: h.fake.URL, OAuthBase: h.fake.URL, Location: time.UTC, SendWorkers: 1}
-	h.start()
-	h.settle()
-	sent := h.fake.Sent()
+	h.Fake.Interact("chatter")
+	h.Cfg = bot.Config{AppID: appID, OASecret: oaSecret, AppSecret: appSecret, AccessToken: "access-1", RefreshToken: "refresh-1",
+		APIBase: h.Fake.URL, OAuthBase: h.Fake.URL, Location: time.UTC, SendWorkers: 1}
+	h.Start()
+	h.Settle()
+	sent := h.Fake.Sent()
 	if len(sent) != 31 || sent[0].To != "chatter" {
 		t.Fatalf("first of %d sends went to %q, want the reply to chatter first", len(sent), sent[0].To)
 	}
@@ -567,24 +398,24 @@ func TestRepliesGoBeforeBulk(t *testing.T) {
 
 func TestHealthReadyMetricsAndAdminAuth(t *testing.T) {
 	h := newHarness(t, fixtureTime, nil)
-	waitFor(t, "readiness", func() bool { return strings.HasPrefix(h.get("/readyz", ""), "200") })
+	waitFor(t, "readiness", func() bool { return strings.HasPrefix(h.Get("/readyz", ""), "200") })
 	for path, want := range map[string]string{
 		"/healthz":       "200",
 		"/metrics":       "200",
 		"/api/v1/status": "401",
 	} {
-		if got := h.get(path, ""); !strings.HasPrefix(got, want) {
+		if got := h.Get(path, ""); !strings.HasPrefix(got, want) {
 			t.Errorf("GET %s = %.60s, want %s", path, got, want)
 		}
 	}
-	if got := h.get("/api/v1/status", "wrong"); !strings.HasPrefix(got, "401") || !strings.Contains(got, `"code":"unauthorized"`) {
+	if got := h.Get("/api/v1/status", "wrong"); !strings.HasPrefix(got, "401") || !strings.Contains(got, `"code":"unauthorized"`) {
 		t.Errorf("wrong token: %s", got)
 	}
-	if got := h.get("/api/v1/status", "admin-secret"); !strings.HasPrefix(got, "200") || !strings.Contains(got, `"inbox_pending"`) {
+	if got := h.Get("/api/v1/status", "admin-secret"); !strings.HasPrefix(got, "200") || !strings.Contains(got, `"inbox_pending"`) {
 		t.Errorf("status: %s", got)
 	}
 	// A hot backup through the admin API is a database that opens.
-	got := h.get("/api/v1/backup", "admin-secret")
+	got := h.Get("/api/v1/backup", "admin-secret")
 	if !strings.HasPrefix(got, "200 ") {
 		t.Fatalf("backup: %.80s", got)
 	}
@@ -602,14 +433,14 @@ func TestSandboxRecordsInsteadOfSending(t *testing.T) {
 	h := newHarness(t, now, func(c *bot.Config) {
 		*c = bot.Config{Sandbox: true, Location: time.UTC, AdminToken: "admin-secret"}
 	})
-	if resp := h.post(textEvent("7007", "sb-1", "xin chào", now), "-"); resp.StatusCode != http.StatusOK {
+	if resp := h.Post(textEvent("7007", "sb-1", "xin chào", now), "-"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("unsigned webhook in sandbox: %d", resp.StatusCode)
 	}
-	h.settle()
-	if n := h.fake.Attempts(); n != 0 {
+	h.Settle()
+	if n := h.Fake.Attempts(); n != 0 {
 		t.Errorf("sandbox sent %d requests to Zalo", n)
 	}
-	got := h.get("/api/v1/messages", "admin-secret")
+	got := h.Get("/api/v1/messages", "admin-secret")
 	if !strings.Contains(got, `"to":"7007"`) || !strings.Contains(got, `"status":"sent"`) || !strings.Contains(got, "sandbox-") || !strings.Contains(got, "tham gia") {
 		t.Errorf("sandbox messages: %.400s", got)
 	}
@@ -618,27 +449,27 @@ func TestSandboxRecordsInsteadOfSending(t *testing.T) {
 func TestOneRefreshAtATimeAndRefreshBeforeExpiry(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
-	h.fake.ExpireAccessToken()
+	h.Fake.ExpireAccessToken()
 	// Eight workers hit -216 together: one refresh serves them all (a second would burn the new refresh token).
 	for i := 0; i < 20; i++ {
-		h.post(textEvent(fmt.Sprintf("80%02d", i), fmt.Sprintf("burst-%d", i), "xin chào", now), "")
+		h.Post(textEvent(fmt.Sprintf("80%02d", i), fmt.Sprintf("burst-%d", i), "xin chào", now), "")
 	}
-	h.settle()
-	if got := len(h.fake.Sent()); got != 20*helpReplies {
+	h.Settle()
+	if got := len(h.Fake.Sent()); got != 20*helpReplies {
 		t.Fatalf("delivered %d, want %d", got, 20*helpReplies)
 	}
-	if r := h.fake.Refreshes(); r != 1 {
+	if r := h.Fake.Refreshes(); r != 1 {
 		t.Errorf("refreshes = %d, want 1", r)
 	}
 	// 24h30m later the 25-hour token is within the hour of its expiry: renewed before use, no -216 needed.
-	h.clock.Set(now.Add(24*time.Hour + 30*time.Minute))
-	attempts := h.fake.Attempts()
-	h.post(textEvent("8100", "later", "xin chào", h.clock.Now()), "")
-	h.settle()
-	if r := h.fake.Refreshes(); r != 2 {
+	h.Clock.Set(now.Add(24*time.Hour + 30*time.Minute))
+	attempts := h.Fake.Attempts()
+	h.Post(textEvent("8100", "later", "xin chào", h.Clock.Now()), "")
+	h.Settle()
+	if r := h.Fake.Refreshes(); r != 2 {
 		t.Errorf("refreshes = %d, want 2 (proactive)", r)
 	}
-	if a := h.fake.Attempts() - attempts; a != helpReplies {
+	if a := h.Fake.Attempts() - attempts; a != helpReplies {
 		t.Errorf("%d send attempts, want %d (no refused send)", a, helpReplies)
 	}
 }

@@ -31,7 +31,7 @@ type remindHook struct{ h atomic.Pointer[harness] }
 
 func (r *remindHook) Remind(at time.Time, dryRun bool) ([]string, error) {
 	h := r.h.Load()
-	s := &reminders.Sweeper{DB: h.db, Loc: h.cfg.Location, Enqueue: func(tx *store.Tx, m reminders.Message) error {
+	s := &reminders.Sweeper{DB: h.DB, Loc: h.Cfg.Location, Enqueue: func(tx *store.Tx, m reminders.Message) error {
 		rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.Data}
 		for _, b := range m.Buttons {
 			rep.Buttons = append(rep.Buttons, flows.Button{Title: b.Title, Payload: b.Payload})
@@ -67,46 +67,46 @@ func newLadderHarness(t *testing.T, now time.Time, ops string, zns bool) *harnes
 		}
 	})
 	hook.h.Store(h)
-	h.fake.AddZNSTemplate(znsTemplate, reminders.ZNSKeys)
+	h.Fake.AddZNSTemplate(znsTemplate, reminders.ZNSKeys)
 	return h
 }
 
 // writeAt makes each user write "xin chào" at instant at (the bot's last_seen and Zalo's window both open then).
 func (h *harness) writeAt(at time.Time, users ...string) {
-	h.t.Helper()
-	h.clock.Set(at)
+	h.T.Helper()
+	h.Clock.Set(at)
 	for _, u := range users {
-		if resp := h.post(textEvent(u, fmt.Sprintf("hi-%s-%d", u, at.Unix()), "xin chào", at), ""); resp.StatusCode != http.StatusOK {
-			h.t.Fatalf("webhook: %d", resp.StatusCode)
+		if resp := h.Post(textEvent(u, fmt.Sprintf("hi-%s-%d", u, at.Unix()), "xin chào", at), ""); resp.StatusCode != http.StatusOK {
+			h.T.Fatalf("webhook: %d", resp.StatusCode)
 		}
 	}
-	h.settle()
+	h.Settle()
 }
 
 // say makes one user type text now and waits until everything it caused is settled.
 func (h *harness) say(user, text string) {
-	h.t.Helper()
-	n := h.eventCount()
-	if resp := h.post(textEvent(user, fmt.Sprintf("say-%s-%d", user, n), text, h.clock.Now()), ""); resp.StatusCode != http.StatusOK {
-		h.t.Fatalf("webhook: %d", resp.StatusCode)
+	h.T.Helper()
+	n := h.EventCount()
+	if resp := h.Post(textEvent(user, fmt.Sprintf("say-%s-%d", user, n), text, h.Clock.Now()), ""); resp.StatusCode != http.StatusOK {
+		h.T.Fatalf("webhook: %d", resp.StatusCode)
 	}
-	h.settle()
+	h.Settle()
 }
 
 // remindAt runs the reminder sweep through the admin API as of at and returns its lines.
 func (h *harness) remindAt(at time.Time) []string {
-	h.t.Helper()
-	h.clock.Set(at)
+	h.T.Helper()
+	h.Clock.Set(at)
 	var out struct {
 		Messages []string `json:"messages"`
 	}
-	h.mustAPI(http.StatusOK, "POST", "/api/v1/remind?at="+url.QueryEscape(at.Format(time.RFC3339)), "", &out)
+	h.MustAPI(http.StatusOK, "POST", "/api/v1/remind?at="+url.QueryEscape(at.Format(time.RFC3339)), "", &out)
 	return out.Messages
 }
 
 func (h *harness) outcomes() []store.Outcome {
 	var out []store.Outcome
-	h.db.View(func(tx *store.Tx) error { out, _ = tx.Outcomes(0, 100000); return nil })
+	h.DB.View(func(tx *store.Tx) error { out, _ = tx.Outcomes(0, 100000); return nil })
 	return out
 }
 
@@ -123,14 +123,14 @@ func (h *harness) outcomesOf(to, kind string) []store.Outcome {
 
 func (h *harness) sendCosts(month string) map[string]int {
 	var c map[string]int
-	h.db.View(func(tx *store.Tx) error { c = tx.SendCosts(month); return nil })
+	h.DB.View(func(tx *store.Tx) error { c = tx.SendCosts(month); return nil })
 	return c
 }
 
 func (h *harness) unreachable(user string) (store.Unreachable, bool) {
 	var u store.Unreachable
 	var ok bool
-	h.db.View(func(tx *store.Tx) error { u, ok, _ = tx.UnreachableUser(user); return nil })
+	h.DB.View(func(tx *store.Tx) error { u, ok, _ = tx.UnreachableUser(user); return nil })
 	return u, ok
 }
 
@@ -146,7 +146,7 @@ func refusedFor(f *zalotest.Server, to string) []zalotest.Refusal {
 
 // lastText is the text of the last message Zalo accepted for a recipient.
 func (h *harness) lastText(to string) string {
-	s := h.sentTo(to)
+	s := h.SentTo(to)
 	if len(s) == 0 {
 		return ""
 	}
@@ -155,7 +155,7 @@ func (h *harness) lastText(to string) string {
 
 // metricValue reads one sample of /metrics ("" when absent).
 func (h *harness) metricValue(sample string) string {
-	for _, l := range strings.Split(h.get("/metrics", ""), "\n") {
+	for _, l := range strings.Split(h.Get("/metrics", ""), "\n") {
 		if v, ok := strings.CutPrefix(l, sample+" "); ok {
 			return v
 		}
@@ -165,11 +165,11 @@ func (h *harness) metricValue(sample string) string {
 
 // statsSends reads the cost breakdown of GET /api/v1/stats for a month (false when the answer has none).
 func (h *harness) statsSends(period string) (map[string]int, bool) {
-	h.t.Helper()
+	h.T.Helper()
 	var stats struct {
 		Sends map[string]int `json:"sends"`
 	}
-	h.mustAPI(http.StatusOK, "GET", "/api/v1/stats?unit=P&period="+period, "", &stats)
+	h.MustAPI(http.StatusOK, "GET", "/api/v1/stats?unit=P&period="+period, "", &stats)
 	return stats.Sends, stats.Sends != nil
 }
 
@@ -237,32 +237,32 @@ const ladderDirectory = `{
 // what the bot recorded for each.
 func TestDeliveryLadderRungs(t *testing.T) {
 	h := newLadderHarness(t, remindDay.Add(-10*24*time.Hour), opsUser, true)
-	h.mustAPI(http.StatusOK, "POST", "/api/v1/import?name=ladder.json", ladderDirectory, nil)
+	h.MustAPI(http.StatusOK, "POST", "/api/v1/import?name=ladder.json", ladderDirectory, nil)
 	// Team groups through the admin API: TD's group has the OA in it, TG's does not.
-	h.mustAPI(http.StatusOK, "PUT", "/api/v1/teams/TD/group", `{"group_id":"g-td"}`, nil)
-	h.mustAPI(http.StatusOK, "PUT", "/api/v1/teams/TG/group", `{"group_id":"g-tg"}`, nil)
-	h.fake.AddGroup("g-td", "Nhóm tổ D")
-	h.fake.AddGroup("g-ta", "Nhóm tổ A") // TA's leader is in the window: the group must not be used
-	h.fake.ZNSRefusePhone("84912000007")
-	h.fake.ZNSRefusePhone("84912000008")
-	h.fake.AddGroup("g-th", "Nhóm tổ H")
+	h.MustAPI(http.StatusOK, "PUT", "/api/v1/teams/TD/group", `{"group_id":"g-td"}`, nil)
+	h.MustAPI(http.StatusOK, "PUT", "/api/v1/teams/TG/group", `{"group_id":"g-tg"}`, nil)
+	h.Fake.AddGroup("g-td", "Nhóm tổ D")
+	h.Fake.AddGroup("g-ta", "Nhóm tổ A") // TA's leader is in the window: the group must not be used
+	h.Fake.ZNSRefusePhone("84912000007")
+	h.Fake.ZNSRefusePhone("84912000008")
+	h.Fake.AddGroup("g-th", "Nhóm tổ H")
 
 	h.writeAt(remindDay.Add(-10*24*time.Hour), znsLeader, grpLeader, noChannel, allRefuse, znsToGrp)
 	h.writeAt(remindDay.Add(-3*24*time.Hour), wrote3d)
 	h.writeAt(remindDay.Add(-time.Hour), wrote1h, staleBot, opsUser)
 	// Zalo's own record of staleBot is 8 days old: the bot's last_seen is wrong (an event lost, a restore).
-	h.fake.InteractAt(staleBot, remindDay.Add(-8*24*time.Hour))
+	h.Fake.InteractAt(staleBot, remindDay.Add(-8*24*time.Hour))
 
 	costs0 := h.sendCosts("2026-11")
-	attempts0 := h.fake.Attempts()
-	sent0 := len(h.fake.Sent())
-	refused0 := len(h.fake.Refused())
+	attempts0 := h.Fake.Attempts()
+	sent0 := len(h.Fake.Sent())
+	refused0 := len(h.Fake.Refused())
 
 	lines := h.remindAt(remindDay)
 	if len(lines) != 8 {
 		t.Fatalf("sweep queued %d messages, want 8 reminders:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
-	h.settle()
+	h.Settle()
 
 	one := func(user string) store.Outcome {
 		t.Helper()
@@ -272,7 +272,7 @@ func TestDeliveryLadderRungs(t *testing.T) {
 		}
 		return os[0]
 	}
-	newSent := h.fake.Sent()[sent0:]
+	newSent := h.Fake.Sent()[sent0:]
 	sentTo := func(to string) []zalotest.Sent {
 		var out []zalotest.Sent
 		for _, s := range newSent {
@@ -324,7 +324,7 @@ func TestDeliveryLadderRungs(t *testing.T) {
 		if body.Phone != "84912000003" || body.TemplateID != znsTemplate || body.TrackingID == "" || fmt.Sprint(body.TemplateData) != fmt.Sprint(want) {
 			t.Errorf("zns request %s, want phone 84912000003, template %s, data %v", s[0].Body, znsTemplate, want)
 		}
-		if r := refusedFor(h.fake, znsLeader); len(r) != 0 {
+		if r := refusedFor(h.Fake, znsLeader); len(r) != 0 {
 			t.Errorf("zns: cs was tried although the window had closed: %+v", r)
 		}
 	}
@@ -347,7 +347,7 @@ func TestDeliveryLadderRungs(t *testing.T) {
 		if o.Status != store.StatusUnreachable || o.Attempts != 0 {
 			t.Errorf("none: outcome %s after %d attempts, want unreachable after 0", o.Status, o.Attempts)
 		}
-		if s, r := sentTo(noChannel), refusedFor(h.fake, noChannel); len(s)+len(r) != 0 {
+		if s, r := sentTo(noChannel), refusedFor(h.Fake, noChannel); len(s)+len(r) != 0 {
 			t.Errorf("none: Zalo saw requests for them: sent %+v refused %+v", s, r)
 		}
 		if _, ok := h.unreachable(noChannel); !ok {
@@ -358,7 +358,7 @@ func TestDeliveryLadderRungs(t *testing.T) {
 	// (e) The bot's window is open, Zalo's is not: -230, then ZNS at once; cs is closed for them.
 	{
 		o := one(staleBot)
-		r := refusedFor(h.fake, staleBot)
+		r := refusedFor(h.Fake, staleBot)
 		if len(r) != 1 || r[0].Code != -230 || r[0].Endpoint != "/v3.0/oa/message/cs" {
 			t.Errorf("stale: refusals %+v, want one cs -230", r)
 		}
@@ -369,7 +369,7 @@ func TestDeliveryLadderRungs(t *testing.T) {
 			t.Errorf("stale: outcome %s/%s/%s after %d attempts, want sent/zns/zns after 2", o.Status, o.Channel, o.Cost, o.Attempts)
 		}
 		var seen time.Time
-		h.db.View(func(tx *store.Tx) error { seen, _ = tx.LastSeen(staleBot); return nil })
+		h.DB.View(func(tx *store.Tx) error { seen, _ = tx.LastSeen(staleBot); return nil })
 		if seen.After(remindDay.Add(-7 * 24 * time.Hour)) {
 			t.Errorf("stale: last_seen still %v after Zalo said -230: the next message would try cs again", seen)
 		}
@@ -378,7 +378,7 @@ func TestDeliveryLadderRungs(t *testing.T) {
 	// (f) ZNS refuses the phone: the group at once.
 	{
 		o := one(znsToGrp)
-		if r := refusedFor(h.fake, "84912000008"); len(r) != 1 || r[0].Code != zalotest.ZNSCodeAccountNotExisted {
+		if r := refusedFor(h.Fake, "84912000008"); len(r) != 1 || r[0].Code != zalotest.ZNSCodeAccountNotExisted {
 			t.Errorf("zns→group: ZNS refusals %+v, want one -118", r)
 		}
 		s := sentTo("g-th")
@@ -396,8 +396,8 @@ func TestDeliveryLadderRungs(t *testing.T) {
 	// (f) ZNS refuses the phone, the group is not the OA's: unreachable, and the operators are told.
 	{
 		o := one(allRefuse)
-		r := refusedFor(h.fake, "84912000007")
-		g := refusedFor(h.fake, "g-tg")
+		r := refusedFor(h.Fake, "84912000007")
+		g := refusedFor(h.Fake, "g-tg")
 		if len(r) != 1 || r[0].Code != zalotest.ZNSCodeAccountNotExisted || len(g) != 1 || g[0].Code != -403 {
 			t.Errorf("refused: ZNS refusals %+v, group refusals %+v: want one -118 then one -403", r, g)
 		}
@@ -417,10 +417,10 @@ func TestDeliveryLadderRungs(t *testing.T) {
 	}
 
 	// Exactly these requests, and the month's costs by class.
-	if a := h.fake.Attempts() - attempts0; a != 11 {
+	if a := h.Fake.Attempts() - attempts0; a != 11 {
 		t.Errorf("send requests = %d, want 11 (cs 2, zns 1, group 1, none 0, -230+zns 2, -118+group 2, -118+-403 2, the alert 1)", a)
 	}
-	if n := len(h.fake.Refused()) - refused0; n != 4 {
+	if n := len(h.Fake.Refused()) - refused0; n != 4 {
 		t.Errorf("refusals = %d, want 4", n)
 	}
 	want := map[string]int{store.CostCSFree: 2, store.CostCSPaid: 1, store.CostZNS: 2, store.CostGroup: 2} // cs_free: wrote1h and the alert
@@ -475,9 +475,9 @@ func halfOutsideDay(t *testing.T) (h *harness, leader, phone func(int) string) {
 		fmt.Fprintf(&dir, `{"zalo_id": "%s", "name": "Tổ trưởng %02d", "phone": "%s", "roles": [{"team": "T%02d", "role": "leader"}]}`, leader(i), i, ph, i)
 	}
 	dir.WriteString(`]}`)
-	h.mustAPI(http.StatusOK, "POST", "/api/v1/import?name=day.json", dir.String(), nil)
-	h.fake.AddGroup("g-c1", "Xã Một")
-	h.fake.AddGroup("g-c2", "Xã Hai")
+	h.MustAPI(http.StatusOK, "POST", "/api/v1/import?name=day.json", dir.String(), nil)
+	h.Fake.AddGroup("g-c1", "Xã Một")
+	h.Fake.AddGroup("g-c2", "Xã Hai")
 
 	var inside, outside []string
 	for i := 1; i <= 20; i++ {
@@ -497,17 +497,17 @@ func TestReminderDayHalfOutsideTheWindow(t *testing.T) {
 
 	costs0 := h.sendCosts("2026-11")
 	stats0, _ := h.statsSends("2026-11")
-	sent0 := len(h.fake.Sent())
-	attempts0 := h.fake.Attempts()
-	refused0 := len(h.fake.Refused())
+	sent0 := len(h.Fake.Sent())
+	attempts0 := h.Fake.Attempts()
+	refused0 := len(h.Fake.Refused())
 	lines := h.remindAt(remindDay)
 	if len(lines) != 20 {
 		t.Fatalf("sweep queued %d messages, want 20:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
-	h.settle()
+	h.Settle()
 
 	// Each leader: one reminder outcome, on the channel their situation allows.
-	newSent := h.fake.Sent()[sent0:]
+	newSent := h.Fake.Sent()[sent0:]
 	reached := map[string][]string{} // leader → channels Zalo accepted for them
 	for _, s := range newSent {
 		switch s.Kind {
@@ -555,10 +555,10 @@ func TestReminderDayHalfOutsideTheWindow(t *testing.T) {
 	if n := len(newSent); n != 18 {
 		t.Errorf("Zalo accepted %d messages, want 18 (one per reachable leader)", n)
 	}
-	if a := h.fake.Attempts() - attempts0; a != 18 {
+	if a := h.Fake.Attempts() - attempts0; a != 18 {
 		t.Errorf("send requests = %d, want 18: no refused attempt, no request for the unreachable", a)
 	}
-	if n := len(h.fake.Refused()) - refused0; n != 0 {
+	if n := len(h.Fake.Refused()) - refused0; n != 0 {
 		t.Errorf("%d refused requests, want 0", n)
 	}
 	want := map[string]int{store.CostCSFree: 0, store.CostCSPaid: 10, store.CostZNS: 5, store.CostGroup: 3}
@@ -579,20 +579,27 @@ func TestReminderDayHalfOutsideTheWindow(t *testing.T) {
 	}
 }
 
-// The people of testdata/transcripts/tung-anh.json used below are in admin_directory_test.go.
+// The people of testdata/transcripts/tung-anh.json used below, on its day (bot/admin's tests know them all).
+const (
+	hung    = "1100000000000000001" // leader of TA-T1 (Tùng Ảnh)
+	chutich = "1100000000000000009" // approver of Tùng Ảnh
+	lan     = "2200000000000000001" // a resident, not in the directory
+)
+
+var tungAnhDay = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 
 // TestTemplatesRefusedEverythingByTypedNumbers: an OA whose Zalo refuses templates. A resident
 // joins (commune, team, name, phone, consent by typing), the leader recommends and the
 // approver approves by typing numbers, the leader files a monthly report with numbers and
 // words only. Every choice reaches Zalo as numbered text; the refusal is learned once and kept.
 func TestTemplatesRefusedEverythingByTypedNumbers(t *testing.T) {
-	h := newHarness(t, adminTime, nil)
-	h.fake.RefuseTemplates(true)
-	h.importFile("transcripts/tung-anh.json")
+	h := newHarness(t, tungAnhDay, nil)
+	h.Fake.RefuseTemplates(true)
+	h.ImportFile("transcripts/tung-anh.json")
 
 	// The leader and the approver write first: nobody can be notified by cs before they have.
 	h.say(hung, "xin chào")
-	if r := h.fake.Refused(); len(r) != 1 || r[0].To != hung || r[0].Code != -201 {
+	if r := h.Fake.Refused(); len(r) != 1 || r[0].To != hung || r[0].Code != -201 {
 		t.Fatalf("first menu: refusals %+v, want one -201 for the list template", r)
 	}
 	if txt := h.lastText(hung); !strings.Contains(txt, "\n1. Báo cáo tháng") {
@@ -632,7 +639,7 @@ func TestTemplatesRefusedEverythingByTypedNumbers(t *testing.T) {
 	expect(chutich, "Đã phê duyệt yêu cầu số 1")
 	expect(lan, "chính thức là thành viên Tổ CNSCĐ thôn 1")
 	var roles []store.Membership
-	h.db.View(func(tx *store.Tx) error { roles, _ = tx.RolesOf(lan); return nil })
+	h.DB.View(func(tx *store.Tx) error { roles, _ = tx.RolesOf(lan); return nil })
 	if len(roles) != 1 || roles[0].Team != "TA-T1" || roles[0].Role != store.RoleMember {
 		t.Errorf("lan's roles after approval: %+v, want member of TA-T1", roles)
 	}
@@ -665,7 +672,7 @@ func TestTemplatesRefusedEverythingByTypedNumbers(t *testing.T) {
 	expect(hung, "Đã nhận báo cáo tháng 11/2026")
 	var rep store.Report
 	var filed bool
-	h.db.View(func(tx *store.Tx) error { rep, filed, _ = tx.FirstReport("TA-T1", "2026-11"); return nil })
+	h.DB.View(func(tx *store.Tx) error { rep, filed, _ = tx.FirstReport("TA-T1", "2026-11"); return nil })
 	if !filed || rep.FiledBy != hung {
 		t.Errorf("report: filed=%v %+v", filed, rep)
 	}
@@ -676,22 +683,22 @@ func TestTemplatesRefusedEverythingByTypedNumbers(t *testing.T) {
 	}
 
 	// Every message reached Zalo as text: no template after the first refusal.
-	for _, s := range h.fake.Sent() {
+	for _, s := range h.Fake.Sent() {
 		if strings.Contains(string(s.Body), `"attachment"`) {
 			t.Errorf("a template reached Zalo after it refused templates: %s", s.Body)
 		}
 	}
-	if n := len(h.fake.Refused()); n != 1 {
-		t.Errorf("%d refused sends, want only the first one: %+v", n, h.fake.Refused())
+	if n := len(h.Fake.Refused()); n != 1 {
+		t.Errorf("%d refused sends, want only the first one: %+v", n, h.Fake.Refused())
 	}
 	if v := h.metricValue(`cdtbot_alerts_total{reason="templates_refused"}`); v != "1" {
 		t.Errorf("templates_refused alerts = %q, want 1", v)
 	}
 
 	// After a restart the first menu goes straight as text.
-	h.restart()
+	h.Restart()
 	h.say("2200000000000000077", "xin chào")
-	if n := len(h.fake.Refused()); n != 1 {
+	if n := len(h.Fake.Refused()); n != 1 {
 		t.Errorf("after restart: %d refused sends, want still 1 (the refusal is remembered)", n)
 	}
 	if txt := h.lastText("2200000000000000077"); !strings.Contains(txt, "\n1. ") {
@@ -704,14 +711,14 @@ func TestTemplatesRefusedEverythingByTypedNumbers(t *testing.T) {
 // try ZNS again (no request wasted per message), and the operators are alerted once.
 func TestZNSQuotaUsedUpMidMorning(t *testing.T) {
 	h, leader, _ := halfOutsideDay(t)
-	h.cfg.SendWorkers = 1 // one send at a time: what follows the refusal is exactly countable
-	h.restart()
-	h.fake.SetZNSQuota(2)
-	attempts0 := h.fake.Attempts()
+	h.Cfg.SendWorkers = 1 // one send at a time: what follows the refusal is exactly countable
+	h.Restart()
+	h.Fake.SetZNSQuota(2)
+	attempts0 := h.Fake.Attempts()
 	if lines := h.remindAt(remindDay); len(lines) != 20 {
 		t.Fatalf("sweep queued %d messages, want 20", len(lines))
 	}
-	h.settle()
+	h.Settle()
 	var zns, group int
 	for i := 11; i <= 18; i++ {
 		os := h.outcomesOf(leader(i), reminders.KindReminder)
@@ -729,7 +736,7 @@ func TestZNSQuotaUsedUpMidMorning(t *testing.T) {
 		t.Errorf("leaders 11–18: %d by ZNS and %d by group, want 2 and 6", zns, group)
 	}
 	// 10 cs + 3 ZNS (the third refused) + 6 group: the two leaders after the refusal cost no ZNS request.
-	if a := h.fake.Attempts() - attempts0; a != 19 {
+	if a := h.Fake.Attempts() - attempts0; a != 19 {
 		t.Errorf("send requests = %d, want 19", a)
 	}
 	if got := h.metricValue(`cdtbot_alerts_total{reason="zns_-144"}`); got != "1" {

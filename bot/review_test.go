@@ -20,23 +20,23 @@ import (
 func TestANoticeMidConversationKeepsWhatANumberMeans(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
-	h.db.Update(func(tx *store.Tx) error {
+	h.DB.Update(func(tx *store.Tx) error {
 		if err := tx.SaveSession(store.Session{ZaloID: "lead", Flow: "report", Step: "q2", Data: map[string]string{"team": "T"}}); err != nil {
 			return err
 		}
 		return bot.EnqueueReply(tx, flows.Reply{ToUser: "lead", Text: "Yêu cầu số 5", Buttons: []flows.Button{{Title: "Đồng ý", Payload: "#rq:5:rec"}, {Title: "Từ chối", Payload: "#rq:5:dec"}}}, "t")
 	})
-	h.db.View(func(tx *store.Tx) error {
+	h.DB.View(func(tx *store.Tx) error {
 		if c := tx.Choices("lead"); len(c) != 0 {
 			t.Errorf("a notice mid-conversation set the typed choices to %+v", c)
 		}
 		return nil
 	})
 	// With no conversation open, the same notice does set them.
-	h.db.Update(func(tx *store.Tx) error {
+	h.DB.Update(func(tx *store.Tx) error {
 		return bot.EnqueueReply(tx, flows.Reply{ToUser: "idle", Text: "Yêu cầu số 6", Buttons: []flows.Button{{Title: "Đồng ý", Payload: "#rq:6:rec"}}}, "t")
 	})
-	h.db.View(func(tx *store.Tx) error {
+	h.DB.View(func(tx *store.Tx) error {
 		if c := tx.Choices("idle"); len(c) != 1 || c[0].Payload != "#rq:6:rec" {
 			t.Errorf("choices of an idle person = %+v", c)
 		}
@@ -49,13 +49,13 @@ func TestANoticeMidConversationKeepsWhatANumberMeans(t *testing.T) {
 func TestAnAccountRefusalHoldsRepliesForTheOperator(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
-	h.fake.FailFor("7001", zalotest.Failure{Code: -211, Message: "quota"})
-	h.post(textEvent("7001", "acct-1", "xin chào", now), "")
-	waitFor(t, "the refused send", func() bool { return len(h.fake.Refused()) > 0 || h.fake.Attempts() > 0 })
+	h.Fake.FailFor("7001", zalotest.Failure{Code: -211, Message: "quota"})
+	h.Post(textEvent("7001", "acct-1", "xin chào", now), "")
+	waitFor(t, "the refused send", func() bool { return len(h.Fake.Refused()) > 0 || h.Fake.Attempts() > 0 })
 	time.Sleep(100 * time.Millisecond)
 	var reply, bulk int
 	var unreachable bool
-	h.db.View(func(tx *store.Tx) error {
+	h.DB.View(func(tx *store.Tx) error {
 		reply, bulk = tx.OutboxDepth()
 		_, unreachable, _ = tx.UnreachableUser("7001")
 		return nil
@@ -71,12 +71,12 @@ func TestAnAccountRefusalHoldsRepliesForTheOperator(t *testing.T) {
 func TestAnEnvironmentPairAfterAnInstalledOneWins(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, func(c *bot.Config) { c.AccessToken, c.RefreshToken = "", "" })
-	a, r := h.fake.IssuePair()
-	h.mustAPI(http.StatusOK, "PUT", "/api/v1/zalo/token", fmt.Sprintf(`{"access_token":%q,"refresh_token":%q}`, a, r), nil, "Authorization", "Bearer admin-secret")
-	a2, r2 := h.fake.IssuePair()
-	h.cfg.AccessToken, h.cfg.RefreshToken = a2, r2
-	h.restart()
-	h.db.View(func(tx *store.Tx) error {
+	a, r := h.Fake.IssuePair()
+	h.MustAPI(http.StatusOK, "PUT", "/api/v1/zalo/token", fmt.Sprintf(`{"access_token":%q,"refresh_token":%q}`, a, r), nil, "Authorization", "Bearer admin-secret")
+	a2, r2 := h.Fake.IssuePair()
+	h.Cfg.AccessToken, h.Cfg.RefreshToken = a2, r2
+	h.Restart()
+	h.DB.View(func(tx *store.Tx) error {
 		p, _, _ := tx.Token()
 		if p.AccessToken != a2 || p.Source != "env" {
 			t.Errorf("after restart with a new environment pair: %s from %s, want %s from env", p.AccessToken, p.Source, a2)
@@ -84,10 +84,10 @@ func TestAnEnvironmentPairAfterAnInstalledOneWins(t *testing.T) {
 		return nil
 	})
 	// And the same environment pair again does not override a later install.
-	a3, r3 := h.fake.IssuePair()
-	h.mustAPI(http.StatusOK, "PUT", "/api/v1/zalo/token", fmt.Sprintf(`{"access_token":%q,"refresh_token":%q}`, a3, r3), nil, "Authorization", "Bearer admin-secret")
-	h.restart()
-	h.db.View(func(tx *store.Tx) error {
+	a3, r3 := h.Fake.IssuePair()
+	h.MustAPI(http.StatusOK, "PUT", "/api/v1/zalo/token", fmt.Sprintf(`{"access_token":%q,"refresh_token":%q}`, a3, r3), nil, "Authorization", "Bearer admin-secret")
+	h.Restart()
+	h.DB.View(func(tx *store.Tx) error {
 		if p, _, _ := tx.Token(); p.AccessToken != a3 {
 			t.Errorf("the unchanged environment pair won over an installed one: %s", p.AccessToken)
 		}
@@ -99,8 +99,8 @@ func TestAnEnvironmentPairAfterAnInstalledOneWins(t *testing.T) {
 func TestSomethingGettingThroughClearsUnreachable(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
-	h.fake.AddGroup("g1", "Xã")
-	h.db.Update(func(tx *store.Tx) error {
+	h.Fake.AddGroup("g1", "Xã")
+	h.DB.Update(func(tx *store.Tx) error {
 		tx.PutUnit(store.Unit{Code: "C", Name: "Xã", GroupID: "g1"})
 		tx.PutTeam(store.Team{Code: "T", Name: "Tổ", Unit: "C"})
 		tx.PutPerson(store.Person{ZaloID: "8001", Name: "Tổ trưởng"})
@@ -109,14 +109,14 @@ func TestSomethingGettingThroughClearsUnreachable(t *testing.T) {
 		tx.MarkUnreachable("8001", -230)
 		return bot.EnqueueReply(tx, flows.Reply{ToUser: "8001", Text: "Nhắc hạn", Kind: "reminder", Bulk: true}, "t")
 	})
-	h.settle()
-	h.db.View(func(tx *store.Tx) error {
+	h.Settle()
+	h.DB.View(func(tx *store.Tx) error {
 		if _, ok, _ := tx.UnreachableUser("8001"); ok {
 			t.Error("still unreachable after a group mention went through")
 		}
 		return nil
 	})
-	if s := h.sentTo("g1"); len(s) != 1 || !strings.Contains(s[0].Text, "[@8001]") {
+	if s := h.SentTo("g1"); len(s) != 1 || !strings.Contains(s[0].Text, "[@8001]") {
 		t.Errorf("group sends: %+v", s)
 	}
 }
@@ -126,11 +126,11 @@ func TestRemindAtAFarInstantIsRefused(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newLadderHarness(t, now, "", false)
 	far := url.QueryEscape(now.Add(72 * time.Hour).Format(time.RFC3339))
-	if status, body := h.do("POST", "/api/v1/remind?at="+far, "", "admin-secret"); status != http.StatusBadRequest || !strings.Contains(string(body), "far_instant") {
+	if status, body := h.Do("POST", "/api/v1/remind?at="+far, "", "admin-secret"); status != http.StatusBadRequest || !strings.Contains(string(body), "far_instant") {
 		t.Errorf("far real run: %d %s, want 400 far_instant", status, body)
 	}
 	for _, q := range []string{"&dry_run=1", "&force=1"} {
-		if status, body := h.do("POST", "/api/v1/remind?at="+far+q, "", "admin-secret"); status != http.StatusOK {
+		if status, body := h.Do("POST", "/api/v1/remind?at="+far+q, "", "admin-secret"); status != http.StatusOK {
 			t.Errorf("far run with %s: %d %s, want 200", q, status, body)
 		}
 	}
@@ -141,19 +141,19 @@ func TestRemindAtAFarInstantIsRefused(t *testing.T) {
 func TestDeliveryResumesSoonAfterAnOutage(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil) // RetryBase 20 ms: the cap is 80 ms
-	h.fake.FailNext(100000, zalotest.Failure{HTTPStatus: http.StatusServiceUnavailable})
+	h.Fake.FailNext(100000, zalotest.Failure{HTTPStatus: http.StatusServiceUnavailable})
 	users := []string{"9101", "9102", "9103", "9104", "9105"}
 	for i, u := range users {
-		h.post(textEvent(u, fmt.Sprintf("out-%d", i), "xin chào", now), "")
+		h.Post(textEvent(u, fmt.Sprintf("out-%d", i), "xin chào", now), "")
 	}
 	time.Sleep(1500 * time.Millisecond) // Zalo down for 1.5 s
-	during := h.fake.Attempts()
+	during := h.Fake.Attempts()
 	if during > 1500/20+len(users) {
 		t.Errorf("%d requests during a 1.5 s outage: probing should be one at a time", during)
 	}
-	h.fake.ClearFailures()
+	h.Fake.ClearFailures()
 	back := time.Now()
-	waitFor(t, "every reply delivered", func() bool { return len(h.fake.Sent()) >= len(users)*helpReplies })
+	waitFor(t, "every reply delivered", func() bool { return len(h.Fake.Sent()) >= len(users)*helpReplies })
 	if took := time.Since(back); took > time.Second { // the cap is 80 ms; before, it took 1.36 s here
 		t.Errorf("delivery resumed %v after Zalo answered again, want within 1 s (the cap is 80 ms)", took)
 	}
@@ -165,7 +165,7 @@ func TestADeclineCommitsOnlyWithTheRightStillHeld(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
 	var id uint64
-	h.db.Update(func(tx *store.Tx) error {
+	h.DB.Update(func(tx *store.Tx) error {
 		tx.PutUnit(store.Unit{Code: "C", Name: "Xã", Level: "xã"})
 		tx.PutTeam(store.Team{Code: "T", Name: "Tổ", Unit: "C"})
 		tx.PutPerson(store.Person{ZaloID: "5500000000000000501", Name: "Tổ Trưởng Cũ"})
@@ -174,19 +174,19 @@ func TestADeclineCommitsOnlyWithTheRightStillHeld(t *testing.T) {
 		id = r.ID
 		return err
 	})
-	h.post(textEvent("5500000000000000501", "dec-1", fmt.Sprintf("#rq:%d:dec", id), now), "")
-	h.settle()
-	h.mustAPI(http.StatusOK, "PUT", "/api/v1/teams/T/roles/5500000000000000502", `{"role":"leader","name":"Tổ Trưởng Mới"}`, nil, "Authorization", "Bearer admin-secret")
-	h.post(textEvent("5500000000000000501", "dec-2", "Không ở thôn này", now), "")
-	h.settle()
-	h.db.View(func(tx *store.Tx) error {
+	h.Post(textEvent("5500000000000000501", "dec-1", fmt.Sprintf("#rq:%d:dec", id), now), "")
+	h.Settle()
+	h.MustAPI(http.StatusOK, "PUT", "/api/v1/teams/T/roles/5500000000000000502", `{"role":"leader","name":"Tổ Trưởng Mới"}`, nil, "Authorization", "Bearer admin-secret")
+	h.Post(textEvent("5500000000000000501", "dec-2", "Không ở thôn này", now), "")
+	h.Settle()
+	h.DB.View(func(tx *store.Tx) error {
 		r, _, _ := tx.Request(id)
 		if r.State != store.StateAwaitLeader {
 			t.Errorf("request %s after a replaced leader's reason, want still waiting for the leader", r.State)
 		}
 		return nil
 	})
-	if got := h.sentTo("5500000000000000501"); len(got) == 0 || !strings.Contains(got[len(got)-1].Text, "không còn quyền") {
+	if got := h.SentTo("5500000000000000501"); len(got) == 0 || !strings.Contains(got[len(got)-1].Text, "không còn quyền") {
 		t.Errorf("the replaced leader was not told: %+v", got)
 	}
 }
@@ -197,15 +197,15 @@ func TestOnePersonCannotFloodTheAccount(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
 	for i := 0; i < 80; i++ {
-		h.post(textEvent("6600000000000000001", fmt.Sprintf("flood-%d", i), "xin chào", now), "")
+		h.Post(textEvent("6600000000000000001", fmt.Sprintf("flood-%d", i), "xin chào", now), "")
 	}
-	h.post(textEvent("6600000000000000002", "other-1", "xin chào", now), "")
-	h.settle()
-	got := h.sentTo("6600000000000000001")
+	h.Post(textEvent("6600000000000000002", "other-1", "xin chào", now), "")
+	h.Settle()
+	got := h.SentTo("6600000000000000001")
 	if want := 60*helpReplies + 1; len(got) != want || !strings.Contains(got[len(got)-1].Text, "nhắn nhanh quá") {
 		t.Errorf("the flooder got %d messages, want %d (the last one asking to slow down)", len(got), want)
 	}
-	if len(h.sentTo("6600000000000000002")) != helpReplies {
+	if len(h.SentTo("6600000000000000002")) != helpReplies {
 		t.Error("someone else was not answered")
 	}
 	if m := h.metricValue("cdtbot_fair_use_unanswered_total"); m != "20" {
@@ -218,20 +218,20 @@ func TestOnePersonCannotFloodTheAccount(t *testing.T) {
 func TestOneFailingRecipientDoesNotHoldEveryoneBack(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
-	h.fake.FailFor("9200000000000000001", zalotest.Failure{HTTPStatus: http.StatusServiceUnavailable})
-	h.post(textEvent("9200000000000000001", "bad-1", "xin chào", now), "")
+	h.Fake.FailFor("9200000000000000001", zalotest.Failure{HTTPStatus: http.StatusServiceUnavailable})
+	h.Post(textEvent("9200000000000000001", "bad-1", "xin chào", now), "")
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
 	for i := 0; i < 20; i++ {
-		h.post(textEvent(fmt.Sprintf("92000000000000001%02d", i), fmt.Sprintf("ok-%d", i), "xin chào", now), "")
+		h.Post(textEvent(fmt.Sprintf("92000000000000001%02d", i), fmt.Sprintf("ok-%d", i), "xin chào", now), "")
 	}
-	waitFor(t, "the others answered", func() bool { return len(h.fake.Sent()) >= 20*helpReplies })
+	waitFor(t, "the others answered", func() bool { return len(h.Fake.Sent()) >= 20*helpReplies })
 	if took := time.Since(start); took > 4*time.Second {
 		t.Errorf("20 replies took %v next to one failing recipient", took)
 	}
-	before := h.fake.Attempts()
+	before := h.Fake.Attempts()
 	time.Sleep(time.Second)
-	if n := h.fake.Attempts() - before; n > 4 {
+	if n := h.Fake.Attempts() - before; n > 4 {
 		t.Errorf("the failing recipient was tried %d times in a second: its own backoff should grow", n)
 	}
 }
@@ -242,19 +242,19 @@ func TestALongReminderIsOneSend(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
 	lead := "9300000000000000001"
-	h.fake.Interact(lead)
-	h.db.Update(func(tx *store.Tx) error {
+	h.Fake.Interact(lead)
+	h.DB.Update(func(tx *store.Tx) error {
 		tx.SetLastSeen(lead, now.Add(-time.Hour))
 		text := "⏰ Nhắc hạn: Tổ chuyển đổi số cộng đồng khu phố 1, phường Bến Tre chưa gửi báo cáo tháng 11/2026. Hạn chót: 20/11/2026 (còn 3 ngày)."
 		return bot.EnqueueReply(tx, flows.Reply{ToUser: lead, Text: text, Kind: "reminder", Bulk: true,
 			Buttons: []flows.Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}}}, "t")
 	})
-	h.settle()
-	got := h.sentTo(lead)
+	h.Settle()
+	got := h.SentTo(lead)
 	if len(got) != 1 || !strings.Contains(got[0].Text, "1. Báo cáo ngay") {
 		t.Fatalf("a long reminder went as %d sends: %+v", len(got), got)
 	}
-	h.db.View(func(tx *store.Tx) error {
+	h.DB.View(func(tx *store.Tx) error {
 		if c := tx.Choices(lead); len(c) != 1 || c[0].Payload != "báo cáo" {
 			t.Errorf("typed choices after the reminder: %+v", c)
 		}
@@ -268,27 +268,27 @@ func TestErasureByChatLeavesNoBytesInTheFile(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, func(c *bot.Config) { c.CompactEvery = 50 * time.Millisecond })
 	const id, name, phone = "9400000000000000001", "Đoàn Thị Xuyến", "0987654321"
-	h.db.Update(func(tx *store.Tx) error {
+	h.DB.Update(func(tx *store.Tx) error {
 		tx.PutUnit(store.Unit{Code: "C", Name: "Xã", Level: "xã"})
 		tx.PutTeam(store.Team{Code: "T", Name: "Tổ", Unit: "C"})
 		tx.PutPerson(store.Person{ZaloID: id, Name: name, Phone: phone})
 		return tx.SetRole("T", id, store.RoleMember)
 	})
-	h.post(textEvent(id, "er-1", "xóa dữ liệu của tôi", now), "")
-	h.post(textEvent(id, "er-2", "#privacy:erase", now), "")
-	h.settle()
-	h.db.View(func(tx *store.Tx) error {
+	h.Post(textEvent(id, "er-1", "xóa dữ liệu của tôi", now), "")
+	h.Post(textEvent(id, "er-2", "#privacy:erase", now), "")
+	h.Settle()
+	h.DB.View(func(tx *store.Tx) error {
 		if _, ok, _ := tx.Person(id); ok {
 			t.Fatal("the person was not erased")
 		}
 		return nil
 	})
 	waitFor(t, "no byte of her in the file", func() bool {
-		raw, err := os.ReadFile(h.dbPath)
+		raw, err := os.ReadFile(h.DBPath)
 		return err == nil && !bytes.Contains(raw, []byte(phone)) && !bytes.Contains(raw, []byte(name))
 	})
 	var backup bytes.Buffer
-	if _, err := h.db.WriteBackup(&backup); err != nil {
+	if _, err := h.DB.WriteBackup(&backup); err != nil {
 		t.Fatal(err)
 	}
 	// (Her Zalo id stays only on the one message that tells her the erasure is done.)
@@ -303,9 +303,9 @@ func TestAnAdministratorDecidesWhatNoApproverMay(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	h := newHarness(t, now, nil)
 	const chair = "9500000000000000001"
-	h.fake.Interact(chair)
+	h.Fake.Interact(chair)
 	var id uint64
-	h.db.Update(func(tx *store.Tx) error {
+	h.DB.Update(func(tx *store.Tx) error {
 		tx.PutUnit(store.Unit{Code: "C", Name: "Xã", Level: "xã"})
 		tx.PutUnit(store.Unit{Code: "C.1", Name: "Thôn 1", Level: "thôn", Parent: "C"})
 		tx.PutTeam(store.Team{Code: "T", Name: "Tổ thôn 1", Unit: "C.1"})
@@ -316,28 +316,28 @@ func TestAnAdministratorDecidesWhatNoApproverMay(t *testing.T) {
 	})
 	path := fmt.Sprintf("/api/v1/requests/%d/decision", id)
 	auth := []string{"Authorization", "Bearer admin-secret"}
-	if status, body := h.do("POST", path, `{"action":"reject"}`, "", auth...); status != http.StatusBadRequest || !strings.Contains(string(body), "reason_required") {
+	if status, body := h.Do("POST", path, `{"action":"reject"}`, "", auth...); status != http.StatusBadRequest || !strings.Contains(string(body), "reason_required") {
 		t.Errorf("reject without a reason: %d %s", status, body)
 	}
 	var r store.Request
-	h.mustAPI(http.StatusOK, "POST", path, `{"action":"approve"}`, &r, auth...)
+	h.MustAPI(http.StatusOK, "POST", path, `{"action":"approve"}`, &r, auth...)
 	if r.State != store.StateApproved {
 		t.Errorf("after the administrator's approval: %s", r.State)
 	}
-	h.db.View(func(tx *store.Tx) error {
+	h.DB.View(func(tx *store.Tx) error {
 		if tx.RoleIn("T", chair) != store.RoleMember {
 			t.Error("the roster did not change")
 		}
 		return nil
 	})
-	h.settle()
-	if got := h.sentTo(chair); len(got) != 1 {
+	h.Settle()
+	if got := h.SentTo(chair); len(got) != 1 {
 		t.Errorf("the requester was told %d times, want once: %+v", len(got), got)
 	}
-	if status, _ := h.do("POST", path, `{"action":"approve"}`, "", auth...); status != http.StatusConflict {
+	if status, _ := h.Do("POST", path, `{"action":"approve"}`, "", auth...); status != http.StatusConflict {
 		t.Errorf("deciding twice: %d, want 409", status)
 	}
-	if status, _ := h.do("POST", "/api/v1/requests/999/decision", `{"action":"approve"}`, "", auth...); status != http.StatusNotFound {
+	if status, _ := h.Do("POST", "/api/v1/requests/999/decision", `{"action":"approve"}`, "", auth...); status != http.StatusNotFound {
 		t.Errorf("an unknown request: %d, want 404", status)
 	}
 }

@@ -1,4 +1,4 @@
-package bot_test
+package admin_test
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -17,12 +16,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/bottest"
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/importer"
 )
-
-const adminToken = "admin-secret"
 
 // The people and places of testdata/transcripts/tung-anh.json.
 const (
@@ -37,88 +34,24 @@ const (
 
 var adminTime = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 
-// do sends one request; token "" sends no Authorization header; hdr are extra name, value pairs.
-func (h *harness) do(method, path, body, token string, hdr ...string) (int, []byte) {
-	h.t.Helper()
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, h.srv.URL+path, r)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
-}
-
-// api calls the admin API with the token and decodes the answer into out (unless nil).
-func (h *harness) api(method, path, body string, out any, hdr ...string) int {
-	h.t.Helper()
-	status, b := h.do(method, path, body, adminToken, hdr...)
-	if !json.Valid(b) {
-		h.t.Fatalf("%s %s: %d, not JSON: %.200s", method, path, status, b)
-	}
-	if out != nil {
-		reflect.ValueOf(out).Elem().SetZero() // a field the answer leaves out must not keep an earlier value
-		if err := json.Unmarshal(b, out); err != nil {
-			h.t.Fatalf("%s %s: %v: %.300s", method, path, err, b)
-		}
-	}
-	return status
-}
-
-// mustAPI is api that fails the test unless the status is want.
-func (h *harness) mustAPI(want int, method, path, body string, out any, hdr ...string) {
-	h.t.Helper()
-	var raw json.RawMessage
-	if got := h.api(method, path, body, &raw, hdr...); got != want {
-		h.t.Fatalf("%s %s: status %d, want %d: %.400s", method, path, got, want, raw)
-	}
-	if out != nil {
-		reflect.ValueOf(out).Elem().SetZero()
-		if err := json.Unmarshal(raw, out); err != nil {
-			h.t.Fatalf("%s %s: %v", method, path, err)
-		}
-	}
-}
-
-// importFile posts a file of testdata through the admin API.
-func (h *harness) importFile(rel string) {
-	h.t.Helper()
-	body, err := os.ReadFile(filepath.Join("..", "testdata", rel))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.mustAPI(http.StatusOK, "POST", "/api/v1/import?name="+filepath.Base(rel), string(body), nil)
-}
+// harness is the whole server (bottest.Harness) with this package's helpers.
+type harness struct{ *bottest.Harness }
 
 // snapshot is every record the admin API could touch, read from a hot backup
 // taken through the API (bbolt's own bookkeeping and the queues left out).
 func (h *harness) snapshot() map[string]string {
-	h.t.Helper()
-	status, raw := h.do("GET", "/api/v1/backup", "", adminToken)
+	h.T.Helper()
+	status, raw := h.Do("GET", "/api/v1/backup", "", bottest.AdminToken)
 	if status != http.StatusOK {
-		h.t.Fatalf("backup: %d", status)
+		h.T.Fatalf("backup: %d", status)
 	}
-	path := filepath.Join(h.t.TempDir(), "snap.db")
+	path := filepath.Join(h.T.TempDir(), "snap.db")
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
-		h.t.Fatal(err)
+		h.T.Fatal(err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
-		h.t.Fatal(err)
+		h.T.Fatal(err)
 	}
 	defer db.Close()
 	volatile := map[string]bool{"events": true, "event_keys": true, "inbox": true, "dead_events": true, "outbox": true, "sent": true, "sent_log": true, "tokens": true, "meta": true, "send_costs": true, "last_seen": true, "choices": true}
@@ -138,10 +71,10 @@ func (h *harness) snapshot() map[string]string {
 		})
 	})
 	if err != nil {
-		h.t.Fatal(err)
+		h.T.Fatal(err)
 	}
 	if len(out) == 0 {
-		h.t.Fatal("empty snapshot")
+		h.T.Fatal("empty snapshot")
 	}
 	return out
 }
@@ -163,19 +96,15 @@ func snapDiff(a, b map[string]string) string {
 }
 
 func newAdminHarness(t *testing.T) *harness {
-	h := newHarness(t, adminTime, func(c *bot.Config) {
-		*c = bot.Config{Sandbox: true, Location: mustLoc(t), AdminToken: adminToken}
-	})
-	waitFor(t, "readiness", func() bool { return strings.HasPrefix(h.get("/readyz", ""), "200") })
-	return h
+	return &harness{bottest.NewSandbox(t, adminTime)}
 }
 
 // Every endpoint answers 401 without the bearer token, with a wrong one, or
 // with the right one in the wrong place, and changes nothing; with it, it works.
 func TestAdminDirectoryNeedsTheToken(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
-	tungAnh, _ := os.ReadFile("../testdata/transcripts/tung-anh.json")
+	h.ImportFile("transcripts/tung-anh.json")
+	tungAnh, _ := os.ReadFile("../../testdata/transcripts/tung-anh.json")
 	endpoints := []struct {
 		method, path, body string
 		want               int
@@ -205,15 +134,15 @@ func TestAdminDirectoryNeedsTheToken(t *testing.T) {
 		}{
 			{name: "no token"},
 			{name: "wrong token", token: "admin-secreT"},
-			{name: "X-Admin-Token header", hdr: []string{"X-Admin-Token", adminToken}},
-			{name: "token in the query", query: "token=" + adminToken},
-			{name: "bare token", hdr: []string{"Authorization", adminToken}},
+			{name: "X-Admin-Token header", hdr: []string{"X-Admin-Token", bottest.AdminToken}},
+			{name: "token in the query", query: "token=" + bottest.AdminToken},
+			{name: "bare token", hdr: []string{"Authorization", bottest.AdminToken}},
 		} {
 			path := e.path
 			if bad.query != "" {
 				path += map[bool]string{true: "&", false: "?"}[strings.Contains(path, "?")] + bad.query
 			}
-			status, body := h.do(e.method, path, e.body, bad.token, bad.hdr...)
+			status, body := h.Do(e.method, path, e.body, bad.token, bad.hdr...)
 			if status != http.StatusUnauthorized || !strings.Contains(string(body), `"code":"unauthorized"`) {
 				t.Errorf("%s %s, %s: %d %.100s, want 401 unauthorized", e.method, e.path, bad.name, status, body)
 			}
@@ -221,7 +150,7 @@ func TestAdminDirectoryNeedsTheToken(t *testing.T) {
 		if d := snapDiff(before, h.snapshot()); d != "" {
 			t.Errorf("%s %s without the token changed the database:\n%s", e.method, e.path, d)
 		}
-		if status, body := h.do(e.method, e.path, e.body, adminToken); status != e.want {
+		if status, body := h.Do(e.method, e.path, e.body, bottest.AdminToken); status != e.want {
 			t.Errorf("%s %s with the token: %d %.200s, want %d", e.method, e.path, status, body, e.want)
 		}
 	}
@@ -266,9 +195,9 @@ func (a teamsAnswer) codes() string {
 
 func TestAdminImportThenSearchWithOrWithoutDiacritics(t *testing.T) {
 	h := newAdminHarness(t)
-	body, _ := os.ReadFile("../testdata/transcripts/tung-anh.json")
+	body, _ := os.ReadFile("../../testdata/transcripts/tung-anh.json")
 	var res map[string]any
-	h.mustAPI(200, "POST", "/api/v1/import?name=tung-anh.json", string(body), &res, "X-Admin-Actor", "Sở KH&CN")
+	h.MustAPI(200, "POST", "/api/v1/import?name=tung-anh.json", string(body), &res, "X-Admin-Actor", "Sở KH&CN")
 	want := map[string]float64{"units": 6, "teams": 3, "people": 6, "roles": 6, "approvers": 2, "officers": 1, "unchanged": 0}
 	for k, v := range want {
 		if res[k] != v {
@@ -276,14 +205,14 @@ func TestAdminImportThenSearchWithOrWithoutDiacritics(t *testing.T) {
 		}
 	}
 	// The same file again changes nothing and says so.
-	h.mustAPI(200, "POST", "/api/v1/import?name=tung-anh.json", string(body), &res)
+	h.MustAPI(200, "POST", "/api/v1/import?name=tung-anh.json", string(body), &res)
 	if res["changed"] != 0.0 || res["unchanged"].(float64) < 17 {
 		t.Errorf("second import: %v", res)
 	}
 	var audit struct {
 		Entries []store.AuditEntry `json:"entries"`
 	}
-	h.mustAPI(200, "GET", "/api/v1/audit", "", &audit)
+	h.MustAPI(200, "GET", "/api/v1/audit", "", &audit)
 	if len(audit.Entries) != 1 || audit.Entries[0].Action != "directory.imported" || audit.Entries[0].Actor != "Sở KH&CN" || audit.Entries[0].Subject != "tung-anh.json" {
 		t.Errorf("audit after two imports (one changing nothing): %+v", audit.Entries)
 	}
@@ -291,7 +220,7 @@ func TestAdminImportThenSearchWithOrWithoutDiacritics(t *testing.T) {
 	// Units by name, however it is typed: the same answer, byte for byte.
 	var first []byte
 	for _, q := range []string{"tung anh", "Tùng Ảnh", "TUNG ANH", norm.NFD.String("Tùng Ảnh"), "xa tung anh", "Xã Tùng Ảnh"} {
-		status, got := h.do("GET", "/api/v1/units?q="+urlQuery(q), "", adminToken)
+		status, got := h.Do("GET", "/api/v1/units?q="+urlQuery(q), "", bottest.AdminToken)
 		if status != 200 {
 			t.Fatalf("units?q=%s: %d %s", q, status, got)
 		}
@@ -309,35 +238,35 @@ func TestAdminImportThenSearchWithOrWithoutDiacritics(t *testing.T) {
 		}
 	}
 	var u unitsAnswer
-	h.mustAPI(200, "GET", "/api/v1/units?q=tung", "", &u)
+	h.MustAPI(200, "GET", "/api/v1/units?q=tung", "", &u)
 	if u.codes() != "42.18 42.20" || u.Total != 2 {
 		t.Errorf("units?q=tung: %+v", u)
 	}
-	h.mustAPI(200, "GET", "/api/v1/units?q=thon&level=thôn", "", &u)
+	h.MustAPI(200, "GET", "/api/v1/units?q=thon&level=thôn", "", &u)
 	if u.Total != 0 { // "thôn" alone is a level word: it names no village
 		t.Errorf("units?q=thon: %+v", u)
 	}
-	h.mustAPI(200, "GET", "/api/v1/units?q=trung+luu", "", &u)
+	h.MustAPI(200, "GET", "/api/v1/units?q=trung+luu", "", &u)
 	if u.codes() != "42.18.02" || u.Units[0].Path != "Tỉnh Hà Tĩnh / Xã Tùng Ảnh / Thôn Trung Lưu" {
 		t.Errorf("units?q=trung luu: %+v", u)
 	}
-	h.mustAPI(200, "GET", "/api/v1/units?q=thon+1&parent=42.20", "", &u)
+	h.MustAPI(200, "GET", "/api/v1/units?q=thon+1&parent=42.20", "", &u)
 	if u.Total != 0 {
 		t.Errorf("Thôn 1 is not under Tùng Lộc: %+v", u)
 	}
-	h.mustAPI(200, "GET", "/api/v1/units?parent=42", "", &u)
+	h.MustAPI(200, "GET", "/api/v1/units?parent=42", "", &u)
 	if u.codes() != "42.18 42.20" {
 		t.Errorf("children of 42: %+v", u)
 	}
-	h.mustAPI(200, "GET", "/api/v1/units", "", &u)
+	h.MustAPI(200, "GET", "/api/v1/units", "", &u)
 	if u.codes() != "42" {
 		t.Errorf("roots: %+v", u)
 	}
-	h.mustAPI(200, "GET", "/api/v1/units?parent=42.18&level=THON&limit=1", "", &u)
+	h.MustAPI(200, "GET", "/api/v1/units?parent=42.18&level=THON&limit=1", "", &u)
 	if u.codes() != "42.18.01" || u.Total != 2 {
 		t.Errorf("villages of 42.18, limit 1: %+v", u)
 	}
-	h.mustAPI(200, "GET", "/api/v1/units?parent=42&level=thon", "", &u)
+	h.MustAPI(200, "GET", "/api/v1/units?parent=42&level=thon", "", &u)
 	if u.Total != 0 {
 		t.Errorf("children of 42 at level thôn: %+v", u)
 	}
@@ -348,20 +277,20 @@ func TestAdminImportThenSearchWithOrWithoutDiacritics(t *testing.T) {
 		"trung luu": "TA-TL", "Trung Lưu": "TA-TL", "ta02": "TA-TL", "TA02": "TA-TL", "hong lam": "TL-HL", "thon 1": "TA-T1",
 		"khong co": "",
 	} {
-		h.mustAPI(200, "GET", "/api/v1/teams?q="+urlQuery(q), "", &tm)
+		h.MustAPI(200, "GET", "/api/v1/teams?q="+urlQuery(q), "", &tm)
 		if tm.codes() != want {
 			t.Errorf("teams?q=%s: %q, want %q", q, tm.codes(), want)
 		}
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams?unit=42.18", "", &tm)
+	h.MustAPI(200, "GET", "/api/v1/teams?unit=42.18", "", &tm)
 	if tm.codes() != "TA-T1 TA-TL" || tm.Teams[1].UnitName != "Thôn Trung Lưu" || tm.Teams[1].Path != "Tỉnh Hà Tĩnh / Xã Tùng Ảnh / Thôn Trung Lưu" {
 		t.Errorf("teams?unit=42.18: %+v", tm)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams?unit=42", "", &tm)
+	h.MustAPI(200, "GET", "/api/v1/teams?unit=42", "", &tm)
 	if tm.codes() != "TA-T1 TA-TL TL-HL" {
 		t.Errorf("teams?unit=42: %+v", tm)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams?unit=42.18&q=to+cnscd", "", &tm)
+	h.MustAPI(200, "GET", "/api/v1/teams?unit=42.18&q=to+cnscd", "", &tm)
 	if tm.codes() != "TA-T1 TA-TL" || tm.Total != 2 || tm.Teams[0].Score == 0 {
 		t.Errorf("teams?unit=42.18&q=to cnscd: %+v", tm)
 	}
@@ -390,7 +319,7 @@ func TestAdminImportThenSearchWithOrWithoutDiacritics(t *testing.T) {
 			} `json:"effective"`
 		}
 	}
-	h.mustAPI(200, "GET", "/api/v1/units/42.18.01", "", &unit)
+	h.MustAPI(200, "GET", "/api/v1/units/42.18.01", "", &unit)
 	e := unit.Policy.Effective
 	if unit.Unit.Display != "Thôn 1" || len(unit.Path) != 3 || unit.Path[0].Code != "42" || len(unit.Children) != 0 ||
 		len(unit.Teams) != 1 || unit.Teams[0].Code != "TA-T1" || unit.Commune.Code != "42.18" ||
@@ -401,7 +330,7 @@ func TestAdminImportThenSearchWithOrWithoutDiacritics(t *testing.T) {
 		fmt.Sprint(e.ReminderDays) != "[3 1 0]" || e.From["max_members"] != "42" || e.From["cutoff_day"] != "42" || e.From["closes"] != "default" {
 		t.Errorf("units/42.18.01 effective policy: %+v", e)
 	}
-	h.mustAPI(200, "GET", "/api/v1/units/42", "", &unit)
+	h.MustAPI(200, "GET", "/api/v1/units/42", "", &unit)
 	if unit.Policy.Own == nil || *unit.Policy.Own.CutoffDay != 20 || unit.Approver != nil || unit.Commune.Code != "42" || len(unit.Children) != 2 {
 		t.Errorf("units/42: %+v", unit)
 	}
@@ -424,7 +353,7 @@ func urlEscape(s string) string {
 // A refused import names every problem and imports nothing.
 func TestAdminImportRefusedImportsNothing(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
+	h.ImportFile("transcripts/tung-anh.json")
 	cases := []struct {
 		name, file, body string
 		status           int
@@ -447,7 +376,7 @@ func TestAdminImportRefusedImportsNothing(t *testing.T) {
 			Error, Code string
 			Problems    []struct{ File, Row, Field, Message string }
 		}
-		status := h.api("POST", "/api/v1/import?name="+c.file, c.body, &got)
+		status := h.API("POST", "/api/v1/import?name="+c.file, c.body, &got)
 		var lines []string
 		for _, p := range got.Problems {
 			if p.File != c.file {
@@ -471,8 +400,8 @@ func TestAdminImportRefusedImportsNothing(t *testing.T) {
 		if chunked {
 			body = struct{ io.Reader }{body} // hides the length: sent chunked
 		}
-		req, _ := http.NewRequest("POST", h.srv.URL+"/api/v1/import?name=big.json", body)
-		req.Header.Set("Authorization", "Bearer "+adminToken)
+		req, _ := http.NewRequest("POST", h.Srv.URL+"/api/v1/import?name=big.json", body)
+		req.Header.Set("Authorization", "Bearer "+bottest.AdminToken)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatalf("chunked=%v: %v", chunked, err)
@@ -488,7 +417,7 @@ func TestAdminImportRefusedImportsNothing(t *testing.T) {
 	}
 	// A CSV people list through the API adds a collaborator.
 	var res map[string]any
-	h.mustAPI(200, "POST", "/api/v1/import?name=ctv.csv", "Họ tên;SĐT;Zalo ID;Tổ;Vai trò\nLê Văn Mới;0912 000 111;2200000000000000005;TA-T1;CTV\n", &res)
+	h.MustAPI(200, "POST", "/api/v1/import?name=ctv.csv", "Họ tên;SĐT;Zalo ID;Tổ;Vai trò\nLê Văn Mới;0912 000 111;2200000000000000005;TA-T1;CTV\n", &res)
 	if res["people"] != 1.0 || res["roles"] != 1.0 {
 		t.Errorf("csv import: %v", res)
 	}
@@ -530,13 +459,13 @@ type auditAnswer struct {
 
 func TestAdminAppointLeaderDemotesTheOldOne(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
+	h.ImportFile("transcripts/tung-anh.json")
 	var audit auditAnswer
-	h.mustAPI(200, "GET", "/api/v1/audit", "", &audit)
+	h.MustAPI(200, "GET", "/api/v1/audit", "", &audit)
 	mark := audit.Next
 
 	var got roleAnswer
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+mai, `{"role": "leader"}`, &got, "X-Admin-Actor", "Phòng VH-TT Đức Thọ")
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+mai, `{"role": "leader"}`, &got, "X-Admin-Actor", "Phòng VH-TT Đức Thọ")
 	if !got.Changed || got.Role != "leader" || got.PreviousRole != "deputy" || got.PersonCreated ||
 		got.ReplacedLeader == nil || got.ReplacedLeader.ZaloID != hung || got.ReplacedLeader.Name != "Nguyễn Văn Hùng" || got.ReplacedLeader.Role != "member" ||
 		len(got.Notes) != 1 || !strings.Contains(got.Notes[0], "Nguyễn Văn Hùng") {
@@ -553,11 +482,11 @@ func TestAdminAppointLeaderDemotesTheOldOne(t *testing.T) {
 			Full                   bool `json:"full"`
 		}
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if r := rosterString(team.Roster); r != "leader:Trần Thị Mai, member:Nguyễn Văn Hùng" || team.Roster[0].Phone != "0912345002" {
 		t.Errorf("roster: %s %+v", r, team.Roster)
 	}
-	h.mustAPI(200, "GET", fmt.Sprintf("/api/v1/audit?after=%d", mark), "", &audit)
+	h.MustAPI(200, "GET", fmt.Sprintf("/api/v1/audit?after=%d", mark), "", &audit)
 	var lines []string
 	for _, e := range audit.Entries {
 		lines = append(lines, fmt.Sprintf("%s %s %s %s %s", e.Actor, e.Action, e.Subject, e.Team, e.Detail))
@@ -570,40 +499,40 @@ func TestAdminAppointLeaderDemotesTheOldOne(t *testing.T) {
 		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(wantAudit, "\n"))
 	}
 	// The same again is no change and no audit entry.
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+mai, `{"role": "LEADER"}`, &got)
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+mai, `{"role": "LEADER"}`, &got)
 	if got.Changed || got.ReplacedLeader != nil {
 		t.Errorf("appointing the leader again: %+v", got)
 	}
-	h.mustAPI(200, "GET", fmt.Sprintf("/api/v1/audit?after=%d", audit.Next), "", &audit)
+	h.MustAPI(200, "GET", fmt.Sprintf("/api/v1/audit?after=%d", audit.Next), "", &audit)
 	if len(audit.Entries) != 0 {
 		t.Errorf("no-op wrote audit: %+v", audit.Entries)
 	}
 
 	// A new person: created with their name and phone, as a collaborator in Vietnamese.
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+lan, `{"role": "cộng tác viên", "name": " Lê  Thị Lan ", "phone": "+84 983 111 222"}`, &got)
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+lan, `{"role": "cộng tác viên", "name": " Lê  Thị Lan ", "phone": "+84 983 111 222"}`, &got)
 	if !got.PersonCreated || got.Role != "collaborator" || got.PreviousRole != "" {
 		t.Errorf("new collaborator: %+v", got)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if r := rosterString(team.Roster); r != "leader:Trần Thị Mai, member:Nguyễn Văn Hùng, collaborator:Lê Thị Lan" || team.Roster[2].Phone != "0983111222" ||
 		team.Counts.Members != 2 || team.Counts.Collaborators != 1 || team.Counts.MaxMembers != 3 || team.Counts.Full {
 		t.Errorf("roster with a collaborator: %s %+v", r, team)
 	}
 	// Promoted to member: the third of three, then the team is full.
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+lan, `{"role": "member"}`, &got)
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+lan, `{"role": "member"}`, &got)
 	if got.PreviousRole != "collaborator" || !got.Changed {
 		t.Errorf("collaborator to member: %+v", got)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if !team.Counts.Full {
 		t.Errorf("3 of 3 is full: %+v", team.Counts)
 	}
 	// Removing the leader says the team has none now.
-	h.mustAPI(200, "DELETE", "/api/v1/teams/TA-T1/roles/"+mai, "", &got)
+	h.MustAPI(200, "DELETE", "/api/v1/teams/TA-T1/roles/"+mai, "", &got)
 	if got.PreviousRole != "leader" || rosterString(got.Roster) != "member:Nguyễn Văn Hùng, member:Lê Thị Lan" || len(got.Notes) != 1 {
 		t.Errorf("remove the leader: %+v", got)
 	}
-	h.mustAPI(200, "GET", fmt.Sprintf("/api/v1/audit?after=%d", audit.Next), "", &audit)
+	h.MustAPI(200, "GET", fmt.Sprintf("/api/v1/audit?after=%d", audit.Next), "", &audit)
 	lines = nil
 	for _, e := range audit.Entries {
 		lines = append(lines, fmt.Sprintf("%s %s %s %s", e.Actor, e.Action, e.Subject, e.Detail))
@@ -622,15 +551,15 @@ func TestAdminAppointLeaderDemotesTheOldOne(t *testing.T) {
 // The commune of a team is the nearest unit with an approver, else the village's parent.
 func TestAdminOneCommunePerPerson(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
-	h.mustAPI(200, "POST", "/api/v1/import?name=more.json", `{
+	h.ImportFile("transcripts/tung-anh.json")
+	h.MustAPI(200, "POST", "/api/v1/import?name=more.json", `{
 		"units": [{"code": "42.30", "name": "Tùng Châu", "level": "xã", "parent": "42"},
 		          {"code": "42.30.01", "name": "Thôn Mới", "level": "thôn", "parent": "42.30"}],
 		"teams": [{"code": "TC-M", "name": "Tổ CNSCĐ thôn Mới", "unit": "42.30.01"},
 		          {"code": "TA-XA", "name": "Tổ CNSCĐ xã Tùng Ảnh", "unit": "42.18"}]}`, nil)
 	var got roleAnswer
 	// Same commune (the approver's unit itself): fine.
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-XA/roles/"+hung, `{"role": "member"}`, &got)
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-XA/roles/"+hung, `{"role": "member"}`, &got)
 	for _, c := range []struct{ team, who, commune string }{
 		{"TL-HL", hung, "Xã Tùng Lộc"}, // Tùng Lộc has its own approver
 		{"TC-M", hung, "Xã Tùng Châu"}, // Tùng Châu has none: the village's parent
@@ -638,7 +567,7 @@ func TestAdminOneCommunePerPerson(t *testing.T) {
 	} {
 		before := h.snapshot()
 		var e struct{ Error, Code string }
-		status := h.api("PUT", "/api/v1/teams/"+c.team+"/roles/"+c.who, `{"role": "leader"}`, &e)
+		status := h.API("PUT", "/api/v1/teams/"+c.team+"/roles/"+c.who, `{"role": "leader"}`, &e)
 		if status != 409 || e.Code != "other_commune" || !strings.Contains(e.Error, c.commune) {
 			t.Errorf("%s in %s: %d %+v, want 409 other_commune naming %s", c.who, c.team, status, e, c.commune)
 		}
@@ -647,8 +576,8 @@ func TestAdminOneCommunePerPerson(t *testing.T) {
 		}
 	}
 	// Once the other role is gone, the appointment goes through.
-	h.mustAPI(200, "DELETE", "/api/v1/teams/TL-HL/roles/"+tam, "", nil)
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-XA/roles/"+tam, `{"role": "leader"}`, &got)
+	h.MustAPI(200, "DELETE", "/api/v1/teams/TL-HL/roles/"+tam, "", nil)
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-XA/roles/"+tam, `{"role": "leader"}`, &got)
 	if got.ReplacedLeader != nil || rosterString(got.Roster) != "leader:Hồ Văn Tâm, member:Nguyễn Văn Hùng" {
 		t.Errorf("after leaving Tùng Lộc: %+v", got)
 	}
@@ -657,7 +586,7 @@ func TestAdminOneCommunePerPerson(t *testing.T) {
 // Every refused request answers its code and leaves every record as it was.
 func TestAdminErrorsChangeNothing(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
+	h.ImportFile("transcripts/tung-anh.json")
 	big := `{"role": "member", "name": "` + strings.Repeat("a", 70<<10) + `"}`
 	cases := []struct {
 		method, path, body string
@@ -720,7 +649,7 @@ func TestAdminErrorsChangeNothing(t *testing.T) {
 	for _, c := range cases {
 		before := h.snapshot()
 		var e struct{ Error, Code string }
-		status := h.api(c.method, c.path, c.body, &e)
+		status := h.API(c.method, c.path, c.body, &e)
 		if status != c.status || e.Code != c.code || e.Error == "" {
 			t.Errorf("%s %s %.60s: %d %+v, want %d %s", c.method, c.path, c.body, status, e, c.status, c.code)
 		}
@@ -732,13 +661,13 @@ func TestAdminErrorsChangeNothing(t *testing.T) {
 
 func TestAdminApproversAndOfficers(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
+	h.ImportFile("transcripts/tung-anh.json")
 	var ap struct {
 		Approver store.Approver  `json:"approver"`
 		Previous *store.Approver `json:"previous"`
 		Changed  bool            `json:"changed"`
 	}
-	h.mustAPI(200, "PUT", "/api/v1/approvers/42.18", `{"zalo_id": "1100000000000000011", "name": "Phó Chủ tịch UBND xã Tùng Ảnh"}`, &ap)
+	h.MustAPI(200, "PUT", "/api/v1/approvers/42.18", `{"zalo_id": "1100000000000000011", "name": "Phó Chủ tịch UBND xã Tùng Ảnh"}`, &ap)
 	if !ap.Changed || ap.Previous == nil || ap.Previous.ZaloID != chutich || ap.Approver.ZaloID != "1100000000000000011" {
 		t.Errorf("new approver: %+v", ap)
 	}
@@ -749,20 +678,20 @@ func TestAdminApproversAndOfficers(t *testing.T) {
 			UnitName string `json:"unit_name"`
 		}
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
 	if team.Approver.ZaloID != "1100000000000000011" || team.Approver.UnitName != "Xã Tùng Ảnh" {
 		t.Errorf("team's approver: %+v", team.Approver)
 	}
-	h.mustAPI(200, "PUT", "/api/v1/approvers/42.18", `{"zalo_id": "1100000000000000011", "name": "Phó Chủ tịch UBND xã Tùng Ảnh"}`, &ap)
+	h.MustAPI(200, "PUT", "/api/v1/approvers/42.18", `{"zalo_id": "1100000000000000011", "name": "Phó Chủ tịch UBND xã Tùng Ảnh"}`, &ap)
 	if ap.Changed {
 		t.Errorf("same approver again: %+v", ap)
 	}
 	// An approver on a village takes its teams over from the commune's.
-	h.mustAPI(200, "PUT", "/api/v1/approvers/42.18.02", `{"zalo_id": "1100000000000000012"}`, &ap)
+	h.MustAPI(200, "PUT", "/api/v1/approvers/42.18.02", `{"zalo_id": "1100000000000000012"}`, &ap)
 	if !ap.Changed || ap.Previous != nil {
 		t.Errorf("village approver: %+v", ap)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
 	if team.Approver.ZaloID != "1100000000000000012" || team.Approver.Unit != "42.18.02" {
 		t.Errorf("team's nearer approver: %+v", team.Approver)
 	}
@@ -775,15 +704,15 @@ func TestAdminApproversAndOfficers(t *testing.T) {
 		Created, Changed bool
 	}
 	body := `{"name": "Phòng VH-TT Tùng Ảnh", "group_id": "9900000000000000002", "scope": "42.18"}`
-	h.mustAPI(200, "PUT", "/api/v1/officers/vhtt-tunganh", body, &off)
+	h.MustAPI(200, "PUT", "/api/v1/officers/vhtt-tunganh", body, &off)
 	if !off.Created || !off.Changed || off.Officer.ScopeName != "Xã Tùng Ảnh" || off.Officer.GroupID != "9900000000000000002" {
 		t.Errorf("new officer: %+v", off)
 	}
-	h.mustAPI(200, "PUT", "/api/v1/officers/vhtt-tunganh", body, &off)
+	h.MustAPI(200, "PUT", "/api/v1/officers/vhtt-tunganh", body, &off)
 	if off.Created || off.Changed {
 		t.Errorf("same officer again: %+v", off)
 	}
-	h.mustAPI(200, "PUT", "/api/v1/officers/ha-tinh-skhcn", `{"name": "Sở KH&CN Hà Tĩnh", "zalo_id": "1100000000000000013", "scope": "42"}`, &off)
+	h.MustAPI(200, "PUT", "/api/v1/officers/ha-tinh-skhcn", `{"name": "Sở KH&CN Hà Tĩnh", "zalo_id": "1100000000000000013", "scope": "42"}`, &off)
 	if off.Created || !off.Changed || off.Officer.GroupID != "" {
 		t.Errorf("officer replaced whole: %+v", off)
 	}
@@ -796,12 +725,12 @@ func TestAdminApproversAndOfficers(t *testing.T) {
 			ZaloID    string `json:"zalo_id"`
 		}
 	}
-	h.mustAPI(200, "GET", "/api/v1/officers", "", &list)
+	h.MustAPI(200, "GET", "/api/v1/officers", "", &list)
 	if got := fmt.Sprintf("%+v", list.Officers); got != "[{ID:ha-tinh-skhcn Scope:42 ScopeName:Tỉnh Hà Tĩnh GroupID: ZaloID:1100000000000000013} {ID:vhtt-tunganh Scope:42.18 ScopeName:Xã Tùng Ảnh GroupID:9900000000000000002 ZaloID:}]" {
 		t.Errorf("officers: %s", got)
 	}
 	var audit auditAnswer
-	h.mustAPI(200, "GET", "/api/v1/audit?after=1", "", &audit)
+	h.MustAPI(200, "GET", "/api/v1/audit?after=1", "", &audit)
 	var actions []string
 	for _, e := range audit.Entries {
 		actions = append(actions, e.Action+" "+e.Subject+" "+e.Detail)
@@ -814,11 +743,11 @@ func TestAdminApproversAndOfficers(t *testing.T) {
 		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(actions, "\n"), want)
 	}
 	// Paging: one at a time, then nothing after the last.
-	h.mustAPI(200, "GET", "/api/v1/audit?limit=1", "", &audit)
+	h.MustAPI(200, "GET", "/api/v1/audit?limit=1", "", &audit)
 	if len(audit.Entries) != 1 || audit.Next != 1 || audit.Entries[0].Action != "directory.imported" {
 		t.Errorf("first page: %+v", audit)
 	}
-	h.mustAPI(200, "GET", "/api/v1/audit?after=5", "", &audit)
+	h.MustAPI(200, "GET", "/api/v1/audit?after=5", "", &audit)
 	if len(audit.Entries) != 0 || audit.Next != 5 {
 		t.Errorf("after the last: %+v", audit)
 	}
@@ -847,19 +776,19 @@ func (a requestsAnswer) String() string {
 // A resident asks to join by chat; the request shows under its commune with its history.
 func TestAdminRequestsFromChat(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
-	r := newReplayer(t, h)
+	h.ImportFile("transcripts/tung-anh.json")
+	r := bottest.NewReplayer(t, h.Harness)
 	script := func(lines string) {
 		t.Helper()
 		for _, line := range strings.Split(lines, "\n") {
 			if line = strings.TrimSpace(line); line == "" {
 				continue
 			}
-			if err := r.step(line); err != nil {
+			if err := r.Step(line); err != nil {
 				t.Fatalf("%s: %v", line, err)
 			}
 		}
-		if err := r.flush(); err != nil {
+		if err := r.Flush(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -885,7 +814,7 @@ func TestAdminRequestsFromChat(t *testing.T) {
 		<chutich: Yêu cầu số 1: Lê Thị Lan [Phê duyệt | Từ chối]
 	`)
 	// A request in the other commune, made the way the join flow makes it.
-	err := h.db.Update(func(tx *store.Tx) error {
+	err := h.DB.Update(func(tx *store.Tx) error {
 		_, err := tx.CreateRequest(store.Request{Kind: store.RequestLeave, Team: "TL-HL", ZaloID: tam, Reason: "chuyển công tác"})
 		return err
 	})
@@ -893,11 +822,11 @@ func TestAdminRequestsFromChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got requestsAnswer
-	h.mustAPI(200, "GET", "/api/v1/requests?unit=42.18", "", &got)
+	h.MustAPI(200, "GET", "/api/v1/requests?unit=42.18", "", &got)
 	if want := "#1 join TA-T1 " + lan + " await_approver [created recommended]"; got.String() != want || got.Requests[0].TeamName != "Tổ CNSCĐ thôn 1" || got.Requests[0].Phone != "0983111222" {
 		t.Errorf("open requests in Tùng Ảnh:\n%s\nwant:\n%s", got, want)
 	}
-	h.mustAPI(200, "GET", "/api/v1/requests", "", &got)
+	h.MustAPI(200, "GET", "/api/v1/requests", "", &got)
 	if want := "#2 leave TL-HL " + tam + " await_leader [created]\n#1 join TA-T1 " + lan + " await_approver [created recommended]"; got.String() != want {
 		t.Errorf("every open request, newest first:\n%s\nwant:\n%s", got, want)
 	}
@@ -907,7 +836,7 @@ func TestAdminRequestsFromChat(t *testing.T) {
 			State string `json:"state"`
 		} `json:"open_requests"`
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if len(team.OpenRequests) != 1 || team.OpenRequests[0].ID != 1 {
 		t.Errorf("team's open requests: %+v", team.OpenRequests)
 	}
@@ -918,21 +847,21 @@ func TestAdminRequestsFromChat(t *testing.T) {
 		<lan: Bạn đã chính thức là thành viên Tổ CNSCĐ thôn 1
 		<hung: Lê Thị Lan đã được phê duyệt
 	`)
-	h.mustAPI(200, "GET", "/api/v1/requests?unit=42.18", "", &got)
+	h.MustAPI(200, "GET", "/api/v1/requests?unit=42.18", "", &got)
 	if len(got.Requests) != 0 {
 		t.Errorf("open requests after approval:\n%s", got)
 	}
-	h.mustAPI(200, "GET", "/api/v1/requests?unit=42.18&state=all", "", &got)
+	h.MustAPI(200, "GET", "/api/v1/requests?unit=42.18&state=all", "", &got)
 	if want := "#1 join TA-T1 " + lan + " approved [created recommended approved]"; got.String() != want || got.Requests[0].History[2].By != chutich {
 		t.Errorf("all requests in Tùng Ảnh:\n%s\nwant:\n%s", got, want)
 	}
-	h.mustAPI(200, "GET", "/api/v1/requests?unit=42.20&state=all&limit=1", "", &got)
+	h.MustAPI(200, "GET", "/api/v1/requests?unit=42.20&state=all&limit=1", "", &got)
 	if want := "#2 leave TL-HL " + tam + " await_leader [created]"; got.String() != want || got.Total != 1 {
 		t.Errorf("requests in Tùng Lộc:\n%s\nwant:\n%s", got, want)
 	}
 	// The approval in chat is in the audit log too.
 	var audit auditAnswer
-	h.mustAPI(200, "GET", "/api/v1/audit", "", &audit)
+	h.MustAPI(200, "GET", "/api/v1/audit", "", &audit)
 	found := false
 	for _, e := range audit.Entries {
 		found = found || (e.Action == "join.approved" && e.Actor == chutich && e.Subject == lan)
@@ -944,11 +873,11 @@ func TestAdminRequestsFromChat(t *testing.T) {
 
 func TestAdminReportsWithVersions(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
-	loc := mustLoc(t)
+	h.ImportFile("transcripts/tung-anh.json")
+	loc := bottest.Loc(t)
 	file := func(team, period, by, households string, at time.Time) {
 		t.Helper()
-		err := h.db.Update(func(tx *store.Tx) error {
+		err := h.DB.Update(func(tx *store.Tx) error {
 			_, err := tx.SaveReport(store.Report{Team: team, Period: period, FiledBy: by, Role: "leader", FiledAt: at,
 				Answers: map[string]string{"households": households, "gov": "Hướng dẫn nộp hồ sơ trực tuyến"}, Question: "default"})
 			return err
@@ -971,7 +900,7 @@ func TestAdminReportsWithVersions(t *testing.T) {
 			Versions []store.Report `json:"versions"`
 		} `json:"reports"`
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1/reports", "", &reps)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1/reports", "", &reps)
 	var got []string
 	for _, p := range reps.Reports {
 		for _, v := range p.Versions {
@@ -981,7 +910,7 @@ func TestAdminReportsWithVersions(t *testing.T) {
 	if want := "2026-11 v1 " + mai + " 7|2026-10 v1 " + hung + " 12|2026-10 v2 " + hung + " 21"; strings.Join(got, "|") != want || reps.Team.Code != "TA-T1" {
 		t.Errorf("TA-T1 reports:\n%s\nwant:\n%s", strings.Join(got, "|"), want)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-TL/reports", "", &reps)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-TL/reports", "", &reps)
 	if len(reps.Reports) != 0 {
 		t.Errorf("TA-TL has filed nothing: %+v", reps)
 	}
@@ -1010,15 +939,15 @@ func TestAdminReportsWithVersions(t *testing.T) {
 		return fmt.Sprintf("%s %d/%d: %s", p.Period, p.Filed, p.Expected, strings.Join(s, ", "))
 	}
 	var p period
-	h.mustAPI(200, "GET", "/api/v1/reports?unit=42.18&period=2026-10", "", &p)
+	h.MustAPI(200, "GET", "/api/v1/reports?unit=42.18&period=2026-10", "", &p)
 	if want := "2026-10 1/2: TA-T1 on_time 2 v2=21, TA-TL missing 0 null"; summary(p) != want {
 		t.Errorf("Tùng Ảnh, October:\n%s\nwant:\n%s", summary(p), want)
 	}
-	h.mustAPI(200, "GET", "/api/v1/reports?period=2026-10", "", &p)
+	h.MustAPI(200, "GET", "/api/v1/reports?period=2026-10", "", &p)
 	if want := "2026-10 2/3: TA-T1 on_time 2 v2=21, TA-TL missing 0 null, TL-HL late 1 v1=30"; summary(p) != want {
 		t.Errorf("everywhere, October:\n%s\nwant:\n%s", summary(p), want)
 	}
-	h.mustAPI(200, "GET", "/api/v1/reports?unit=42&period=2026-11", "", &p)
+	h.MustAPI(200, "GET", "/api/v1/reports?unit=42&period=2026-11", "", &p)
 	if want := "2026-11 1/3: TA-T1 on_time 1 v1=7, TA-TL missing 0 null, TL-HL missing 0 null"; summary(p) != want {
 		t.Errorf("Hà Tĩnh, November (cutoff the 20th, today the 23rd):\n%s\nwant:\n%s", summary(p), want)
 	}
@@ -1033,14 +962,14 @@ func TestAdminReportsWithVersions(t *testing.T) {
 			Period, Cutoff, Status string
 		} `json:"current_period"`
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if team.LatestReport == nil || team.LatestReport.Period != "2026-11" || team.LatestReport.Versions != 1 || team.LatestReport.FiledByName != "Trần Thị Mai" {
 		t.Errorf("latest report: %+v", team.LatestReport)
 	}
 	if team.CurrentPeriod.Period != "2026-11" || team.CurrentPeriod.Cutoff != "2026-11-20" || team.CurrentPeriod.Status != "on_time" {
 		t.Errorf("current period: %+v", team.CurrentPeriod)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
 	if team.LatestReport != nil || team.CurrentPeriod.Status != "missing" {
 		t.Errorf("TA-TL: %+v", team)
 	}
@@ -1048,45 +977,45 @@ func TestAdminReportsWithVersions(t *testing.T) {
 
 func TestAdminRemovesApproversAndOfficers(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
-	if code, _ := h.do("DELETE", "/api/v1/approvers/42.18", "", ""); code != 401 {
+	h.ImportFile("transcripts/tung-anh.json")
+	if code, _ := h.Do("DELETE", "/api/v1/approvers/42.18", "", ""); code != 401 {
 		t.Errorf("without the token: %d", code)
 	}
 	// A village approver is removed: its teams go back to the commune's.
-	h.mustAPI(200, "PUT", "/api/v1/approvers/42.18.02", `{"zalo_id": "1100000000000000012"}`, nil)
-	h.mustAPI(200, "DELETE", "/api/v1/approvers/42.18.02", "", nil)
+	h.MustAPI(200, "PUT", "/api/v1/approvers/42.18.02", `{"zalo_id": "1100000000000000012"}`, nil)
+	h.MustAPI(200, "DELETE", "/api/v1/approvers/42.18.02", "", nil)
 	var team struct {
 		Approver struct {
 			Unit   string `json:"unit"`
 			ZaloID string `json:"zalo_id"`
 		}
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
 	if team.Approver.Unit != "42.18" || team.Approver.ZaloID != chutich {
 		t.Errorf("after removing the village approver, the team's approver is %+v", team.Approver)
 	}
 	before := h.snapshot()
-	if code, body := h.do("DELETE", "/api/v1/approvers/42.18.02", "", "admin-secret"); code != 404 || !strings.Contains(string(body), "unknown_approver") {
+	if code, body := h.Do("DELETE", "/api/v1/approvers/42.18.02", "", "admin-secret"); code != 404 || !strings.Contains(string(body), "unknown_approver") {
 		t.Errorf("removing again: %d %s", code, body)
 	}
-	if code, body := h.do("DELETE", "/api/v1/officers/nobody", "", "admin-secret"); code != 404 || !strings.Contains(string(body), "unknown_officer") {
+	if code, body := h.Do("DELETE", "/api/v1/officers/nobody", "", "admin-secret"); code != 404 || !strings.Contains(string(body), "unknown_officer") {
 		t.Errorf("unknown officer: %d %s", code, body)
 	}
 	if d := snapDiff(before, h.snapshot()); d != "" {
 		t.Errorf("refused removals changed records:\n%s", d)
 	}
-	h.mustAPI(200, "DELETE", "/api/v1/officers/ha-tinh-skhcn", "", nil)
+	h.MustAPI(200, "DELETE", "/api/v1/officers/ha-tinh-skhcn", "", nil)
 	var offs struct {
 		Officers []store.Officer `json:"officers"`
 	}
-	h.mustAPI(200, "GET", "/api/v1/officers", "", &offs)
+	h.MustAPI(200, "GET", "/api/v1/officers", "", &offs)
 	if len(offs.Officers) != 0 {
 		t.Errorf("officers after removal: %+v", offs.Officers)
 	}
 	var audit struct {
 		Entries []store.AuditEntry `json:"entries"`
 	}
-	h.mustAPI(200, "GET", "/api/v1/audit?limit=1000", "", &audit)
+	h.MustAPI(200, "GET", "/api/v1/audit?limit=1000", "", &audit)
 	var actions []string
 	for _, e := range audit.Entries {
 		actions = append(actions, e.Action)
@@ -1098,14 +1027,14 @@ func TestAdminRemovesApproversAndOfficers(t *testing.T) {
 
 func TestAdminRoleChangesAreToldByChat(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+mai, `{"role": "leader"}`, nil)
-	h.mustAPI(200, "DELETE", "/api/v1/teams/TA-T1/roles/"+hung, "", nil)
-	h.settle()
+	h.ImportFile("transcripts/tung-anh.json")
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-T1/roles/"+mai, `{"role": "leader"}`, nil)
+	h.MustAPI(200, "DELETE", "/api/v1/teams/TA-T1/roles/"+hung, "", nil)
+	h.Settle()
 	var got struct {
 		Messages []store.Outcome `json:"messages"`
 	}
-	h.mustAPI(200, "GET", "/api/v1/messages", "", &got)
+	h.MustAPI(200, "GET", "/api/v1/messages", "", &got)
 	var lines []string
 	for _, m := range got.Messages {
 		var body struct {
@@ -1135,12 +1064,12 @@ type groupAnswer struct {
 // mentioned; a team without its own group uses the nearest unit's.
 func TestAdminGroups(t *testing.T) {
 	h := newAdminHarness(t)
-	h.importFile("transcripts/tung-anh.json")
+	h.ImportFile("transcripts/tung-anh.json")
 	var team struct {
 		Team  store.Team  `json:"team"`
 		Group groupAnswer `json:"group"`
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if team.Team.GroupID != "" || team.Group != (groupAnswer{}) {
 		t.Errorf("before any group: %+v", team)
 	}
@@ -1153,7 +1082,7 @@ func TestAdminGroups(t *testing.T) {
 		Previous string `json:"previous_group_id"`
 		Changed  bool   `json:"changed"`
 	}
-	h.mustAPI(200, "PUT", "/api/v1/units/42.18/group", `{"group_id": " 9900000000000000018 "}`, &unit, "X-Admin-Actor", "Phòng VH-TT")
+	h.MustAPI(200, "PUT", "/api/v1/units/42.18/group", `{"group_id": " 9900000000000000018 "}`, &unit, "X-Admin-Actor", "Phòng VH-TT")
 	if unit.Unit.Code != "42.18" || unit.Unit.GroupID != "9900000000000000018" || unit.Unit.Display != "Xã Tùng Ảnh" || unit.Previous != "" || !unit.Changed {
 		t.Errorf("link the commune: %+v", unit)
 	}
@@ -1161,11 +1090,11 @@ func TestAdminGroups(t *testing.T) {
 		Unit store.Unit   `json:"unit"`
 		Path []store.Unit `json:"path"`
 	}
-	h.mustAPI(200, "GET", "/api/v1/units/42.18.01", "", &detail)
+	h.MustAPI(200, "GET", "/api/v1/units/42.18.01", "", &detail)
 	if len(detail.Path) != 3 || detail.Path[1].GroupID != "9900000000000000018" || detail.Unit.GroupID != "" {
 		t.Errorf("GET the village under it: %+v", detail)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if team.Team.GroupID != "" || team.Group != (groupAnswer{"9900000000000000018", "42.18"}) {
 		t.Errorf("team under the linked commune: %+v", team)
 	}
@@ -1179,18 +1108,18 @@ func TestAdminGroups(t *testing.T) {
 		Changed  bool        `json:"changed"`
 		Group    groupAnswer `json:"group"`
 	}
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/group", `{"group_id": "g_TA-T1"}`, &put)
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-T1/group", `{"group_id": "g_TA-T1"}`, &put)
 	if put.Team.Code != "TA-T1" || put.Team.GroupID != "g_TA-T1" || put.Team.JoinCode != "TA01" || put.Team.UnitName != "Thôn 1" ||
 		put.Previous != "" || !put.Changed || put.Group != (groupAnswer{"g_TA-T1", "team"}) {
 		t.Errorf("link the team: %+v", put)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if team.Team.GroupID != "g_TA-T1" || team.Group != (groupAnswer{"g_TA-T1", "team"}) {
 		t.Errorf("GET the linked team: %+v", team)
 	}
 	// The same group again changes nothing and audits nothing.
 	before := h.snapshot()
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/group", `{"group_id": "g_TA-T1"}`, &put)
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-T1/group", `{"group_id": "g_TA-T1"}`, &put)
 	if put.Changed || put.Previous != "g_TA-T1" {
 		t.Errorf("same group again: %+v", put)
 	}
@@ -1198,21 +1127,21 @@ func TestAdminGroups(t *testing.T) {
 		t.Errorf("the same group again changed records:\n%s", d)
 	}
 	// "" unlinks: the team goes back to its commune's group, then to none.
-	h.mustAPI(200, "PUT", "/api/v1/teams/TA-T1/group", `{"group_id": ""}`, &put)
+	h.MustAPI(200, "PUT", "/api/v1/teams/TA-T1/group", `{"group_id": ""}`, &put)
 	if put.Team.GroupID != "" || put.Previous != "g_TA-T1" || !put.Changed || put.Group != (groupAnswer{"9900000000000000018", "42.18"}) {
 		t.Errorf("unlink the team: %+v", put)
 	}
-	h.mustAPI(200, "PUT", "/api/v1/units/42.18/group", `{"group_id": ""}`, &unit)
+	h.MustAPI(200, "PUT", "/api/v1/units/42.18/group", `{"group_id": ""}`, &unit)
 	if unit.Unit.GroupID != "" || unit.Previous != "9900000000000000018" || !unit.Changed {
 		t.Errorf("unlink the commune: %+v", unit)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if team.Group != (groupAnswer{}) {
 		t.Errorf("no group left: %+v", team.Group)
 	}
 
 	var audit auditAnswer
-	h.mustAPI(200, "GET", "/api/v1/audit?after=1", "", &audit)
+	h.MustAPI(200, "GET", "/api/v1/audit?after=1", "", &audit)
 	var actions []string
 	for _, e := range audit.Entries {
 		actions = append(actions, strings.Join([]string{e.Actor, e.Action, e.Subject, e.Team, e.Detail}, "|"))
@@ -1226,13 +1155,13 @@ func TestAdminGroups(t *testing.T) {
 	}
 
 	// A directory file sets them too: group_id on units and teams.
-	h.mustAPI(200, "POST", "/api/v1/import?name=groups.json",
+	h.MustAPI(200, "POST", "/api/v1/import?name=groups.json",
 		`{"units": [{"code": "42", "group_id": "9900000000000000042"}], "teams": [{"code": "TA-TL", "group_id": "9900000000000000022"}]}`, nil)
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-T1", "", &team)
 	if team.Group != (groupAnswer{"9900000000000000042", "42"}) {
 		t.Errorf("TA-T1 after the province is linked by import: %+v", team.Group)
 	}
-	h.mustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
+	h.MustAPI(200, "GET", "/api/v1/teams/TA-TL", "", &team)
 	if team.Team.GroupID != "9900000000000000022" || team.Group != (groupAnswer{"9900000000000000022", "team"}) {
 		t.Errorf("TA-TL linked by import: %+v", team)
 	}

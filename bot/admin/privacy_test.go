@@ -1,4 +1,4 @@
-package bot_test
+package admin_test
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/bottest"
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/importer"
 )
@@ -24,14 +25,14 @@ const (
 // filed November's report and has written to the account, and Lan has an open join request.
 func privacyHarness(t *testing.T) *harness {
 	t.Helper()
-	start := time.Date(2026, 11, 23, 9, 0, 0, 0, mustLoc(t))
-	h := newHarness(t, start, func(c *bot.Config) {
-		*c = bot.Config{Sandbox: true, Location: mustLoc(t), AdminToken: "admin-secret"}
-	})
-	if _, err := importer.ImportFile(h.db, filepath.Join("..", "testdata", "transcripts", "tung-anh.json")); err != nil {
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, bottest.Loc(t))
+	h := &harness{bottest.New(t, start, func(c *bot.Config) {
+		*c = bot.Config{Sandbox: true, Location: bottest.Loc(t), AdminToken: bottest.AdminToken}
+	})}
+	if _, err := importer.ImportFile(h.DB, filepath.Join("..", "..", "testdata", "transcripts", "tung-anh.json")); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.db.Update(func(tx *store.Tx) error {
+	if err := h.DB.Update(func(tx *store.Tx) error {
 		if _, err := tx.SaveReport(store.Report{Team: "TA-T1", Period: "2026-11", FiledBy: pvMai, Role: store.RoleDeputy,
 			Answers: map[string]string{"households": "12", "gov": "Hướng dẫn 12 hộ cài VNeID"}}); err != nil {
 			return err
@@ -45,14 +46,14 @@ func privacyHarness(t *testing.T) *harness {
 }
 
 func (h *harness) privacyCall(method, path, token string) (int, map[string]any) {
-	h.t.Helper()
-	req, _ := http.NewRequest(method, h.srv.URL+path, nil)
+	h.T.Helper()
+	req, _ := http.NewRequest(method, h.Srv.URL+path, nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatal(err)
+		h.T.Fatal(err)
 	}
 	defer resp.Body.Close()
 	var out map[string]any
@@ -63,7 +64,7 @@ func (h *harness) privacyCall(method, path, token string) (int, map[string]any) 
 // textsTo lists the text of every message recorded as sent to a person, list titles included.
 func (h *harness) privacyTexts(to string) []string {
 	var out []string
-	h.db.View(func(tx *store.Tx) error {
+	h.DB.View(func(tx *store.Tx) error {
 		os, _ := tx.Outcomes(0, 1000)
 		for _, o := range os {
 			if o.To != to {
@@ -95,10 +96,10 @@ func (h *harness) privacyTexts(to string) []string {
 
 func TestPrivacyAdminAPI(t *testing.T) {
 	h := privacyHarness(t)
-	if resp := h.post(textEvent(pvMai, "mai-1", "xin chào", h.clock.Now()), "-"); resp.StatusCode != http.StatusOK {
+	if resp := h.Post(bottest.TextEvent(pvMai, "mai-1", "xin chào", h.Clock.Now()), "-"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("webhook: %d", resp.StatusCode)
 	}
-	h.settle()
+	h.Settle()
 
 	// Not authorised: no token, a wrong token.
 	for _, tok := range []string{"", "wrong"} {
@@ -110,7 +111,7 @@ func TestPrivacyAdminAPI(t *testing.T) {
 		}
 	}
 	var stillThere bool
-	h.db.View(func(tx *store.Tx) error { _, stillThere, _ = tx.Person(pvMai); return nil })
+	h.DB.View(func(tx *store.Tx) error { _, stillThere, _ = tx.Person(pvMai); return nil })
 	if !stillThere {
 		t.Fatal("an unauthorised forget erased the person")
 	}
@@ -154,14 +155,14 @@ func TestPrivacyAdminAPI(t *testing.T) {
 	if erased["person"] != 1.0 || erased["roles"] != 1.0 || erased["reports"] != 1.0 || erased["events"] != 1.0 || erased["sent"] != 1.0 || got["notices"] != 1.0 || !strings.HasPrefix(token, "erased-") {
 		t.Errorf("forget mai: %v", got)
 	}
-	h.settle()
+	h.Settle()
 	if texts := h.privacyTexts(pvHung); len(texts) != 1 || !strings.Contains(texts[0], "Một tổ phó đã rời Tổ CNSCĐ thôn 1") {
 		t.Errorf("leader told: %q", texts)
 	}
 	if texts := h.privacyTexts(pvMai); len(texts) != 0 {
 		t.Errorf("messages to mai still in the sent log: %q", texts)
 	}
-	h.db.View(func(tx *store.Tx) error {
+	h.DB.View(func(tx *store.Tx) error {
 		r, _, _ := tx.LatestReport("TA-T1", "2026-11")
 		if r.FiledBy != token || r.Answers["households"] != "12" || r.Answers["gov"] != "Hướng dẫn 12 hộ cài VNeID" {
 			t.Errorf("report after erasure: %+v", r)
@@ -180,7 +181,7 @@ func TestPrivacyAdminAPI(t *testing.T) {
 	if erased, _ := got["erased"].(map[string]any); code != http.StatusOK || erased["requests_cancelled"] != 1.0 || got["reason"] != "withdraw" {
 		t.Errorf("forget lan: %d %v", code, got)
 	}
-	h.settle()
+	h.Settle()
 	if texts := h.privacyTexts(pvHung); len(texts) != 2 || !strings.Contains(texts[1], "Yêu cầu số 1 (xin tham gia Tổ CNSCĐ thôn 1) đã bị hủy") {
 		t.Errorf("leader told: %q", texts)
 	}
@@ -189,10 +190,10 @@ func TestPrivacyAdminAPI(t *testing.T) {
 // The whole summary "dữ liệu của tôi" sends, line by line.
 func TestMyDataSummary(t *testing.T) {
 	h := privacyHarness(t)
-	if resp := h.post(textEvent(pvMai, "mai-1", "Dữ liệu của tôi", h.clock.Now()), "-"); resp.StatusCode != http.StatusOK {
+	if resp := h.Post(bottest.TextEvent(pvMai, "mai-1", "Dữ liệu của tôi", h.Clock.Now()), "-"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("webhook: %d", resp.StatusCode)
 	}
-	h.settle()
+	h.Settle()
 	texts := h.privacyTexts(pvMai)
 	want := strings.Join([]string{
 		"Dữ liệu của bạn đang được lưu:",
@@ -213,7 +214,7 @@ func TestMyDataSummary(t *testing.T) {
 		t.Errorf("summary:\n%s\nwant\n%s", strings.Join(texts, "\n---\n"), want)
 	}
 	// Nothing was written about her by asking.
-	h.db.View(func(tx *store.Tx) error {
+	h.DB.View(func(tx *store.Tx) error {
 		if _, ok, _ := tx.Session(pvMai); ok {
 			t.Error("asking opened a conversation")
 		}

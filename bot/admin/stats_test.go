@@ -1,68 +1,20 @@
-package bot_test
+package admin_test
 
 import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/cdtbot/cdtbot/store"
-	"github.com/cdtbot/cdtbot/store/importer"
+	"github.com/cdtbot/cdtbot/bot/bottest"
 )
 
 // statsHarness is a bot holding testdata/stats (directory and reports) on 3 December 2026, 10:00 in Hanoi.
-func statsHarness(t *testing.T) *harness {
-	t.Helper()
-	h := newHarness(t, time.Date(2026, 12, 3, 3, 0, 0, 0, time.UTC), nil)
-	if _, err := importer.ImportFile(h.db, "../testdata/stats/directory.json"); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("../testdata/stats/reports.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var reports []store.Report
-	if err := json.Unmarshal(data, &reports); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.db.Update(func(tx *store.Tx) error {
-		for _, r := range reports {
-			if _, err := tx.SaveReport(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
-// download is a GET that keeps the headers and the raw body.
-func (h *harness) download(path, token string) (*http.Response, []byte) {
-	h.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+path, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return resp, body
-}
+func statsHarness(t *testing.T) *harness { return &harness{bottest.NewStats(t)} }
 
 // novemberJSON is the whole answer for the province, November, as of 3 December 10:00,
 // worked out by hand in store/stats/stats_test.go (TestSummaryByHand, TestSeriesOfTwelvePeriods).
@@ -93,7 +45,7 @@ const novemberJSON = `{
 
 func TestStatsEndpoint(t *testing.T) {
 	h := statsHarness(t)
-	got := h.get("/api/v1/stats?unit=80&period=2026-11&at=2026-12-03T10:00:00%2B07:00", "admin-secret")
+	got := h.Get("/api/v1/stats?unit=80&period=2026-11&at=2026-12-03T10:00:00%2B07:00", "admin-secret")
 	var want bytes.Buffer
 	if err := json.Compact(&want, []byte(novemberJSON)); err != nil {
 		t.Fatal(err)
@@ -115,7 +67,7 @@ func TestStatsEndpoint(t *testing.T) {
 	}
 	decode := func(path string) summary {
 		t.Helper()
-		out := h.get(path, "admin-secret")
+		out := h.Get(path, "admin-secret")
 		if !strings.HasPrefix(out, "200 ") {
 			t.Fatalf("GET %s: %s", path, out)
 		}
@@ -166,7 +118,7 @@ func TestStatsAndExportErrors(t *testing.T) {
 			{"?unit=80.001.01&period=2026-12", "admin-secret", `400 {"code":"period_not_started"`},    // the 5th's December begins on 1/1
 			{"?unit=80.001.01&period=2026-12&at=2027-01-01T00:00:00%2B07:00", "admin-secret", "200 "}, // …and then it has
 		} {
-			resp, body := h.download(base+tc.query, tc.token)
+			resp, body := h.Download(base+tc.query, tc.token)
 			got := resp.Status[:3] + " " + string(body)
 			if !strings.HasPrefix(got, tc.want) {
 				t.Errorf("GET %s%s (token %q): %.120s, want %s…", base, tc.query, tc.token, got, tc.want)
@@ -182,7 +134,7 @@ func TestStatsAndExportErrors(t *testing.T) {
 
 func TestExportEndpoints(t *testing.T) {
 	h := statsHarness(t)
-	resp, body := h.download("/api/v1/exports/report.csv?unit=80&period=2026-11", "admin-secret")
+	resp, body := h.Download("/api/v1/exports/report.csv?unit=80&period=2026-11", "admin-secret")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("CSV: %d %s", resp.StatusCode, body)
 	}
@@ -206,14 +158,14 @@ func TestExportEndpoints(t *testing.T) {
 	}
 
 	// XLSX without a period: the default (December for most teams under Tân An) names the file.
-	resp, body = h.download("/api/v1/exports/report.xlsx?unit=80.002", "admin-secret")
+	resp, body = h.Download("/api/v1/exports/report.xlsx?unit=80.002", "admin-secret")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("XLSX: %d %s", resp.StatusCode, body)
 	}
 	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="bao-cao-2026-12-80.002.xlsx"` {
 		t.Errorf("XLSX disposition %q", cd)
 	}
-	resp, body = h.download("/api/v1/exports/report.xlsx?unit=80&period=2026-11&at=2026-12-07T10:00:00%2B07:00", "admin-secret")
+	resp, body = h.Download("/api/v1/exports/report.xlsx?unit=80&period=2026-11&at=2026-12-07T10:00:00%2B07:00", "admin-secret")
 	if ct, cd := resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"); resp.StatusCode != http.StatusOK ||
 		ct != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" || cd != `attachment; filename="bao-cao-2026-11-80.xlsx"` {
 		t.Fatalf("XLSX: %d %q %q", resp.StatusCode, ct, cd)

@@ -1,4 +1,4 @@
-package bot_test
+package officer_test
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/cdtbot/cdtbot/bot/bottest"
 	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/stats"
@@ -28,19 +29,22 @@ var laOfficer = store.Officer{ID: "la-skhcn", Name: "Sở KH&CN <Long An>", Grou
 
 const publicURL = "https://cdtbot.example.vn/"
 
+// harness is the whole server (bottest.Harness) with this package's helpers.
+type harness struct{ *bottest.Harness }
+
 // officerHarness is the stats harness (testdata/stats on 3 December 2026, 10:00 in Hanoi) with an
 // officer over the province and a public address, and link, which makes a link to an officer's
 // page as the chat does.
 func officerHarness(t *testing.T) (h *harness, link func(officerID string, ttl time.Duration) (string, error)) {
 	t.Helper()
-	h = statsHarness(t)
-	if err := h.db.Update(func(tx *store.Tx) error { return tx.PutOfficer(laOfficer) }); err != nil {
+	h = &harness{bottest.NewStats(t)}
+	if err := h.DB.Update(func(tx *store.Tx) error { return tx.PutOfficer(laOfficer) }); err != nil {
 		t.Fatal(err)
 	}
-	h.cfg.PublicURL = publicURL
-	h.restart()
+	h.Cfg.PublicURL = publicURL
+	h.Restart()
 	return h, func(officerID string, ttl time.Duration) (string, error) {
-		return pageLink(h.db, publicURL, officerID, ttl)
+		return pageLink(h.DB, publicURL, officerID, ttl)
 	}
 }
 
@@ -64,19 +68,19 @@ func pathOf(t *testing.T, link string) string {
 
 // page fetches a page and checks it is the officer page's HTML with its security headers.
 func (h *harness) page(path, token string) (int, string) {
-	h.t.Helper()
-	resp, body := h.download(path, token)
+	h.T.Helper()
+	resp, body := h.Download(path, token)
 	if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" && resp.StatusCode != http.StatusUnauthorized {
-		h.t.Errorf("GET %s: Content-Type %q", path, ct)
+		h.T.Errorf("GET %s: Content-Type %q", path, ct)
 	}
 	if resp.StatusCode != http.StatusUnauthorized {
 		for _, hd := range []string{"Content-Security-Policy", "Referrer-Policy", "Cache-Control"} {
 			if resp.Header.Get(hd) == "" {
-				h.t.Errorf("GET %s: no %s header", path, hd)
+				h.T.Errorf("GET %s: no %s header", path, hd)
 			}
 		}
 		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
-			h.t.Errorf("GET %s: CSP %q", path, csp)
+			h.T.Errorf("GET %s: CSP %q", path, csp)
 		}
 	}
 	return resp.StatusCode, string(body)
@@ -149,9 +153,9 @@ func TestOfficerPageThroughSignedLink(t *testing.T) {
 	for code, name := range map[string]string{"80.001": "Xã An Thạnh", "80.002": "Phường Tân An"} {
 		block := unitBlock(t, page, name)
 		var s stats.Summary
-		if err := h.db.View(func(tx *store.Tx) error {
+		if err := h.DB.View(func(tx *store.Tx) error {
 			var err error
-			s, err = stats.Compute(tx, stats.Query{Unit: code, Period: store.Period{Year: 2026, Month: 11}, At: h.clock.Now(), Loc: h.cfg.Location})
+			s, err = stats.Compute(tx, stats.Query{Unit: code, Period: store.Period{Year: 2026, Month: 11}, At: h.Clock.Now(), Loc: h.Cfg.Location})
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -197,8 +201,8 @@ func TestOfficerPageThroughSignedLink(t *testing.T) {
 		{"csv", `attachment; filename="bao-cao-2026-11-80.csv"`},
 		{"xlsx", `attachment; filename="bao-cao-2026-11-80.xlsx"`},
 	} {
-		href := resolve(t, h.srv.URL+path+"?period=2026-11", figureAttr(t, page, c.key, "href"))
-		resp, body := h.download(strings.TrimPrefix(href, h.srv.URL), "")
+		href := resolve(t, h.Srv.URL+path+"?period=2026-11", figureAttr(t, page, c.key, "href"))
+		resp, body := h.Download(strings.TrimPrefix(href, h.Srv.URL), "")
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Disposition") != c.disposition {
 			t.Fatalf("%s download %s: %d %q %.200s", c.key, href, resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
 		}
@@ -227,17 +231,17 @@ func TestOfficerPageThroughSignedLink(t *testing.T) {
 	if status, page := h.page(path+"?period=2027-06", ""); status != http.StatusBadRequest || !strings.Contains(page, "chưa bắt đầu") {
 		t.Errorf("future period: %d", status)
 	}
-	if resp, _ := h.download(path+"/export.csv?period=2027-06", ""); resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Content-Disposition") != "" {
+	if resp, _ := h.Download(path+"/export.csv?period=2027-06", ""); resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Content-Disposition") != "" {
 		t.Errorf("future period export: %d %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
 	}
 
 	// The link names the officer, not the scope: a new scope shows at once, and the key survives a restart.
 	moved := laOfficer
 	moved.Scope = "80.002"
-	if err := h.db.Update(func(tx *store.Tx) error { return tx.PutOfficer(moved) }); err != nil {
+	if err := h.DB.Update(func(tx *store.Tx) error { return tx.PutOfficer(moved) }); err != nil {
 		t.Fatal(err)
 	}
-	h.restart()
+	h.Restart()
 	status, page = h.page(path+"?period=2026-11", "")
 	if status != http.StatusOK {
 		t.Fatalf("after a restart: %d", status)
@@ -283,7 +287,7 @@ func TestOfficerLinkRefused(t *testing.T) {
 		return s[:len(s)-2] + "A" + s[len(s)-1:]
 	}
 	other := "o2." + base64.RawURLEncoding.EncodeToString([]byte("ta-other")) + "." + parts[2] + "." + parts[3] + "." + parts[4]
-	later := strings.Join([]string{parts[0], parts[1], fmt.Sprint(h.clock.Now().Add(48 * time.Hour).Unix()), parts[3], parts[4]}, ".")
+	later := strings.Join([]string{parts[0], parts[1], fmt.Sprint(h.Clock.Now().Add(48 * time.Hour).Unix()), parts[3], parts[4]}, ".")
 	for name, bad := range map[string]string{
 		"signature changed": strings.Join([]string{parts[0], parts[1], parts[2], parts[3], flip(parts[4])}, "."),
 		"other officer":     other,
@@ -306,7 +310,7 @@ func TestOfficerLinkRefused(t *testing.T) {
 	}
 
 	// An hour and a bit later the link has expired: 410 Gone, for the page and the downloads.
-	h.clock.Set(h.clock.Now().Add(time.Hour + time.Minute))
+	h.Clock.Set(h.Clock.Now().Add(time.Hour + time.Minute))
 	for _, suffix := range []string{"", "/export.csv", "/export.xlsx"} {
 		status, page := h.page(path+suffix, "")
 		if status != http.StatusGone || !strings.Contains(page, "Liên kết đã hết hạn") {
@@ -324,7 +328,7 @@ func TestOfficerLinkRefused(t *testing.T) {
 	if _, err := officerLink(laOfficer.ID, -time.Hour); err == nil {
 		t.Error("a negative ttl was accepted")
 	}
-	if _, err := pageLink(h.db, "", laOfficer.ID, 0); err == nil {
+	if _, err := pageLink(h.DB, "", laOfficer.ID, 0); err == nil {
 		t.Error("a link without a public URL")
 	}
 	// ttl 0 is the default day.
@@ -333,7 +337,7 @@ func TestOfficerLinkRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp := strings.Split(link, ".")
-	if got, want := exp[len(exp)-3], fmt.Sprint(h.clock.Now().Add(officer.DefaultLinkTTL).Unix()); len(got) < 7 || got[:7] != want[:7] {
+	if got, want := exp[len(exp)-3], fmt.Sprint(h.Clock.Now().Add(officer.DefaultLinkTTL).Unix()); len(got) < 7 || got[:7] != want[:7] {
 		t.Errorf("default expiry %s, want about %s", got, want)
 	}
 }
@@ -346,7 +350,7 @@ func TestOfficerAdminPageAndLinkEndpoint(t *testing.T) {
 			t.Errorf("admin page with token %q: %d", token, status)
 		}
 	}
-	status, page := h.page("/officer/la-skhcn?period=2026-11", "admin-secret")
+	status, page := h.page("/officer/la-skhcn?period=2026-11", bottest.AdminToken)
 	if status != http.StatusOK {
 		t.Fatalf("admin page: %d\n%s", status, page)
 	}
@@ -355,21 +359,21 @@ func TestOfficerAdminPageAndLinkEndpoint(t *testing.T) {
 		t.Error("the admin page does not say so")
 	}
 	// Its buttons carry a short-lived signed link, since a browser cannot send the token.
-	href := resolve(t, h.srv.URL+"/officer/la-skhcn?period=2026-11", figureAttr(t, page, "csv", "href"))
-	if resp, body := h.download(strings.TrimPrefix(href, h.srv.URL), ""); resp.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte("\xEF\xBB\xBF")) {
+	href := resolve(t, h.Srv.URL+"/officer/la-skhcn?period=2026-11", figureAttr(t, page, "csv", "href"))
+	if resp, body := h.Download(strings.TrimPrefix(href, h.Srv.URL), ""); resp.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte("\xEF\xBB\xBF")) {
 		t.Errorf("admin page CSV %s: %d", href, resp.StatusCode)
 	}
-	sel := resolve(t, h.srv.URL+"/officer/la-skhcn", figureAttr(t, strings.Replace(page, `method="get" action=`, `data-k="form" action=`, 1), "form", "action"))
-	if status, page := h.page(strings.TrimPrefix(sel, h.srv.URL)+"?period=2026-10", ""); status != http.StatusOK || figure(t, page, "period") != "tháng 10/2026" {
+	sel := resolve(t, h.Srv.URL+"/officer/la-skhcn", figureAttr(t, strings.Replace(page, `method="get" action=`, `data-k="form" action=`, 1), "form", "action"))
+	if status, page := h.page(strings.TrimPrefix(sel, h.Srv.URL)+"?period=2026-10", ""); status != http.StatusOK || figure(t, page, "period") != "tháng 10/2026" {
 		t.Errorf("the admin page's period selector leads to %s: %d", sel, status)
 	}
-	if status, page := h.page("/officer/nobody", "admin-secret"); status != http.StatusNotFound || !strings.Contains(page, "Không có cán bộ này") {
+	if status, page := h.page("/officer/nobody", bottest.AdminToken); status != http.StatusNotFound || !strings.Contains(page, "Không có cán bộ này") {
 		t.Errorf("unknown officer: %d", status)
 	}
 
 	// POST /api/v1/officers/:id/link signs a link, audited.
 	post := func(path, token string) (int, string) {
-		req, _ := http.NewRequest(http.MethodPost, h.srv.URL+path, nil)
+		req, _ := http.NewRequest(http.MethodPost, h.Srv.URL+path, nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
@@ -385,7 +389,7 @@ func TestOfficerAdminPageAndLinkEndpoint(t *testing.T) {
 	if status, _ := post("/api/v1/officers/la-skhcn/link", ""); status != http.StatusUnauthorized {
 		t.Errorf("link without the token: %d", status)
 	}
-	status, body := post("/api/v1/officers/la-skhcn/link?ttl=2h", "admin-secret")
+	status, body := post("/api/v1/officers/la-skhcn/link?ttl=2h", bottest.AdminToken)
 	var out struct {
 		Officer, URL, Path string
 		ExpiresAt          time.Time `json:"expires_at"`
@@ -394,7 +398,7 @@ func TestOfficerAdminPageAndLinkEndpoint(t *testing.T) {
 		t.Fatalf("link: %d %s %v", status, body, err)
 	}
 	if out.Officer != "la-skhcn" || out.URL != "https://cdtbot.example.vn"+out.Path || !strings.HasPrefix(out.Path, "/o/o2.") ||
-		out.ExpiresAt.Sub(h.clock.Now().Add(2*time.Hour)).Abs() > 5*time.Second {
+		out.ExpiresAt.Sub(h.Clock.Now().Add(2*time.Hour)).Abs() > 5*time.Second {
 		t.Errorf("link answer %+v", out)
 	}
 	if status, page := h.page(out.Path+"?period=2026-11", ""); status != http.StatusOK || figure(t, page, "reported") != "5" {
@@ -408,11 +412,11 @@ func TestOfficerAdminPageAndLinkEndpoint(t *testing.T) {
 		{"/api/v1/officers/la-skhcn/link?ttl=800h", `"code":"bad_ttl"`, http.StatusBadRequest},
 		{"/api/v1/officers/nobody/link", `"code":"unknown_officer"`, http.StatusNotFound},
 	} {
-		if status, body := post(c.path, "admin-secret"); status != c.status || !strings.Contains(body, c.want) {
+		if status, body := post(c.path, bottest.AdminToken); status != c.status || !strings.Contains(body, c.want) {
 			t.Errorf("POST %s: %d %s", c.path, status, body)
 		}
 	}
-	if audit := h.get("/api/v1/audit?limit=1000", "admin-secret"); !strings.Contains(audit, `"actor":"Phòng VH-TT","action":"officer.link","subject":"la-skhcn"`) {
+	if audit := h.Get("/api/v1/audit?limit=1000", bottest.AdminToken); !strings.Contains(audit, `"actor":"Phòng VH-TT","action":"officer.link","subject":"la-skhcn"`) {
 		t.Errorf("no audit entry for the link: %s", audit)
 	}
 }
@@ -428,7 +432,7 @@ func TestOfficerLinksDieWithTheOfficer(t *testing.T) {
 	if status, _ := h.page(path, ""); status != http.StatusOK {
 		t.Fatalf("fresh link: %d", status)
 	}
-	if err := h.db.Update(func(tx *store.Tx) error {
+	if err := h.DB.Update(func(tx *store.Tx) error {
 		if _, err := tx.DeleteOfficer(laOfficer.ID); err != nil {
 			return err
 		}
