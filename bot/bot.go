@@ -16,6 +16,7 @@ import (
 
 	"github.com/cdtbot/cdtbot/bot/admin"
 	"github.com/cdtbot/cdtbot/bot/devchat"
+	"github.com/cdtbot/cdtbot/bot/form"
 	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/flows"
@@ -163,7 +164,8 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	if cfg.Sandbox {
 		dev = devchat.New(db, devchat.Config{AppID: cfg.AppID, OASecret: cfg.OASecret, Location: cfg.Location, Remind: cfg.Remind, Ready: b})
 	}
-	b.handler = routes(b, adm, pages, dev, cfg.AdminToken)
+	forms := form.New(db, engine, EnqueueReply, cfg.Location)
+	b.handler = routes(b, adm, pages, forms, dev, cfg.AdminToken)
 	return b, nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cdtbot/cdtbot/bot/admin"
 	"github.com/cdtbot/cdtbot/bot/devchat"
+	"github.com/cdtbot/cdtbot/bot/form"
 	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/bot/web"
 )
@@ -15,9 +16,9 @@ import (
 func init() { gin.SetMode(gin.ReleaseMode) }
 
 // routes lists every HTTP route, for every audience: Zalo and the probes (b), the admin API (a,
-// behind the admin token), officers (o, by signed link) and, in sandbox mode only, the web chat
-// simulator (d, nil otherwise).
-func routes(b *Bot, a *admin.API, o *officer.Pages, d *devchat.Chat, adminToken string) http.Handler {
+// behind the admin token), officers (o, by signed link), leaders' report forms (f, by signed link)
+// and, in sandbox mode only, the web chat simulator (d, nil otherwise).
+func routes(b *Bot, a *admin.API, o *officer.Pages, f *form.Forms, d *devchat.Chat, adminToken string) http.Handler {
 	r := gin.New()
 	r.Use(web.RequestContext(b.log), web.Recovery())
 	adminOnly := web.AdminAuth(adminToken)
@@ -78,6 +79,10 @@ func routes(b *Bot, a *admin.API, o *officer.Pages, d *devchat.Chat, adminToken 
 	r.GET("/o/:token/export.csv", o.LinkCSV)
 	r.GET("/o/:token/export.xlsx", o.LinkXLSX)
 	r.GET("/officer/:id", adminOnly, o.AdminPage)
+
+	// The monthly report as one web form: by signed link, given to a leader or deputy by chat.
+	r.GET("/f/:token", f.Page)
+	r.POST("/f/:token", f.Submit)
 
 	if d != nil { // the web chat simulator: sandbox only
 		r.GET("/dev", d.Home)

@@ -80,6 +80,12 @@ type PageLinker interface {
 	PageLink(tx *store.Tx, officerID string, ttl time.Duration) (string, error)
 }
 
+// FormLinker makes a signed link to a leader's web form of a team's monthly report inside tx
+// (form.Links); "" when links cannot be made (no public address).
+type FormLinker interface {
+	FormLink(tx *store.Tx, userID, team, period string) (string, error)
+}
+
 // Deps is what the conversations ask of the rest of cdtbot. A nil one is not offered: officers
 // who ask for it are told it is not ready yet.
 type Deps struct {
@@ -87,6 +93,8 @@ type Deps struct {
 	Digest Digester
 	// Links answers "xem trang tổng hợp" with a link to the officer's page.
 	Links PageLinker
+	// Forms offers leaders the whole report as one web form, beside the questions in the chat.
+	Forms FormLinker
 }
 
 // Engine runs the conversations.

@@ -231,9 +231,20 @@ func reportQuestionPrompt(c *convo) error {
 	}
 	q := qs.Questions[i]
 	text := fmt.Sprintf(textQuestion, i+1, len(qs.Questions), q.Label)
+	offer := ""
 	if i == 0 && c.s.Data["edit"] != "1" {
-		// The first question says which month and which deadline (no extra message to send).
+		// The first question says which month and which deadline (no extra message to send), and
+		// offers the whole report as one web form: two sends for a report instead of one a question.
 		text = c.reportHeading() + "\n" + text
+		if c.e.deps.Forms != nil {
+			link, err := c.e.deps.Forms.FormLink(c.tx, c.in.UserID, c.s.Data["team"], c.s.Data["period"])
+			if err != nil {
+				return err
+			}
+			if link != "" {
+				offer = fmt.Sprintf(textFormOffer, link)
+			}
+		}
 	}
 	if q.Kind == store.QuestionCount {
 		if c.s.Data["edit"] != "1" && i+1 < len(qs.Questions) && qs.Questions[i+1].Kind == store.QuestionCount {
@@ -250,7 +261,7 @@ func reportQuestionPrompt(c *convo) error {
 	if old, ok := c.s.Data["a."+q.ID]; ok && c.s.Data["edit"] == "1" {
 		text += fmt.Sprintf(textQuestionCurrent, shown(old))
 	}
-	c.say(text)
+	c.say(text + offer)
 	return nil
 }
 

@@ -37,6 +37,7 @@ const (
 	textNothingToResume   = "Bạn không có việc nào đang dở."
 	textPausedByUser      = "Đã tạm dừng việc %s, bản nháp được giữ lại. Khi nào tiện, nhắn \"tiếp tục\" để làm tiếp."
 	textCommandOrAnswer   = "Bạn muốn %s, hay đây là câu trả lời?"
+	textFormOffer         = "\n\n📋 Hoặc điền cả báo cáo trên một trang web, gửi một lần: %s"
 	textFormRequired      = "Câu này cần trả lời."
 	textFormProblems      = "Có câu trả lời chưa hợp lệ: xem lại các ô được đánh dấu rồi bấm Gửi."
 	textFormNewer         = "%s vừa gửi báo cáo tháng này lúc %s (phiên bản %d). Bản đó đang hiện bên dưới: sửa nếu cần rồi bấm Gửi để gửi bản của bạn."

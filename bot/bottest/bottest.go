@@ -23,6 +23,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/form"
 	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
@@ -116,7 +117,7 @@ func (h *Harness) Start() {
 	if err != nil {
 		h.T.Fatal(err)
 	}
-	engine := flows.New(h.Cfg.Location, flows.Deps{Digest: &reminders.Sweeper{DB: db, Loc: h.Cfg.Location}, Links: officer.NewLinks(h.Cfg.PublicURL)})
+	engine := flows.New(h.Cfg.Location, flows.Deps{Digest: &reminders.Sweeper{DB: db, Loc: h.Cfg.Location}, Links: officer.NewLinks(h.Cfg.PublicURL), Forms: form.NewLinks(h.Cfg.PublicURL)})
 	b, err := bot.New(h.Cfg, db, engine, zerolog.New(zerolog.NewTestWriter(h.T)).Level(zerolog.WarnLevel))
 	if err != nil {
 		h.T.Fatal(err)

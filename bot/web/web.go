@@ -57,13 +57,16 @@ func RequestContext(log zerolog.Logger) gin.HandlerFunc {
 	}
 }
 
-// LoggedPath is a request path as logs may show it: an officer link's token is a credential.
+// LoggedPath is a request path as logs may show it: the token of a signed link (an officer page
+// under /o/, a report form under /f/) is a credential.
 func LoggedPath(p string) string {
-	if rest, ok := strings.CutPrefix(p, "/o/"); ok {
-		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			return "/o/…" + rest[i:]
+	for _, prefix := range []string{"/o/", "/f/"} {
+		if rest, ok := strings.CutPrefix(p, prefix); ok {
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				return prefix + "…" + rest[i:]
+			}
+			return prefix + "…"
 		}
-		return "/o/…"
 	}
 	return p
 }

@@ -48,6 +48,7 @@ func TestLoggedPathHidesOfficerTokens(t *testing.T) {
 	for in, want := range map[string]string{
 		"/o/o2.abc.123.0.sig":            "/o/…",
 		"/o/o2.abc.123.0.sig/export.csv": "/o/…/export.csv",
+		"/f/r1.abc.def.2026-11.123.sig":  "/f/…",
 		"/api/v1/units":                  "/api/v1/units",
 	} {
 		if got := web.LoggedPath(in); got != want {

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/bot/form"
 	"github.com/cdtbot/cdtbot/bot/officer"
 	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/reminders"
@@ -155,9 +156,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	// The sweep digests for officers who ask and runs when the admin API or the web chat says;
-	// the signed officer links go out by chat (the officer pages check them with the same secret).
+	// the signed officer links and report form links go out by chat (their pages check them with the same secret).
 	sweeper := newSweeper(db, cfg.zalo.Location)
-	engine := flows.New(cfg.zalo.Location, flows.Deps{Digest: sweeper, Links: officer.NewLinks(cfg.zalo.PublicURL)})
+	engine := flows.New(cfg.zalo.Location, flows.Deps{Digest: sweeper, Links: officer.NewLinks(cfg.zalo.PublicURL), Forms: form.NewLinks(cfg.zalo.PublicURL)})
 	engine.KeepEvents, engine.KeepSent = cfg.zalo.KeepEvents, cfg.zalo.KeepSent
 	engine.Log = log.With().Str("component", "flows").Logger()
 	cfg.zalo.Remind = sweepRunner{sweeper}
