@@ -151,6 +151,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
+	for _, m := range db.Migrated() {
+		log.Info().Str("migration", m).Msg("database migrated")
+	}
 	if err := failClosed(db, cfg); err != nil {
 		return err
 	}
