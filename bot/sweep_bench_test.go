@@ -1,0 +1,44 @@
+package bot_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cdtbot/cdtbot/bot"
+	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/reminders"
+	"github.com/cdtbot/cdtbot/store"
+	"github.com/cdtbot/cdtbot/store/storetest"
+)
+
+// BenchmarkNationalSweepToOutbox is the 08:00 run three days before the cutoff for every team in
+// the country as the server does it: planning, then each reminder put in the outbox as what it
+// means to say (bot.EnqueueReply, as cmd/cdtbot wires it) with its ledger entry.
+func BenchmarkNationalSweepToOutbox(b *testing.B) {
+	db, teams := storetest.NationalWorld(b, "../testdata/units/vn-units-2025.json")
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &reminders.Sweeper{DB: db, Loc: loc, Enqueue: func(tx *store.Tx, m reminders.Message) error {
+		rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.Data}
+		for _, btn := range m.Buttons {
+			rep.Buttons = append(rep.Buttons, flows.Button{Title: btn.Title, Payload: btn.Payload})
+		}
+		return bot.EnqueueReply(tx, rep, "remind")
+	}}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		at := time.Date(2027, time.Month(1+i%12), 27, 8, 0, 0, 0, loc)
+		start := time.Now()
+		sent, err := s.Sweep(at, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(sent) < teams {
+			b.Fatalf("sent %d for %d teams", len(sent), teams)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/sweep")
+		b.ReportMetric(float64(len(sent)), "messages")
+	}
+}
