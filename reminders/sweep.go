@@ -115,7 +115,51 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 		}
 		sent = append(sent, done...)
 	}
+	if err := s.DB.Update(func(tx *store.Tx) error { return markSwept(tx, at) }); err != nil {
+		return sent, fmt.Errorf("reminders.Sweep: %w", err)
+	}
 	return sent, nil
+}
+
+// ledgerLastSweep keeps the instant of the latest real sweep that completed.
+const ledgerLastSweep = "sweep|last"
+
+func markSwept(tx *store.Tx, at time.Time) error {
+	if last, ok := lastSwept(tx); ok && !at.After(last) {
+		return nil
+	}
+	return tx.LedgerPut(ledgerLastSweep, at.UTC().Format(time.RFC3339Nano))
+}
+
+func lastSwept(tx *store.Tx) (time.Time, bool) {
+	v, ok := tx.LedgerGet(ledgerLastSweep)
+	if !ok {
+		return time.Time{}, false
+	}
+	_, at, _ := strings.Cut(v, " ") // "<written at> <swept as of>"
+	t, err := time.Parse(time.RFC3339Nano, at)
+	return t, err == nil
+}
+
+// CatchUp is the sweep a starting server runs: as of now, unless a sweep completed since the last
+// scheduled run (today's at Hour, or yesterday's before it) — a restart or a deploy then costs no
+// national re-plan. It tells whether it swept.
+func (s *Sweeper) CatchUp(now time.Time) ([]Message, bool, error) {
+	l := now.In(s.loc())
+	scheduled := time.Date(l.Year(), l.Month(), l.Day(), s.hour(), 0, 0, 0, s.loc())
+	if scheduled.After(now) {
+		scheduled = scheduled.AddDate(0, 0, -1)
+	}
+	var last time.Time
+	var swept bool
+	if err := s.DB.View(func(tx *store.Tx) error { last, swept = lastSwept(tx); return nil }); err != nil {
+		return nil, false, err
+	}
+	if swept && !last.Before(scheduled) {
+		return nil, false, nil
+	}
+	sent, err := s.Sweep(now, false)
+	return sent, true, err
 }
 
 func (s *Sweeper) loc() *time.Location {

@@ -649,3 +649,40 @@ func TestASweepJudgesReportsAsTheyStoodAtItsInstant(t *testing.T) {
 		t.Errorf("the digest counted a report filed after its instant:\n%s", digest)
 	}
 }
+
+// A starting server sweeps only when no sweep completed since the last scheduled run: a restart
+// after 08:00's run costs no national re-plan; one after a missed 08:00 catches up.
+func TestCatchUpSweepsOnlyWhenARunWasMissed(t *testing.T) {
+	_, s := world(t)
+	day := func(d, h int) time.Time { return time.Date(2027, 3, d, h, 0, 0, 0, hcm) }
+	if _, ran, err := s.CatchUp(day(2, 10)); err != nil || !ran {
+		t.Fatalf("a database never swept: ran %v, %v", ran, err)
+	}
+	for _, c := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{day(2, 11), false}, // restarted after today's catch-up
+		{day(3, 7), false},  // before the 3rd's run: the 2nd's is done
+		{day(3, 9), true},   // the 3rd's 08:00 was missed
+		{day(3, 23), false}, // and now it is done
+	} {
+		if _, ran, err := s.CatchUp(c.at); err != nil || ran != c.want {
+			t.Errorf("catch-up at %s: ran %v (%v), want %v", c.at.Format("02 15:04"), ran, err, c.want)
+		}
+	}
+	// The scheduled run marks its day too: a restart after it does not sweep again.
+	if _, err := s.Sweep(day(4, 8), false); err != nil {
+		t.Fatal(err)
+	}
+	if _, ran, _ := s.CatchUp(day(4, 12)); ran {
+		t.Error("a restart after the scheduled run swept again")
+	}
+	// A dry run marks nothing.
+	if _, err := s.Sweep(day(5, 8), true); err != nil {
+		t.Fatal(err)
+	}
+	if _, ran, _ := s.CatchUp(day(5, 12)); !ran {
+		t.Error("a dry run counted as the day's run")
+	}
+}

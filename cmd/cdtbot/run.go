@@ -225,7 +225,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	botDone := make(chan error, 1)
 	go func() { botDone <- b.Run(botCtx) }()
 	sched.Start()
-	go runSweep(ctx) // catch up on runs missed while the server was down
+	go func() { // catch up on a run missed while the server was down (none when today's is done: no re-plan per restart)
+		sent, ran, err := sweeper.CatchUp(db.Now())
+		switch {
+		case err != nil:
+			remindLog.Error().Err(err).Msg("catch-up sweep failed")
+		case ran:
+			remindLog.Info().Int("messages", len(sent)).Msg("catch-up sweep done")
+		default:
+			remindLog.Info().Msg("catch-up sweep not needed: the last scheduled run completed")
+		}
+	}()
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 
