@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -114,8 +115,12 @@ func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
 	if tpl := l.znsTemplates[m.Kind]; tpl != "" && !tried(m, store.ChannelZNS) && len(m.Data) > 0 && !l.znsPaused(now) {
 		if p, ok, _ := tx.Person(m.To); ok {
 			if phone, ok := zalo.PhoneTo84(p.Phone); ok {
+				data := maps.Clone(m.Data)
+				if _, ok := data["name"]; !ok { // the sweep leaves the name to the one channel that needs it
+					data["name"] = cmp.Or(p.Name, textZNSNoName)
+				}
 				return route{channel: store.ChannelZNS, cost: store.CostZNS, to: phone, zns: &zalo.ZNSMessage{
-					Phone: phone, TemplateID: tpl, Data: maps.Clone(m.Data), TrackingID: fmt.Sprintf("cdtbot-%d", m.Seq)}}
+					Phone: phone, TemplateID: tpl, Data: data, TrackingID: fmt.Sprintf("cdtbot-%d", m.Seq)}}
 			}
 		}
 	}

@@ -101,6 +101,7 @@ func hasSession(tx *store.Tx, userID string) bool {
 const (
 	textAskInfoSubtitle = "Bấm \"Chia sẻ\" để gửi họ tên và số điện thoại của bạn."
 	textChoose          = "Mời bạn chọn:"
+	textZNSNoName       = "anh/chị" // a ZNS reminder's {name} for someone whose name is not known
 	textPickNumber      = "Gõ số (1–%d) để chọn."
 	textGroupNudge      = "%s Bạn có tin nhắn mới từ Tổ công nghệ số. Nhắn \"menu\" cho Official Account để xem và trả lời."
 	textGroupReplyHint  = "(Trả lời bằng tin nhắn riêng cho Official Account.)"

@@ -378,7 +378,7 @@ func (s *Sweeper) plan(tx *store.Tx, at, deliver time.Time) ([]Message, error) {
 					out = append(out, Message{
 						Key:  fmt.Sprintf("remind|%s|%s|%d|%s", v.team.Code, p, d, who.role),
 						Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: p.String(),
-						Data:    znsData(tx, who.id, v.team.Name, p, cutoff, countdown(cutoff, deliver)),
+						Data:    znsData(v.team.Name, p, cutoff, countdown(cutoff, deliver)),
 						Text:    fmt.Sprintf(textReminder, v.team.Name, p.Label(), cutoff.Format("02/01/2006"), countdown(cutoff, deliver)),
 						Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
 					})
@@ -392,7 +392,7 @@ func (s *Sweeper) plan(tx *store.Tx, at, deliver time.Time) ([]Message, error) {
 				out = append(out, Message{
 					Key:  fmt.Sprintf("overdue|%s|%s", v.team.Code, p),
 					Kind: KindOverdue, ToUser: v.leader, Team: v.team.Code, Period: p.String(),
-					Data:    znsData(tx, v.leader, v.team.Name, p, cutoff, textZNSOverdue),
+					Data:    znsData(v.team.Name, p, cutoff, textZNSOverdue),
 					Text:    fmt.Sprintf(textOverdue, v.team.Name, p.Label(), cutoff.Format("02/01/2006")),
 					Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
 				})
@@ -437,13 +437,11 @@ func (l *approverList) text(tx *store.Tx) string {
 	return b.String()
 }
 
-// znsData fills the ZNS template fields (ZNSKeys) of a reminder or overdue notice.
-func znsData(tx *store.Tx, to, team string, p store.Period, cutoff time.Time, status string) map[string]string {
-	name := "anh/chị"
-	if person, ok, _ := tx.Person(to); ok && person.Name != "" {
-		name = person.Name
-	}
-	return map[string]string{"name": name, "team": team, "period": fmt.Sprintf("%02d/%d", int(p.Month), p.Year), "deadline": cutoff.Format("02/01/2006"), "status": status}
+// znsData fills the ZNS template fields (ZNSKeys) of a reminder or overdue notice but "name": the
+// sender adds the person's name when a message does go by ZNS (most go by chat, and a national
+// sweep would otherwise read every leader's record for nothing).
+func znsData(team string, p store.Period, cutoff time.Time, status string) map[string]string {
+	return map[string]string{"team": team, "period": fmt.Sprintf("%02d/%d", int(p.Month), p.Year), "deadline": cutoff.Format("02/01/2006"), "status": status}
 }
 
 func unreachable(tx *store.Tx, id string) bool {
