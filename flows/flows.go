@@ -102,11 +102,12 @@ type Engine struct {
 	// KeepEvents and KeepSent are the retentions people are told about ("dữ liệu của tôi"); zero: 8 and 35 days.
 	KeepEvents, KeepSent time.Duration
 	// Log gets a debug line per input: which intent won and why.
-	Log     zerolog.Logger
-	deps    Deps
-	loc     *time.Location
-	intents *intent.Classifier
-	pauseAt time.Duration
+	Log      zerolog.Logger
+	deps     Deps
+	communes communeCache // join's commune search
+	loc      *time.Location
+	intents  *intent.Classifier
+	pauseAt  time.Duration
 }
 
 // Commands understood anywhere, by id.

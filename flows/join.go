@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
@@ -51,43 +52,31 @@ func (c *convo) startJoin(team *store.Team) error {
 	return nil
 }
 
-// communes are the units people choose first: those with an approver, else the parents of team units.
+// communes are the units people choose first (store.Communes), cached while the directory does not
+// change: a national list takes a moment to build, and a search runs inside the handling transaction.
 func (c *convo) communes() ([]store.Unit, error) {
-	codes := map[string]bool{}
-	var out []store.Unit
-	approvers, err := c.tx.Approvers()
+	gen := c.tx.DirectoryGen()
+	cc := &c.e.communes
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.built && cc.gen == gen {
+		return cc.list, nil
+	}
+	list, err := c.tx.Communes()
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range approvers {
-		codes[a.Unit] = true
-	}
-	if len(codes) == 0 {
-		err = c.tx.AllTeams(func(t store.Team) error {
-			u, ok, err := c.tx.Unit(t.Unit)
-			if err != nil || !ok {
-				return err
-			}
-			if u.Parent != "" {
-				codes[u.Parent] = true
-			} else {
-				codes[u.Code] = true
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	for code := range codes {
-		if u, ok, err := c.tx.Unit(code); err != nil {
-			return nil, err
-		} else if ok {
-			out = append(out, u)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out, nil
+	cc.list, cc.gen, cc.built = list, gen, true
+	return list, nil
+}
+
+// communeCache holds store.Communes as of a directory generation. Only transactions that do not
+// change the directory fill it (the conversations), so a generation names one list.
+type communeCache struct {
+	mu    sync.Mutex
+	built bool
+	gen   uint64
+	list  []store.Unit
 }
 
 func joinCommunePrompt(c *convo) error {

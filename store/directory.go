@@ -264,6 +264,9 @@ func (tx *Tx) PutUnit(u Unit) error {
 	if err := u.Policy.Validate(); err != nil {
 		return err
 	}
+	if err := tx.directoryChanged(); err != nil {
+		return err
+	}
 	var old Unit
 	had, err := tx.getJSON(bucketUnits, []byte(u.Code), &old)
 	if err != nil {
@@ -373,6 +376,9 @@ func (tx *Tx) PutTeam(t Team) error {
 		return err
 	} else if !ok {
 		return fmt.Errorf("unit %q: %w", t.Unit, ErrNotFound)
+	}
+	if err := tx.directoryChanged(); err != nil {
+		return err
 	}
 	var old Team
 	had, err := tx.getJSON(bucketTeams, []byte(t.Code), &old)
@@ -647,6 +653,9 @@ func (tx *Tx) PutApprover(a Approver) error {
 	}
 	if a.ZaloID == "" {
 		return errors.New("approver needs a zalo id")
+	}
+	if err := tx.directoryChanged(); err != nil {
+		return err
 	}
 	return tx.putJSON(bucketApprovers, []byte(a.Unit), a)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -131,7 +132,7 @@ func (tx *Tx) DeleteApprover(unit string) (bool, error) {
 	if b.Get([]byte(unit)) == nil {
 		return false, nil
 	}
-	return true, b.Delete([]byte(unit))
+	return true, errors.Join(tx.directoryChanged(), b.Delete([]byte(unit)))
 }
 
 // DeleteOfficer removes an officer (their group stops getting digests). It tells whether there was one.

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // The directory's rules, in one place: the chat flows, the admin API and the importer all change
@@ -203,4 +206,68 @@ func CommuneAt(path []Unit, hasApprover func(code string) bool) Unit {
 		return path[0]
 	}
 	return path[len(path)-2]
+}
+
+// Communes are the units residents pick first when they ask to join: the commune (CommuneOf) of
+// every team, in code order. It reads keys only (the unit tree, the approvers, the unit index of
+// teams) and decodes just the communes it returns; callers that ask often cache it by DirectoryGen.
+func (tx *Tx) Communes() ([]Unit, error) {
+	parent := map[string]string{}
+	if err := tx.btx.Bucket(bucketUnitChildren).ForEach(func(k, _ []byte) error {
+		p, c, _ := bytes.Cut(k, []byte(sep))
+		parent[string(c)] = string(p)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	approved := map[string]bool{}
+	if err := tx.btx.Bucket(bucketApprovers).ForEach(func(k, _ []byte) error { approved[string(k)] = true; return nil }); err != nil {
+		return nil, err
+	}
+	communes := map[string]bool{}
+	last := ""
+	err := tx.btx.Bucket(bucketUnitTeams).ForEach(func(k, _ []byte) error {
+		unit, _, _ := bytes.Cut(k, []byte(sep))
+		if string(unit) == last {
+			return nil
+		}
+		last = string(unit)
+		var path []Unit // codes only: CommuneAt decides on them
+		for c, depth := last, 0; c != "" && depth < 32; c, depth = parent[c], depth+1 {
+			path = append(path, Unit{Code: c})
+		}
+		slices.Reverse(path)
+		communes[CommuneAt(path, func(c string) bool { return approved[c] }).Code] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Unit, 0, len(communes))
+	for _, code := range slices.Sorted(maps.Keys(communes)) {
+		u, ok, err := tx.Unit(code)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// DirectoryGen changes whenever a unit, team or approver does: what is derived from the tree
+// (the communes people search) can be cached until it moves.
+func (tx *Tx) DirectoryGen() uint64 {
+	v := tx.btx.Bucket(bucketMeta).Get([]byte(metaDirectoryGen))
+	if len(v) != 8 {
+		return 0
+	}
+	return btou64(v)
+}
+
+const metaDirectoryGen = "directory_gen"
+
+func (tx *Tx) directoryChanged() error {
+	return tx.btx.Bucket(bucketMeta).Put([]byte(metaDirectoryGen), u64(tx.DirectoryGen()+1))
 }

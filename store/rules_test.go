@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -144,4 +145,71 @@ func TestLeadWalkAgreesWithRoster(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Communes is the set of every team's CommuneOf, whatever mix of approvers the tree has; DirectoryGen
+// moves with the tree.
+func TestCommunesAreEveryTeamsCommune(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	if err := db.Update(func(tx *Tx) error {
+		for _, u := range []Unit{
+			{Code: "42", Name: "Hà Tĩnh", Level: "tỉnh"},
+			{Code: "42.1", Name: "Đức Thọ", Level: "xã", Parent: "42"},
+			{Code: "42.1.1", Name: "Thôn 1", Level: "thôn", Parent: "42.1"},
+			{Code: "42.2", Name: "Thành Sen", Level: "phường", Parent: "42"},
+			{Code: "42.2.1", Name: "Tổ dân phố 1", Level: "tổ dân phố", Parent: "42.2"},
+			{Code: "42.3", Name: "Xã trống", Level: "xã", Parent: "42"},
+		} {
+			if err := tx.PutUnit(u); err != nil {
+				return err
+			}
+		}
+		for _, tm := range []Team{{Code: "A", Name: "A", Unit: "42.1.1"}, {Code: "B", Name: "B", Unit: "42.2.1"}, {Code: "C", Name: "C", Unit: "42.2"}} {
+			if err := tx.PutTeam(tm); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(want ...string) {
+		t.Helper()
+		_ = db.View(func(tx *Tx) error {
+			got, err := tx.Communes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, u := range got {
+				codes = append(codes, u.Code)
+			}
+			if fmt.Sprint(codes) != fmt.Sprint(want) {
+				t.Errorf("communes %v, want %v", codes, want)
+			}
+			for _, team := range []string{"A", "B", "C"} {
+				tm, _, _ := tx.Team(team)
+				c, _ := tx.CommuneOf(tm.Unit)
+				if !slices.Contains(codes, c.Code) {
+					t.Errorf("team %s's commune %s is not offered", team, c.Code)
+				}
+			}
+			return nil
+		})
+	}
+	// No approvers: each team's unit's parent (team C, attached at the ward itself, gives the province).
+	check("42", "42.1", "42.2")
+	var before uint64
+	_ = db.View(func(tx *Tx) error { before = tx.DirectoryGen(); return nil })
+	if err := db.Update(func(tx *Tx) error { return tx.PutApprover(Approver{Unit: "42.2", ZaloID: "ch"}) }); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.View(func(tx *Tx) error {
+		if tx.DirectoryGen() == before {
+			t.Error("an approver did not move the directory generation")
+		}
+		return nil
+	})
+	// The ward's approver decides for both its teams.
+	check("42.1", "42.2")
 }
