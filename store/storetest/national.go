@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/importer"
 )
+
+// teamsSince is when the national world's teams began: every period of the benchmarks expects them.
+var teamsSince = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // NationalWorld is the real list of 34 provinces and 3,321 communes with 28 village
 // teams under each commune (~93,000 teams, the national count of 2024), each with a leader: the scale
@@ -41,7 +45,7 @@ func NationalWorld(b testing.TB, unitsFile string) (*store.DB, int) {
 					if err := tx.PutUnit(store.Unit{Code: code, Name: fmt.Sprintf("Thôn %d", v), Level: "thôn", Parent: c.Code}); err != nil {
 						return err
 					}
-					if err := tx.PutTeam(store.Team{Code: "T" + code, Name: "Tổ CNSCĐ thôn " + code, Unit: code}); err != nil {
+					if err := tx.PutTeam(store.Team{Code: "T" + code, Name: "Tổ CNSCĐ thôn " + code, Unit: code, Created: teamsSince}); err != nil {
 						return err
 					}
 					lead := "L" + code
