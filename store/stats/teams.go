@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -122,18 +123,21 @@ func (m member) rowUnit() store.Unit {
 	return m.path[m.root]
 }
 
-// commune is the index in path of the team's commune, by the reminders' rule:
-// the nearest unit at or above the team's unit with an approver; without one,
-// the unit's parent (the unit itself at the top of the tree).
+// commune is the index in path of the team's commune (store.CommuneAt: the nearest unit with an
+// approver, else the unit's parent).
 func (m member) commune(tx *store.Tx) (int, error) {
-	for i := len(m.path) - 1; i >= 0; i-- {
-		if _, ok, err := tx.ApproverForUnit(m.path[i].Code); err != nil {
-			return 0, err
-		} else if ok {
-			return i, nil
+	var lookErr error
+	c := store.CommuneAt(m.path, func(code string) bool {
+		_, ok, err := tx.ApproverForUnit(code)
+		lookErr = cmp.Or(lookErr, err)
+		return ok
+	})
+	for i, u := range m.path {
+		if u.Code == c.Code {
+			return i, lookErr
 		}
 	}
-	return max(len(m.path)-2, 0), nil
+	return 0, lookErr
 }
 
 // asOf keeps the versions filed at or before at (they are stored oldest first).
