@@ -666,17 +666,23 @@ func (tx *Tx) ApproverFor(teamCode string) (Approver, bool, error) {
 	if err != nil || !ok {
 		return Approver{}, false, err
 	}
-	path, err := tx.UnitPath(t.Unit)
+	a, _, ok, err := tx.ApproverAbove(t.Unit)
+	return a, ok, err
+}
+
+// ApproverAbove is the nearest approver at or above a unit, with the unit it is registered at.
+func (tx *Tx) ApproverAbove(unit string) (Approver, Unit, bool, error) {
+	path, err := tx.UnitPath(unit)
 	if err != nil {
-		return Approver{}, false, err
+		return Approver{}, Unit{}, false, err
 	}
 	for i := len(path) - 1; i >= 0; i-- {
 		var a Approver
 		if ok, err := tx.getJSON(bucketApprovers, []byte(path[i].Code), &a); err != nil || ok {
-			return a, ok, err
+			return a, path[i], ok, err
 		}
 	}
-	return Approver{}, false, nil
+	return Approver{}, Unit{}, false, nil
 }
 
 // ApproverForRequest is who decides a request by requester for a team: the team's approver,

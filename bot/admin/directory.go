@@ -260,18 +260,16 @@ type approverView struct {
 	UnitName string `json:"unit_name"`
 }
 
-// approverAbove is the nearest approver at or above the last unit of path.
+// approverAbove is the nearest approver at or above the last unit of path (store.ApproverAbove).
 func (l *lookup) approverAbove(path []store.Unit) (*approverView, error) {
-	for i := len(path) - 1; i >= 0; i-- {
-		a, ok, err := l.tx.ApproverForUnit(path[i].Code)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return &approverView{Approver: a, UnitName: path[i].Display()}, nil
-		}
+	if len(path) == 0 {
+		return nil, nil
 	}
-	return nil, nil
+	a, at, ok, err := l.tx.ApproverAbove(path[len(path)-1].Code)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &approverView{Approver: a, UnitName: at.Display()}, nil
 }
 
 // scored ranks search hits.
