@@ -27,6 +27,8 @@ type config struct {
 	addrSet bool
 	// sandboxForced: CDTBOT_SANDBOX=1 asked for sandbox mode explicitly.
 	sandboxForced bool
+	// publicSet: CDTBOT_PUBLIC_URL was given; otherwise links point at the address actually listened on.
+	publicSet bool
 }
 
 // envDefault reads a variable with a fallback.
@@ -115,6 +117,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	z.Location = loc
 	publicSet := z.PublicURL != ""
+	c.publicSet = publicSet
 	if !publicSet {
 		z.PublicURL = serverURL(c.addr)
 	}

@@ -140,6 +140,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.addr, err)
 	}
+	if !cfg.publicSet {
+		cfg.zalo.PublicURL = clickable(ln.Addr()) // the port really listened on (":0" picks one)
+	}
 	listening := false
 	defer func() {
 		if !listening {
