@@ -220,6 +220,7 @@ func (db *DB) writeTo(write func(b *bolt.DB, fn func(*bolt.Tx) error) error, fn 
 			if db.cur.Load() != b {
 				return errSwapped
 			}
+			packAppends(btx)
 			return fn(btx)
 		})
 		if !errors.Is(err, errSwapped) && !(errors.Is(err, bolt.ErrDatabaseNotOpen) && db.cur.Load() != b) {

@@ -594,6 +594,7 @@ func (tx *Tx) eraseMessages(er *Erasure, sc *scrubber, d PersonData, _ EraseOpti
 	er.Counts[ErasedOutbox] += len(del)
 	er.Counts[ErasedMentions] += len(put)
 
+	var theirs [][]byte // sent_bodies keys of what was said to them
 	_, err = tx.rewriteBucket(bucketSent, func(_, v []byte) ([]byte, error) {
 		if !sc.mentions(v) {
 			return nil, nil
@@ -613,7 +614,30 @@ func (tx *Tx) eraseMessages(er *Erasure, sc *scrubber, d PersonData, _ EraseOpti
 		errText, _ := sc.scrub([]byte(o.Error))
 		o.Error = string(errText)
 		er.Counts[ErasedSent]++
+		if o.LogSeq != 0 {
+			theirs = append(theirs, u64(o.LogSeq))
+		}
 		return json.Marshal(o)
+	})
+	if err != nil {
+		return err
+	}
+	// What was said to them goes; what was said to others that named them is scrubbed.
+	bodies := tx.btx.Bucket(bucketSentBodies)
+	for _, k := range theirs {
+		if err := bodies.Delete(k); err != nil {
+			return err
+		}
+	}
+	_, err = tx.rewriteBucket(bucketSentBodies, func(_, v []byte) ([]byte, error) {
+		if !sc.mentions(v) {
+			return nil, nil
+		}
+		nv, changed := sc.scrub(v)
+		if changed {
+			er.Counts[ErasedMentions]++
+		}
+		return nv, nil
 	})
 	return err
 }

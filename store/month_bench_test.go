@@ -143,6 +143,13 @@ func BenchmarkMonthOfTraffic(b *testing.B) {
 				b.Logf("day %2d: file %5.1f MB, in use %5.1f MB", day+1, float64(size())/(1<<20), float64(inUse())/(1<<20))
 			}
 		}
+		if sp, err := db.Space(); err == nil {
+			for _, bs := range sp.Buckets {
+				if bs.AllocBytes > 1<<20 {
+					b.Logf("%-16s %8d keys %7.1f MB used %7.1f MB in pages (%.0f%% full)", bs.Name, bs.Keys, float64(bs.UsedBytes)/(1<<20), float64(bs.AllocBytes)/(1<<20), 100*bs.Fill())
+				}
+			}
+		}
 		grown := inUse() - monthStart
 		b.ReportMetric(float64(grown)/float64(teams), "B/report-month2")
 		b.ReportMetric(float64(inUse())/float64(2*teams), "B/report-all")

@@ -414,6 +414,10 @@ func (tx *Tx) Settle(p Priority, seq uint64, o Outcome) error {
 	if o.LogSeq, err = log.NextSequence(); err != nil {
 		return err
 	}
+	// What was said goes beside the outcome, in settle order: dropping it after a few days then frees
+	// whole pages, where shrinking each outcome in place left them half empty.
+	body := o.Body
+	o.Body = nil
 	js, err := json.Marshal(o)
 	if err != nil {
 		return err
@@ -423,6 +427,11 @@ func (tx *Tx) Settle(p Priority, seq uint64, o Outcome) error {
 	}
 	if err := log.Put(u64(o.LogSeq), u64(m.Seq)); err != nil {
 		return err
+	}
+	if len(body) > 0 {
+		if err := tx.btx.Bucket(bucketSentBodies).Put(u64(o.LogSeq), body); err != nil {
+			return err
+		}
 	}
 	tx.wakeOutbox = true
 	return tx.btx.Bucket(bucketOutbox).Delete(outboxKey(p, seq))
@@ -494,6 +503,7 @@ func (tx *Tx) Outcomes(after uint64, limit int) ([]Outcome, error) {
 		if err := json.Unmarshal(v, &o); err != nil {
 			return nil, fmt.Errorf("store.Outcomes: %w", err)
 		}
+		tx.withBody(&o)
 		out = append(out, o)
 	}
 	return out, nil
@@ -515,10 +525,25 @@ func (tx *Tx) SentLog(after uint64, limit int) ([]Outcome, error) {
 			return nil, fmt.Errorf("store.SentLog: %w", err)
 		}
 		o.LogSeq = btou64(k)
+		tx.withBody(&o)
 		out = append(out, o)
 	}
 	return out, nil
 }
+
+// withBody adds what an outcome said, kept beside it until stripped (outcomes settled by releases
+// before sent_bodies carry it inside).
+func (tx *Tx) withBody(o *Outcome) {
+	if !hasBody(o.Body) && o.LogSeq != 0 {
+		o.Body = nil
+		if b := tx.btx.Bucket(bucketSentBodies).Get(u64(o.LogSeq)); b != nil {
+			o.Body = bytes.Clone(b)
+		}
+	}
+}
+
+// hasBody tells whether an outcome's JSON carried a body ("body":null is none).
+func hasBody(b json.RawMessage) bool { return len(b) > 0 && string(b) != "null" }
 
 // flagBodiesStripped is the sent-log position up to which outcomes have lost their bodies.
 const flagBodiesStripped = "bodies_stripped_upto"
@@ -529,6 +554,7 @@ const flagBodiesStripped = "bodies_stripped_upto"
 func (tx *Tx) StripOutcomeBodies(cutoff time.Time, limit int) (int, error) {
 	from, _ := strconv.ParseUint(tx.Flag(flagBodiesStripped), 10, 64)
 	sent := tx.btx.Bucket(bucketSent)
+	bodies := tx.btx.Bucket(bucketSentBodies)
 	c := tx.btx.Bucket(bucketSentLog).Cursor()
 	n, last := 0, from
 	for k, v := c.Seek(u64(from + 1)); k != nil && n < limit; k, v = c.Next() {
@@ -540,7 +566,10 @@ func (tx *Tx) StripOutcomeBodies(cutoff time.Time, limit int) (int, error) {
 			if !o.At.Before(cutoff) {
 				break // settle order: the rest is newer
 			}
-			if o.Body != nil {
+			if err := bodies.Delete(k); err != nil {
+				return n, err
+			}
+			if hasBody(o.Body) { // settled by a release before sent_bodies
 				o.Body = nil
 				js, err := json.Marshal(o)
 				if err != nil {
@@ -550,6 +579,8 @@ func (tx *Tx) StripOutcomeBodies(cutoff time.Time, limit int) (int, error) {
 					return n, err
 				}
 			}
+		} else if err := bodies.Delete(k); err != nil { // its outcome was erased or pruned
+			return n, err
 		}
 		last = btou64(k)
 		n++
@@ -606,6 +637,7 @@ func (tx *Tx) PruneLegacyOutcomes(cutoff time.Time) (int, error) {
 func (tx *Tx) PruneOutcomes(cutoff time.Time, limit int) (int, error) {
 	sent := tx.btx.Bucket(bucketSent)
 	log := tx.btx.Bucket(bucketSentLog)
+	bodies := tx.btx.Bucket(bucketSentBodies)
 	c := log.Cursor()
 	n := 0
 	for k, v := c.First(); k != nil && n < limit; k, v = c.First() {
@@ -623,6 +655,9 @@ func (tx *Tx) PruneOutcomes(cutoff time.Time, limit int) (int, error) {
 				return n, err
 			}
 			n++
+		}
+		if err := bodies.Delete(k); err != nil {
+			return n, err
 		}
 		if err := log.Delete(k); err != nil { // its outcome is pruned now, or was erased
 			return n, err

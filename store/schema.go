@@ -25,6 +25,7 @@ var (
 	bucketOutbox    = []byte("outbox")     // priority+seq → message waiting to be sent
 	bucketSent      = []byte("sent")       // seq → final outcome of an outbox message
 	bucketSentLog   = []byte("sent_log")   // log seq → outbox seq, in the order messages settled (outbox seqs settle out of order)
+	bucketSentBodies = []byte("sent_bodies") // log seq → what a settled message said (its rendered body), kept CDTBOT_KEEP_BODIES
 	bucketSendCosts = []byte("send_costs") // "2026-11|zns" → delivered messages that month and cost class
 
 	// Zalo access and reachability (tokens.go, contacts.go).
@@ -77,45 +78,64 @@ const (
 type bucketDef struct {
 	name  []byte
 	erase string
+	// appends: keys arrive in increasing order (sequences) and leave from the front, so pages are
+	// filled to appendFill instead of bbolt's half (which left such buckets at half their size forever).
+	appends bool
+}
+
+// appendFill is how full an append-only bucket's pages are packed when they split.
+const appendFill = 0.9
+
+// packAppends sets the fill of the append-only buckets for a write transaction (bbolt keeps it per
+// bucket handle, not in the file).
+func packAppends(btx *bolt.Tx) {
+	for _, b := range buckets {
+		if b.appends {
+			if h := btx.Bucket(b.name); h != nil {
+				h.FillPercent = appendFill
+			}
+		}
+	}
 }
 
 // buckets is the registry: every bucket of the file.
 var buckets = []bucketDef{
-	{bucketMeta, eraseNothing},
-	{bucketEvents, eraseEvents},
-	{bucketEventKeys, eraseEvents},
-	{bucketInbox, eraseNothing},
-	{bucketDeadEvents, eraseNothing},
-	{bucketOutbox, eraseMessages},
-	{bucketSent, eraseMessages},
-	{bucketSentLog, eraseNothing},
-	{bucketSendCosts, eraseNothing},
-	{bucketTokens, eraseNothing},
-	{bucketUnreachable, eraseDirectory},
-	{bucketLastSeen, eraseDirectory},
-	{bucketChoices, eraseDirectory},
-	{bucketSecrets, eraseNothing},
-	{bucketUnits, eraseNothing},
-	{bucketUnitChildren, eraseNothing},
-	{bucketTeams, eraseNothing},
-	{bucketUnitTeams, eraseDerived},
-	{bucketJoinCodes, eraseNothing},
-	{bucketPeople, eraseDirectory},
-	{bucketRoles, eraseDirectory},
-	{bucketPersonRoles, eraseDirectory},
-	{bucketApprovers, eraseNothing}, // an approver must hand over first (ErrHandOverFirst)
-	{bucketOfficers, eraseNothing},  // an officer must hand over first (ErrHandOverFirst)
-	{bucketOfficerZalo, eraseDerived},
-	{bucketOfficerGroup, eraseDerived},
-	{bucketOfficerGen, eraseNothing},
-	{bucketQuestionSets, eraseNothing},
-	{bucketRequests, eraseRequests},
-	{bucketPersonReqs, eraseDerived},
-	{bucketOpenRequests, eraseDerived},
-	{bucketReports, eraseReports},
-	{bucketSessions, eraseSessions},
-	{bucketAudit, eraseAudit},
-	{bucketLedger, eraseNothing},
+	{name: bucketMeta, erase: eraseNothing},
+	{name: bucketEvents, erase: eraseEvents, appends: true},
+	{name: bucketEventKeys, erase: eraseEvents},
+	{name: bucketInbox, erase: eraseNothing, appends: true},
+	{name: bucketDeadEvents, erase: eraseNothing, appends: true},
+	{name: bucketOutbox, erase: eraseMessages, appends: true},
+	{name: bucketSent, erase: eraseMessages, appends: true},
+	{name: bucketSentLog, erase: eraseNothing, appends: true},
+	{name: bucketSentBodies, erase: eraseMessages, appends: true},
+	{name: bucketSendCosts, erase: eraseNothing},
+	{name: bucketTokens, erase: eraseNothing},
+	{name: bucketUnreachable, erase: eraseDirectory},
+	{name: bucketLastSeen, erase: eraseDirectory},
+	{name: bucketChoices, erase: eraseDirectory},
+	{name: bucketSecrets, erase: eraseNothing},
+	{name: bucketUnits, erase: eraseNothing},
+	{name: bucketUnitChildren, erase: eraseNothing},
+	{name: bucketTeams, erase: eraseNothing},
+	{name: bucketUnitTeams, erase: eraseDerived},
+	{name: bucketJoinCodes, erase: eraseNothing},
+	{name: bucketPeople, erase: eraseDirectory},
+	{name: bucketRoles, erase: eraseDirectory},
+	{name: bucketPersonRoles, erase: eraseDirectory},
+	{name: bucketApprovers, erase: eraseNothing}, // an approver must hand over first (ErrHandOverFirst)
+	{name: bucketOfficers, erase: eraseNothing},  // an officer must hand over first (ErrHandOverFirst)
+	{name: bucketOfficerZalo, erase: eraseDerived},
+	{name: bucketOfficerGroup, erase: eraseDerived},
+	{name: bucketOfficerGen, erase: eraseNothing},
+	{name: bucketQuestionSets, erase: eraseNothing},
+	{name: bucketRequests, erase: eraseRequests, appends: true},
+	{name: bucketPersonReqs, erase: eraseDerived},
+	{name: bucketOpenRequests, erase: eraseDerived},
+	{name: bucketReports, erase: eraseReports},
+	{name: bucketSessions, erase: eraseSessions},
+	{name: bucketAudit, erase: eraseAudit, appends: true},
+	{name: bucketLedger, erase: eraseNothing},
 }
 
 // SchemaVersion is the layout this release writes. A file without a version is 1: the layout of

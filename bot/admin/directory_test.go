@@ -54,7 +54,7 @@ func (h *harness) snapshot() map[string]string {
 		h.T.Fatal(err)
 	}
 	defer db.Close()
-	volatile := map[string]bool{"events": true, "event_keys": true, "inbox": true, "dead_events": true, "outbox": true, "sent": true, "sent_log": true, "tokens": true, "meta": true, "send_costs": true, "last_seen": true, "choices": true}
+	volatile := map[string]bool{"events": true, "event_keys": true, "inbox": true, "dead_events": true, "outbox": true, "sent": true, "sent_log": true, "sent_bodies": true, "tokens": true, "meta": true, "send_costs": true, "last_seen": true, "choices": true}
 	out := map[string]string{}
 	err = db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
