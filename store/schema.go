@@ -22,11 +22,11 @@ var (
 	bucketDeadEvents = []byte("dead_events") // seq → reason: handling failed repeatedly
 
 	// The outbox and what became of each message (outbox.go, delivery.go).
-	bucketOutbox    = []byte("outbox")     // priority+seq → message waiting to be sent
-	bucketSent      = []byte("sent")       // seq → final outcome of an outbox message
-	bucketSentLog   = []byte("sent_log")   // log seq → outbox seq, in the order messages settled (outbox seqs settle out of order)
+	bucketOutbox     = []byte("outbox")      // priority+seq → message waiting to be sent
+	bucketSent       = []byte("sent")        // seq → final outcome of an outbox message
+	bucketSentLog    = []byte("sent_log")    // log seq → outbox seq, in the order messages settled (outbox seqs settle out of order)
 	bucketSentBodies = []byte("sent_bodies") // log seq → what a settled message said (its rendered body), kept CDTBOT_KEEP_BODIES
-	bucketSendCosts = []byte("send_costs") // "2026-11|zns" → delivered messages that month and cost class
+	bucketSendCosts  = []byte("send_costs")  // "2026-11|zns" → delivered messages that month and cost class
 
 	// Zalo access and reachability (tokens.go, contacts.go).
 	bucketTokens      = []byte("tokens")      // "zalo" → current OAuth pair
