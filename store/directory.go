@@ -84,30 +84,36 @@ func (p *Policy) Validate() error {
 	return nil
 }
 
-// merge fills unset fields of e from p (p is closer to the team, so it wins when e is unset).
-func (e *EffectivePolicy) fillFrom(p *Policy, set map[string]bool) {
-	if p == nil {
-		return
-	}
-	if p.MaxMembers != nil && !set["max"] {
-		e.MaxMembers, set["max"] = *p.MaxMembers, true
-	}
-	if p.Collaborators != nil && !set["collab"] {
-		e.Collaborators, set["collab"] = *p.Collaborators, true
-	}
-	if p.CutoffDay != nil && !set["cutoff"] {
-		e.CutoffDay, set["cutoff"] = *p.CutoffDay, true
-	}
-	if p.Closes != "" && !set["closes"] {
-		e.Closes, set["closes"] = p.Closes, true
-	}
-	if p.QuestionSet != "" && !set["qs"] {
-		e.QuestionSet, set["qs"] = p.QuestionSet, true
-	}
-	if p.ReminderDays != nil && !set["remind"] {
-		e.ReminderDays, set["remind"] = p.ReminderDays, true
-	}
+// policyFields is the one list of a policy's fields, in the order sources are reported: a new kind
+// of province rule is a field in Policy and EffectivePolicy, its check in Validate, and a line here.
+var policyFields = []struct {
+	name string                                   // the JSON name, as ResolvePolicy reports sources
+	take func(e *EffectivePolicy, p *Policy) bool // copies p's value into e when p sets it
+}{
+	{"max_members", func(e *EffectivePolicy, p *Policy) bool { return takePtr(&e.MaxMembers, p.MaxMembers) }},
+	{"collaborators", func(e *EffectivePolicy, p *Policy) bool { return takePtr(&e.Collaborators, p.Collaborators) }},
+	{"cutoff_day", func(e *EffectivePolicy, p *Policy) bool { return takePtr(&e.CutoffDay, p.CutoffDay) }},
+	{"closes", func(e *EffectivePolicy, p *Policy) bool { return takeSet(&e.Closes, p.Closes, p.Closes != "") }},
+	{"question_set", func(e *EffectivePolicy, p *Policy) bool {
+		return takeSet(&e.QuestionSet, p.QuestionSet, p.QuestionSet != "")
+	}},
+	{"reminder_days", func(e *EffectivePolicy, p *Policy) bool {
+		return takeSet(&e.ReminderDays, p.ReminderDays, p.ReminderDays != nil)
+	}},
 }
+
+func takePtr[T any](dst *T, v *T) bool { return v != nil && takeSet(dst, *v, true) }
+
+func takeSet[T any](dst *T, v T, set bool) bool {
+	if set {
+		*dst = v
+	}
+	return set
+}
+
+// defaultLayer is DefaultPolicy as the last layer under every unit.
+var defaultLayer = Policy{MaxMembers: &DefaultPolicy.MaxMembers, Collaborators: &DefaultPolicy.Collaborators, CutoffDay: &DefaultPolicy.CutoffDay,
+	Closes: DefaultPolicy.Closes, QuestionSet: DefaultPolicy.QuestionSet, ReminderDays: DefaultPolicy.ReminderDays}
 
 // Calendar is the team's deadline rule in loc.
 func (e EffectivePolicy) Calendar(loc *time.Location) Calendar {
@@ -518,31 +524,29 @@ func LayerPolicy(own *Policy, path []Unit) EffectivePolicy {
 }
 
 // layerPolicy is LayerPolicy noting in from (when not nil) where each field came from, by its JSON
-// name: PolicyFromTeam, a unit's code, or PolicyFromDefault.
+// name: PolicyFromTeam, a unit's code, or PolicyFromDefault (also for a field the default leaves empty).
 func layerPolicy(own *Policy, path []Unit, from map[string]string) EffectivePolicy {
+	type layer struct {
+		p      *Policy
+		source string
+	}
+	layers := make([]layer, 0, len(path)+2)
+	layers = append(layers, layer{own, PolicyFromTeam})
+	for i := len(path) - 1; i >= 0; i-- {
+		layers = append(layers, layer{path[i].Policy, path[i].Code})
+	}
+	layers = append(layers, layer{&defaultLayer, PolicyFromDefault})
 	var e EffectivePolicy
-	set := map[string]bool{}
-	note := func(source string) {
-		if from == nil {
-			return
-		}
-		for k, name := range policyKeys {
-			if set[k] && from[name] == "" {
-				from[name] = source
+	for _, f := range policyFields {
+		source := PolicyFromDefault
+		for _, l := range layers {
+			if l.p != nil && f.take(&e, l.p) {
+				source = l.source
+				break
 			}
 		}
-	}
-	e.fillFrom(own, set)
-	note(PolicyFromTeam)
-	for i := len(path) - 1; i >= 0; i-- {
-		e.fillFrom(path[i].Policy, set)
-		note(path[i].Code)
-	}
-	d := DefaultPolicy
-	e.fillFrom(&Policy{MaxMembers: &d.MaxMembers, Collaborators: &d.Collaborators, CutoffDay: &d.CutoffDay, Closes: d.Closes, QuestionSet: d.QuestionSet, ReminderDays: d.ReminderDays}, set)
-	for _, name := range policyKeys {
-		if from != nil && from[name] == "" {
-			from[name] = PolicyFromDefault // including a field the default leaves empty
+		if from != nil {
+			from[f.name] = source
 		}
 	}
 	return e

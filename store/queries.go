@@ -86,10 +86,6 @@ const (
 	PolicyFromDefault = "default"
 )
 
-// policyKeys maps fillFrom's bookkeeping names to the policy's JSON field names.
-var policyKeys = map[string]string{"max": "max_members", "collab": "collaborators", "cutoff": "cutoff_day",
-	"closes": "closes", "qs": "question_set", "remind": "reminder_days"}
-
 // ResolvePolicy is the policy a team with its own policy own (nil for none)
 // attached at unit would see, as EffectivePolicy resolves it, and where each
 // field came from: PolicyFromTeam, the code of the unit that set it, or
