@@ -11,6 +11,16 @@ import (
 // error wrapping ErrNotFound (make it in an Update). A stored secret of
 // another size is an error: the caller changed its mind about the key.
 func (tx *Tx) Secret(name string, size int) ([]byte, error) {
+	return tx.secret(name, size, true)
+}
+
+// ExistingSecret is Secret that never makes one: a secret not made yet is an error wrapping
+// ErrNotFound, in any transaction (checking a token must not write).
+func (tx *Tx) ExistingSecret(name string, size int) ([]byte, error) {
+	return tx.secret(name, size, false)
+}
+
+func (tx *Tx) secret(name string, size int, create bool) ([]byte, error) {
 	const op = "store.Secret"
 	if name == "" || size < 16 || size > 1024 {
 		return nil, fmt.Errorf("%s %q: want a name and 16–1024 bytes, got %d", op, name, size)
@@ -22,7 +32,7 @@ func (tx *Tx) Secret(name string, size int) ([]byte, error) {
 		}
 		return bytes.Clone(v), nil // bbolt's memory is only valid inside the transaction
 	}
-	if !tx.btx.Writable() {
+	if !create || !tx.btx.Writable() {
 		return nil, fmt.Errorf("%s %q: %w", op, name, ErrNotFound)
 	}
 	v := make([]byte, size)

@@ -108,7 +108,7 @@ func check(tx *store.Tx, token string) (link, error) {
 func (fs *Forms) Page(c *gin.Context) {
 	var f flows.Form
 	var l link
-	err := fs.db.Update(func(tx *store.Tx) error { // Update: the engine reads the person's draft like a turn
+	err := fs.db.View(func(tx *store.Tx) error { // a read: opening a link takes no write lock
 		var err error
 		if l, err = check(tx, c.Param("token")); err != nil {
 			return err
@@ -143,7 +143,12 @@ func (fs *Forms) Submit(c *gin.Context) {
 	}
 	var res flows.FormResult
 	var l link
-	err := fs.db.Update(func(tx *store.Tx) error {
+	// The link is checked in a read first: a bad or expired one never queues for the write lock.
+	err := fs.db.View(func(tx *store.Tx) error { var err error; l, err = check(tx, c.Param("token")); return err })
+	if fs.linkFailed(c, l, err) {
+		return
+	}
+	err = fs.db.Update(func(tx *store.Tx) error {
 		var err error
 		if l, err = check(tx, c.Param("token")); err != nil {
 			return err

@@ -52,7 +52,7 @@ func (k Kind) Verify(tx *store.Tx, token string, n int) ([]string, error) {
 	if err != nil {
 		return nil, ErrInvalid
 	}
-	secret, err := tx.Secret(secretName, secretSize)
+	secret, err := tx.ExistingSecret(secretName, secretSize)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrInvalid // no link was ever made here
 	} else if err != nil {
