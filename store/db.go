@@ -205,7 +205,11 @@ func (db *DB) Close() error {
 	if db.appender != nil {
 		db.appender.close()
 	}
-	return db.cur.Load().Close()
+	b := db.cur.Load()
+	if !db.opts.ReadOnly {
+		_ = b.Update(markClosed) // the next Open may trust the indexes (a second Close finds it closed)
+	}
+	return b.Close()
 }
 
 // errSwapped: the write began on a file Compact has since replaced; it is run again on the new one.

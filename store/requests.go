@@ -69,10 +69,7 @@ func (tx *Tx) CreateRequest(r Request) (Request, error) {
 		r.State = StateAwaitLeader
 	}
 	r.History = append(r.History, RequestStep{At: tx.now, By: r.ZaloID, Action: "created", Note: r.Reason})
-	if err := tx.putRequest(r); err != nil {
-		return r, err
-	}
-	return r, tx.btx.Bucket(bucketMeta).Put([]byte(metaIndexedRequests), []byte(strconv.FormatUint(seq, 10)))
+	return r, tx.putRequest(r)
 }
 
 // Request returns one request.
@@ -133,8 +130,10 @@ func (tx *Tx) putRequest(r Request) error {
 		return err
 	}
 	if had {
-		tx.btx.Bucket(bucketPersonReqs).Delete(ckey(old.ZaloID, string(u64(old.ID))))
-		tx.btx.Bucket(bucketOpenRequests).Delete(u64(old.ID))
+		if err := errors.Join(tx.btx.Bucket(bucketPersonReqs).Delete(ckey(old.ZaloID, string(u64(old.ID)))),
+			tx.btx.Bucket(bucketOpenRequests).Delete(u64(old.ID))); err != nil {
+			return err
+		}
 	}
 	if err := tx.putJSON(bucketRequests, u64(r.ID), r); err != nil {
 		return err

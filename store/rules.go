@@ -8,8 +8,9 @@ import (
 	"slices"
 )
 
-// The directory's rules, in one place: the chat flows, the admin API and the importer all change
-// rosters through AssignRole and ask Room and CommuneOf, so they cannot disagree.
+// The directory's rules, in one place: the chat flows and the admin API change rosters through
+// AssignRole; the importer, which checks a whole file at once, applies the same pieces (ReplaceLeader,
+// RoomIn, CheckOneCommune) to the rosters as the file leaves them; CommuneAt decides communes for all.
 //
 //   - Team size: the leader, deputies and members count against the policy's max_members;
 //     collaborators never do.

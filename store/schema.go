@@ -198,8 +198,11 @@ func prepare(btx *bolt.Tx) (migrated []string, err error) {
 	if from > SchemaVersion {
 		return nil, fmt.Errorf("%w (schema %d; this release knows %d): run that release, or restore a backup made by this one", ErrNewerSchema, from, SchemaVersion)
 	}
-	if btx.Bucket(bucketTeams) != nil {
-		if err := indexTeamsByUnit(btx); err != nil { // teams written by an earlier release after a rollback
+	// Indexes are trusted only when this release closed the file and nothing wrote to it since;
+	// otherwise (a crash, or an earlier release run after a rollback) they are rebuilt from the records.
+	trusted := closedCleanly(btx)
+	if btx.Bucket(bucketTeams) != nil { // trusted, it is still rebuilt when missing or its count is off
+		if err := indexTeamsByUnit(btx, !trusted); err != nil {
 			return nil, err
 		}
 	}
@@ -224,28 +227,39 @@ func prepare(btx *bolt.Tx) (migrated []string, err error) {
 		if err := btx.Bucket(bucketMeta).Put([]byte(metaSchema), []byte(strconv.Itoa(SchemaVersion))); err != nil {
 			return migrated, err
 		}
-	} else if err := reindexIfStale(btx); err != nil {
-		return nil, err
-	}
-	return migrated, nil
-}
-
-// reindexIfStale rebuilds the request indexes when requests were created without them (a release
-// before schema 2 run on this file after a rollback moves the bucket's sequence past the one the
-// index last saw), and always the officer indexes: officers are few, and an earlier release may
-// have changed one's Zalo id or group.
-func reindexIfStale(btx *bolt.Tx) error {
-	seen := btx.Bucket(bucketMeta).Get([]byte(metaIndexedRequests))
-	if string(seen) != strconv.FormatUint(btx.Bucket(bucketRequests).Sequence(), 10) {
+	} else if !trusted {
 		if err := reindexRequests(btx); err != nil {
-			return err
+			return nil, err
+		}
+		if err := reindexOfficers(btx); err != nil {
+			return nil, err
 		}
 	}
-	return reindexOfficers(btx)
+	return migrated, btx.Bucket(bucketMeta).Delete([]byte(metaClosedAt)) // a crash from here on leaves no marker
 }
 
-// metaIndexedRequests is the requests bucket's sequence when its indexes were last written.
-const metaIndexedRequests = "indexed_requests"
+// metaClosedAt is the bbolt transaction id of the commit Close made, written as the file's last one.
+const metaClosedAt = "closed_at_txid"
+
+// closedCleanly tells whether the last commit to the file was this release's Close (so no other
+// writer, and no crash, came after the indexes were last kept).
+func closedCleanly(btx *bolt.Tx) bool {
+	meta := btx.Bucket(bucketMeta)
+	if meta == nil {
+		return false
+	}
+	v := meta.Get([]byte(metaClosedAt))
+	return len(v) == 8 && btou64(v) == uint64(btx.ID())-1
+}
+
+// markClosed is the last commit of a clean Close.
+func markClosed(btx *bolt.Tx) error {
+	meta := btx.Bucket(bucketMeta)
+	if meta == nil {
+		return nil
+	}
+	return meta.Put([]byte(metaClosedAt), u64(uint64(btx.ID())))
+}
 
 // reindexRequests rebuilds both request indexes from the records.
 func reindexRequests(btx *bolt.Tx) error {
@@ -267,7 +281,7 @@ func reindexRequests(btx *bolt.Tx) error {
 	}); err != nil {
 		return err
 	}
-	return btx.Bucket(bucketMeta).Put([]byte(metaIndexedRequests), []byte(strconv.FormatUint(reqs.Sequence(), 10)))
+	return nil
 }
 
 // reindexOfficers rebuilds both officer indexes from the records.
@@ -302,8 +316,8 @@ func freshBucket(btx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 
 // indexTeamsByUnit builds the unit index of a file written before it existed, or rebuilds one that
 // has fewer or more entries than there are teams (teams written by an earlier release after a rollback).
-func indexTeamsByUnit(btx *bolt.Tx) error {
-	if old := btx.Bucket(bucketUnitTeams); old != nil && old.Stats().KeyN == btx.Bucket(bucketTeams).Stats().KeyN {
+func indexTeamsByUnit(btx *bolt.Tx, force bool) error {
+	if old := btx.Bucket(bucketUnitTeams); !force && old != nil && old.Stats().KeyN == btx.Bucket(bucketTeams).Stats().KeyN {
 		return nil
 	}
 	byUnit, err := freshBucket(btx, bucketUnitTeams)

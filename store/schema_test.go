@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"go/ast"
 	"go/parser"
@@ -165,8 +166,9 @@ func TestAFileOfANewerReleaseIsRefused(t *testing.T) {
 	}
 }
 
-// After a rollback, an earlier release writes requests and officers without the indexes; the next
-// start of this release must see them.
+// After a rollback, an earlier release writes to the file without keeping the indexes: it creates
+// and pseudonymises requests, moves a team, adds an officer. The next start of this release must
+// see all of it (the file was not closed by this release last, so the indexes are rebuilt).
 func TestIndexesCatchUpWithWritesOfAnEarlierRelease(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cdtbot.db")
 	db, err := Open(path, Options{})
@@ -174,31 +176,68 @@ func TestIndexesCatchUpWithWritesOfAnEarlierRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := db.Update(func(tx *Tx) error {
-		if err := tx.PutUnit(Unit{Code: "42", Name: "Hà Tĩnh", Level: "tỉnh"}); err != nil {
+		for _, u := range []Unit{{Code: "42", Name: "Hà Tĩnh", Level: "tỉnh"}, {Code: "42.A", Name: "A", Parent: "42"}, {Code: "42.B", Name: "B", Parent: "42"}} {
+			if err := tx.PutUnit(u); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutTeam(Team{Code: "T1", Name: "Tổ 1", Unit: "42.A"}); err != nil {
 			return err
 		}
-		// What a release before schema 2 does: records only.
-		b := tx.btx.Bucket(bucketRequests)
-		seq, _ := b.NextSequence()
-		if err := tx.putJSON(bucketRequests, u64(seq), Request{ID: seq, Kind: RequestJoin, ZaloID: "u1", State: StateAwaitLeader}); err != nil {
+		if _, err := tx.CreateRequest(Request{Kind: RequestJoin, Team: "T1", ZaloID: "u1"}); err != nil {
 			return err
 		}
-		return tx.putJSON(bucketOfficers, []byte("o1"), Officer{ID: "o1", Scope: "42", GroupID: "g1"})
+		return tx.PutOfficer(Officer{ID: "o1", Scope: "42", GroupID: "g1"})
 	}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
+
+	// What a release before schema 2 does: records only.
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(btx *bolt.Tx, bucket []byte, key []byte, v any) {
+		js, _ := json.Marshal(v)
+		if err := btx.Bucket(bucket).Put(key, js); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := raw.Update(func(btx *bolt.Tx) error {
+		seq, _ := btx.Bucket(bucketRequests).NextSequence()
+		put(btx, bucketRequests, u64(seq), Request{ID: seq, Kind: RequestJoin, Team: "T1", ZaloID: "u2", State: StateAwaitLeader})
+		put(btx, bucketRequests, u64(1), Request{ID: 1, Kind: RequestJoin, Team: "T1", ZaloID: "erased-1", State: StateCancelled})
+		put(btx, bucketTeams, []byte("T1"), Team{Code: "T1", Name: "Tổ 1", Unit: "42.B"})
+		put(btx, bucketOfficers, []byte("o2"), Officer{ID: "o2", Scope: "42", GroupID: "g2"})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
 	db, err = Open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	if err := db.View(func(tx *Tx) error {
-		if r, ok, err := tx.OpenRequestOf("u1", RequestJoin); err != nil || !ok || r.ID != 1 {
+		if r, ok, err := tx.OpenRequestOf("u2", RequestJoin); err != nil || !ok || r.ID != 2 {
 			t.Errorf("request written without its index: %+v %v %v", r, ok, err)
 		}
-		if o, ok, err := tx.OfficerByGroup("g1"); err != nil || !ok || o.ID != "o1" {
+		n := 0
+		_ = tx.RequestsOf("u1", func(Request) error { n++; return nil })
+		if n != 0 {
+			t.Errorf("a request pseudonymised by the earlier release is still found under the person's id")
+		}
+		if o, ok, err := tx.OfficerByGroup("g2"); err != nil || !ok || o.ID != "o2" {
 			t.Errorf("officer written without its index: %+v %v %v", o, ok, err)
+		}
+		if in, _ := tx.TeamsOfUnit("42.B"); len(in) != 1 {
+			t.Errorf("a team moved by the earlier release is not under its new unit: %v", in)
+		}
+		if in, _ := tx.TeamsOfUnit("42.A"); len(in) != 0 {
+			t.Errorf("a team moved by the earlier release is still under its old unit: %v", in)
 		}
 		return nil
 	}); err != nil {
