@@ -341,3 +341,49 @@ func TestAnAdministratorDecidesWhatNoApproverMay(t *testing.T) {
 		t.Errorf("an unknown request: %d, want 404", status)
 	}
 }
+
+// An administrator's approval the directory's rules refuse (the team filled up, or the person took a
+// role in another commune meanwhile) is a 409 naming the rule, and the request keeps waiting.
+func TestAnAdministratorsApprovalFollowsTheDirectoryRules(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	one := 1
+	no := false
+	ids := map[string]uint64{}
+	h.DB.Update(func(tx *store.Tx) error {
+		tx.PutUnit(store.Unit{Code: "P", Name: "Tỉnh", Level: "tỉnh"})
+		tx.PutUnit(store.Unit{Code: "C", Name: "Xã C", Level: "xã", Parent: "P", Policy: &store.Policy{MaxMembers: &one, Collaborators: &no}})
+		tx.PutUnit(store.Unit{Code: "C.1", Name: "Thôn 1", Level: "thôn", Parent: "C"})
+		tx.PutUnit(store.Unit{Code: "D", Name: "Xã D", Level: "xã", Parent: "P"})
+		tx.PutUnit(store.Unit{Code: "D.1", Name: "Thôn 1", Level: "thôn", Parent: "D"})
+		tx.PutTeam(store.Team{Code: "T", Name: "Tổ thôn 1 xã C", Unit: "C.1"})
+		tx.PutTeam(store.Team{Code: "U", Name: "Tổ thôn 1 xã D", Unit: "D.1"})
+		tx.PutPerson(store.Person{ZaloID: "9500000000000000001", Name: "Tổ Trưởng"})
+		tx.SetRole("T", "9500000000000000001", store.RoleLeader) // T is full now
+		tx.PutPerson(store.Person{ZaloID: "9500000000000000003", Name: "Đã Ở Xã D"})
+		tx.SetRole("U", "9500000000000000003", store.RoleMember)
+		for name, who := range map[string]string{"full": "9500000000000000002", "commune": "9500000000000000003"} {
+			r, err := tx.CreateRequest(store.Request{Kind: store.RequestJoin, Team: "T", ZaloID: who, Role: store.RoleMember, State: store.StateAwaitApprover})
+			if err != nil {
+				return err
+			}
+			ids[name] = r.ID
+		}
+		return nil
+	})
+	auth := []string{"Authorization", "Bearer admin-secret"}
+	for name, code := range map[string]string{"full": "team_full", "commune": "other_commune"} {
+		status, body := h.Do("POST", fmt.Sprintf("/api/v1/requests/%d/decision", ids[name]), `{"action":"approve"}`, "", auth...)
+		if status != http.StatusConflict || !strings.Contains(string(body), `"code":"`+code+`"`) {
+			t.Errorf("%s: %d %s, want 409 %s", name, status, body, code)
+		}
+	}
+	h.DB.View(func(tx *store.Tx) error {
+		for name, id := range ids {
+			if r, _, _ := tx.Request(id); r.State != store.StateAwaitApprover {
+				t.Errorf("%s: request is %s after a refused approval", name, r.State)
+			}
+		}
+		return nil
+	})
+}

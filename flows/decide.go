@@ -60,7 +60,11 @@ func (c *convo) decide(idText, action string) error {
 		c.tell(r.ZaloID, fmt.Sprintf(textToRequesterRecommended, r.ID, c.authority(r.Team)))
 		return c.toApprover(r, "")
 	case "app":
-		return c.approve(r)
+		var refused *ApprovalRefusedError
+		if err := c.approve(r); err != nil && !errors.As(err, &refused) {
+			return err
+		}
+		return nil
 	}
 	// A refusal needs its reason first.
 	return c.begin("decide", "reason", map[string]string{"id": idText, "action": action})
@@ -153,6 +157,23 @@ func (c *convo) mayDecide(r store.Request, action string) (bool, error) {
 	return false, nil
 }
 
+// ApprovalRefusedError is an approval the directory's rules refuse (a full team, a second commune):
+// the request keeps waiting. Text says why, in Vietnamese; Unwrap gives store.ErrTeamFull or
+// store.ErrOtherCommune.
+type ApprovalRefusedError struct {
+	Text string
+	Err  error
+}
+
+func (e *ApprovalRefusedError) Error() string { return e.Text }
+func (e *ApprovalRefusedError) Unwrap() error { return e.Err }
+
+// refuseApproval tells the approver why, and returns the refusal (the chat treats it as answered).
+func (c *convo) refuseApproval(text string, err error) error {
+	c.say(text)
+	return &ApprovalRefusedError{Text: text, Err: err}
+}
+
 // approve carries out an approved request: the roster changes and everyone involved is told.
 func (c *convo) approve(r store.Request) error {
 	t, _, err := c.tx.Team(r.Team)
@@ -174,12 +195,10 @@ func (c *convo) approve(r store.Request) error {
 		var other *store.CommuneError
 		switch {
 		case errors.As(err, &full):
-			c.say(fmt.Sprintf(textCannotApproveFull, r.ID, t.Name, full.Room.Max))
-			return nil
+			return c.refuseApproval(fmt.Sprintf(textCannotApproveFull, r.ID, t.Name, full.Room.Max), err)
 		case errors.As(err, &other):
 			held, _, _ := c.tx.Team(other.Held.Team)
-			c.say(fmt.Sprintf(textCannotApproveCommune, r.ID, held.Name, other.There.Display()))
-			return nil
+			return c.refuseApproval(fmt.Sprintf(textCannotApproveCommune, r.ID, held.Name, other.There.Display()), err)
 		case err != nil:
 			return err
 		}

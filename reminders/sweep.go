@@ -125,6 +125,9 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 const ledgerLastSweep = "sweep|last"
 
 func markSwept(tx *store.Tx, at time.Time) error {
+	if now := tx.Now(); at.After(now) {
+		at = now // a run forced as of a later instant does not vouch for runs still to come
+	}
 	if last, ok := lastSwept(tx); ok && !at.After(last) {
 		return nil
 	}

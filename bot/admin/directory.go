@@ -1477,11 +1477,16 @@ func (a *API) DecideRequest(c *gin.Context) {
 	var out store.Request
 	err = a.db.Update(func(tx *store.Tx) error {
 		r, replies, err := a.decider.DecideAsAdmin(tx, id, body.Action == "approve", body.Reason, "admin:"+web.Actor(c))
+		var refused *flows.ApprovalRefusedError
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			return web.Errorf(http.StatusNotFound, "unknown_request", "no request %d", id)
 		case errors.Is(err, flows.ErrNotWaitingForApprover):
 			return web.Errorf(http.StatusConflict, "not_waiting", "request %d is %s, not waiting for an approver", id, r.State)
+		case errors.As(err, &refused) && errors.Is(err, store.ErrTeamFull):
+			return web.Errorf(http.StatusConflict, "team_full", "request %d cannot be approved: %v", id, refused.Err)
+		case errors.As(err, &refused) && errors.Is(err, store.ErrOtherCommune):
+			return web.Errorf(http.StatusConflict, "other_commune", "request %d cannot be approved: %v", id, refused.Err)
 		case err != nil:
 			return err
 		}
