@@ -34,9 +34,12 @@ func ip(n int) *int { return &n }
 //	B (cutoff 20): team B1 (leader b1) never files; team B2 (leader b2) files on the first day it can
 //	C (cutoff 30): team C1 (leader c1) files late, at 10:00 the day after the cutoff
 //	an officer group over the whole province; approvers chA, chB, chC
-func world(t *testing.T) (*store.DB, *Sweeper) {
+func world(t *testing.T) (*store.DB, *Sweeper) { return worldAt(t, nil) }
+
+// worldAt is world on a database whose clock is now (nil: the real one).
+func worldAt(t *testing.T, now func() time.Time) (*store.DB, *Sweeper) {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -654,8 +657,9 @@ func TestASweepJudgesReportsAsTheyStoodAtItsInstant(t *testing.T) {
 // A starting server sweeps only when no sweep completed since the last scheduled run: a restart
 // after 08:00's run costs no national re-plan; one after a missed 08:00 catches up.
 func TestCatchUpSweepsOnlyWhenARunWasMissed(t *testing.T) {
-	_, s := world(t)
 	day := func(d, h int) time.Time { return time.Date(2027, 3, d, h, 0, 0, 0, hcm) }
+	clock := day(2, 10)
+	_, s := worldAt(t, func() time.Time { return clock })
 	if _, ran, err := s.CatchUp(day(2, 10)); err != nil || !ran {
 		t.Fatalf("a database never swept: ran %v, %v", ran, err)
 	}
@@ -668,22 +672,36 @@ func TestCatchUpSweepsOnlyWhenARunWasMissed(t *testing.T) {
 		{day(3, 9), true},   // the 3rd's 08:00 was missed
 		{day(3, 23), false}, // and now it is done
 	} {
+		clock = c.at
 		if _, ran, err := s.CatchUp(c.at); err != nil || ran != c.want {
 			t.Errorf("catch-up at %s: ran %v (%v), want %v", c.at.Format("02 15:04"), ran, err, c.want)
 		}
 	}
 	// The scheduled run marks its day too: a restart after it does not sweep again.
+	clock = day(4, 8)
 	if _, err := s.Sweep(day(4, 8), false); err != nil {
 		t.Fatal(err)
 	}
+	clock = day(4, 12)
 	if _, ran, _ := s.CatchUp(day(4, 12)); ran {
 		t.Error("a restart after the scheduled run swept again")
 	}
 	// A dry run marks nothing.
+	clock = day(5, 8)
 	if _, err := s.Sweep(day(5, 8), true); err != nil {
 		t.Fatal(err)
 	}
+	clock = day(5, 12)
 	if _, ran, _ := s.CatchUp(day(5, 12)); !ran {
 		t.Error("a dry run counted as the day's run")
+	}
+	// A run forced as of a later instant vouches only for now: tomorrow's missed run is made up.
+	clock = day(6, 9)
+	if _, err := s.Sweep(day(9, 8), false); err != nil {
+		t.Fatal(err)
+	}
+	clock = day(7, 9)
+	if _, ran, _ := s.CatchUp(day(7, 9)); !ran {
+		t.Error("a sweep forced as of a later day hid a missed run")
 	}
 }
