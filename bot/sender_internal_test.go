@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -157,5 +158,29 @@ func TestBulkLeavesRepliesTheirReserve(t *testing.T) {
 	}
 	if worst > 50*time.Millisecond || len(waiting) > 1 {
 		t.Errorf("a reply waited %v behind bulk (%d never sent)", worst, len(waiting))
+	}
+}
+
+// The sender's own wait takes a bulk message from both budgets and a reply from the account's only.
+func TestWaitTakesFromTheRightBudgets(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := newSender(db, nil, time.UTC, 4000, 8, 0, zerolog.Nop(), newMetrics(db))
+	account, bulk := s.limiter.Tokens(), s.bulkLimiter.Tokens()
+	if err := s.wait(context.Background(), store.PriorityReply); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := s.limiter.Tokens(), s.bulkLimiter.Tokens(); a > account-0.9 || b < bulk-0.1 {
+		t.Errorf("a reply: account %.2f → %.2f, bulk %.2f → %.2f; want only the account's taken", account, a, bulk, b)
+	}
+	account, bulk = s.limiter.Tokens(), s.bulkLimiter.Tokens()
+	if err := s.wait(context.Background(), store.PriorityBulk); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := s.limiter.Tokens(), s.bulkLimiter.Tokens(); a > account-0.9 || b > bulk-0.9 {
+		t.Errorf("a bulk message: account %.2f → %.2f, bulk %.2f → %.2f; want both taken", account, a, bulk, b)
 	}
 }

@@ -118,7 +118,7 @@ func (e *Engine) SubmitReportForm(tx *store.Tx, userID, team, period string, bas
 		for i := range f.Questions {
 			f.Questions[i].Value = latest.Answers[f.Questions[i].ID]
 		}
-		return FormResult{Form: f, Notice: fmt.Sprintf(textFormNewer, c.personName(latest.FiledBy), c.fmtTime(latest.FiledAt), latest.Version)}, nil
+		return FormResult{Form: f, Notice: fmt.Sprintf(textFormNewer, c.personName(latest.FiledBy), f.Period.Label(), c.fmtTime(latest.FiledAt), latest.Version)}, nil
 	}
 	qs, err := c.questionSet(team)
 	if err != nil {

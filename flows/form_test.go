@@ -104,7 +104,7 @@ func TestReportFormDoesNotOverwriteUnseen(t *testing.T) {
 	mine := formValues()
 	mine["households"] = "15"
 	r := w.submit(mai, "TA-T1", "2026-11", 0, mine)
-	if r.Filed || !strings.Contains(r.Notice, "phiên bản 1") || r.Form.Base != 1 || r.Form.Questions[0].Value != "12" {
+	if r.Filed || !strings.Contains(r.Notice, "tháng 11/2026 lúc") && strings.Contains(r.Notice, "phiên bản 1") || r.Form.Base != 1 || r.Form.Questions[0].Value != "12" {
 		t.Fatalf("unseen version overwritten or not shown: %+v", r)
 	}
 	r = w.submit(mai, "TA-T1", "2026-11", 1, mine)
@@ -120,7 +120,7 @@ func TestReportFormDoesNotOverwriteUnseen(t *testing.T) {
 func TestReportFormRefusals(t *testing.T) {
 	w := tungAnh(t)
 	for _, c := range []struct{ user, team, period, want string }{
-		{hoa, "TA-TL", "2026-11", "Chỉ tổ trưởng, tổ phó"},
+		{hoa, "TA-TL", "2026-11", "Chỉ tổ trưởng hoặc tổ phó"},
 		{hung, "TA-T1", "2026-08", "không còn mở"},
 		{hung, "NOPE", "2026-11", "không còn dùng được"},
 		{hung, "TA-T1", "2026-13", "không còn dùng được"},

@@ -698,24 +698,15 @@ func (tx *Tx) ApproverForRequest(teamCode, requester string) (a Approver, skippe
 	if err != nil || !found {
 		return Approver{}, false, false, err
 	}
-	path, err := tx.UnitPath(t.Unit)
-	if err != nil {
-		return Approver{}, false, false, err
-	}
-	for i := len(path) - 1; i >= 0; i-- {
-		var cand Approver
-		has, err := tx.getJSON(bucketApprovers, []byte(path[i].Code), &cand)
-		if err != nil {
-			return Approver{}, false, false, err
+	for unit := t.Unit; unit != ""; {
+		a, at, ok, err := tx.ApproverAbove(unit)
+		if err != nil || !ok {
+			return Approver{}, skipped, false, err
 		}
-		if !has {
-			continue
+		if a.ZaloID != requester {
+			return a, skipped, true, nil
 		}
-		if cand.ZaloID == requester {
-			skipped = true
-			continue
-		}
-		return cand, skipped, true, nil
+		skipped, unit = true, at.Parent // an approver never decides their own request: the next one up
 	}
 	return Approver{}, skipped, false, nil
 }

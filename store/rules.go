@@ -16,6 +16,9 @@ import (
 //     collaborators never do.
 //   - One commune per person: a person holds roles only in teams of one commune (CommuneOf).
 //   - One leader per team: a new leader replaces the old one, who stays in the team as a member.
+//
+// Asking to join by chat is for people in no team yet (flows/join.go says so to a member): a second
+// team in the same commune (a commune-level team besides a village one) is an administrator's act.
 
 // ErrTeamFull refuses a counted role in a team at its size limit.
 var ErrTeamFull = errors.New("the team is full")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cdtbot/cdtbot/bot"
 	"github.com/cdtbot/cdtbot/bot/bottest"
+	"github.com/cdtbot/cdtbot/bot/signed"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -103,11 +104,19 @@ func TestFormLinksAreCheckedEveryTime(t *testing.T) {
 	if status, body := h.Do(http.MethodGet, path[:len(path)-3]+"AAA", "", ""); status != http.StatusForbidden || !strings.Contains(string(body), "không đúng") {
 		t.Errorf("tampered link: %d %.200s", status, body)
 	}
-	if status, _ := post(t, h, "/f/o2.x.y.z.sig", demoAnswers()); status != http.StatusForbidden {
-		t.Errorf("an officer-shaped token: %d", status)
+	// A well-formed r1 token signed under another kind's key (an officer link's) opens nothing.
+	var other string
+	if err := h.DB.Update(func(tx *store.Tx) (err error) {
+		other, err = signed.Kind{Version: "r1", Label: "cdtbot officer page link v1"}.Sign(tx, signed.Field(leader), signed.Field("DEMO-DT-HB"), "2026-11", "1900000000")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := post(t, h, "/f/"+other, demoAnswers()); status != http.StatusForbidden {
+		t.Errorf("a token signed with another kind's key: %d", status)
 	}
 	h.MustAPI(http.StatusOK, "PUT", "/api/v1/teams/DEMO-DT-HB/roles/4200000000000000102", `{"role":"leader"}`, nil)
-	if status, body := post(t, h, path, demoAnswers()); status != http.StatusConflict || !strings.Contains(body, "Chỉ tổ trưởng, tổ phó") {
+	if status, body := post(t, h, path, demoAnswers()); status != http.StatusConflict || !strings.Contains(body, "Chỉ tổ trưởng hoặc tổ phó") {
 		t.Errorf("a former leader's link: %d %.300s", status, body)
 	}
 	h.Clock.Set(h.Clock.Now().Add(49 * time.Hour))
