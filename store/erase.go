@@ -224,14 +224,11 @@ func (tx *Tx) PersonData(zaloID string) (PersonData, error) {
 	}); err != nil {
 		return d, fmt.Errorf("%s: %w", op, err)
 	}
-	if err := tx.btx.Bucket(bucketSent).ForEach(func(_, v []byte) error {
+	if err := tx.btx.Bucket(bucketSent).ForEach(func(k, v []byte) error {
 		if !bytes.Contains(v, id) {
 			return nil
 		}
-		var o struct {
-			To string `json:"to"`
-		}
-		if json.Unmarshal(v, &o) == nil && o.To == zaloID {
+		if o, err := decodeOutcome(btou64(k), v); err == nil && o.To == zaloID {
 			d.Sent++
 		}
 		return nil
@@ -595,29 +592,36 @@ func (tx *Tx) eraseMessages(er *Erasure, sc *scrubber, d PersonData, _ EraseOpti
 	er.Counts[ErasedMentions] += len(put)
 
 	var theirs [][]byte // sent_bodies keys of what was said to them
-	_, err = tx.rewriteBucket(bucketSent, func(_, v []byte) ([]byte, error) {
+	_, err = tx.rewriteBucket(bucketSent, func(k, v []byte) ([]byte, error) {
 		if !sc.mentions(v) {
 			return nil, nil
 		}
-		var o Outcome
-		if err := json.Unmarshal(v, &o); err != nil {
+		o, err := decodeOutcome(btou64(k), v)
+		if err != nil {
 			return nil, err
 		}
+		// Field by field: the stored form has lengths that a byte scrub would break.
+		errText, errChanged := sc.scrub([]byte(o.Error))
+		body, bodyChanged := sc.scrub(o.Body) // a legacy outcome's own body
 		if o.To != d.ZaloID {
-			nv, changed := sc.scrub(v)
-			if changed {
-				er.Counts[ErasedMentions]++
+			if !errChanged && !bodyChanged {
+				return nil, nil
 			}
-			return nv, nil
+			er.Counts[ErasedMentions]++
+		} else {
+			o.To, body = sc.token, nil
+			er.Counts[ErasedSent]++
+			if o.LogSeq != 0 {
+				theirs = append(theirs, u64(o.LogSeq))
+			}
 		}
-		o.To, o.Body = sc.token, nil
-		errText, _ := sc.scrub([]byte(o.Error))
 		o.Error = string(errText)
-		er.Counts[ErasedSent]++
-		if o.LogSeq != 0 {
-			theirs = append(theirs, u64(o.LogSeq))
+		if hasBody(body) {
+			o.Body = body
+			return json.Marshal(o) // a legacy record stays legacy: its body is inside
 		}
-		return json.Marshal(o)
+		o.Body = nil
+		return encodeOutcome(o), nil
 	})
 	if err != nil {
 		return err

@@ -418,11 +418,7 @@ func (tx *Tx) Settle(p Priority, seq uint64, o Outcome) error {
 	// whole pages, where shrinking each outcome in place left them half empty.
 	body := o.Body
 	o.Body = nil
-	js, err := json.Marshal(o)
-	if err != nil {
-		return err
-	}
-	if err := tx.btx.Bucket(bucketSent).Put(u64(m.Seq), js); err != nil {
+	if err := tx.btx.Bucket(bucketSent).Put(u64(m.Seq), encodeOutcome(o)); err != nil {
 		return err
 	}
 	if err := log.Put(u64(o.LogSeq), u64(m.Seq)); err != nil {
@@ -499,8 +495,8 @@ func (tx *Tx) Outcomes(after uint64, limit int) ([]Outcome, error) {
 	c := tx.btx.Bucket(bucketSent).Cursor()
 	var out []Outcome
 	for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
-		var o Outcome
-		if err := json.Unmarshal(v, &o); err != nil {
+		o, err := decodeOutcome(btou64(k), v)
+		if err != nil {
 			return nil, fmt.Errorf("store.Outcomes: %w", err)
 		}
 		tx.withBody(&o)
@@ -520,8 +516,8 @@ func (tx *Tx) SentLog(after uint64, limit int) ([]Outcome, error) {
 		if raw == nil {
 			continue // pruned or erased since
 		}
-		var o Outcome
-		if err := json.Unmarshal(raw, &o); err != nil {
+		o, err := decodeOutcome(btou64(v), raw)
+		if err != nil {
 			return nil, fmt.Errorf("store.SentLog: %w", err)
 		}
 		o.LogSeq = btou64(k)
@@ -559,8 +555,8 @@ func (tx *Tx) StripOutcomeBodies(cutoff time.Time, limit int) (int, error) {
 	n, last := 0, from
 	for k, v := c.Seek(u64(from + 1)); k != nil && n < limit; k, v = c.Next() {
 		if raw := sent.Get(v); raw != nil {
-			var o Outcome
-			if err := json.Unmarshal(raw, &o); err != nil {
+			o, err := decodeOutcome(btou64(v), raw)
+			if err != nil {
 				return n, fmt.Errorf("store.StripOutcomeBodies: %w", err)
 			}
 			if !o.At.Before(cutoff) {
@@ -569,13 +565,9 @@ func (tx *Tx) StripOutcomeBodies(cutoff time.Time, limit int) (int, error) {
 			if err := bodies.Delete(k); err != nil {
 				return n, err
 			}
-			if hasBody(o.Body) { // settled by a release before sent_bodies
+			if hasBody(o.Body) { // settled by a release before sent_bodies: stored again, compact
 				o.Body = nil
-				js, err := json.Marshal(o)
-				if err != nil {
-					return n, err
-				}
-				if err := sent.Put(bytes.Clone(v), js); err != nil {
+				if err := sent.Put(bytes.Clone(v), encodeOutcome(o)); err != nil {
 					return n, err
 				}
 			}
@@ -605,11 +597,8 @@ func (tx *Tx) PruneLegacyOutcomes(cutoff time.Time) (int, error) {
 	var old [][]byte
 	left := 0
 	if err := sent.ForEach(func(k, v []byte) error {
-		var o struct {
-			LogSeq uint64    `json:"log_seq"`
-			At     time.Time `json:"at"`
-		}
-		if err := json.Unmarshal(v, &o); err != nil || o.LogSeq != 0 {
+		o, err := decodeOutcome(btou64(k), v)
+		if err != nil || o.LogSeq != 0 {
 			return nil
 		}
 		if o.At.Before(cutoff) {
@@ -642,10 +631,8 @@ func (tx *Tx) PruneOutcomes(cutoff time.Time, limit int) (int, error) {
 	n := 0
 	for k, v := c.First(); k != nil && n < limit; k, v = c.First() {
 		if raw := sent.Get(v); raw != nil {
-			var o struct {
-				At time.Time `json:"at"`
-			}
-			if err := json.Unmarshal(raw, &o); err != nil {
+			o, err := decodeOutcome(btou64(v), raw)
+			if err != nil {
 				return n, fmt.Errorf("store.PruneOutcomes: %w", err)
 			}
 			if !o.At.Before(cutoff) {
