@@ -438,8 +438,9 @@ func (tx *Tx) eraseDirectory(er *Erasure, _ *scrubber, d PersonData, _ EraseOpti
 	return tx.forgetContact(d.ZaloID)
 }
 
-// eraseEvents deletes the person's handled events (and, when answering, the
-// message being answered) with their dedupe keys; other events that name them are scrubbed.
+// eraseEvents deletes the person's handled events (and, when answering, the message being
+// answered) with their dedupe keys, and other people's handled events that name them (Zalo's raw
+// JSON is not rewritten: only an event still waiting to be handled is scrubbed).
 func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOptions) error {
 	events := tx.btx.Bucket(bucketEvents)
 	keys := tx.btx.Bucket(bucketEventKeys)
@@ -458,7 +459,7 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 			}
 		}
 	}
-	var del [][]byte
+	var del, mentions [][]byte
 	var delKeys []string
 	rewrite := map[string][]byte{}
 	err := events.ForEach(func(k, v []byte) error {
@@ -477,7 +478,14 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 			delKeys = append(delKeys, ev.Key)
 		case own:
 			// Their own message that arrived after the request: new, and handled as such.
+		case !pending:
+			// Someone else's handled event that names them: Zalo's raw JSON, kept only for the retention
+			// window, goes whole (its dedupe key stays, so a late retry is still recognised).
+			if _, changed := sc.scrub(ev.Body); changed {
+				mentions = append(mentions, bytes.Clone(k))
+			}
 		default:
+			// Not handled yet: it must still be answered, so only their name, phone and id leave it.
 			if body, changed := sc.scrub(ev.Body); changed {
 				ev.Body = body
 				nv, err := encodeEvent(ev)
@@ -504,6 +512,11 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 			return err
 		}
 	}
+	for _, k := range mentions {
+		if err := events.Delete(k); err != nil {
+			return err
+		}
+	}
 	// Orphan dedupe keys naming them (their event already pruned or erased).
 	var orphans [][]byte
 	if err := keys.ForEach(func(k, v []byte) error {
@@ -525,7 +538,7 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 		}
 	}
 	er.Counts[ErasedEvents] += len(del)
-	er.Counts[ErasedMentions] += len(rewrite)
+	er.Counts[ErasedMentions] += len(rewrite) + len(mentions)
 	return nil
 }
 
