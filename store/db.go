@@ -366,6 +366,13 @@ func (db *DB) View(fn func(tx *Tx) error) error {
 	}
 }
 
+// Poke wakes whoever waits for new events or sendable messages, as a commit adding them would: a
+// test clock moved past a waiting message's instant calls it.
+func (db *DB) Poke() {
+	signal(db.outboxReady)
+	signal(db.eventReady)
+}
+
 func (db *DB) fire(t *Tx) {
 	if t.wakeOutbox {
 		signal(db.outboxReady)

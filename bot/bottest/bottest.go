@@ -41,8 +41,12 @@ const (
 	AdminToken = "admin-secret"
 )
 
-// Clock runs at real speed from a settable instant, so backoffs elapse but dates are fixed.
-type Clock struct{ offset atomic.Int64 }
+// Clock runs at real speed from a settable instant, so backoffs elapse but dates are fixed. Moving
+// it wakes the bot's workers (what waits for an instant looks again at once, not at its next poll).
+type Clock struct {
+	offset atomic.Int64
+	wake   atomic.Pointer[func()]
+}
 
 // NewClock is a clock reading t now.
 func NewClock(t time.Time) *Clock { c := &Clock{}; c.Set(t); return c }
@@ -51,7 +55,12 @@ func NewClock(t time.Time) *Clock { c := &Clock{}; c.Set(t); return c }
 func (c *Clock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
 
 // Set moves the clock to t.
-func (c *Clock) Set(t time.Time) { c.offset.Store(int64(time.Until(t))) }
+func (c *Clock) Set(t time.Time) {
+	c.offset.Store(int64(time.Until(t)))
+	if w := c.wake.Load(); w != nil {
+		(*w)()
+	}
+}
 
 // Loc is Asia/Ho_Chi_Minh.
 func Loc(t testing.TB) *time.Location {
@@ -126,6 +135,8 @@ func (h *Harness) Start() {
 	done := make(chan struct{})
 	go func() { defer close(done); b.Run(ctx) }()
 	h.DB, h.Srv = db, httptest.NewServer(b.Handler())
+	poke := db.Poke
+	h.Clock.wake.Store(&poke)
 	stopped := false
 	h.stop = func() {
 		if stopped {
