@@ -4,10 +4,7 @@
 package form
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
@@ -198,25 +195,7 @@ func (fs *Forms) linkFailed(c *gin.Context, l link, err error) bool {
 //go:embed *.html form.css
 var files embed.FS
 
-var (
-	templates = template.Must(template.New("").ParseFS(files, "*.html"))
-	css       = mustRead("form.css")
-	// csp allows the page's own stylesheet (by hash), posting to itself, and nothing else.
-	csp = "default-src 'none'; style-src '" + cssHash(css) + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-
-func mustRead(name string) string {
-	b, err := files.ReadFile(name)
-	if err != nil {
-		panic("form: " + err.Error()) // embedded at build time: cannot happen
-	}
-	return string(b)
-}
-
-func cssHash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
-}
+var page = web.NewPage(files, "form.css", nil)
 
 type formData struct {
 	CSS       template.CSS
@@ -235,31 +214,17 @@ type messageData struct {
 }
 
 func (fs *Forms) formData(f flows.Form, l link, notice string) formData {
-	return formData{CSS: template.CSS(css), Heading: f.Heading, Notice: notice, Base: f.Base, Questions: f.Questions,
+	return formData{CSS: page.CSS, Heading: f.Heading, Notice: notice, Base: f.Base, Questions: f.Questions,
 		Expires: l.expires.In(fs.loc).Format("15:04 ngày 02/01/2006"), Edit: f.Base > 0}
 }
 
-// render executes a template into memory first, so a failure is a clean 500, not half a page.
+// render sends a page of the form.
 func (fs *Forms) render(c *gin.Context, status int, name string, data any) {
-	switch d := data.(type) {
-	case messageData:
-		d.CSS = template.CSS(css)
+	if d, ok := data.(messageData); ok {
+		d.CSS = page.CSS
 		data = d
 	}
-	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, name, data); err != nil {
-		web.Log(c).Error().Err(err).Str("template", name).Msg("report form: template failed")
-		status, buf = http.StatusInternalServerError, bytes.Buffer{}
-		buf.WriteString(textInternal)
-	}
-	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", csp)
-	h.Set("Referrer-Policy", "no-referrer") // the address is the credential
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("X-Robots-Tag", "noindex, nofollow")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	page.Render(c, status, name, data, textInternal)
 	c.Abort()
 }
 

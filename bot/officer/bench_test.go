@@ -45,7 +45,7 @@ func BenchmarkNationalOfficerPage(b *testing.B) {
 			if err != nil {
 				return err
 			}
-			return officerTemplates.ExecuteTemplate(&buf, "page.html", d)
+			return officerPage.Templates.ExecuteTemplate(&buf, "page.html", d)
 		}); err != nil {
 			b.Fatal(err)
 		}

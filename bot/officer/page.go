@@ -12,10 +12,7 @@
 package officer
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
@@ -67,25 +64,8 @@ const (
 	timeFormatVN         = "15:04 ngày 02/01/2006"
 )
 
-var (
-	officerTemplates = template.Must(template.New("").Funcs(template.FuncMap{"pct": pct}).ParseFS(files, "*.html"))
-	officerCSS       = mustRead("page.css")
-	// officerCSP allows the page's own stylesheet (by hash) and nothing else: no script, no outside resource.
-	officerCSP = "default-src 'none'; style-src '" + cssHash(officerCSS) + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-
-func mustRead(name string) string {
-	b, err := files.ReadFile(name)
-	if err != nil {
-		panic("officer: " + err.Error()) // embedded at build time: cannot happen
-	}
-	return string(b)
-}
-
-func cssHash(css string) string {
-	sum := sha256.Sum256([]byte(css))
-	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
-}
+// officerPage is the page set: its templates and stylesheet under their CSP (bot/web).
+var officerPage = web.NewPage(files, "page.css", template.FuncMap{"pct": pct})
 
 // Pages serves the officer page and its exports, by signed link or to an admin.
 type Pages struct {
@@ -316,26 +296,13 @@ func (pg *Pages) officerPage(c *gin.Context, o store.Officer, links pageLinks) {
 }
 
 func (pg *Pages) officerError(c *gin.Context, status int, title, msg, hint string) {
-	pg.renderOfficer(c, status, "error.html", errorData{CSS: template.CSS(officerCSS), Title: title, Message: msg, Hint: hint})
+	pg.renderOfficer(c, status, "error.html", errorData{CSS: officerPage.CSS, Title: title, Message: msg, Hint: hint})
 	c.Abort()
 }
 
-// renderOfficer executes a template into memory first, so a failure is a clean 500, not half a page.
+// renderOfficer sends a page of the set.
 func (pg *Pages) renderOfficer(c *gin.Context, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := officerTemplates.ExecuteTemplate(&buf, name, data); err != nil {
-		web.Log(c).Error().Err(err).Str("template", name).Msg("officer page: template failed")
-		status, buf = http.StatusInternalServerError, bytes.Buffer{}
-		buf.WriteString(textInternal)
-	}
-	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", officerCSP)
-	h.Set("Referrer-Policy", "no-referrer") // the address is the credential
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("X-Robots-Tag", "noindex, nofollow")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	officerPage.Render(c, status, name, data, textInternal)
 }
 
 type errorData struct {
@@ -407,7 +374,7 @@ func (pg *Pages) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageD
 	if err != nil {
 		return pageData{}, err
 	}
-	d := pageData{CSS: template.CSS(officerCSS), Officer: o, ScopeName: s.Unit.Display(), Period: s.Period,
+	d := pageData{CSS: officerPage.CSS, Officer: o, ScopeName: s.Unit.Display(), Period: s.Period,
 		PeriodLabel: s.Period.Label(), AsOf: now.In(loc).Format(timeFormatVN), Total: s.Total}
 	for i := range stats.SeriesLength {
 		v := periodAdd(def.Period, -i)
