@@ -297,6 +297,11 @@ func (b *Bot) Housekeeping(ctx context.Context) {
 	if err == nil && keepBodies > 0 {
 		stripped, err = b.inBatches(ctx, func(tx *store.Tx) (int, error) { return tx.StripOutcomeBodies(now.Add(-keepBodies), pruneBatch) })
 	}
+	if err == nil && keepBodies > 0 { // what people wrote: the events' raw bodies go after the same while
+		var n int
+		n, err = b.inBatches(ctx, func(tx *store.Tx) (int, error) { return tx.DropEventBodies(now.Add(-keepBodies), pruneBatch) })
+		stripped += n
+	}
 	if err == nil {
 		var n int
 		err = b.db.Update(func(tx *store.Tx) error {

@@ -205,11 +205,12 @@ func (tx *Tx) PersonData(zaloID string) (PersonData, error) {
 	if d.Approves, d.Officer, err = tx.posts(zaloID); err != nil {
 		return d, fmt.Errorf("%s: %w", op, err)
 	}
+	bodies := tx.btx.Bucket(bucketEventBodies)
 	if err := tx.btx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
-		if !bytes.Contains(v, id) {
+		if !bytes.Contains(v, id) && !bytes.Contains(bodies.Get(k), id) {
 			return nil
 		}
-		if ev, err := decodeEvent(btou64(k), v); err == nil && ownEvent(ev, zaloID) {
+		if ev, err := tx.event(btou64(k), v); err == nil && ownEvent(ev, zaloID) {
 			d.Events++
 		}
 		return nil
@@ -443,6 +444,7 @@ func (tx *Tx) eraseDirectory(er *Erasure, _ *scrubber, d PersonData, _ EraseOpti
 // JSON is not rewritten: only an event still waiting to be handled is scrubbed).
 func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOptions) error {
 	events := tx.btx.Bucket(bucketEvents)
+	bodies := tx.btx.Bucket(bucketEventBodies)
 	keys := tx.btx.Bucket(bucketEventKeys)
 	inbox := tx.btx.Bucket(bucketInbox)
 	dead := tx.btx.Bucket(bucketDeadEvents)
@@ -461,12 +463,12 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 	}
 	var del, mentions [][]byte
 	var delKeys []string
-	rewrite := map[string][]byte{}
+	var rewrite []Event
 	err := events.ForEach(func(k, v []byte) error {
-		if !sc.mentions(v) {
+		if !sc.mentions(v) && !sc.mentions(bodies.Get(k)) {
 			return nil // neither theirs (the partition names them) nor about them
 		}
-		ev, err := decodeEvent(btou64(k), v)
+		ev, err := tx.event(btou64(k), v)
 		if err != nil {
 			return err
 		}
@@ -488,11 +490,7 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 			// Not handled yet: it must still be answered, so only their name, phone and id leave it.
 			if body, changed := sc.scrub(ev.Body); changed {
 				ev.Body = body
-				nv, err := encodeEvent(ev)
-				if err != nil {
-					return err
-				}
-				rewrite[string(k)] = nv
+				rewrite = append(rewrite, ev)
 			}
 		}
 		return nil
@@ -501,7 +499,7 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 		return err
 	}
 	for _, k := range del {
-		for _, b := range []*bolt.Bucket{events, inbox, dead} {
+		for _, b := range []*bolt.Bucket{events, bodies, inbox, dead} {
 			if err := b.Delete(k); err != nil {
 				return err
 			}
@@ -513,7 +511,7 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 		}
 	}
 	for _, k := range mentions {
-		if err := events.Delete(k); err != nil {
+		if err := errors.Join(events.Delete(k), bodies.Delete(k)); err != nil {
 			return err
 		}
 	}
@@ -532,8 +530,8 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 			return err
 		}
 	}
-	for k, v := range rewrite {
-		if err := events.Put([]byte(k), v); err != nil {
+	for _, ev := range rewrite {
+		if err := tx.putEvent(ev); err != nil {
 			return err
 		}
 	}

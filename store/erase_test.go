@@ -310,7 +310,7 @@ func TestEraseWhileAnsweringHerMessage(t *testing.T) {
 		}
 		return nil
 	})
-	if er.Counts[ErasedEvents] != 1 || !reflect.DeepEqual(er.Remaining, []string{"events"}) {
+	if er.Counts[ErasedEvents] != 1 || !reflect.DeepEqual(er.Remaining, []string{"event_bodies", "events"}) {
 		t.Errorf("erasure = %+v", er)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -123,12 +124,8 @@ func (a *appender) commit(group []*appendReq) {
 				return err
 			}
 			r.ev.Seq = seq
-			val, err := encodeEvent(r.ev)
-			if err != nil {
-				return err
-			}
 			k := u64(seq)
-			if err := events.Put(k, val); err != nil {
+			if err := tx.putEvent(r.ev); err != nil {
 				return err
 			}
 			if err := keys.Put([]byte(r.ev.Key), k); err != nil {
@@ -185,6 +182,36 @@ func (db *DB) AppendEvent(ctx context.Context, ev Event) (AppendResult, error) {
 	}
 }
 
+// putEvent stores an event: its header in events, its body in event_bodies, both under its seq —
+// so the body, most of its bytes, can go once it is handled and old (whole pages freed, in order)
+// while the header stays for the dedupe retention.
+func (tx *Tx) putEvent(ev Event) error {
+	k := u64(ev.Seq)
+	val, err := encodeEvent(Event{Seq: ev.Seq, Key: ev.Key, Partition: ev.Partition, Name: ev.Name, RequestID: ev.RequestID,
+		ReceivedAt: ev.ReceivedAt, Attempts: ev.Attempts})
+	if err != nil {
+		return err
+	}
+	if err := tx.btx.Bucket(bucketEvents).Put(k, val); err != nil {
+		return err
+	}
+	if len(ev.Body) == 0 {
+		return tx.btx.Bucket(bucketEventBodies).Delete(k)
+	}
+	return tx.btx.Bucket(bucketEventBodies).Put(k, ev.Body)
+}
+
+// event reads a stored event with its body (inside the record for events of earlier releases).
+func (tx *Tx) event(seq uint64, v []byte) (Event, error) {
+	ev, err := decodeEvent(seq, v)
+	if err == nil && len(ev.Body) == 0 {
+		if b := tx.btx.Bucket(bucketEventBodies).Get(u64(seq)); b != nil {
+			ev.Body = bytes.Clone(b)
+		}
+	}
+	return ev, err
+}
+
 // encodeEvent lays out an event as uvarint(len(meta)) | meta JSON | body.
 func encodeEvent(ev Event) ([]byte, error) {
 	meta, err := json.Marshal(ev)
@@ -222,7 +249,7 @@ func (tx *Tx) PendingEvents(limit int) ([]Event, error) {
 		if v == nil {
 			return nil, fmt.Errorf("store.PendingEvents: event %d missing", seq)
 		}
-		ev, err := decodeEvent(seq, v)
+		ev, err := tx.event(seq, v)
 		if err != nil {
 			return nil, err
 		}
@@ -248,16 +275,12 @@ func (tx *Tx) RecordEventFailure(seq uint64) (int, error) {
 	if v == nil {
 		return 0, fmt.Errorf("store.RecordEventFailure: event %d missing", seq)
 	}
-	ev, err := decodeEvent(seq, v)
+	ev, err := tx.event(seq, v)
 	if err != nil {
 		return 0, err
 	}
 	ev.Attempts++
-	nv, err := encodeEvent(ev)
-	if err != nil {
-		return 0, err
-	}
-	return ev.Attempts, events.Put(u64(seq), nv)
+	return ev.Attempts, tx.putEvent(ev)
 }
 
 // DeadLetter takes an event out of the inbox for good, keeping the reason.
@@ -308,11 +331,58 @@ func (tx *Tx) PruneEvents(cutoff time.Time, limit int) (int, error) {
 		}
 		del = append(del, bytes.Clone(k))
 	}
+	bodies := tx.btx.Bucket(bucketEventBodies)
 	for _, k := range del {
-		if err := events.Delete(k); err != nil {
+		if err := errors.Join(events.Delete(k), bodies.Delete(k)); err != nil {
 			return n, err
 		}
 		n++
 	}
 	return n, nil
+}
+
+// flagEventBodiesDropped is the event seq up to which handled events have lost their bodies.
+const flagEventBodiesDropped = "event_bodies_dropped_upto"
+
+// DropEventBodies forgets what Zalo sent (the raw body) of at most limit handled events received
+// before cutoff, in arrival order from where the last run stopped; their headers and dedupe keys stay
+// for the events' own retention. Events not handled yet, or given up on, keep their bodies.
+func (tx *Tx) DropEventBodies(cutoff time.Time, limit int) (int, error) {
+	from, _ := strconv.ParseUint(tx.Flag(flagEventBodiesDropped), 10, 64)
+	events := tx.btx.Bucket(bucketEvents)
+	bodies := tx.btx.Bucket(bucketEventBodies)
+	inbox, dead := tx.btx.Bucket(bucketInbox), tx.btx.Bucket(bucketDeadEvents)
+	c := events.Cursor()
+	n, last := 0, from
+	var legacy []Event
+	for k, v := c.Seek(u64(from + 1)); k != nil && n < limit; k, v = c.Next() {
+		ev, err := decodeEvent(btou64(k), v)
+		if err != nil {
+			return n, err
+		}
+		if !ev.ReceivedAt.Before(cutoff) {
+			break // arrival order: the rest is newer
+		}
+		last = btou64(k)
+		n++
+		if inbox.Get(k) != nil || dead.Get(k) != nil {
+			continue // still to be handled, or given up on: it keeps its body (pruned with it at retention)
+		}
+		if err := bodies.Delete(k); err != nil {
+			return n, err
+		}
+		if len(ev.Body) > 0 { // an earlier release's record holds its body: written again without
+			ev.Body = nil
+			legacy = append(legacy, ev)
+		}
+	}
+	for _, ev := range legacy {
+		if err := tx.putEvent(ev); err != nil {
+			return n, err
+		}
+	}
+	if last == from {
+		return n, nil
+	}
+	return n, tx.SetFlag(flagEventBodiesDropped, strconv.FormatUint(last, 10))
 }

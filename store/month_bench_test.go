@@ -129,6 +129,7 @@ func BenchmarkMonthOfTraffic(b *testing.B) {
 				func(tx *Tx) (int, error) { return tx.PruneEvents(at.Add(-8*24*time.Hour), 2000) },
 				func(tx *Tx) (int, error) { return tx.PruneOutcomes(at.Add(-35*24*time.Hour), 2000) },
 				func(tx *Tx) (int, error) { return tx.StripOutcomeBodies(at.Add(-2*24*time.Hour), 2000) },
+				func(tx *Tx) (int, error) { return tx.DropEventBodies(at.Add(-2*24*time.Hour), 2000) },
 			} {
 				for n := 2000; n == 2000; {
 					if err := db.Update(func(tx *Tx) error { var err error; n, err = prune(tx); return err }); err != nil {

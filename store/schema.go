@@ -16,10 +16,11 @@ var (
 	bucketMeta = []byte("meta") // "schema" → version; flags ("flag:…"); erasure salt
 
 	// The webhook inbox (events.go).
-	bucketEvents     = []byte("events")      // seq → event record (kept for the retention period)
-	bucketEventKeys  = []byte("event_keys")  // dedupe key → seq
-	bucketInbox      = []byte("inbox")       // seq → 1: acknowledged, not yet handled
-	bucketDeadEvents = []byte("dead_events") // seq → reason: handling failed repeatedly
+	bucketEvents      = []byte("events")       // seq → event record (kept for the retention period)
+	bucketEventKeys   = []byte("event_keys")   // dedupe key → seq
+	bucketEventBodies = []byte("event_bodies") // seq → the bytes Zalo sent, kept until handled and CDTBOT_KEEP_BODIES
+	bucketInbox       = []byte("inbox")        // seq → 1: acknowledged, not yet handled
+	bucketDeadEvents  = []byte("dead_events")  // seq → reason: handling failed repeatedly
 
 	// The outbox and what became of each message (outbox.go, delivery.go).
 	bucketOutbox     = []byte("outbox")      // priority+seq → message waiting to be sent
@@ -103,6 +104,7 @@ var buckets = []bucketDef{
 	{name: bucketMeta, erase: eraseNothing},
 	{name: bucketEvents, erase: eraseEvents, appends: true},
 	{name: bucketEventKeys, erase: eraseEvents},
+	{name: bucketEventBodies, erase: eraseEvents, appends: true},
 	{name: bucketInbox, erase: eraseNothing, appends: true},
 	{name: bucketDeadEvents, erase: eraseNothing, appends: true},
 	{name: bucketOutbox, erase: eraseMessages, appends: true},

@@ -388,3 +388,50 @@ func TestStripOutcomeBodies(t *testing.T) {
 		return nil
 	})
 }
+
+// What people wrote goes after CDTBOT_KEEP_BODIES once handled; the event's header and dedupe key stay
+// for the retention, an unhandled event keeps its body, and a record of an earlier release (its body
+// inside) is written again without it.
+func TestDropEventBodies(t *testing.T) {
+	now := t0
+	db := MustOpen(t, func() time.Time { return now })
+	ctx := context.Background()
+	for i := range 4 {
+		if _, err := db.AppendEvent(ctx, Event{Key: fmt.Sprintf("m:%d", i), Partition: "u:1", Name: "user_send_text", ReceivedAt: t0, Body: []byte(fmt.Sprintf(`{"n":%d}`, i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Update(func(tx *Tx) error {
+		// Events 1 and 2 handled; 3 waits; 4 is an earlier release's record (body inside), handled.
+		if err := errors.Join(tx.MarkHandled(1), tx.MarkHandled(2), tx.MarkHandled(4)); err != nil {
+			return err
+		}
+		val, _ := encodeEvent(Event{Seq: 4, Key: "m:3", Partition: "u:1", Name: "user_send_text", ReceivedAt: t0, Body: []byte(`{"n":3}`)})
+		return errors.Join(tx.btx.Bucket(bucketEvents).Put(u64(4), val), tx.btx.Bucket(bucketEventBodies).Delete(u64(4)))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(3 * 24 * time.Hour)
+	if err := db.Update(func(tx *Tx) error {
+		if n, err := tx.DropEventBodies(t0.Add(time.Hour), 2); err != nil || n != 2 {
+			t.Errorf("first batch: %d, %v", n, err)
+		}
+		_, err := tx.DropEventBodies(t0.Add(time.Hour), 10)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		for seq, want := range map[uint64]string{1: "", 2: "", 3: `{"n":2}`, 4: ""} {
+			v := tx.btx.Bucket(bucketEvents).Get(u64(seq))
+			ev, err := tx.event(seq, v)
+			if err != nil || string(ev.Body) != want || ev.Key == "" {
+				t.Errorf("event %d: %+v %v, want body %q and its header", seq, ev, err, want)
+			}
+		}
+		if tx.btx.Bucket(bucketEventKeys).Stats().KeyN != 4 {
+			t.Error("dedupe keys went with the bodies")
+		}
+		return nil
+	})
+}
