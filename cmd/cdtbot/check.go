@@ -29,7 +29,7 @@ func check(_ context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("database %s: %w", *dbPath, err)
 	}
-	db, err := store.Open(*dbPath, store.Options{ReadOnly: true, LockTimeout: 300 * time.Millisecond})
+	db, err := store.Open(*dbPath, store.Options{ReadOnly: true, LockTimeout: 300 * time.Millisecond, Check: true})
 	if errors.Is(err, store.ErrLocked) {
 		return fmt.Errorf("the database is in use by a running server: check a copy (cdtbot backup copy.db && cdtbot check --db copy.db)")
 	}
