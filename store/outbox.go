@@ -121,11 +121,7 @@ func outboxKey(p Priority, seq uint64) []byte {
 const flagInFlight = 1
 
 func encodeOut(m OutMsg) ([]byte, error) {
-	js, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
-	b := make([]byte, 11, 11+len(m.To)+len(js))
+	b := make([]byte, 11, 11+len(m.To)+64+len(m.Text))
 	var next int64
 	if !m.NextAt.IsZero() {
 		next = m.NextAt.UnixNano()
@@ -136,7 +132,7 @@ func encodeOut(m OutMsg) ([]byte, error) {
 	}
 	binary.BigEndian.PutUint16(b[9:11], uint16(len(m.To)))
 	b = append(b, m.To...)
-	return append(b, js...), nil
+	return encodeOutPayload(b, m), nil
 }
 
 type outHeader struct {
@@ -162,7 +158,7 @@ func decodeOut(k, v []byte) (OutMsg, error) {
 		return OutMsg{}, errors.New("store: corrupt outbox record")
 	}
 	var m OutMsg
-	if err := json.Unmarshal(v[11+len(h.to):], &m); err != nil {
+	if err := decodeOutPayload(v[11+len(h.to):], &m); err != nil {
 		return OutMsg{}, fmt.Errorf("store: outbox record: %w", err)
 	}
 	m.Priority = Priority(k[0])

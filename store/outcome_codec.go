@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -114,4 +116,97 @@ func (r *reader) string() string {
 	s := string(r.b[:n])
 	r.b = r.b[n:]
 	return s
+}
+
+// The outbox message's payload (after its fixed header) in the same compact form: outMsgV1, then its
+// fields. Records written by earlier releases hold JSON there (they start with '{') and still read.
+const outMsgV1 = 0x01
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func encodeOutPayload(b []byte, m OutMsg) []byte {
+	b = append(b, outMsgV1)
+	b = appendString(b, m.Endpoint)
+	b = appendString(b, m.Kind)
+	b = appendString(b, m.Text)
+	b = binary.AppendUvarint(b, uint64(len(m.Choices)))
+	for _, c := range m.Choices {
+		b = appendString(appendString(b, c.Title), c.Payload)
+	}
+	var flags byte
+	if m.AskInfo {
+		flags |= 1
+	}
+	if m.Numbered {
+		flags |= 2
+	}
+	b = append(b, flags)
+	keys := slices.Sorted(maps.Keys(m.Data))
+	b = binary.AppendUvarint(b, uint64(len(keys)))
+	for _, k := range keys {
+		b = appendString(appendString(b, k), m.Data[k])
+	}
+	b = binary.AppendUvarint(b, uint64(len(m.Tried)))
+	for _, t := range m.Tried {
+		b = appendString(b, t)
+	}
+	b = appendString(b, string(m.Body))
+	b = appendString(b, m.RequestID)
+	b = binary.AppendVarint(b, unixNano(m.CreatedAt))
+	b = binary.AppendUvarint(b, uint64(m.Attempts))
+	b = appendString(b, m.LastError)
+	return binary.AppendVarint(b, int64(m.LastCode))
+}
+
+func decodeOutPayload(p []byte, m *OutMsg) error {
+	if len(p) > 0 && p[0] == '{' {
+		return json.Unmarshal(p, m)
+	}
+	if len(p) < 1 || p[0] != outMsgV1 {
+		return errOutcome
+	}
+	r := reader{b: p[1:]}
+	m.Endpoint, m.Kind, m.Text = r.string(), r.string(), r.string()
+	if n := r.uvarint(); n > 0 && n <= uint64(len(r.b)) {
+		m.Choices = make([]Choice, n)
+		for i := range m.Choices {
+			m.Choices[i] = Choice{Title: r.string(), Payload: r.string()}
+		}
+	} else if n > 0 {
+		r.bad = true
+	}
+	flags := r.byte()
+	m.AskInfo, m.Numbered = flags&1 != 0, flags&2 != 0
+	if n := r.uvarint(); n > 0 && n <= uint64(len(r.b)) {
+		m.Data = make(map[string]string, n)
+		for range n {
+			k := r.string()
+			m.Data[k] = r.string()
+		}
+	} else if n > 0 {
+		r.bad = true
+	}
+	if n := r.uvarint(); n > 0 && n <= uint64(len(r.b)) {
+		m.Tried = make([]string, n)
+		for i := range m.Tried {
+			m.Tried[i] = r.string()
+		}
+	} else if n > 0 {
+		r.bad = true
+	}
+	if body := r.string(); body != "" {
+		m.Body = json.RawMessage(body)
+	}
+	m.RequestID = r.string()
+	m.CreatedAt = fromUnixNano(r.varint())
+	m.Attempts = int(r.uvarint())
+	m.LastError = r.string()
+	m.LastCode = int(r.varint())
+	if r.bad {
+		return errOutcome
+	}
+	return nil
 }

@@ -37,3 +37,30 @@ func TestOutcomeCodec(t *testing.T) {
 		t.Error("an unknown form decoded")
 	}
 }
+
+func TestOutMsgCodec(t *testing.T) {
+	at := time.Date(2026, 11, 30, 1, 2, 3, 4, time.UTC)
+	m := OutMsg{Seq: 5, Priority: PriorityBulk, Endpoint: EndpointUser, To: "1100000000000000001", Kind: "reminder", Text: "Nhắc báo cáo",
+		Choices: []Choice{{Title: "Báo cáo ngay", Payload: "báo cáo"}}, Numbered: true, Data: map[string]string{"team": "Tổ 1", "period": "11/2026"},
+		Tried: []string{ChannelCS}, RequestID: "remind", CreatedAt: at, Attempts: 1, LastError: "x", LastCode: -230, NextAt: at.Add(time.Hour)}
+	v, err := encodeOut(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeOut(outboxKey(m.Priority, m.Seq), v)
+	got.NextAt = got.NextAt.UTC()
+	if err != nil || !reflect.DeepEqual(got, m) {
+		t.Fatalf("round trip: %+v, %v\nwant %+v", got, err, m)
+	}
+	// A record of an earlier release: header, then JSON.
+	js, _ := json.Marshal(m)
+	legacy := append(v[:11+len(m.To):11+len(m.To)], js...)
+	if got, err := decodeOut(outboxKey(m.Priority, m.Seq), legacy); err != nil || got.Text != m.Text || len(got.Choices) != 1 {
+		t.Errorf("legacy record: %+v, %v", got, err)
+	}
+	for i := 11 + len(m.To); i < len(v); i++ {
+		if _, err := decodeOut(outboxKey(m.Priority, m.Seq), v[:i]); err == nil {
+			t.Errorf("a record cut at %d of %d bytes decoded", i, len(v))
+		}
+	}
+}
