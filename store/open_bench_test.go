@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -14,6 +15,9 @@ func BenchmarkNationalOpen(b *testing.B) {
 	db, _ := storetest.NationalWorld(b, "../testdata/units/vn-units-2025.json")
 	path := db.Path()
 	db.Close()
+	if fi, err := os.Stat(path); err == nil {
+		b.Logf("national directory file: %.1f MB", float64(fi.Size())/(1<<20))
+	}
 	b.ResetTimer()
 	for range b.N {
 		start := time.Now()
