@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -26,6 +27,10 @@ func BenchmarkNationalOpen(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms/open")
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MB-heap-after")
 		db.Close()
 	}
 }
