@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -43,6 +44,21 @@ func TestADamagedFileIsRefusedClearly(t *testing.T) {
 			return os.WriteFile(path, b, 0o600)
 		},
 		"empty": func(path string) error { return os.Truncate(path, 0) },
+		// A branch page whose first child points far outside the file: a memory fault, not a panic.
+		"child page outside the file": func(path string) error {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			const pageSize = 4096
+			for off := 2 * pageSize; off+32 <= len(b); off += pageSize {
+				if binary.LittleEndian.Uint16(b[off+8:]) == 0x01 && binary.LittleEndian.Uint16(b[off+10:]) > 0 { // a branch page with elements
+					binary.LittleEndian.PutUint64(b[off+16+8:], 0x200000000)
+					return os.WriteFile(path, b, 0o600)
+				}
+			}
+			return errors.New("no branch page in the file")
+		},
 	}
 	for name, damage := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -7,6 +7,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -207,6 +209,8 @@ func verify(path string, lockTimeout time.Duration, full bool) error {
 // rebuild NoFreelistSync needs — run in goroutines of their own, where a panic cannot be caught).
 // With full, bbolt's consistency check follows (cdtbot check): it is safe once every page read.
 func checkFile(bdb *bolt.DB, full bool) (err error) {
+	// A page number pointing outside the mapping is a memory fault, not a panic, unless asked for.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w (%v): restore it from a backup", ErrDamaged, r)
@@ -214,7 +218,13 @@ func checkFile(bdb *bolt.DB, full bool) (err error) {
 	}()
 	var walk func(b *bolt.Bucket) error
 	walk = func(b *bolt.Bucket) error {
+		var prev []byte
 		return b.ForEach(func(k, v []byte) error {
+			// Keys in order (reading every key's bytes): a key pointing outside its page shows here.
+			if prev != nil && bytes.Compare(prev, k) >= 0 {
+				return fmt.Errorf("%w (keys out of order in a page): restore it from a backup", ErrDamaged)
+			}
+			prev = k
 			if v == nil {
 				if nb := b.Bucket(k); nb != nil {
 					return walk(nb)

@@ -550,7 +550,10 @@ func ownEvent(ev Event, zaloID string) bool {
 	if ev.Partition == "u:"+zaloID {
 		return true
 	}
-	return !strings.HasPrefix(ev.Partition, "u:") && len(zaloID) >= minScanID && containsID(ev.Body, []byte(zaloID))
+	// A group event is theirs when its body names them as sender, or — its body dropped after
+	// CDTBOT_KEEP_BODIES — when its dedupe key does ("e:<event>|<their id>|<time>").
+	id := []byte(zaloID)
+	return !strings.HasPrefix(ev.Partition, "u:") && len(zaloID) >= minScanID && (containsID(ev.Body, id) || containsID([]byte(ev.Key), id))
 }
 
 // eraseMessages drops the outbox messages waiting for them and the bodies of

@@ -323,3 +323,38 @@ func TestScrubberReplacesWholeNumbersOnly(t *testing.T) {
 		t.Errorf("scrub:\n got %s\nwant %s", out, want)
 	}
 }
+
+// Her group events go with her even once their bodies were dropped: the header's dedupe key names her.
+func TestEraseFindsHerGroupEventsAfterTheirBodiesWent(t *testing.T) {
+	now := t0
+	db := MustOpen(t, func() time.Time { return now })
+	ev := Event{Key: "e:user_reacted_message|" + lanID + "|1764500000000", Partition: "g:9900000000000000001", Name: "user_reacted_message",
+		ReceivedAt: t0, Body: []byte(`{"sender":{"id":"` + lanID + `"}}`)}
+	res, err := db.AppendEvent(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(3 * 24 * time.Hour)
+	if err := db.Update(func(tx *Tx) error {
+		if err := tx.MarkHandled(res.Seq); err != nil {
+			return err
+		}
+		_, err := tx.DropEventBodies(now.Add(-48*time.Hour), 10)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var er Erasure
+	if err := db.Update(func(tx *Tx) error {
+		if d, err := tx.PersonData(lanID); err != nil || d.Events != 1 {
+			t.Errorf("her data counts %d events (%v), want 1", d.Events, err)
+		}
+		er, err = tx.ErasePerson(lanID, EraseOptions{By: "admin"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if er.Counts[ErasedEvents] != 1 || len(er.Remaining) != 0 {
+		t.Errorf("erasure %+v: her group event without its body stayed", er)
+	}
+}

@@ -265,7 +265,33 @@ func (tx *Tx) PendingCount() int {
 
 // MarkHandled removes an event from the inbox; its record stays for deduplication.
 func (tx *Tx) MarkHandled(seq uint64) error {
-	return tx.btx.Bucket(bucketInbox).Delete(u64(seq))
+	if err := tx.btx.Bucket(bucketInbox).Delete(u64(seq)); err != nil {
+		return err
+	}
+	// Handled after DropEventBodies went past it (a backlog, retries): its body goes now, not at the
+	// end of the events' retention.
+	if upto, _ := strconv.ParseUint(tx.Flag(flagEventBodiesDropped), 10, 64); seq <= upto {
+		return tx.dropEventBody(seq)
+	}
+	return nil
+}
+
+// dropEventBody forgets what Zalo sent for one event (also inside an earlier release's record).
+func (tx *Tx) dropEventBody(seq uint64) error {
+	k := u64(seq)
+	if err := tx.btx.Bucket(bucketEventBodies).Delete(k); err != nil {
+		return err
+	}
+	v := tx.btx.Bucket(bucketEvents).Get(k)
+	if v == nil {
+		return nil
+	}
+	ev, err := decodeEvent(seq, v)
+	if err != nil || len(ev.Body) == 0 {
+		return err
+	}
+	ev.Body = nil
+	return tx.putEvent(ev)
 }
 
 // RecordEventFailure counts a failed handling attempt and returns the new count.

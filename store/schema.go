@@ -131,7 +131,7 @@ var buckets = []bucketDef{
 	{name: bucketOfficerGroup, erase: eraseDerived},
 	{name: bucketOfficerGen, erase: eraseNothing},
 	{name: bucketQuestionSets, erase: eraseNothing},
-	{name: bucketRequests, erase: eraseRequests, appends: true},
+	{name: bucketRequests, erase: eraseRequests}, // records grow in place (their history): not packed
 	{name: bucketPersonReqs, erase: eraseDerived},
 	{name: bucketOpenRequests, erase: eraseDerived},
 	{name: bucketReports, erase: eraseReports},
@@ -142,7 +142,7 @@ var buckets = []bucketDef{
 
 // SchemaVersion is the layout this release writes. A file without a version is 1: the layout of
 // release 2026-11 (testdata/store/release-2026-11.db), the first one kept as a fixture.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // ErrNewerSchema means the file was written by a newer release: opening it could lose what that
 // release added, so it is refused.
@@ -165,6 +165,10 @@ var migrations = []migration{
 		}
 		return reindexOfficers(btx)
 	}},
+	// 3 changes no record already written: outcomes and outbox messages are now written in a compact
+	// binary form and bodies beside their records, which a schema-2 build cannot read — the version
+	// makes it refuse the file instead of half-reading it.
+	{3, "compact outcomes and outbox records; event and message bodies beside their records", func(*bolt.Tx) error { return nil }},
 }
 
 // schemaOf reads the file's version (1 when it has none).

@@ -434,4 +434,14 @@ func TestDropEventBodies(t *testing.T) {
 		}
 		return nil
 	})
+	// Event 3 is handled late, after the dropping went past it: its body goes as it is handled.
+	if err := db.Update(func(tx *Tx) error { return tx.MarkHandled(3) }); err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		if ev, _ := tx.event(3, tx.btx.Bucket(bucketEvents).Get(u64(3))); len(ev.Body) != 0 {
+			t.Errorf("an event handled late kept its body: %q", ev.Body)
+		}
+		return nil
+	})
 }
