@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -24,21 +21,7 @@ import (
 // nothing overflows the screen. CDTBOT_SCREENSHOTS=DIR keeps the screenshots.
 func TestBrowserReportForm(t *testing.T) {
 	needBrowser(t, "the report form's browser test")
-	dir := t.TempDir()
-	shots := os.Getenv("CDTBOT_SCREENSHOTS")
-	if shots == "" {
-		shots = filepath.Join(dir, "screenshots")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { keepScreenshotsOnFailure(t, shots) })
-	env := map[string]string{"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": filepath.Join(dir, "cdtbot.db"), "CDTBOT_NO_DEMO": "1",
-		"CDTBOT_ADMIN_TOKEN": "form-browser", "CDTBOT_LOG_LEVEL": "warn"}
-	var out, errOut syncBuffer
-	if err := run(context.Background(), []string{"import", "../../testdata/transcripts/tung-anh.json"}, envOf(env), &out, &errOut); err != nil {
-		t.Fatalf("import: %v\n%s", err, errOut.String())
-	}
+	dir, shots, env := browserWorld(t, "form-browser")
 	base, _, stop := startServe(t, env)
 	defer func() {
 		if err := stop(); err != nil {

@@ -17,6 +17,28 @@ import (
 	"github.com/cdtbot/cdtbot/store"
 )
 
+// browserWorld prepares a browser test's server: a folder, where its screenshots go (CDTBOT_SCREENSHOTS,
+// kept when the test fails), and the environment of a sandbox server with admin token over a database
+// holding testdata/transcripts/tung-anh.json (not started yet: the test may seed the file first).
+func browserWorld(t *testing.T, token string) (dir, shots string, env map[string]string) {
+	t.Helper()
+	dir = t.TempDir()
+	if shots = os.Getenv("CDTBOT_SCREENSHOTS"); shots == "" {
+		shots = filepath.Join(dir, "screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { keepScreenshotsOnFailure(t, shots) })
+	env = map[string]string{"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": filepath.Join(dir, "cdtbot.db"), "CDTBOT_NO_DEMO": "1",
+		"CDTBOT_ADMIN_TOKEN": token, "CDTBOT_LOG_LEVEL": "warn"}
+	var out, errOut syncBuffer
+	if err := run(context.Background(), []string{"import", "../../testdata/transcripts/tung-anh.json"}, envOf(env), &out, &errOut); err != nil {
+		t.Fatalf("import: %v\n%s", err, errOut.String())
+	}
+	return dir, shots, env
+}
+
 // TestBrowserOfficerPage opens an officer's page in a headless Chromium at a phone's size, the
 // way an officer does from the link the bot sends: the whole program runs in-process on a
 // database holding testdata/transcripts/tung-anh.json and a year of reports written relative to
@@ -27,22 +49,7 @@ import (
 // kept folder when the test fails.
 func TestBrowserOfficerPage(t *testing.T) {
 	needBrowser(t, "the officer page's browser test")
-	dir := t.TempDir()
-	shots := os.Getenv("CDTBOT_SCREENSHOTS")
-	if shots == "" {
-		shots = filepath.Join(dir, "screenshots")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { keepScreenshotsOnFailure(t, shots) })
-
-	env := map[string]string{"CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_DB": filepath.Join(dir, "cdtbot.db"), "CDTBOT_NO_DEMO": "1",
-		"CDTBOT_ADMIN_TOKEN": "officer-browser", "CDTBOT_LOG_LEVEL": "warn"}
-	var out, errOut syncBuffer
-	if err := run(context.Background(), []string{"import", "../../testdata/transcripts/tung-anh.json"}, envOf(env), &out, &errOut); err != nil {
-		t.Fatalf("import: %v\n%s", err, errOut.String())
-	}
+	dir, shots, env := browserWorld(t, "officer-browser")
 	loc := mustHCM(t)
 	shown, current := seedOfficerReports(t, env["CDTBOT_DB"], time.Now(), loc)
 
