@@ -73,3 +73,27 @@ func TestImportCommand(t *testing.T) {
 		}
 	}
 }
+
+// A big offline import (here the national unit list, 3,355 records) is followed by a compaction; a
+// small one is not (TestImportCommand's output has no such line).
+func TestABigImportIsCompacted(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "cdtbot.db")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"import", "--db", dbPath, "../../testdata/units/vn-units-2025.json"}, envOf(nil), &out, &errOut); err != nil {
+		t.Fatalf("import: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "compacted after the import: ") {
+		t.Errorf("output %q: no compaction", out.String())
+	}
+	db, err := store.Open(dbPath, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.View(func(tx *store.Tx) error {
+		if u, ok, _ := tx.Unit("01"); !ok || u.Name == "" {
+			t.Errorf("after the compaction: unit 01 = %+v, %v", u, ok)
+		}
+		return nil
+	})
+}
