@@ -49,6 +49,23 @@
     if (text !== undefined && text !== null) e.textContent = text;
     return e;
   }
+  // linked fills node with text whose http(s) addresses are links, as Zalo shows them (the officer
+  // page and the report form are opened this way); built from text nodes, never HTML.
+  function linked(node, text) {
+    const re = /https?:\/\/[^\s]+/g;
+    let at = 0;
+    for (const m of String(text || '').matchAll(re)) {
+      node.append(document.createTextNode(text.slice(at, m.index)));
+      const a = el('a', 'link', m[0]);
+      a.href = m[0];
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      node.append(a);
+      at = m.index + m[0].length;
+    }
+    node.append(document.createTextNode(String(text || '').slice(at)));
+    return node;
+  }
   function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
   async function getJSON(url) {
     const r = await fetch(url, { cache: 'no-store' });
@@ -313,7 +330,7 @@
     const row = el('div', 'row bot' + (m.bulk ? ' bulk' : ''));
     if (p.kind === 'group') row.append(el('div', 'from', 'Tổ CNSCĐ (OA)'));
     if (m.kind === 'text') {
-      row.append(el('div', 'bubble', m.text));
+      row.append(linked(el('div', 'bubble'), m.text));
     } else {
       const card = el('div', 'card');
       card.append(el('div', 'card-title', m.title));

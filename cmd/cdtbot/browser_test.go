@@ -147,6 +147,8 @@ func TestBrowserChatSimulator(t *testing.T) {
 	// The leader files this month's report, one question at a time.
 	b.choose("Hoàng Văn Sơn")
 	b.say("báo cáo")
+	// The first question offers the whole report as one web form: a link the page makes clickable.
+	b.waitJS("the form's link", `[...document.querySelectorAll('.bubble a.link')].some(a => a.href.includes('/f/r1.'))`)
 	for i, answer := range []string{"25", "8", "12",
 		"Hướng dẫn 25 hộ cài VNeID và nộp hồ sơ trực tuyến.",
 		"Hỗ trợ 4 hộ bán nông sản trên sàn thương mại điện tử.",
