@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cdtbot/cdtbot/store"
@@ -56,6 +58,9 @@ type Sweeper struct {
 	Lookback time.Duration
 	// Chunk is how many messages one write transaction takes (default 500).
 	Chunk int
+	// Workers share a national plan, each over a range of teams (default: one per CPU from 2,000
+	// teams up, else one).
+	Workers int
 }
 
 // defaultChunk bounds one write transaction of a sweep; the ledger makes a re-run after a crash resume where it stopped.
@@ -70,12 +75,8 @@ const (
 // Sweep plans every message due as of at and, unless dryRun, puts the ones not
 // yet in the ledger into the outbox. It returns what it sent (or would send).
 func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
-	var plan []Message
-	if err := s.DB.View(func(tx *store.Tx) error {
-		var err error
-		plan, err = s.plan(tx, at, deliveryTime(at, s.loc()))
-		return err
-	}); err != nil {
+	plan, err := s.planAll(at, deliveryTime(at, s.loc()))
+	if err != nil {
 		return nil, fmt.Errorf("reminders.Sweep: %w", err)
 	}
 	if wait := morning(at, s.loc()); !wait.IsZero() {
@@ -220,8 +221,8 @@ type snapshot struct {
 	teams     []*teamView
 }
 
-// snapshot reads the teams under scope ("" for all).
-func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
+// baseSnapshot reads every unit and approver: what all teams' views are made from.
+func baseSnapshot(tx *store.Tx) (*snapshot, error) {
 	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}, unitViews: map[string]*unitView{}}
 	if err := tx.AllUnits(func(u store.Unit) error { sn.units[u.Code] = u; return nil }); err != nil {
 		return nil, err
@@ -233,6 +234,36 @@ func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
 	for _, a := range as {
 		sn.approvers[a.Unit] = a
 	}
+	return sn, nil
+}
+
+// fork is a snapshot sharing the units and approvers (read only) in another transaction, with
+// caches and teams of its own: one per worker of a national sweep.
+func (sn *snapshot) fork(tx *store.Tx) *snapshot {
+	return &snapshot{tx: tx, units: sn.units, approvers: sn.approvers, unitViews: map[string]*unitView{}}
+}
+
+// addTeams adds the views of the teams each gives, in team code order.
+func (s *Sweeper) addTeams(sn *snapshot, each func(fn func(store.Team) error) error) error {
+	leads := sn.tx.LeadWalk() // teams come in code order: one pass over the rosters
+	return each(func(t store.Team) error {
+		uv, err := sn.unitOf(t, s.loc())
+		if err != nil {
+			return err
+		}
+		v := &teamView{team: t, unit: sn.units[t.Unit], cal: uv.cal, days: uv.days, commune: uv.commune, approver: uv.approver}
+		v.leader, v.deputy = leads.Leads(t.Code)
+		sn.teams = append(sn.teams, v)
+		return nil
+	})
+}
+
+// snapshot reads the teams under scope ("" for all).
+func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
+	sn, err := baseSnapshot(tx)
+	if err != nil {
+		return nil, err
+	}
 	each := tx.AllTeams
 	if scope != "" { // an officer's digest reads only their teams (from the unit index): it runs inside the handling transaction
 		within, err := tx.SubtreeUnits(scope)
@@ -243,18 +274,7 @@ func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
 		}
 		each = func(fn func(store.Team) error) error { return tx.TeamsWithin(within, fn) }
 	}
-	leads := tx.LeadWalk() // teams come in code order: one pass over the rosters
-	err = each(func(t store.Team) error {
-		uv, err := sn.unitOf(t, s.loc())
-		if err != nil {
-			return err
-		}
-		v := &teamView{team: t, unit: sn.units[t.Unit], cal: uv.cal, days: uv.days, commune: uv.commune, approver: uv.approver}
-		v.leader, v.deputy = leads.Leads(t.Code)
-		sn.teams = append(sn.teams, v)
-		return nil
-	})
-	return sn, err
+	return sn, s.addTeams(sn, each)
 }
 
 // unitOf resolves, once per unit, what its teams share: the calendar of teams without a policy of
@@ -343,83 +363,166 @@ func deliveryTime(at time.Time, loc *time.Location) time.Time {
 	return at
 }
 
-// plan lists what is due at instant at; deliver is when it will actually go out (later at night),
-// which decides whether a reminder still makes sense and what its countdown says.
-func (s *Sweeper) plan(tx *store.Tx, at, deliver time.Time) ([]Message, error) {
-	sn, err := s.snapshot(tx, "")
-	if err != nil {
+// planAll lists what is due at instant at for the whole country; deliver is when it will actually go
+// out (later at night), which decides whether a reminder still makes sense and what its countdown
+// says. The teams are split among workers, each in a read transaction of its own (none is held
+// while they run), then merged in team code order, so the plan is the same with any number of them.
+func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
+	var base *snapshot
+	var starts []string // the first team code of each worker's range
+	if err := s.DB.View(func(tx *store.Tx) error {
+		var err error
+		if base, err = baseSnapshot(tx); err != nil {
+			return err
+		}
+		codes, err := tx.TeamCodes()
+		if len(codes) == 0 {
+			return err // no team: nothing to split (digests still run)
+		}
+		w := s.workers(len(codes))
+		for i := range w {
+			starts = append(starts, codes[i*len(codes)/w])
+		}
+		return err
+	}); err != nil {
 		return nil, err
 	}
+	type part struct {
+		teams []*teamView
+		out   []Message
+		lists map[string]*approverList
+		err   error
+	}
+	parts := make([]part, len(starts))
+	var wg sync.WaitGroup
+	for i, from := range starts {
+		to := ""
+		if i+1 < len(starts) {
+			to = starts[i+1]
+		}
+		wg.Add(1)
+		go func(p *part) {
+			defer wg.Done()
+			p.err = s.DB.View(func(tx *store.Tx) error {
+				sn := base.fork(tx)
+				if err := s.addTeams(sn, func(fn func(store.Team) error) error { return tx.TeamsBetween(from, to, fn) }); err != nil {
+					return err
+				}
+				p.teams, p.lists = sn.teams, map[string]*approverList{}
+				for _, v := range sn.teams {
+					if err := s.planTeam(tx, v, at, deliver, &p.out, p.lists); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}(&parts[i])
+	}
+	wg.Wait()
 	var out []Message
 	approverLists := map[string]*approverList{}
-	for _, v := range sn.teams {
-		for _, p := range periodsNear(v.cal, at) {
-			if !v.team.ExpectedFor(v.cal.PeriodStart(p)) {
-				continue // no reminder or overdue notice for a period that began before the team existed
-			}
-			cutoff := v.cal.CutoffDate(p)
-			deadline := v.cal.Deadline(p)
-			first, filed, err := tx.FirstReport(v.team.Code, p.String())
-			if err != nil {
-				return nil, err
-			}
-			filed = filed && !first.FiledAt.After(at) // as things stood at the sweep's instant
-			// After downtime only the latest due reminder of a period goes out, not a backlog of them.
-			latest := -1
-			for _, d := range v.days {
-				t := s.at(cutoff, -d)
-				if s.due(t, at) && (latest < 0 || d < latest) {
-					latest = d
-				}
-			}
-			if latest >= 0 && !filed && deliver.Before(deadline) { // a reminder whose cutoff passed (by delivery) is dropped
-				d := latest
-				for _, who := range []struct{ id, role string }{{v.leader, "leader"}, {v.deputy, "deputy"}} {
-					if who.id == "" || (who.role == "deputy" && d > 1) {
-						continue
-					}
-					out = append(out, Message{
-						Key:  fmt.Sprintf("remind|%s|%s|%d|%s", v.team.Code, p, d, who.role),
-						Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: p.String(),
-						Data:    znsData(v.team.Name, p, cutoff, countdown(cutoff, deliver)),
-						Text:    fmt.Sprintf(textReminder, v.team.Name, p.Label(), cutoff.Format("02/01/2006"), countdown(cutoff, deliver)),
-						Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
-					})
-				}
-			}
-			t := s.at(cutoff, 1)
-			if !s.due(t, at) || filed {
-				continue
-			}
-			if v.leader != "" {
-				out = append(out, Message{
-					Key:  fmt.Sprintf("overdue|%s|%s", v.team.Code, p),
-					Kind: KindOverdue, ToUser: v.leader, Team: v.team.Code, Period: p.String(),
-					Data:    znsData(v.team.Name, p, cutoff, textZNSOverdue),
-					Text:    fmt.Sprintf(textOverdue, v.team.Name, p.Label(), cutoff.Format("02/01/2006")),
-					Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
-				})
-			}
-			if v.approver != "" {
-				k := fmt.Sprintf("approver|%s|%s|%s", v.commune.Code, p, cutoff.Format("2006-01-02"))
-				l := approverLists[k]
-				if l == nil {
-					l = &approverList{key: k, to: v.approver, commune: v.commune, period: p, cutoff: cutoff}
-					approverLists[k] = l
-				}
-				l.teams = append(l.teams, v)
+	var teams []*teamView
+	for _, p := range parts {
+		if p.err != nil {
+			return nil, p.err
+		}
+		teams = append(teams, p.teams...)
+		out = append(out, p.out...)
+		for _, k := range slices.Sorted(maps.Keys(p.lists)) {
+			if l, ok := approverLists[k]; ok {
+				l.teams = append(l.teams, p.lists[k].teams...) // later ranges' teams come after
+			} else {
+				approverLists[k] = p.lists[k]
 			}
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(approverLists)) {
-		l := approverLists[k]
-		out = append(out, Message{Key: l.key, Kind: KindApprover, ToUser: l.to, Period: l.period.String(), Text: l.text(tx)})
+	err := s.DB.View(func(tx *store.Tx) error {
+		for _, k := range slices.Sorted(maps.Keys(approverLists)) {
+			l := approverLists[k]
+			out = append(out, Message{Key: l.key, Kind: KindApprover, ToUser: l.to, Period: l.period.String(), Text: l.text(tx)})
+		}
+		sn := base.fork(tx)
+		sn.teams = teams
+		digests, err := s.planDigests(sn, at, deliver)
+		out = append(out, digests...)
+		return err
+	})
+	return out, err
+}
+
+// workers is how many share a national plan: one for small directories (and always at least one).
+func (s *Sweeper) workers(teams int) int {
+	w := s.Workers
+	if w <= 0 {
+		w = 1
+		if teams >= 2000 {
+			w = runtime.GOMAXPROCS(0)
+		}
 	}
-	digests, err := s.planDigests(sn, at, deliver)
-	if err != nil {
-		return nil, err
+	return max(1, min(w, teams))
+}
+
+// planTeam adds what is due for one team: its reminders and overdue notice, and its place on its
+// commune approver's list.
+func (s *Sweeper) planTeam(tx *store.Tx, v *teamView, at, deliver time.Time, out *[]Message, approverLists map[string]*approverList) error {
+	for _, p := range periodsNear(v.cal, at) {
+		if !v.team.ExpectedFor(v.cal.PeriodStart(p)) {
+			continue // no reminder or overdue notice for a period that began before the team existed
+		}
+		cutoff := v.cal.CutoffDate(p)
+		deadline := v.cal.Deadline(p)
+		first, filed, err := tx.FirstReport(v.team.Code, p.String())
+		if err != nil {
+			return err
+		}
+		filed = filed && !first.FiledAt.After(at) // as things stood at the sweep's instant
+		// After downtime only the latest due reminder of a period goes out, not a backlog of them.
+		latest := -1
+		for _, d := range v.days {
+			t := s.at(cutoff, -d)
+			if s.due(t, at) && (latest < 0 || d < latest) {
+				latest = d
+			}
+		}
+		if latest >= 0 && !filed && deliver.Before(deadline) { // a reminder whose cutoff passed (by delivery) is dropped
+			d := latest
+			for _, who := range []struct{ id, role string }{{v.leader, "leader"}, {v.deputy, "deputy"}} {
+				if who.id == "" || (who.role == "deputy" && d > 1) {
+					continue
+				}
+				*out = append(*out, Message{
+					Key:  fmt.Sprintf("remind|%s|%s|%d|%s", v.team.Code, p, d, who.role),
+					Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: p.String(),
+					Data:    znsData(v.team.Name, p, cutoff, countdown(cutoff, deliver)),
+					Text:    fmt.Sprintf(textReminder, v.team.Name, p.Label(), cutoff.Format("02/01/2006"), countdown(cutoff, deliver)),
+					Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
+				})
+			}
+		}
+		t := s.at(cutoff, 1)
+		if !s.due(t, at) || filed {
+			continue
+		}
+		if v.leader != "" {
+			*out = append(*out, Message{
+				Key:  fmt.Sprintf("overdue|%s|%s", v.team.Code, p),
+				Kind: KindOverdue, ToUser: v.leader, Team: v.team.Code, Period: p.String(),
+				Data:    znsData(v.team.Name, p, cutoff, textZNSOverdue),
+				Text:    fmt.Sprintf(textOverdue, v.team.Name, p.Label(), cutoff.Format("02/01/2006")),
+				Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
+			})
+		}
+		if v.approver != "" {
+			k := fmt.Sprintf("approver|%s|%s|%s", v.commune.Code, p, cutoff.Format("2006-01-02"))
+			l := approverLists[k]
+			if l == nil {
+				l = &approverList{key: k, to: v.approver, commune: v.commune, period: p, cutoff: cutoff}
+				approverLists[k] = l
+			}
+			l.teams = append(l.teams, v)
+		}
 	}
-	return append(out, digests...), nil
+	return nil
 }
 
 type approverList struct {

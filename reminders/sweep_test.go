@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -703,5 +704,44 @@ func TestCatchUpSweepsOnlyWhenARunWasMissed(t *testing.T) {
 	clock = day(7, 9)
 	if _, ran, _ := s.CatchUp(day(7, 9)); !ran {
 		t.Error("a sweep forced as of a later day hid a missed run")
+	}
+}
+
+// A national plan is shared among workers over ranges of teams: the plan is the same, in the same
+// order, whatever their number.
+func TestThePlanIsTheSameWithAnyNumberOfWorkers(t *testing.T) {
+	_, s := world(t)
+	for day := 0; day < 120; day += 3 {
+		at := time.Date(2027, 1, 1, 8, 0, 0, 0, hcm).AddDate(0, 0, day)
+		var want []Message
+		for _, w := range []int{1, 2, 3, 4, 9} {
+			s.Workers = w
+			got, err := s.Sweep(at, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w == 1 {
+				want = got
+				continue
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s, %d workers:\n%v\nwant (1 worker)\n%v", at.Format("2006-01-02"), w, keys(got), keys(want))
+			}
+		}
+	}
+}
+
+// A directory without teams plans nothing, whatever the number of workers (and does not fail).
+func TestAnEmptyDirectoryPlansNothing(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, w := range []int{0, 1, 4} {
+		s := &Sweeper{DB: db, Loc: hcm, Enqueue: recordEnqueue, Workers: w}
+		if got, err := s.Sweep(time.Date(2027, 3, 2, 8, 0, 0, 0, hcm), true); err != nil || len(got) != 0 {
+			t.Errorf("%d workers: %v, %v", w, keys(got), err)
+		}
 	}
 }

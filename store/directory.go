@@ -927,3 +927,28 @@ func (w *LeadWalk) Leads(team string) (leader, deputy string) {
 	}
 	return leader, deputy
 }
+
+// TeamCodes lists every team code in order (keys only: no record is decoded).
+func (tx *Tx) TeamCodes() ([]string, error) {
+	var out []string
+	err := tx.btx.Bucket(bucketTeams).ForEach(func(k, _ []byte) error {
+		out = append(out, string(k))
+		return nil
+	})
+	return out, err
+}
+
+// TeamsBetween calls fn for every team with from ≤ code < to ("" to: to the end), in code order.
+func (tx *Tx) TeamsBetween(from, to string, fn func(Team) error) error {
+	c := tx.btx.Bucket(bucketTeams).Cursor()
+	for k, v := c.Seek([]byte(from)); k != nil && (to == "" || string(k) < to); k, v = c.Next() {
+		var t Team
+		if err := decodeJSON(bucketTeams, k, v, &t); err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
