@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -100,6 +101,9 @@ func (tx *Tx) SetChoices(userID string, choices []Choice) error {
 	js, err := json.Marshal(choices)
 	if err != nil {
 		return err
+	}
+	if bytes.Equal(b.Get([]byte(userID)), js) {
+		return nil // the same choices again (a reminder after a reminder): no page to rewrite
 	}
 	return b.Put([]byte(userID), js)
 }
