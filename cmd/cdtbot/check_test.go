@@ -42,3 +42,24 @@ func TestCheckTellsTheSchemaAndOpeningMigrates(t *testing.T) {
 		t.Errorf("check after a writable open:\n%s", got)
 	}
 }
+
+// Report-form links point at the public URL; in production without one, no link is offered.
+func TestFormLinksNeedAPublicURLInProduction(t *testing.T) {
+	prod := map[string]string{"ZALO_APP_ID": "1", "ZALO_OA_SECRET_KEY": "s", "ZALO_APP_SECRET_KEY": "a"}
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "http://127.0.0.1:8080"}, // sandbox: its own address, for the web chat
+		{prod, ""},
+		{map[string]string{"ZALO_APP_ID": "1", "ZALO_OA_SECRET_KEY": "s", "ZALO_APP_SECRET_KEY": "a", "CDTBOT_PUBLIC_URL": "https://bot.example.vn"}, "https://bot.example.vn"},
+	} {
+		cfg, _, err := parseConfig("serve", nil, envOf(c.env), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := formLinkBase(cfg); got != c.want {
+			t.Errorf("%v: form links under %q, want %q", c.env, got, c.want)
+		}
+	}
+}

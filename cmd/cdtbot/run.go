@@ -99,6 +99,16 @@ func newLocalToken(dbPath string) (string, error) {
 	return tok, nil
 }
 
+// formLinkBase is where report-form links point: the public URL, except in production without
+// CDTBOT_PUBLIC_URL — a leader on Zalo cannot open this machine's own address, so no link rather
+// than a dead one. (A sandbox's links point at the machine it runs on, for its web chat.)
+func formLinkBase(cfg *config) string {
+	if !cfg.zalo.Sandbox && !cfg.publicSet {
+		return ""
+	}
+	return cfg.zalo.PublicURL
+}
+
 // clickable is the address a person can open: "http://localhost:8080" for a server on every interface.
 func clickable(a net.Addr) string {
 	host, port, err := net.SplitHostPort(a.String())
@@ -164,7 +174,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// The sweep digests for officers who ask and runs when the admin API or the web chat says;
 	// the signed officer links and report form links go out by chat (their pages check them with the same secret).
 	sweeper := newSweeper(db, cfg.zalo.Location)
-	engine := flows.New(cfg.zalo.Location, flows.Deps{Digest: sweeper, Links: officer.NewLinks(cfg.zalo.PublicURL), Forms: form.NewLinks(cfg.zalo.PublicURL)})
+	formBase := formLinkBase(cfg)
+	if formBase == "" {
+		log.Warn().Msg("CDTBOT_PUBLIC_URL is not set: leaders are not offered the report as a web form")
+	}
+	engine := flows.New(cfg.zalo.Location, flows.Deps{Digest: sweeper, Links: officer.NewLinks(cfg.zalo.PublicURL), Forms: form.NewLinks(formBase)})
 	engine.KeepEvents, engine.KeepSent = cfg.zalo.KeepEvents, cfg.zalo.KeepSent
 	engine.Log = log.With().Str("component", "flows").Logger()
 	cfg.zalo.Remind = sweepRunner{sweeper}
