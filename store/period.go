@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -46,7 +47,15 @@ func ParsePeriod(s string) (Period, error) {
 }
 
 // String returns the "YYYY-MM" form, e.g. "2026-11". It sorts chronologically.
-func (p Period) String() string { return fmt.Sprintf("%04d-%02d", p.Year, int(p.Month)) }
+func (p Period) String() string {
+	if p.Year < 1000 || p.Year > 9999 || p.Month < 1 || p.Month > 12 {
+		return fmt.Sprintf("%04d-%02d", p.Year, int(p.Month))
+	}
+	// Formed by hand: a national sweep asks it hundreds of thousands of times.
+	b := strconv.AppendInt(make([]byte, 0, 7), int64(p.Year), 10)
+	b = append(b, '-', byte('0'+p.Month/10), byte('0'+p.Month%10))
+	return string(b)
+}
 
 // Label returns the Vietnamese name of the month, e.g. "tháng 11/2026".
 func (p Period) Label() string { return fmt.Sprintf("tháng %d/%d", int(p.Month), p.Year) }

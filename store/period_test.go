@@ -416,3 +416,11 @@ func TestDeadlineDST(t *testing.T) {
 		t.Errorf("deadline - cutoff = %v, want 23h", got)
 	}
 }
+
+func TestPeriodString(t *testing.T) {
+	for p, want := range map[Period]string{{2026, 11}: "2026-11", {2027, 1}: "2027-01", {999, 3}: "0999-03", {2026, 13}: "2026-13"} {
+		if got := p.String(); got != want {
+			t.Errorf("%#v.String() = %q, want %q", p, got, want)
+		}
+	}
+}
