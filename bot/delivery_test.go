@@ -17,7 +17,6 @@ import (
 
 	"github.com/cdtbot/cdtbot/bot"
 	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
-	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/reminders"
 	"github.com/cdtbot/cdtbot/store"
 )
@@ -25,28 +24,17 @@ import (
 // znsTemplate is the approved ZNS reminder template registered in the fake.
 const znsTemplate = "7001"
 
-// remindHook wires Config.Remind as cmd/cdtbot/remind.go does (newSweeper + sweepLines):
+// remindHook wires Config.Remind as cmd/cdtbot/remind.go does (bot.EnqueueReminder, Message.Line):
 // the sweep's messages go through bot.EnqueueReply with their kind and ZNS data.
 type remindHook struct{ h atomic.Pointer[harness] }
 
 func (r *remindHook) Remind(at time.Time, dryRun bool) ([]string, error) {
 	h := r.h.Load()
-	s := &reminders.Sweeper{DB: h.DB, Loc: h.Cfg.Location, Enqueue: func(tx *store.Tx, m reminders.Message) error {
-		rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.Data}
-		for _, b := range m.Buttons {
-			rep.Buttons = append(rep.Buttons, flows.Button{Title: b.Title, Payload: b.Payload})
-		}
-		return bot.EnqueueReply(tx, rep, "remind")
-	}}
+	s := &reminders.Sweeper{DB: h.DB, Loc: h.Cfg.Location, Enqueue: bot.EnqueueReminder}
 	msgs, err := s.Sweep(at, dryRun)
 	lines := make([]string, 0, len(msgs))
 	for _, m := range msgs {
-		to := "user " + m.ToUser
-		if m.ToGroup != "" {
-			to = "group " + m.ToGroup
-		}
-		first, _, _ := strings.Cut(m.Text, "\n")
-		lines = append(lines, fmt.Sprintf("%-8s %s → %s: %s", m.Kind, m.Key, to, first))
+		lines = append(lines, m.Line())
 	}
 	return lines, err
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/reminders"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -24,6 +25,16 @@ const listTitleMax = 100
 
 // EnqueueReply puts a reply in the outbox inside tx as what the bot means to
 // say; the sender picks the channel and renders it when it goes out. Long text
+// EnqueueReminder puts a message of the reminder sweep in the outbox (bulk, with its kind and ZNS
+// data): the sweep's Enqueuer.
+func EnqueueReminder(tx *store.Tx, m reminders.Message) error {
+	rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.Data}
+	for _, b := range m.Buttons {
+		rep.Buttons = append(rep.Buttons, flows.Button{Title: b.Title, Payload: b.Payload})
+	}
+	return EnqueueReply(tx, rep, "remind")
+}
+
 // is split so no part exceeds Zalo's 2,000 characters.
 func EnqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	return enqueueReply(tx, rep, rid)

@@ -5,9 +5,7 @@ import (
 	"time"
 
 	"github.com/cdtbot/cdtbot/bot"
-	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/reminders"
-	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/storetest"
 )
 
@@ -20,13 +18,7 @@ func BenchmarkNationalSweepToOutbox(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := &reminders.Sweeper{DB: db, Loc: loc, Enqueue: func(tx *store.Tx, m reminders.Message) error {
-		rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.Data}
-		for _, btn := range m.Buttons {
-			rep.Buttons = append(rep.Buttons, flows.Button{Title: btn.Title, Payload: btn.Payload})
-		}
-		return bot.EnqueueReply(tx, rep, "remind")
-	}}
+	s := &reminders.Sweeper{DB: db, Loc: loc, Enqueue: bot.EnqueueReminder}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		at := time.Date(2027, time.Month(1+i%12), 27, 8, 0, 0, 0, loc)

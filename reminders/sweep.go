@@ -39,6 +39,16 @@ type Message struct {
 	Data map[string]string
 }
 
+// Line describes a message on one line (the remind command, the admin API, the web chat).
+func (m Message) Line() string {
+	to := "user " + m.ToUser
+	if m.ToGroup != "" {
+		to = "group " + m.ToGroup
+	}
+	first, _, _ := strings.Cut(m.Text, "\n")
+	return fmt.Sprintf("%-8s %s → %s: %s", m.Kind, m.Key, to, first)
+}
+
 // ZNSKeys are the template_data keys of a reminder or overdue notice sent by ZNS;
 // an operator registers a ZNS template with exactly these parameters.
 var ZNSKeys = []string{"name", "team", "period", "deadline", "status"}

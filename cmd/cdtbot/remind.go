@@ -15,20 +15,13 @@ import (
 
 	"github.com/cdtbot/cdtbot/bot"
 	"github.com/cdtbot/cdtbot/bot/admin"
-	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/reminders"
 	"github.com/cdtbot/cdtbot/store"
 )
 
 // newSweeper wires the reminder sweep to the outbox (bulk priority).
 func newSweeper(db *store.DB, loc *time.Location) *reminders.Sweeper {
-	return &reminders.Sweeper{DB: db, Loc: loc, Enqueue: func(tx *store.Tx, m reminders.Message) error {
-		rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.Data}
-		for _, b := range m.Buttons {
-			rep.Buttons = append(rep.Buttons, flows.Button{Title: b.Title, Payload: b.Payload})
-		}
-		return bot.EnqueueReply(tx, rep, "remind")
-	}}
+	return &reminders.Sweeper{DB: db, Loc: loc, Enqueue: bot.EnqueueReminder}
 }
 
 // sweepRunner runs the sweep for the admin API and the web chat (admin.Reminder).
@@ -44,12 +37,7 @@ func sweepLines(s *reminders.Sweeper, at time.Time, dryRun bool) ([]string, erro
 	msgs, err := s.Sweep(at, dryRun)
 	lines := make([]string, 0, len(msgs))
 	for _, m := range msgs {
-		to := "user " + m.ToUser
-		if m.ToGroup != "" {
-			to = "group " + m.ToGroup
-		}
-		first, _, _ := strings.Cut(m.Text, "\n")
-		lines = append(lines, fmt.Sprintf("%-8s %s → %s: %s", m.Kind, m.Key, to, first))
+		lines = append(lines, m.Line())
 	}
 	return lines, err
 }
