@@ -380,7 +380,8 @@ type sendBody struct {
 // sendPrelude is what every send endpoint (cs, group, ZNS) does first: it
 // counts the attempt, sets the rate-limit headers and plays a FailNext
 // failure. ok is false when the request was answered.
-func (s *Server) sendPrelude(w http.ResponseWriter, r *http.Request) (body []byte, token string, ok bool) {
+// tokenCode and tokenMsg are how the endpoint answers an unknown access token.
+func (s *Server) sendPrelude(w http.ResponseWriter, r *http.Request, tokenCode int, tokenMsg string) (body []byte, token string, ok bool) {
 	if r.Method != http.MethodPost {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return nil, "", false
@@ -409,6 +410,13 @@ func (s *Server) sendPrelude(w http.ResponseWriter, r *http.Request) (body []byt
 	if scripted != nil && !s.fail(w, r, *scripted) {
 		return nil, "", false
 	}
+	s.mu.Lock()
+	valid := s.tokenValid(token)
+	s.mu.Unlock()
+	if !valid {
+		writeAPIError(w, http.StatusOK, tokenCode, tokenMsg)
+		return nil, "", false
+	}
 	return body, token, true
 }
 
@@ -417,16 +425,8 @@ func (s *Server) sendPrelude(w http.ResponseWriter, r *http.Request) (body []byt
 // Order of checks: FailNext, access token, body (-201), FailFor, then Zalo's
 // rules — group membership; for cs, template refusal and the 7-day window.
 func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
-	body, token, ok := s.sendPrelude(w, r)
+	body, token, ok := s.sendPrelude(w, r, codeTokenInvalid, "Access token is invalid")
 	if !ok {
-		return
-	}
-
-	s.mu.Lock()
-	valid := s.tokenValid(token)
-	s.mu.Unlock()
-	if !valid {
-		writeAPIError(w, http.StatusOK, codeTokenInvalid, "Access token is invalid")
 		return
 	}
 

@@ -117,15 +117,8 @@ type znsBody struct {
 // FailFor, template known (-109) and approved (-131/-146), template data
 // (-111/-112), refused phone (-118), daily quota (-144).
 func (s *Server) handleZNSSend(w http.ResponseWriter, r *http.Request) {
-	body, token, ok := s.sendPrelude(w, r)
+	body, token, ok := s.sendPrelude(w, r, ZNSCodeTokenInvalid, "Access token invalid")
 	if !ok {
-		return
-	}
-	s.mu.Lock()
-	valid := s.tokenValid(token)
-	s.mu.Unlock()
-	if !valid {
-		writeAPIError(w, http.StatusOK, ZNSCodeTokenInvalid, "Access token invalid")
 		return
 	}
 	var b znsBody
