@@ -153,10 +153,5 @@ func statsErr(err error) error {
 // Storage says where the database file's bytes go, per bucket (cdtbot stats-db asks it of a running server).
 func (a *API) Storage(c *gin.Context) {
 	s, err := a.db.Space()
-	if err != nil {
-		web.Log(c).Error().Err(err).Msg("storage report")
-		c.JSON(http.StatusInternalServerError, gin.H{"error": "could not read the database"}) // as cdtbot stats-db reads it
-		return
-	}
-	c.JSON(http.StatusOK, s)
+	web.Answer(c, s, err)
 }
