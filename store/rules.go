@@ -64,18 +64,6 @@ func (tx *Tx) RoomIn(team string) (Room, error) {
 	return r, nil
 }
 
-// CountMembers counts a team's members in the sense of the size limit (everyone but collaborators).
-func (tx *Tx) CountMembers(team string) (int, error) {
-	r, err := tx.Roster(team)
-	n := 0
-	for _, m := range r {
-		if Counted(m.Role) {
-			n++
-		}
-	}
-	return n, err
-}
-
 // FullError is ErrTeamFull with the numbers.
 type FullError struct {
 	Team string

@@ -173,9 +173,8 @@ func checkDemoDirectory(t *testing.T, db *store.DB) {
 				t.Errorf("%s: approver %+v", c.team, a)
 			}
 		}
-		n, _ := tx.CountMembers("DEMO-DT-HB")
-		if n != 3 {
-			t.Errorf("DEMO-DT-HB has %d members, want 3 (full, so volunteers become collaborators)", n)
+		if room, _ := tx.RoomIn("DEMO-DT-HB"); room.Members != 3 || !room.Full() {
+			t.Errorf("DEMO-DT-HB: %+v, want 3 members and full (so volunteers become collaborators)", room)
 		}
 		officers, _ := tx.Officers()
 		if len(officers) != 1 || officers[0].GroupID == "" || officers[0].Scope != "42" {
