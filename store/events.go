@@ -375,12 +375,10 @@ const flagEventBodiesDropped = "event_bodies_dropped_upto"
 // for the events' own retention. Events not handled yet, or given up on, keep their bodies.
 func (tx *Tx) DropEventBodies(cutoff time.Time, limit int) (int, error) {
 	from, _ := strconv.ParseUint(tx.Flag(flagEventBodiesDropped), 10, 64)
-	events := tx.btx.Bucket(bucketEvents)
-	bodies := tx.btx.Bucket(bucketEventBodies)
 	inbox, dead := tx.btx.Bucket(bucketInbox), tx.btx.Bucket(bucketDeadEvents)
-	c := events.Cursor()
+	c := tx.btx.Bucket(bucketEvents).Cursor()
 	n, last := 0, from
-	var legacy []Event
+	var drop []uint64 // dropped after the walk: a legacy record is written again, which a cursor must not see
 	for k, v := c.Seek(u64(from + 1)); k != nil && n < limit; k, v = c.Next() {
 		ev, err := decodeEvent(btou64(k), v)
 		if err != nil {
@@ -391,19 +389,12 @@ func (tx *Tx) DropEventBodies(cutoff time.Time, limit int) (int, error) {
 		}
 		last = btou64(k)
 		n++
-		if inbox.Get(k) != nil || dead.Get(k) != nil {
-			continue // still to be handled, or given up on: it keeps its body (pruned with it at retention)
-		}
-		if err := bodies.Delete(k); err != nil {
-			return n, err
-		}
-		if len(ev.Body) > 0 { // an earlier release's record holds its body: written again without
-			ev.Body = nil
-			legacy = append(legacy, ev)
+		if inbox.Get(k) == nil && dead.Get(k) == nil { // else still to be handled, or given up on: it keeps its body
+			drop = append(drop, last)
 		}
 	}
-	for _, ev := range legacy {
-		if err := tx.putEvent(ev); err != nil {
+	for _, seq := range drop {
+		if err := tx.dropEventBody(seq); err != nil {
 			return n, err
 		}
 	}
