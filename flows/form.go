@@ -170,10 +170,7 @@ func (c *convo) openForm(team, period string) (Form, string, error) {
 	if err != nil {
 		return f, "", err
 	}
-	f.Heading = fmt.Sprintf(textReportHeading, p.Label(), t.Name, cal.CutoffDate(p).Format("02/01/2006"))
-	if !c.tx.Now().Before(cal.Deadline(p)) {
-		f.Heading += textReportHeadingLate
-	}
+	f.Heading = c.heading(t, p, cal)
 	qs, err := c.questionSet(team)
 	if err != nil {
 		return f, "", err

@@ -598,6 +598,11 @@ func (c *convo) reportHeading() string {
 	if err != nil {
 		return ""
 	}
+	return c.heading(t, p, cal)
+}
+
+// heading is a report's month, team and deadline, saying when the deadline has passed (chat and form).
+func (c *convo) heading(t store.Team, p store.Period, cal store.Calendar) string {
 	h := fmt.Sprintf(textReportHeading, p.Label(), t.Name, cal.CutoffDate(p).Format("02/01/2006"))
 	if !c.tx.Now().Before(cal.Deadline(p)) {
 		h += textReportHeadingLate
