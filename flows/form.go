@@ -2,10 +2,8 @@ package flows
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
-	"github.com/cdtbot/cdtbot/flows/vntext"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -28,7 +26,6 @@ type Form struct {
 type FormQuestion struct {
 	store.Question
 	Number  int
-	Max     int64 // counts: the largest accepted
 	Value   string
 	Problem string
 }
@@ -91,16 +88,8 @@ func (e *Engine) SubmitReportForm(tx *store.Tx, userID, team, period string, bas
 		switch {
 		case q.Value == "" && !q.Optional:
 			q.Problem = textFormRequired
-		case q.Value == "":
-		case q.Kind == store.QuestionCount:
-			n, ok, reason := vntext.ParseCount(q.Value, q.Max)
-			if !ok {
-				q.Problem = reason
-			} else {
-				q.Value = strconv.FormatInt(n, 10)
-			}
-		case len([]rune(q.Value)) > 2000:
-			q.Problem = textAnswerTooLong
+		case q.Value != "":
+			q.Value, q.Problem = checkAnswer(q.Question, q.Value)
 		}
 		bad = bad || q.Problem != ""
 		answers[q.ID] = q.Value
@@ -176,7 +165,7 @@ func (c *convo) openForm(team, period string) (Form, string, error) {
 		return f, "", err
 	}
 	for i, q := range qs.Questions {
-		f.Questions = append(f.Questions, FormQuestion{Question: q, Number: i + 1, Max: countMax(q)})
+		f.Questions = append(f.Questions, FormQuestion{Question: q, Number: i + 1})
 	}
 	return f, role, nil
 }

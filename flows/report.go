@@ -286,18 +286,30 @@ func reportQuestionAnswer(c *convo) error {
 		if parts := vntext.SplitCounts(text); parts != nil {
 			return c.answerCounts(qs.Questions, i, parts)
 		}
-		n, ok, reason := vntext.ParseCount(text, countMax(q))
-		if !ok {
-			c.say(reason)
-			return c.prompt()
-		}
-		text = strconv.FormatInt(n, 10)
-	} else if len([]rune(text)) > 2000 {
-		c.say(textAnswerTooLong)
+	}
+	value, problem := checkAnswer(q, text)
+	if problem != "" {
+		c.say(problem)
 		return c.prompt()
 	}
-	c.s.Data["a."+q.ID] = text
+	c.s.Data["a."+q.ID] = value
 	return c.nextQuestion(i, len(qs.Questions))
+}
+
+// checkAnswer is one answer as it is kept (a count as digits), or why it is refused: the chat and the
+// form check answers the same way.
+func checkAnswer(q store.Question, text string) (value, problem string) {
+	if q.Kind == store.QuestionCount {
+		n, ok, reason := vntext.ParseCount(text, countMax(q))
+		if !ok {
+			return text, reason
+		}
+		return strconv.FormatInt(n, 10), ""
+	}
+	if len([]rune(text)) > 2000 {
+		return text, textAnswerTooLong
+	}
+	return text, ""
 }
 
 // countMax is a count question's upper bound.
