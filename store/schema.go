@@ -207,7 +207,7 @@ func prepare(btx *bolt.Tx) (migrated []string, err error) {
 	// Indexes are trusted only when this release closed the file and nothing wrote to it since;
 	// otherwise (a crash, or an earlier release run after a rollback) they are rebuilt from the records.
 	trusted := closedCleanly(btx)
-	if btx.Bucket(bucketTeams) != nil { // trusted, it is still rebuilt when missing or its count is off
+	if btx.Bucket(bucketTeams) != nil { // trusted, it is still built when missing (a file of an earlier release)
 		if err := indexTeamsByUnit(btx, !trusted); err != nil {
 			return nil, err
 		}
@@ -320,10 +320,10 @@ func freshBucket(btx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	return btx.CreateBucket(name)
 }
 
-// indexTeamsByUnit builds the unit index of a file written before it existed, or rebuilds one that
-// has fewer or more entries than there are teams (teams written by an earlier release after a rollback).
+// indexTeamsByUnit builds the unit index when the file has none, and rebuilds it when forced (the
+// indexes are not trusted: a crash, or an earlier release writing after a rollback).
 func indexTeamsByUnit(btx *bolt.Tx, force bool) error {
-	if old := btx.Bucket(bucketUnitTeams); !force && old != nil && old.Stats().KeyN == btx.Bucket(bucketTeams).Stats().KeyN {
+	if !force && btx.Bucket(bucketUnitTeams) != nil {
 		return nil
 	}
 	byUnit, err := freshBucket(btx, bucketUnitTeams)
