@@ -81,9 +81,9 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	// Text and its numbered choices must fit one message when choices go as text.
 	limit := zalo.MaxTextLen - utf8.RuneCountInString(withChoices("", choices))
 	parts := zalo.SplitText(rep.Text, limit)
-	// A reminder too long for a button card's title goes as one text with its choice numbered
-	// ("1. Báo cáo ngay"), not as a text and then a card: one send instead of two.
-	numbered := rep.Bulk && len(choices) > 0 && len(parts) == 1 && utf8.RuneCountInString(rep.Text) > listTitleMax
+	// Text too long for a button card's title goes as one text with its choices numbered ("1. Gửi"),
+	// not as a text and then a card: one send a turn, never two (the sandbox still shows buttons).
+	numbered := len(choices) > 0 && len(parts) == 1 && utf8.RuneCountInString(rep.Text) > listTitleMax
 	if len(choices) > 0 && !textMode(tx) && !numbered && (len(parts) > 1 || utf8.RuneCountInString(rep.Text) > listTitleMax) {
 		// A list template's title is short: long text goes first as its own message.
 		parts = append(zalo.SplitText(rep.Text, zalo.MaxTextLen), textChoose)

@@ -252,6 +252,8 @@ func reportQuestionPrompt(c *convo) error {
 		} else {
 			text += textQuestionCountHint
 		}
+	} else if last := textRunEnd(qs.Questions, i); c.s.Data["edit"] != "1" && last > i && (i == 0 || qs.Questions[i-1].Kind != store.QuestionText) {
+		text += batchHint(i, last) // the narratives that follow can come in one message, a line each
 	} else if q.Pillar != "" {
 		text += textQuestionTextHint
 	}
@@ -281,6 +283,11 @@ func reportQuestionAnswer(c *convo) error {
 	text := strings.TrimSpace(c.in.Text)
 	if c.in.Kind != KindText || text == "" || strings.HasPrefix(text, "#") {
 		return c.prompt()
+	}
+	if c.s.Data["edit"] != "1" && strings.Contains(text, "\n") {
+		if items, ok := splitAnswers(qs.Questions, i, text); ok {
+			return c.answerBatch(qs.Questions, i, items)
+		}
 	}
 	if q.Kind == store.QuestionCount {
 		if parts := vntext.SplitCounts(text); parts != nil {
@@ -355,12 +362,20 @@ func (c *convo) answerCounts(qs []store.Question, i int, parts []string) error {
 	return c.nextQuestion(i+len(values)-1, len(qs))
 }
 
+// nextQuestion moves on from question i to the next one not answered already (ahead of its turn),
+// or to the summary.
 func (c *convo) nextQuestion(i, n int) error {
-	if c.s.Data["edit"] == "1" || i+1 >= n {
+	ahead := c.ahead()
+	j := i + 1
+	for j < n && ahead[j] {
+		j++
+	}
+	if c.s.Data["edit"] == "1" || j >= n {
 		delete(c.s.Data, "edit")
+		delete(c.s.Data, "ahead")
 		return c.goTo("summary")
 	}
-	return c.goTo(questionStep(i + 1))
+	return c.goTo(questionStep(j))
 }
 
 // reportSkip leaves an optional question empty.

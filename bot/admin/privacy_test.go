@@ -210,7 +210,8 @@ func TestMyDataSummary(t *testing.T) {
 		"• Tin nhắn: 1 tin bạn gửi (lưu 8 ngày), 0 tin gửi cho bạn (lưu 35 ngày)",
 		`Muốn xóa, nhắn "xóa dữ liệu của tôi" hoặc "rút lại đồng ý".`,
 	}, "\n")
-	if len(texts) != 2 || texts[0] != want || texts[1] != "Mời bạn chọn:" {
+	// One message: too long for a card's title, its choices go in it (numbered where sends are counted).
+	if len(texts) != 1 || !strings.HasPrefix(texts[0], want) {
 		t.Errorf("summary:\n%s\nwant\n%s", strings.Join(texts, "\n---\n"), want)
 	}
 	// Nothing was written about her by asking.

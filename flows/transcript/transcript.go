@@ -14,7 +14,7 @@
 //	@restart                  restart the bot on the same database
 //	@sends an 6               Zalo requests to an since the last @sends (or the start);
 //	                          checked only where the world sends through Zalo (not in flows)
-//	an> text                  the person types text
+//	an> text                  the person types text (\n in it is a line break)
 //	an> [Button title]        the person taps the latest button with that title sent to them
 //	an> (ảnh) URL             the person sends a photo
 //	an> (thông tin) Tên; SĐT  the person shares name and phone (request_user_info)
@@ -254,7 +254,7 @@ func (r *Replayer) directive(d string) error {
 // send reads what a person did, has the world do it, and keeps what the bot sent to match.
 func (r *Replayer) send(alias, input string) error {
 	user := r.id(alias)
-	in := Input{Kind: Text, User: user, Text: input}
+	in := Input{Kind: Text, User: user, Text: strings.ReplaceAll(input, `\n`, "\n")}
 	switch {
 	case strings.HasPrefix(input, "[") && strings.HasSuffix(input, "]"):
 		title := input[1 : len(input)-1]
