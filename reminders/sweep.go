@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cdtbot/cdtbot/store"
@@ -71,6 +72,9 @@ type Sweeper struct {
 	// Workers share a national plan, each over a range of teams (default: one per CPU from 2,000
 	// teams up, else one).
 	Workers int
+
+	treeMu sync.Mutex
+	tree   *tree // the directory's units as last read, while DirectoryGen stays the same
 }
 
 // defaultChunk bounds one write transaction of a sweep; the ledger makes a re-run after a crash resume where it stopped.
@@ -223,18 +227,27 @@ type teamView struct {
 
 // snapshot reads every team once, caching unit lookups (a national run has ~93,000 teams).
 type snapshot struct {
-	tx        *store.Tx
-	units     map[string]store.Unit
-	approvers map[string]store.Approver
-	// unitViews memoises unitOf.
-	unitViews map[string]*unitView
-	teams     []*teamView
+	tx *store.Tx
+	*tree
+	teams []*teamView
 }
 
-// baseSnapshot reads every unit and approver: what all teams' views are made from.
-func baseSnapshot(tx *store.Tx) (*snapshot, error) {
-	sn := &snapshot{tx: tx, units: map[string]store.Unit{}, approvers: map[string]store.Approver{}, unitViews: map[string]*unitView{}}
-	if err := tx.AllUnits(func(u store.Unit) error { sn.units[u.Code] = u; return nil }); err != nil {
+// tree is every unit and approver, and what each unit's teams share: read once and kept by the
+// Sweeper until the directory changes (store.DirectoryGen), so a sweep or an officer's digest does
+// not decode 100,000 units each time. Read only once built, but for views, filled as units are met.
+type tree struct {
+	db        *store.DB
+	gen       uint64
+	units     map[string]store.Unit
+	approvers map[string]store.Approver
+	views     sync.Map // unit code → *unitView
+	teams     atomic.Pointer[[]*teamView]
+}
+
+// readTree reads every unit and approver: what all teams' views are made from.
+func readTree(tx *store.Tx) (*tree, error) {
+	t := &tree{gen: tx.DirectoryGen(), units: map[string]store.Unit{}, approvers: map[string]store.Approver{}}
+	if err := tx.AllUnits(func(u store.Unit) error { t.units[u.Code] = u; return nil }); err != nil {
 		return nil, err
 	}
 	as, err := tx.Approvers()
@@ -242,15 +255,67 @@ func baseSnapshot(tx *store.Tx) (*snapshot, error) {
 		return nil, err
 	}
 	for _, a := range as {
-		sn.approvers[a.Unit] = a
+		t.approvers[a.Unit] = a
 	}
-	return sn, nil
+	return t, nil
 }
 
-// fork is a snapshot sharing the units and approvers (read only) in another transaction, with
-// caches and teams of its own: one per worker of a national sweep.
+// baseSnapshot is a snapshot of the directory as tx sees it, without teams: the tree kept from an
+// earlier call when the directory has not changed since.
+func (s *Sweeper) baseSnapshot(tx *store.Tx) (*snapshot, error) {
+	gen := tx.DirectoryGen()
+	s.treeMu.Lock()
+	defer s.treeMu.Unlock()
+	if t := s.tree; t != nil && t.db == s.DB && t.gen == gen {
+		return &snapshot{tx: tx, tree: t}, nil
+	}
+	t, err := readTree(tx)
+	if err != nil {
+		return nil, err
+	}
+	t.db = s.DB
+	if s.tree == nil || s.tree.db != s.DB || s.tree.gen < gen { // an older transaction's tree is not kept
+		s.tree = t
+	}
+	return &snapshot{tx: tx, tree: t}, nil
+}
+
+// keptTeams are every team of the tree, in code order, without their leaders; nil when no sweep has
+// read them since the directory last changed.
+func (sn *snapshot) keptTeams() []*teamView {
+	if v := sn.tree.teams.Load(); v != nil {
+		return *v
+	}
+	return nil
+}
+
+// keepTeams keeps the teams a sweep read (leaders left out: rosters change without the directory
+// moving, so each sweep reads them) for the next sweeps over the same tree.
+func (s *Sweeper) keepTeams(t *tree, teams []*teamView) {
+	kept := make([]*teamView, len(teams))
+	for i, v := range teams {
+		c := *v
+		c.leader, c.deputy = "", ""
+		kept[i] = &c
+	}
+	t.teams.Store(&kept)
+}
+
+// addKept adds kept teams, with their leaders and deputies as the roster says now.
+func (sn *snapshot) addKept(kept []*teamView) {
+	leads := sn.tx.LeadWalk()
+	views := make([]teamView, len(kept))
+	for i, k := range kept {
+		views[i] = *k
+		views[i].leader, views[i].deputy = leads.Leads(k.team.Code)
+		sn.teams = append(sn.teams, &views[i])
+	}
+}
+
+// fork is a snapshot sharing the tree in another transaction, with teams of its own: one per worker
+// of a national sweep.
 func (sn *snapshot) fork(tx *store.Tx) *snapshot {
-	return &snapshot{tx: tx, units: sn.units, approvers: sn.approvers, unitViews: map[string]*unitView{}}
+	return &snapshot{tx: tx, tree: sn.tree}
 }
 
 // addTeams adds the views of the teams each gives, in team code order.
@@ -270,7 +335,7 @@ func (s *Sweeper) addTeams(sn *snapshot, each func(fn func(store.Team) error) er
 
 // snapshot reads the teams under scope ("" for all).
 func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
-	sn, err := baseSnapshot(tx)
+	sn, err := s.baseSnapshot(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -291,9 +356,13 @@ func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
 // their own, and the commune (store.CommuneAt on the cached units; the unit itself when its path
 // is broken) with its approver. A team with its own policy gets its calendar on its own.
 func (sn *snapshot) unitOf(t store.Team, loc *time.Location) (*unitView, error) {
-	uv, ok := sn.unitViews[t.Unit]
-	if ok && t.Policy == nil {
-		return uv, nil
+	var uv *unitView
+	v, ok := sn.views.Load(t.Unit)
+	if ok {
+		uv = v.(*unitView)
+		if t.Policy == nil {
+			return uv, nil
+		}
 	}
 	path, err := sn.pathOf(t.Unit)
 	if err != nil {
@@ -304,7 +373,7 @@ func (sn *snapshot) unitOf(t store.Team, loc *time.Location) (*unitView, error) 
 		uv = &unitView{cal: pol.Calendar(loc), days: pol.ReminderDays}
 		uv.commune = store.CommuneAt(path, func(c string) bool { _, ok := sn.approvers[c]; return ok })
 		uv.approver = sn.approvers[uv.commune.Code].ZaloID
-		sn.unitViews[t.Unit] = uv
+		sn.views.Store(t.Unit, uv)
 	}
 	if t.Policy == nil {
 		return uv, nil
@@ -379,11 +448,15 @@ func deliveryTime(at time.Time, loc *time.Location) time.Time {
 // while they run), then merged in team code order, so the plan is the same with any number of them.
 func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 	var base *snapshot
-	var starts []string // the first team code of each worker's range
+	var kept []*teamView // every team as the tree keeps them (nil until a sweep has read them)
+	var starts []string  // else: the first team code of each worker's range
 	if err := s.DB.View(func(tx *store.Tx) error {
 		var err error
-		if base, err = baseSnapshot(tx); err != nil {
+		if base, err = s.baseSnapshot(tx); err != nil {
 			return err
+		}
+		if kept = base.keptTeams(); kept != nil {
+			return nil
 		}
 		codes, err := tx.TeamCodes()
 		if len(codes) == 0 {
@@ -401,22 +474,32 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 		teams []*teamView
 		out   []Message
 		lists map[string]*approverList
+		gen   uint64 // the directory generation the worker's transaction saw
 		err   error
 	}
-	parts := make([]part, len(starts))
+	ranges := len(starts)
+	if kept != nil {
+		ranges = s.workers(len(kept))
+	}
+	parts := make([]part, ranges)
 	var wg sync.WaitGroup
-	for i, from := range starts {
-		to := ""
-		if i+1 < len(starts) {
-			to = starts[i+1]
-		}
+	for i := range parts {
 		wg.Add(1)
 		go func(p *part) {
 			defer wg.Done()
 			p.err = s.DB.View(func(tx *store.Tx) error {
 				sn := base.fork(tx)
-				if err := s.addTeams(sn, func(fn func(store.Team) error) error { return tx.TeamsBetween(from, to, fn) }); err != nil {
-					return err
+				p.gen = tx.DirectoryGen()
+				if kept != nil { // the teams as kept, with this morning's leaders
+					sn.addKept(kept[i*len(kept)/ranges : (i+1)*len(kept)/ranges])
+				} else {
+					from, to := starts[i], ""
+					if i+1 < len(starts) {
+						to = starts[i+1]
+					}
+					if err := s.addTeams(sn, func(fn func(store.Team) error) error { return tx.TeamsBetween(from, to, fn) }); err != nil {
+						return err
+					}
 				}
 				p.teams, p.lists = sn.teams, map[string]*approverList{}
 				for _, v := range sn.teams {
@@ -432,10 +515,12 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 	var out []Message
 	approverLists := map[string]*approverList{}
 	var teams []*teamView
+	same := true // every worker saw the directory the tree was read from
 	for _, p := range parts {
 		if p.err != nil {
 			return nil, p.err
 		}
+		same = same && p.gen == base.gen
 		teams = append(teams, p.teams...)
 		out = append(out, p.out...)
 		for _, k := range slices.Sorted(maps.Keys(p.lists)) {
@@ -445,6 +530,9 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 				approverLists[k] = p.lists[k]
 			}
 		}
+	}
+	if kept == nil && same {
+		s.keepTeams(base.tree, teams)
 	}
 	err := s.DB.View(func(tx *store.Tx) error {
 		for _, k := range slices.Sorted(maps.Keys(approverLists)) {

@@ -745,3 +745,82 @@ func TestAnEmptyDirectoryPlansNothing(t *testing.T) {
 		}
 	}
 }
+
+// The Sweeper keeps the directory's units between runs; a change to a unit's policy, a new unit or
+// a new approver is seen by the next run.
+func TestTheNextRunSeesADirectoryChange(t *testing.T) {
+	db, s := world(t)
+	at := time.Date(2027, 3, 17, 8, 0, 0, 0, hcm) // three days before B's cutoff (the 20th)
+	plan := func() []string {
+		got, err := s.Sweep(at, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return keys(got)
+	}
+	if got := plan(); !contains(got, "remind|B1|2027-03|3|leader") || contains(got, "remind|A1|2027-03|3|leader") {
+		t.Fatalf("before: %v", got)
+	}
+	change := func(fn func(tx *store.Tx) error) {
+		if err := db.Update(fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A new leader of B1 (the roster changes, the directory does not) is the one reminded.
+	change(func(tx *store.Tx) error {
+		if err := tx.SetRole("B1", "b1", store.RoleMember); err != nil {
+			return err
+		}
+		return tx.SetRole("B1", "b1new", store.RoleLeader)
+	})
+	got, err := s.Sweep(at, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := ""
+	for _, m := range got {
+		if m.Key == "remind|B1|2027-03|3|leader" {
+			to = m.ToUser
+		}
+	}
+	if to != "b1new" {
+		t.Errorf("B1's reminder goes to %q, want its new leader", to)
+	}
+	// A's cutoff moves to the 20th: A1 is due today as well.
+	change(func(tx *store.Tx) error {
+		return tx.PutUnit(store.Unit{Code: "A", Name: "Xã A", Level: "xã", Parent: "P", Policy: &store.Policy{CutoffDay: ip(20)}})
+	})
+	if got := plan(); !contains(got, "remind|A1|2027-03|3|leader") {
+		t.Errorf("after A's cutoff moved to the 20th: %v", got)
+	}
+	// A new commune with a team of its own, due today.
+	change(func(tx *store.Tx) error {
+		if err := tx.PutUnit(store.Unit{Code: "D", Name: "Xã D", Level: "xã", Parent: "P", Policy: &store.Policy{CutoffDay: ip(20)}}); err != nil {
+			return err
+		}
+		if err := tx.PutUnit(store.Unit{Code: "D.D1", Name: "Thôn D1", Level: "thôn", Parent: "D"}); err != nil {
+			return err
+		}
+		if err := tx.PutTeam(store.Team{Code: "D1", Name: "Tổ D1", Unit: "D.D1"}); err != nil {
+			return err
+		}
+		return tx.SetRole("D1", "d1", store.RoleLeader)
+	})
+	if got := plan(); !contains(got, "remind|D1|2027-03|3|leader") {
+		t.Errorf("after a new commune: %v", got)
+	}
+	// A new approver for D hears about D1 the day after the cutoff.
+	change(func(tx *store.Tx) error { return tx.PutApprover(store.Approver{Unit: "D", ZaloID: "chD"}) })
+	after := time.Date(2027, 3, 21, 8, 0, 0, 0, hcm)
+	got, err = s.Sweep(after, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range got {
+		found = found || (m.Kind == KindApprover && m.ToUser == "chD")
+	}
+	if !found {
+		t.Errorf("the new approver of D is not told: %v", keys(got))
+	}
+}
