@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/store"
@@ -142,6 +144,19 @@ func seenSince(tx *store.Tx, now time.Time) time.Time {
 		return now
 	}
 	return t
+}
+
+// choicesLen is how many characters withChoices adds to a text (without formatting it: a national
+// sweep asks it of every reminder).
+func choicesLen(choices []store.Choice) int {
+	if len(choices) == 0 {
+		return 0
+	}
+	n := 1 + 1 + utf8.RuneCountInString(textPickNumber) - len("%d") + len(strconv.Itoa(len(choices)))
+	for i, c := range choices {
+		n += 3 + len(strconv.Itoa(i+1)) + utf8.RuneCountInString(c.Title) // "\n%d. %s"
+	}
+	return n
 }
 
 // withChoices renders choices as numbered lines under the text: what a typed number selects.

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rs/zerolog"
 
@@ -86,5 +87,19 @@ func TestSenderWakesWhenAPairIsInstalledBetweenItsChecks(t *testing.T) {
 			t.Fatal("the reply was not sent 3 s after a usable pair was installed: the sender missed the change and sleeps for a minute")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// choicesLen counts what withChoices adds, without formatting it.
+func TestChoicesLenIsWhatWithChoicesAdds(t *testing.T) {
+	for _, choices := range [][]store.Choice{
+		nil,
+		{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
+		{{Title: "Gửi"}, {Title: "Sửa"}, {Title: "Hủy"}},
+		{{Title: "1"}, {Title: "2"}, {Title: "3"}, {Title: "4"}, {Title: "5"}, {Title: "6"}, {Title: "7"}, {Title: "8"}, {Title: "9"}, {Title: "Thôn Đông Hà mười"}},
+	} {
+		if got, want := choicesLen(choices), utf8.RuneCountInString(withChoices("", choices)); got != want {
+			t.Errorf("%d choices: choicesLen %d, withChoices adds %d", len(choices), got, want)
+		}
 	}
 }

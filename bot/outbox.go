@@ -73,13 +73,14 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	// A typed number works like the tap: remember the choices of the last message to them.
 	// Only the conversation's own messages (or any, when none is open) set what "2" means: a
 	// request to decide arriving mid-report must not turn a count into a decision.
-	if kind == store.KindReply || !hasSession(tx, to) {
+	// Bulk messages (reminders) set them when they are sent (Sender.settleSent).
+	if !rep.Bulk && (kind == store.KindReply || !hasSession(tx, to)) {
 		if err := tx.SetChoices(to, choices); err != nil {
 			return err
 		}
 	}
 	// Text and its numbered choices must fit one message when choices go as text.
-	limit := zalo.MaxTextLen - utf8.RuneCountInString(withChoices("", choices))
+	limit := zalo.MaxTextLen - choicesLen(choices)
 	parts := zalo.SplitText(rep.Text, limit)
 	// Text too long for a button card's title goes as one text with its choices numbered ("1. Gửi"),
 	// not as a text and then a card: one send a turn, never two (the sandbox still shows buttons).

@@ -390,6 +390,13 @@ func (s *Sender) settleSent(m store.OutMsg, r route, res zalo.SendResult, err er
 				if err := tx.ClearUnreachable(m.To); err != nil {
 					return err
 				}
+				// A reminder's choices mean something typed from when it arrives, not from when it was
+				// queued (and a national sweep does not write 93,000 of them at once): see enqueueReply.
+				if m.Priority == store.PriorityBulk && len(m.Choices) > 0 && r.channel == store.ChannelCS && !hasSession(tx, m.To) {
+					if err := tx.SetChoices(m.To, m.Choices); err != nil {
+						return err
+					}
+				}
 			}
 			if markUnreachable {
 				if err := tx.MarkUnreachable(m.To, code); err != nil {

@@ -19,6 +19,13 @@ func BenchmarkNationalSweepToOutbox(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := &reminders.Sweeper{DB: db, Loc: loc, Enqueue: bot.EnqueueReminder}
+	// The first run after a start reads the whole directory (cold); the server's sweeper then keeps it
+	// until the directory changes, so the mornings after are warm: the cold run is reported apart.
+	cold := time.Now()
+	if _, err := s.Sweep(time.Date(2026, 12, 27, 8, 0, 0, 0, s.Loc), false); err != nil {
+		b.Fatal(err)
+	}
+	coldTook := time.Since(cold)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		at := time.Date(2027, time.Month(1+i%12), 27, 8, 0, 0, 0, loc)
@@ -33,4 +40,5 @@ func BenchmarkNationalSweepToOutbox(b *testing.B) {
 		b.ReportMetric(time.Since(start).Seconds(), "s/sweep")
 		b.ReportMetric(float64(len(sent)), "messages")
 	}
+	b.ReportMetric(coldTook.Seconds(), "s/cold-sweep")
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -223,6 +224,7 @@ type teamView struct {
 	leader   string
 	deputy   string
 	approver string
+	uv       *unitView // shared by the teams of a unit without a policy of their own: what plans are memoised by
 }
 
 // snapshot reads every team once, caching unit lookups (a national run has ~93,000 teams).
@@ -326,7 +328,7 @@ func (s *Sweeper) addTeams(sn *snapshot, each func(fn func(store.Team) error) er
 		if err != nil {
 			return err
 		}
-		v := &teamView{team: t, unit: sn.units[t.Unit], cal: uv.cal, days: uv.days, commune: uv.commune, approver: uv.approver}
+		v := &teamView{team: t, unit: sn.units[t.Unit], cal: uv.cal, days: uv.days, commune: uv.commune, approver: uv.approver, uv: uv}
 		v.leader, v.deputy = leads.Leads(t.Code)
 		sn.teams = append(sn.teams, v)
 		return nil
@@ -502,8 +504,9 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 					}
 				}
 				p.teams, p.lists = sn.teams, map[string]*approverList{}
+				w := &planWalk{filed: tx.FiledWalk(), plans: map[*unitView][]periodPlan{}, lists: p.lists, at: at, deliver: deliver}
 				for _, v := range sn.teams {
-					if err := s.planTeam(tx, v, at, deliver, &p.out, p.lists); err != nil {
+					if err := s.planTeam(w, v, &p.out); err != nil {
 						return err
 					}
 				}
@@ -560,62 +563,105 @@ func (s *Sweeper) workers(teams int) int {
 	return max(1, min(w, teams))
 }
 
+// planWalk is one worker's state over its range of teams.
+type planWalk struct {
+	filed       *store.FiledWalk
+	plans       map[*unitView][]periodPlan // per calendar: what is due this morning
+	lists       map[string]*approverList   // commune approvers' lists, by ledger key
+	at, deliver time.Time
+}
+
+// periodPlan is what is due this morning for one period near it, on one calendar: worked out once
+// for all the teams of a unit (dates, texts), so a team costs only its report lookup and its messages.
+type periodPlan struct {
+	p                store.Period
+	period           string // p.String()
+	start            time.Time
+	remind           int  // the reminder day due (days before the cutoff), -1 when none
+	overdue          bool // the overdue notice is due
+	label, cutoff    string
+	cutoffISO        string
+	countdown, znsPd string
+}
+
+// periodPlans works out what a calendar has due at w.at: after downtime only the latest due reminder
+// of a period, none whose cutoff passes before delivery.
+func (s *Sweeper) periodPlans(w *planWalk, cal store.Calendar, days []int) []periodPlan {
+	var out []periodPlan
+	for _, p := range periodsNear(cal, w.at) {
+		cutoff := cal.CutoffDate(p)
+		pp := periodPlan{p: p, period: p.String(), start: cal.PeriodStart(p), remind: -1,
+			label: p.Label(), cutoff: cutoff.Format("02/01/2006"), cutoffISO: cutoff.Format("2006-01-02"),
+			countdown: countdown(cutoff, w.deliver), znsPd: fmt.Sprintf("%02d/%d", int(p.Month), p.Year)}
+		if w.deliver.Before(cal.Deadline(p)) {
+			for _, d := range days {
+				if s.due(s.at(cutoff, -d), w.at) && (pp.remind < 0 || d < pp.remind) {
+					pp.remind = d
+				}
+			}
+		}
+		pp.overdue = s.due(s.at(cutoff, 1), w.at)
+		if pp.remind >= 0 || pp.overdue {
+			out = append(out, pp)
+		}
+	}
+	return out
+}
+
+// reportButtons is the one choice of a reminder (shared: nobody changes it).
+var reportButtons = []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}}
+
 // planTeam adds what is due for one team: its reminders and overdue notice, and its place on its
 // commune approver's list.
-func (s *Sweeper) planTeam(tx *store.Tx, v *teamView, at, deliver time.Time, out *[]Message, approverLists map[string]*approverList) error {
-	for _, p := range periodsNear(v.cal, at) {
-		if !v.team.ExpectedFor(v.cal.PeriodStart(p)) {
+func (s *Sweeper) planTeam(w *planWalk, v *teamView, out *[]Message) error {
+	pps, ok := w.plans[v.uv]
+	if !ok {
+		pps = s.periodPlans(w, v.cal, v.days)
+		w.plans[v.uv] = pps
+	}
+	for i := range pps {
+		pp := &pps[i]
+		if !v.team.ExpectedFor(pp.start) {
 			continue // no reminder or overdue notice for a period that began before the team existed
 		}
-		cutoff := v.cal.CutoffDate(p)
-		deadline := v.cal.Deadline(p)
-		first, filed, err := tx.FirstReport(v.team.Code, p.String())
+		filedAt, filed, err := w.filed.FirstFiled(v.team.Code, pp.period)
 		if err != nil {
 			return err
 		}
-		filed = filed && !first.FiledAt.After(at) // as things stood at the sweep's instant
-		// After downtime only the latest due reminder of a period goes out, not a backlog of them.
-		latest := -1
-		for _, d := range v.days {
-			t := s.at(cutoff, -d)
-			if s.due(t, at) && (latest < 0 || d < latest) {
-				latest = d
-			}
-		}
-		if latest >= 0 && !filed && deliver.Before(deadline) { // a reminder whose cutoff passed (by delivery) is dropped
-			d := latest
-			for _, who := range []struct{ id, role string }{{v.leader, "leader"}, {v.deputy, "deputy"}} {
+		filed = filed && !filedAt.After(w.at) // as things stood at the sweep's instant
+		if pp.remind >= 0 && !filed {
+			d := pp.remind
+			for _, who := range [...]struct{ id, role string }{{v.leader, "leader"}, {v.deputy, "deputy"}} {
 				if who.id == "" || (who.role == "deputy" && d > 1) {
 					continue
 				}
 				*out = append(*out, Message{
-					Key:  fmt.Sprintf("remind|%s|%s|%d|%s", v.team.Code, p, d, who.role),
-					Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: p.String(),
-					Data:    znsData(v.team.Name, p, cutoff, countdown(cutoff, deliver)),
-					Text:    fmt.Sprintf(textReminder, v.team.Name, p.Label(), cutoff.Format("02/01/2006"), countdown(cutoff, deliver)),
-					Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
+					Key:  "remind|" + v.team.Code + "|" + pp.period + "|" + strconv.Itoa(d) + "|" + who.role,
+					Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: pp.period,
+					Data:    znsData(v.team.Name, pp.znsPd, pp.cutoff, pp.countdown),
+					Text:    fmt.Sprintf(textReminder, v.team.Name, pp.label, pp.cutoff, pp.countdown),
+					Buttons: reportButtons,
 				})
 			}
 		}
-		t := s.at(cutoff, 1)
-		if !s.due(t, at) || filed {
+		if !pp.overdue || filed {
 			continue
 		}
 		if v.leader != "" {
 			*out = append(*out, Message{
-				Key:  fmt.Sprintf("overdue|%s|%s", v.team.Code, p),
-				Kind: KindOverdue, ToUser: v.leader, Team: v.team.Code, Period: p.String(),
-				Data:    znsData(v.team.Name, p, cutoff, textZNSOverdue),
-				Text:    fmt.Sprintf(textOverdue, v.team.Name, p.Label(), cutoff.Format("02/01/2006")),
-				Buttons: []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}},
+				Key:  "overdue|" + v.team.Code + "|" + pp.period,
+				Kind: KindOverdue, ToUser: v.leader, Team: v.team.Code, Period: pp.period,
+				Data:    znsData(v.team.Name, pp.znsPd, pp.cutoff, textZNSOverdue),
+				Text:    fmt.Sprintf(textOverdue, v.team.Name, pp.label, pp.cutoff),
+				Buttons: reportButtons,
 			})
 		}
 		if v.approver != "" {
-			k := fmt.Sprintf("approver|%s|%s|%s", v.commune.Code, p, cutoff.Format("2006-01-02"))
-			l := approverLists[k]
+			k := "approver|" + v.commune.Code + "|" + pp.period + "|" + pp.cutoffISO
+			l := w.lists[k]
 			if l == nil {
-				l = &approverList{key: k, to: v.approver, commune: v.commune, period: p, cutoff: cutoff}
-				approverLists[k] = l
+				l = &approverList{key: k, to: v.approver, commune: v.commune, period: pp.p, cutoff: v.cal.CutoffDate(pp.p)}
+				w.lists[k] = l
 			}
 			l.teams = append(l.teams, v)
 		}
@@ -644,8 +690,8 @@ func (l *approverList) text(tx *store.Tx) string {
 // znsData fills the ZNS template fields (ZNSKeys) of a reminder or overdue notice but "name": the
 // sender adds the person's name when a message does go by ZNS (most go by chat, and a national
 // sweep would otherwise read every leader's record for nothing).
-func znsData(team string, p store.Period, cutoff time.Time, status string) map[string]string {
-	return map[string]string{"team": team, "period": fmt.Sprintf("%02d/%d", int(p.Month), p.Year), "deadline": cutoff.Format("02/01/2006"), "status": status}
+func znsData(team, period, deadline, status string) map[string]string {
+	return map[string]string{"team": team, "period": period, "deadline": deadline, "status": status}
 }
 
 func unreachable(tx *store.Tx, id string) bool {

@@ -375,6 +375,7 @@ type Tx struct {
 	// signals collected during the transaction, fired after a successful commit.
 	wakeOutbox bool
 	wakeEvents bool
+	stamp      string // now as the ledger writes it, formatted once per transaction
 }
 
 // Now is the instant the transaction started (one clock reading per transaction).

@@ -9,7 +9,10 @@ func (tx *Tx) LedgerHas(key string) bool {
 
 // LedgerPut records a reminder key with what became of it ("sent", "dropped: …").
 func (tx *Tx) LedgerPut(key, outcome string) error {
-	return tx.btx.Bucket(bucketLedger).Put([]byte(key), []byte(tx.now.UTC().Format(time.RFC3339)+" "+outcome))
+	if tx.stamp == "" {
+		tx.stamp = tx.now.UTC().Format(time.RFC3339)
+	}
+	return tx.btx.Bucket(bucketLedger).Put([]byte(key), []byte(tx.stamp+" "+outcome))
 }
 
 // LedgerGet returns what was recorded for a key.

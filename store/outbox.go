@@ -121,7 +121,14 @@ func outboxKey(p Priority, seq uint64) []byte {
 const flagInFlight = 1
 
 func encodeOut(m OutMsg) ([]byte, error) {
-	b := make([]byte, 11, 11+len(m.To)+64+len(m.Text))
+	size := 11 + len(m.To) + 64 + len(m.Endpoint) + len(m.Kind) + len(m.Text) + len(m.RequestID)
+	for _, c := range m.Choices {
+		size += 4 + len(c.Title) + len(c.Payload)
+	}
+	for k, v := range m.Data {
+		size += 4 + len(k) + len(v)
+	}
+	b := make([]byte, 11, size) // one allocation: a national sweep encodes 93,000 of them
 	var next int64
 	if !m.NextAt.IsZero() {
 		next = m.NextAt.UnixNano()

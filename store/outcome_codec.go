@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"maps"
 	"slices"
 	"time"
 )
@@ -144,7 +143,12 @@ func encodeOutPayload(b []byte, m OutMsg) []byte {
 		flags |= 2
 	}
 	b = append(b, flags)
-	keys := slices.Sorted(maps.Keys(m.Data))
+	var small [8]string // the keys in order without an allocation (a reminder has four)
+	keys := small[:0]
+	for k := range m.Data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
 	b = binary.AppendUvarint(b, uint64(len(keys)))
 	for _, k := range keys {
 		b = appendString(appendString(b, k), m.Data[k])

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Report is one version of a team's monthly report. Corrections add versions.
@@ -80,4 +82,24 @@ func (tx *Tx) FirstReport(team, period string) (Report, bool, error) {
 	}
 	var r Report
 	return r, true, decodeJSON(bucketReports, k, v, &r) // only the first version is decoded: the sweep asks this of every team
+}
+
+// FiledWalk tells when teams' reports were first filed, for many teams in one read: the bucket is
+// opened once (a read transaction opens it anew at each lookup) and only the filing time is decoded.
+type FiledWalk struct{ c *bolt.Cursor }
+
+// FiledWalk starts a walk in tx.
+func (tx *Tx) FiledWalk() *FiledWalk { return &FiledWalk{c: tx.btx.Bucket(bucketReports).Cursor()} }
+
+// FirstFiled is when the first version of team's report for period was filed; ok is false when none was.
+func (w *FiledWalk) FirstFiled(team, period string) (filedAt time.Time, ok bool, err error) {
+	prefix := ckey(team, period, "")
+	k, v := w.c.Seek(prefix)
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return time.Time{}, false, nil
+	}
+	var r struct {
+		FiledAt time.Time `json:"filed_at"`
+	}
+	return r.FiledAt, true, decodeJSON(bucketReports, k, v, &r)
 }
