@@ -26,7 +26,9 @@ func BenchmarkNationalSweepToOutbox(b *testing.B) {
 		b.Fatal(err)
 	}
 	coldTook := time.Since(cold)
+	storetest.DeliverAll(b, db)
 	b.ResetTimer()
+	var total time.Duration
 	for i := 0; i < b.N; i++ {
 		at := time.Date(2027, time.Month(1+i%12), 27, 8, 0, 0, 0, loc)
 		start := time.Now()
@@ -37,8 +39,12 @@ func BenchmarkNationalSweepToOutbox(b *testing.B) {
 		if len(sent) < teams {
 			b.Fatalf("sent %d for %d teams", len(sent), teams)
 		}
-		b.ReportMetric(time.Since(start).Seconds(), "s/sweep")
+		total += time.Since(start)
 		b.ReportMetric(float64(len(sent)), "messages")
+		b.StopTimer()
+		storetest.DeliverAll(b, db) // the morning's sender: the next morning starts from an empty outbox
+		b.StartTimer()
 	}
+	b.ReportMetric(total.Seconds()/float64(b.N), "s/sweep")
 	b.ReportMetric(coldTook.Seconds(), "s/cold-sweep")
 }

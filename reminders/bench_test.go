@@ -20,7 +20,9 @@ func BenchmarkNationalSweep(b *testing.B) {
 		b.Fatal(err)
 	}
 	coldTook := time.Since(cold)
+	storetest.DeliverAll(b, db)
 	b.ResetTimer()
+	var total time.Duration
 	for i := 0; i < b.N; i++ {
 		// Each iteration a different month, so the ledger does not turn it into a no-op.
 		at := time.Date(2027, time.Month(1+i%12), 27, 8, 0, 0, 0, hcm)
@@ -35,12 +37,16 @@ func BenchmarkNationalSweep(b *testing.B) {
 			b.Fatalf("sent %d for %d teams", len(sent), teams)
 		}
 		b.ReportMetric(float64(len(sent)), "messages")
-		b.ReportMetric(took.Seconds(), "s/sweep")
+		total += took
 		// The ledger is what a reminder leaves for good (the outbox record goes once delivered); counted as data,
 		// since the pages a first month leaves half full take the next month's keys.
 		after := ledgerBytes(b, db)
 		b.ReportMetric(float64(after-before)/float64(len(sent)), "ledger-B/reminder")
+		b.StopTimer()
+		storetest.DeliverAll(b, db) // the morning's sender: the next morning starts from an empty outbox
+		b.StartTimer()
 	}
+	b.ReportMetric(total.Seconds()/float64(b.N), "s/sweep")
 	b.ReportMetric(float64(teams), "teams")
 	b.ReportMetric(coldTook.Seconds(), "s/cold-sweep")
 }

@@ -68,7 +68,8 @@ type Sweeper struct {
 	Hour int
 	// Lookback bounds how far back missed runs are caught up (default 7 days).
 	Lookback time.Duration
-	// Chunk is how many messages one write transaction takes (default 500).
+	// Chunk is how many messages one write transaction takes (default 2000: ~12 ms of holding the
+	// write lock on this machine, so a webhook acknowledgement never waits long behind a national sweep).
 	Chunk int
 	// Workers share a national plan, each over a range of teams (default: one per CPU from 2,000
 	// teams up, else one).
@@ -79,7 +80,7 @@ type Sweeper struct {
 }
 
 // defaultChunk bounds one write transaction of a sweep; the ledger makes a re-run after a crash resume where it stopped.
-const defaultChunk = 500
+const defaultChunk = 2000
 
 // Quiet hours: nothing goes out from 21:00 until 07:00.
 const (
@@ -224,7 +225,6 @@ type teamView struct {
 	leader   string
 	deputy   string
 	approver string
-	uv       *unitView // shared by the teams of a unit without a policy of their own: what plans are memoised by
 }
 
 // snapshot reads every team once, caching unit lookups (a national run has ~93,000 teams).
@@ -328,7 +328,7 @@ func (s *Sweeper) addTeams(sn *snapshot, each func(fn func(store.Team) error) er
 		if err != nil {
 			return err
 		}
-		v := &teamView{team: t, unit: sn.units[t.Unit], cal: uv.cal, days: uv.days, commune: uv.commune, approver: uv.approver, uv: uv}
+		v := &teamView{team: t, unit: sn.units[t.Unit], cal: uv.cal, days: uv.days, commune: uv.commune, approver: uv.approver}
 		v.leader, v.deputy = leads.Leads(t.Code)
 		sn.teams = append(sn.teams, v)
 		return nil
@@ -504,7 +504,7 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 					}
 				}
 				p.teams, p.lists = sn.teams, map[string]*approverList{}
-				w := &planWalk{filed: tx.FiledWalk(), plans: map[*unitView][]periodPlan{}, lists: p.lists, at: at, deliver: deliver}
+				w := &planWalk{filed: tx.FiledWalk(), plans: map[calendarKey][]periodPlan{}, lists: p.lists, at: at, deliver: deliver}
 				for _, v := range sn.teams {
 					if err := s.planTeam(w, v, &p.out); err != nil {
 						return err
@@ -566,9 +566,24 @@ func (s *Sweeper) workers(teams int) int {
 // planWalk is one worker's state over its range of teams.
 type planWalk struct {
 	filed       *store.FiledWalk
-	plans       map[*unitView][]periodPlan // per calendar: what is due this morning
+	plans       map[calendarKey][]periodPlan // per calendar: what is due this morning
 	lists       map[string]*approverList   // commune approvers' lists, by ledger key
 	at, deliver time.Time
+}
+
+// calendarKey tells calendars apart: a unit's teams, and most of a province's, share one.
+type calendarKey struct {
+	cal  store.Calendar
+	days string // the reminder days
+}
+
+func keyOf(v *teamView) calendarKey {
+	var b [32]byte
+	days := b[:0]
+	for _, d := range v.days {
+		days = strconv.AppendInt(append(days, ','), int64(d), 10)
+	}
+	return calendarKey{cal: v.cal, days: string(days)}
 }
 
 // periodPlan is what is due this morning for one period near it, on one calendar: worked out once
@@ -614,10 +629,11 @@ var reportButtons = []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}}
 // planTeam adds what is due for one team: its reminders and overdue notice, and its place on its
 // commune approver's list.
 func (s *Sweeper) planTeam(w *planWalk, v *teamView, out *[]Message) error {
-	pps, ok := w.plans[v.uv]
+	k := keyOf(v)
+	pps, ok := w.plans[k]
 	if !ok {
 		pps = s.periodPlans(w, v.cal, v.days)
-		w.plans[v.uv] = pps
+		w.plans[k] = pps
 	}
 	for i := range pps {
 		pp := &pps[i]
