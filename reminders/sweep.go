@@ -358,32 +358,63 @@ func (s *Sweeper) snapshot(tx *store.Tx, scope string) (*snapshot, error) {
 // their own, and the commune (store.CommuneAt on the cached units; the unit itself when its path
 // is broken) with its approver. A team with its own policy gets its calendar on its own.
 func (sn *snapshot) unitOf(t store.Team, loc *time.Location) (*unitView, error) {
-	var uv *unitView
-	v, ok := sn.views.Load(t.Unit)
-	if ok {
-		uv = v.(*unitView)
-		if t.Policy == nil {
-			return uv, nil
-		}
+	uv, err := sn.viewOf(t.Unit, loc, 0)
+	if err != nil {
+		return nil, fmt.Errorf("team %s: %w", t.Code, err)
+	}
+	if t.Policy == nil {
+		return uv, nil
 	}
 	path, err := sn.pathOf(t.Unit)
 	if err != nil {
 		return nil, fmt.Errorf("team %s: %w", t.Code, err)
 	}
-	if !ok {
-		pol := store.LayerPolicy(nil, path)
-		uv = &unitView{cal: pol.Calendar(loc), days: pol.ReminderDays}
-		uv.commune = store.CommuneAt(path, func(c string) bool { _, ok := sn.approvers[c]; return ok })
-		uv.approver = sn.approvers[uv.commune.Code].ZaloID
-		sn.views.Store(t.Unit, uv)
-	}
-	if t.Policy == nil {
-		return uv, nil
-	}
 	pol := store.LayerPolicy(t.Policy, path)
 	own := *uv
 	own.cal, own.days = pol.Calendar(loc), pol.ReminderDays
 	return &own, nil
+}
+
+// viewOf is a unit's view, derived from its parent's (every village is a unit of its own: a national
+// directory has 100,000 of them, and most only inherit): the same as store.LayerPolicy and
+// store.CommuneAt on the unit's whole path, which TestUnitViewsFollowTheRules checks.
+func (sn *snapshot) viewOf(code string, loc *time.Location, depth int) (*unitView, error) {
+	if v, ok := sn.views.Load(code); ok {
+		return v.(*unitView), nil
+	}
+	u, ok := sn.units[code]
+	if !ok || depth > 32 {
+		return nil, fmt.Errorf("unit %q: %w", code, store.ErrNotFound)
+	}
+	a, approved := sn.approvers[code]
+	var uv *unitView
+	if u.Parent == "" {
+		pol := store.LayerPolicy(nil, []store.Unit{u})
+		uv = &unitView{cal: pol.Calendar(loc), days: pol.ReminderDays, commune: u, approver: a.ZaloID, approved: approved}
+	} else {
+		parent, err := sn.viewOf(u.Parent, loc, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		c := *parent
+		uv = &c
+		if u.Policy != nil {
+			path, err := sn.pathOf(code)
+			if err != nil {
+				return nil, err
+			}
+			pol := store.LayerPolicy(nil, path)
+			uv.cal, uv.days = pol.Calendar(loc), pol.ReminderDays
+		}
+		switch {
+		case approved: // the nearest unit with an approver is the unit itself
+			uv.commune, uv.approver, uv.approved = u, a.ZaloID, true
+		case !parent.approved: // no approver on the path: the unit's parent
+			uv.commune, uv.approver = sn.units[u.Parent], ""
+		}
+	}
+	sn.views.Store(code, uv)
+	return uv, nil
 }
 
 // unitView is what the teams of a unit share in a sweep.
@@ -392,6 +423,7 @@ type unitView struct {
 	days     []int
 	commune  store.Unit
 	approver string // the commune approver's Zalo id ("" none)
+	approved bool   // commune is the nearest unit with an approver (else the unit's parent)
 }
 
 // pathOf is a unit's path from the root, from the cached units.
@@ -567,7 +599,7 @@ func (s *Sweeper) workers(teams int) int {
 type planWalk struct {
 	filed       *store.FiledWalk
 	plans       map[calendarKey][]periodPlan // per calendar: what is due this morning
-	lists       map[string]*approverList   // commune approvers' lists, by ledger key
+	lists       map[string]*approverList     // commune approvers' lists, by ledger key
 	at, deliver time.Time
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -822,5 +823,72 @@ func TestTheNextRunSeesADirectoryChange(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the new approver of D is not told: %v", keys(got))
+	}
+}
+
+// A unit's view, derived from its parent's, is what store.LayerPolicy and store.CommuneAt say on the
+// unit's whole path: with and without approvers above, with policies at any level.
+func TestUnitViewsFollowTheRules(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	units := []store.Unit{
+		{Code: "R", Name: "Tỉnh có chủ tịch", Level: "tỉnh", Policy: &store.Policy{CutoffDay: ip(5)}},
+		{Code: "R.1", Name: "Xã 1", Level: "xã", Parent: "R"},
+		{Code: "R.1.a", Name: "Thôn a", Level: "thôn", Parent: "R.1"},
+		{Code: "R.1.a.x", Name: "Xóm x", Level: "xóm", Parent: "R.1.a", Policy: &store.Policy{CutoffDay: ip(30)}},
+		{Code: "R.2", Name: "Xã 2", Level: "xã", Parent: "R", Policy: &store.Policy{CutoffDay: ip(20)}},
+		{Code: "R.2.b", Name: "Thôn b", Level: "thôn", Parent: "R.2"},
+		{Code: "S", Name: "Tỉnh không ai duyệt", Level: "tỉnh"},
+		{Code: "S.1", Name: "Xã S1", Level: "xã", Parent: "S"},
+		{Code: "S.1.c", Name: "Thôn c", Level: "thôn", Parent: "S.1"},
+		{Code: "S.1.c.y", Name: "Xóm y", Level: "xóm", Parent: "S.1.c"},
+		{Code: "S.2", Name: "Xã S2", Level: "xã", Parent: "S"},
+		{Code: "S.2.d", Name: "Thôn d", Level: "thôn", Parent: "S.2", Policy: &store.Policy{CutoffDay: ip(10)}},
+		{Code: "S.2.d.z", Name: "Xóm z", Level: "xóm", Parent: "S.2.d"},
+	}
+	approvers := map[string]string{"R": "chR", "R.1.a": "cha", "S.2": "chS2"}
+	if err := db.Update(func(tx *store.Tx) error {
+		for _, u := range units {
+			if err := tx.PutUnit(u); err != nil {
+				return err
+			}
+		}
+		for unit, id := range approvers {
+			if err := tx.PutApprover(store.Approver{Unit: unit, ZaloID: id}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s := &Sweeper{DB: db, Loc: hcm}
+	if err := db.View(func(tx *store.Tx) error {
+		sn, err := s.baseSnapshot(tx)
+		if err != nil {
+			return err
+		}
+		for _, u := range slices.Backward(units) { // leaves first: parents are worked out on the way
+			got, err := sn.viewOf(u.Code, hcm, 0)
+			if err != nil {
+				return err
+			}
+			path, err := tx.UnitPath(u.Code)
+			if err != nil {
+				return err
+			}
+			pol := store.LayerPolicy(nil, path)
+			commune := store.CommuneAt(path, func(c string) bool { _, ok := approvers[c]; return ok })
+			if got.cal != pol.Calendar(hcm) || !slices.Equal(got.days, pol.ReminderDays) || got.commune.Code != commune.Code || got.approver != approvers[commune.Code] {
+				t.Errorf("%s: view cutoff %d, commune %s (%q); the rules say cutoff %d, commune %s (%q)",
+					u.Code, got.cal.CutoffDay, got.commune.Code, got.approver, pol.Calendar(hcm).CutoffDay, commune.Code, approvers[commune.Code])
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

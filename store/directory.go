@@ -274,7 +274,7 @@ func (tx *Tx) PutUnit(u Unit) error {
 		return err
 	}
 	var old Unit
-	had, err := tx.getJSON(bucketUnits, []byte(u.Code), &old)
+	had, err := tx.getUnit(u.Code, &old)
 	if err != nil {
 		return err
 	}
@@ -297,13 +297,13 @@ func (tx *Tx) PutUnit(u Unit) error {
 	if err := children.Put(ckey(u.Parent, u.Code), present); err != nil {
 		return err
 	}
-	return tx.putJSON(bucketUnits, []byte(u.Code), u)
+	return tx.putUnit(u)
 }
 
 // Unit returns one unit.
 func (tx *Tx) Unit(code string) (Unit, bool, error) {
 	var u Unit
-	ok, err := tx.getJSON(bucketUnits, []byte(code), &u)
+	ok, err := tx.getUnit(code, &u)
 	return u, ok, err
 }
 
@@ -349,7 +349,7 @@ func (tx *Tx) UnitPath(code string) ([]Unit, error) {
 func (tx *Tx) AllUnits(fn func(Unit) error) error {
 	return tx.btx.Bucket(bucketUnits).ForEach(func(k, v []byte) error {
 		var u Unit
-		if err := decodeJSON(bucketUnits, k, v, &u); err != nil {
+		if err := decodeUnit(k, v, &u); err != nil {
 			return err
 		}
 		return fn(u)
@@ -387,7 +387,7 @@ func (tx *Tx) PutTeam(t Team) error {
 		return err
 	}
 	var old Team
-	had, err := tx.getJSON(bucketTeams, []byte(t.Code), &old)
+	had, err := tx.getTeam(t.Code, &old)
 	if err != nil {
 		return err
 	}
@@ -423,13 +423,13 @@ func (tx *Tx) PutTeam(t Team) error {
 			return err
 		}
 	}
-	return tx.putJSON(bucketTeams, []byte(t.Code), t)
+	return tx.putTeam(t)
 }
 
 // Team returns one team.
 func (tx *Tx) Team(code string) (Team, bool, error) {
 	var t Team
-	ok, err := tx.getJSON(bucketTeams, []byte(code), &t)
+	ok, err := tx.getTeam(code, &t)
 	return t, ok, err
 }
 
@@ -446,7 +446,7 @@ func (tx *Tx) TeamByJoinCode(code string) (Team, bool, error) {
 func (tx *Tx) AllTeams(fn func(Team) error) error {
 	return tx.btx.Bucket(bucketTeams).ForEach(func(k, v []byte) error {
 		var t Team
-		if err := decodeJSON(bucketTeams, k, v, &t); err != nil {
+		if err := decodeTeam(k, v, &t); err != nil {
 			return err
 		}
 		return fn(t)
@@ -943,7 +943,7 @@ func (tx *Tx) TeamsBetween(from, to string, fn func(Team) error) error {
 	c := tx.btx.Bucket(bucketTeams).Cursor()
 	for k, v := c.Seek([]byte(from)); k != nil && (to == "" || string(k) < to); k, v = c.Next() {
 		var t Team
-		if err := decodeJSON(bucketTeams, k, v, &t); err != nil {
+		if err := decodeTeam(k, v, &t); err != nil {
 			return err
 		}
 		if err := fn(t); err != nil {

@@ -142,7 +142,7 @@ var buckets = []bucketDef{
 
 // SchemaVersion is the layout this release writes. A file without a version is 1: the layout of
 // release 2026-11 (testdata/store/release-2026-11.db), the first one kept as a fixture.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // ErrNewerSchema means the file was written by a newer release: opening it could lose what that
 // release added, so it is refused.
@@ -169,6 +169,8 @@ var migrations = []migration{
 	// binary form and bodies beside their records, which a schema-2 build cannot read — the version
 	// makes it refuse the file instead of half-reading it.
 	{3, "compact outcomes and outbox records; event and message bodies beside their records", func(*bolt.Tx) error { return nil }},
+	// 4: units and teams in a compact binary form (a schema-3 build would misread them).
+	{4, "compact unit and team records", compactDirectory},
 }
 
 // schemaOf reads the file's version (1 when it has none).
@@ -332,7 +334,7 @@ func indexTeamsByUnit(btx *bolt.Tx, force bool) error {
 	}
 	return btx.Bucket(bucketTeams).ForEach(func(k, v []byte) error {
 		var t Team
-		if err := json.Unmarshal(v, &t); err != nil {
+		if err := decodeTeam(k, v, &t); err != nil {
 			return fmt.Errorf("team %s: %w", k, err)
 		}
 		return byUnit.Put(ckey(t.Unit, t.Code), present)

@@ -65,8 +65,29 @@ func TestAFileOfRelease202611IsMigratedAndReadsAsBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := db.Migrated(); len(got) != 2 || !strings.HasPrefix(got[0], "2: ") || !strings.HasPrefix(got[1], "3: ") {
-		t.Errorf("migrations run: %q, want those to schemas 2 and 3", got)
+	if got := db.Migrated(); len(got) != 3 || !strings.HasPrefix(got[0], "2: ") || !strings.HasPrefix(got[1], "3: ") || !strings.HasPrefix(got[2], "4: ") {
+		t.Errorf("migrations run: %q, want those to schemas 2, 3 and 4", got)
+	}
+	// Schema 4: every unit and team record in the compact form.
+	if err := db.cur.Load().View(func(btx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketUnits, bucketTeams} {
+			n := 0
+			if err := btx.Bucket(name).ForEach(func(k, v []byte) error {
+				n++
+				if len(v) == 0 || v[0] == '{' {
+					t.Errorf("%s/%s still JSON after the migration", name, k)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if n == 0 {
+				t.Errorf("no %s in the fixture", name)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	if err := db.View(func(tx *Tx) error {
 		if v := tx.Schema(); v != SchemaVersion {
@@ -145,6 +166,21 @@ func checkFixture(t *testing.T, tx *Tx) error {
 	}
 	if len(teams) != 1 || teams[0].Code != "DEMO-DT-HB" {
 		t.Errorf("teams of thôn Hòa Bình: %+v", teams)
+	}
+	// Units and teams read the same in either form (JSON before schema 4, compact after).
+	u, ok, err := tx.Unit("18229.01")
+	if err != nil {
+		return err
+	}
+	if !ok || u.Parent == "" || u.Name == "" || u.Code != "18229.01" {
+		t.Errorf("thôn Hòa Bình: %+v (found %v)", u, ok)
+	}
+	tm, ok, err := tx.Team("DEMO-DT-HB")
+	if err != nil {
+		return err
+	}
+	if !ok || tm.Unit != "18229.01" || tm.Name == "" || tm.JoinCode == "" {
+		t.Errorf("the team: %+v (found %v)", tm, ok)
 	}
 	return nil
 }

@@ -599,7 +599,7 @@ func (a *applier) writeTeams() error {
 			nt.GroupID = *t.groupID
 		}
 		if t.created != nil {
-			nt.Created = *t.created
+			nt.Created = t.created.UTC() // as the store keeps it, so a file read again compares equal
 		}
 		if t.setPolicy {
 			nt.Policy = t.policy
