@@ -28,7 +28,7 @@ const listTitleMax = 100
 // EnqueueReminder puts a message of the reminder sweep in the outbox (bulk, with its kind and ZNS
 // data): the sweep's Enqueuer.
 func EnqueueReminder(tx *store.Tx, m reminders.Message) error {
-	rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.Data}
+	rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.ZNS.Map()}
 	for _, b := range m.Buttons {
 		rep.Buttons = append(rep.Buttons, flows.Button{Title: b.Title, Payload: b.Payload})
 	}

@@ -37,8 +37,22 @@ type Message struct {
 	NotBefore time.Time // set for messages made at night: they wait for the morning
 	Team      string
 	Period    string
-	// Data are the ZNS template fields (ZNSKeys) for reminders and overdue notices.
-	Data map[string]string
+	// ZNS are the ZNS template fields of reminders and overdue notices (zero for the others).
+	ZNS ZNSFields
+}
+
+// ZNSFields are the template fields (ZNSKeys) of a reminder or overdue notice but "name": the sender
+// adds the person's name when one does go by ZNS (most go by chat, and a national sweep would
+// otherwise read every leader's record for nothing). Kept as fields, not a map: a national plan holds
+// 93,000 of them.
+type ZNSFields struct{ Team, Period, Deadline, Status string }
+
+// Map is the template_data of the fields, nil for none.
+func (z ZNSFields) Map() map[string]string {
+	if z == (ZNSFields{}) {
+		return nil
+	}
+	return map[string]string{"team": z.Team, "period": z.Period, "deadline": z.Deadline, "status": z.Status}
 }
 
 // Line describes a message on one line (the remind command, the admin API, the web chat).
@@ -107,13 +121,13 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 	if chunk <= 0 {
 		chunk = defaultChunk
 	}
-	var sent []Message
+	sent := 0 // plan[:sent] are the messages sent: the plan is compacted in place, not copied
 	for start := 0; start < len(plan); start += chunk {
 		part := plan[start:min(start+chunk, len(plan))]
-		var done []Message
+		var done []int
 		err := s.DB.Update(func(tx *store.Tx) error {
 			done = done[:0]
-			for _, m := range part {
+			for i, m := range part {
 				if tx.LedgerHas(m.Key) {
 					continue // another run got there first
 				}
@@ -123,19 +137,23 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 				if err := tx.LedgerPut(m.Key, "sent"); err != nil {
 					return err
 				}
-				done = append(done, m)
+				done = append(done, start+i)
 			}
 			return nil
 		})
 		if err != nil {
-			return sent, fmt.Errorf("reminders.Sweep: %w", err)
+			return plan[:sent], fmt.Errorf("reminders.Sweep: %w", err)
 		}
-		sent = append(sent, done...)
+		for _, i := range done {
+			plan[sent] = plan[i]
+			sent++
+		}
 	}
+	plan = plan[:sent]
 	if err := s.DB.Update(func(tx *store.Tx) error { return markSwept(tx, at) }); err != nil {
-		return sent, fmt.Errorf("reminders.Sweep: %w", err)
+		return plan, fmt.Errorf("reminders.Sweep: %w", err)
 	}
-	return sent, nil
+	return plan, nil
 }
 
 // ledgerLastSweep keeps the instant of the latest real sweep that completed.
@@ -215,16 +233,18 @@ func morning(at time.Time, loc *time.Location) time.Time {
 	return time.Time{}
 }
 
-// teamView is what the sweep needs to know about one team.
+// teamInfo is what the directory says of a team: kept between sweeps.
+type teamInfo struct {
+	team      store.Team
+	*unitView // its calendar and commune, shared with the other teams of its unit
+}
+
+// teamView is what a sweep needs to know about one team: with its leader and deputy as the roster
+// says this morning (rosters change without the directory moving).
 type teamView struct {
-	team     store.Team
-	unit     store.Unit
-	commune  store.Unit // the unit whose approver decides for it (or the village's parent)
-	cal      store.Calendar
-	days     []int
-	leader   string
-	deputy   string
-	approver string
+	*teamInfo
+	leader string
+	deputy string
 }
 
 // snapshot reads every team once, caching unit lookups (a national run has ~93,000 teams).
@@ -240,16 +260,16 @@ type snapshot struct {
 type tree struct {
 	db        *store.DB
 	gen       uint64
-	units     map[string]store.Unit
+	units     map[string]*store.Unit // pointers: views and teams share them
 	approvers map[string]store.Approver
 	views     sync.Map // unit code → *unitView
-	teams     atomic.Pointer[[]*teamView]
+	teams     atomic.Pointer[[]teamInfo] // every team once a sweep has read them
 }
 
 // readTree reads every unit and approver: what all teams' views are made from.
 func readTree(tx *store.Tx) (*tree, error) {
-	t := &tree{gen: tx.DirectoryGen(), units: map[string]store.Unit{}, approvers: map[string]store.Approver{}}
-	if err := tx.AllUnits(func(u store.Unit) error { t.units[u.Code] = u; return nil }); err != nil {
+	t := &tree{gen: tx.DirectoryGen(), units: map[string]*store.Unit{}, approvers: map[string]store.Approver{}}
+	if err := tx.AllUnits(func(u store.Unit) error { t.units[u.Code] = &u; return nil }); err != nil {
 		return nil, err
 	}
 	as, err := tx.Approvers()
@@ -284,7 +304,7 @@ func (s *Sweeper) baseSnapshot(tx *store.Tx) (*snapshot, error) {
 
 // keptTeams are every team of the tree, in code order, without their leaders; nil when no sweep has
 // read them since the directory last changed.
-func (sn *snapshot) keptTeams() []*teamView {
+func (sn *snapshot) keptTeams() []teamInfo {
 	if v := sn.tree.teams.Load(); v != nil {
 		return *v
 	}
@@ -294,22 +314,21 @@ func (sn *snapshot) keptTeams() []*teamView {
 // keepTeams keeps the teams a sweep read (leaders left out: rosters change without the directory
 // moving, so each sweep reads them) for the next sweeps over the same tree.
 func (s *Sweeper) keepTeams(t *tree, teams []*teamView) {
-	kept := make([]*teamView, len(teams))
+	kept := make([]teamInfo, len(teams)) // values in one array: 93,000 of them stay in memory
 	for i, v := range teams {
-		c := *v
-		c.leader, c.deputy = "", ""
-		kept[i] = &c
+		kept[i] = teamInfo{team: v.team, unitView: v.unitView}
+		kept[i].team.JoinCode = "" // not the sweep's business
 	}
 	t.teams.Store(&kept)
 }
 
 // addKept adds kept teams, with their leaders and deputies as the roster says now.
-func (sn *snapshot) addKept(kept []*teamView) {
+func (sn *snapshot) addKept(kept []teamInfo) {
 	leads := sn.tx.LeadWalk()
 	views := make([]teamView, len(kept))
-	for i, k := range kept {
-		views[i] = *k
-		views[i].leader, views[i].deputy = leads.Leads(k.team.Code)
+	for i := range kept {
+		views[i].teamInfo = &kept[i]
+		views[i].leader, views[i].deputy = leads.Leads(kept[i].team.Code)
 		sn.teams = append(sn.teams, &views[i])
 	}
 }
@@ -328,7 +347,7 @@ func (s *Sweeper) addTeams(sn *snapshot, each func(fn func(store.Team) error) er
 		if err != nil {
 			return err
 		}
-		v := &teamView{team: t, unit: sn.units[t.Unit], cal: uv.cal, days: uv.days, commune: uv.commune, approver: uv.approver}
+		v := &teamView{teamInfo: &teamInfo{team: t, unitView: uv}}
 		v.leader, v.deputy = leads.Leads(t.Code)
 		sn.teams = append(sn.teams, v)
 		return nil
@@ -389,12 +408,23 @@ func (sn *snapshot) viewOf(code string, loc *time.Location, depth int) (*unitVie
 	a, approved := sn.approvers[code]
 	var uv *unitView
 	if u.Parent == "" {
-		pol := store.LayerPolicy(nil, []store.Unit{u})
+		pol := store.LayerPolicy(nil, []store.Unit{*u})
 		uv = &unitView{cal: pol.Calendar(loc), days: pol.ReminderDays, commune: u, approver: a.ZaloID, approved: approved}
 	} else {
 		parent, err := sn.viewOf(u.Parent, loc, depth+1)
 		if err != nil {
 			return nil, err
+		}
+		if u.Policy == nil && !approved && parent.approved {
+			sn.views.Store(code, parent) // nothing of its own: its parent's view, shared (most villages)
+			return parent, nil
+		}
+		if u.Policy == nil && !approved {
+			// No approver on the path: the commune is the parent, the same for all its children.
+			if v, ok := sn.views.Load(childKey(u.Parent)); ok {
+				sn.views.Store(code, v)
+				return v.(*unitView), nil
+			}
 		}
 		c := *parent
 		uv = &c
@@ -411,17 +441,23 @@ func (sn *snapshot) viewOf(code string, loc *time.Location, depth int) (*unitVie
 			uv.commune, uv.approver, uv.approved = u, a.ZaloID, true
 		case !parent.approved: // no approver on the path: the unit's parent
 			uv.commune, uv.approver = sn.units[u.Parent], ""
+			if u.Policy == nil {
+				sn.views.Store(childKey(u.Parent), uv)
+			}
 		}
 	}
 	sn.views.Store(code, uv)
 	return uv, nil
 }
 
+// childKey keys, among the views, the one the children of a unit without an approver above share.
+func childKey(parent string) string { return parent + "\x00children" }
+
 // unitView is what the teams of a unit share in a sweep.
 type unitView struct {
 	cal      store.Calendar
 	days     []int
-	commune  store.Unit
+	commune  *store.Unit // the unit whose approver decides for it (or the village's parent)
 	approver string // the commune approver's Zalo id ("" none)
 	approved bool   // commune is the nearest unit with an approver (else the unit's parent)
 }
@@ -429,12 +465,13 @@ type unitView struct {
 // pathOf is a unit's path from the root, from the cached units.
 func (sn *snapshot) pathOf(code string) ([]store.Unit, error) {
 	path := make([]store.Unit, 0, 6)
-	for c := code; c != ""; c = sn.units[c].Parent {
+	for c := code; c != ""; {
 		u, ok := sn.units[c]
 		if !ok || len(path) > 32 {
 			return nil, fmt.Errorf("unit %q: %w", c, store.ErrNotFound)
 		}
-		path = append(path, u)
+		path = append(path, *u)
+		c = u.Parent
 	}
 	slices.Reverse(path)
 	return path, nil
@@ -446,7 +483,11 @@ func (sn *snapshot) inScope(code, root string) bool {
 		if c == root {
 			return true
 		}
-		c = sn.units[c].Parent
+		u, ok := sn.units[c]
+		if !ok {
+			return false
+		}
+		c = u.Parent
 	}
 	return false
 }
@@ -482,7 +523,7 @@ func deliveryTime(at time.Time, loc *time.Location) time.Time {
 // while they run), then merged in team code order, so the plan is the same with any number of them.
 func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 	var base *snapshot
-	var kept []*teamView // every team as the tree keeps them (nil until a sweep has read them)
+	var kept []teamInfo // every team as the tree keeps them (nil until a sweep has read them)
 	var starts []string  // else: the first team code of each worker's range
 	if err := s.DB.View(func(tx *store.Tx) error {
 		var err error
@@ -547,17 +588,23 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 		}(&parts[i])
 	}
 	wg.Wait()
-	var out []Message
-	approverLists := map[string]*approverList{}
-	var teams []*teamView
-	same := true // every worker saw the directory the tree was read from
+	n, nt := 0, 0
 	for _, p := range parts {
+		n, nt = n+len(p.out), nt+len(p.teams)
+	}
+	out := make([]Message, 0, n) // merged without regrowing: a national plan is 93,000 messages
+	approverLists := map[string]*approverList{}
+	teams := make([]*teamView, 0, nt)
+	same := true // every worker saw the directory the tree was read from
+	for i := range parts {
+		p := &parts[i]
 		if p.err != nil {
 			return nil, p.err
 		}
 		same = same && p.gen == base.gen
 		teams = append(teams, p.teams...)
 		out = append(out, p.out...)
+		p.out = nil // its copy is merged: let it go before the writes
 		for _, k := range slices.Sorted(maps.Keys(p.lists)) {
 			if l, ok := approverLists[k]; ok {
 				l.teams = append(l.teams, p.lists[k].teams...) // later ranges' teams come after
@@ -686,7 +733,7 @@ func (s *Sweeper) planTeam(w *planWalk, v *teamView, out *[]Message) error {
 				*out = append(*out, Message{
 					Key:  "remind|" + v.team.Code + "|" + pp.period + "|" + strconv.Itoa(d) + "|" + who.role,
 					Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: pp.period,
-					Data:    znsData(v.team.Name, pp.znsPd, pp.cutoff, pp.countdown),
+					ZNS:     ZNSFields{Team: v.team.Name, Period: pp.znsPd, Deadline: pp.cutoff, Status: pp.countdown},
 					Text:    fmt.Sprintf(textReminder, v.team.Name, pp.label, pp.cutoff, pp.countdown),
 					Buttons: reportButtons,
 				})
@@ -699,7 +746,7 @@ func (s *Sweeper) planTeam(w *planWalk, v *teamView, out *[]Message) error {
 			*out = append(*out, Message{
 				Key:  "overdue|" + v.team.Code + "|" + pp.period,
 				Kind: KindOverdue, ToUser: v.leader, Team: v.team.Code, Period: pp.period,
-				Data:    znsData(v.team.Name, pp.znsPd, pp.cutoff, textZNSOverdue),
+				ZNS:     ZNSFields{Team: v.team.Name, Period: pp.znsPd, Deadline: pp.cutoff, Status: textZNSOverdue},
 				Text:    fmt.Sprintf(textOverdue, v.team.Name, pp.label, pp.cutoff),
 				Buttons: reportButtons,
 			})
@@ -708,7 +755,7 @@ func (s *Sweeper) planTeam(w *planWalk, v *teamView, out *[]Message) error {
 			k := "approver|" + v.commune.Code + "|" + pp.period + "|" + pp.cutoffISO
 			l := w.lists[k]
 			if l == nil {
-				l = &approverList{key: k, to: v.approver, commune: v.commune, period: pp.p, cutoff: v.cal.CutoffDate(pp.p)}
+				l = &approverList{key: k, to: v.approver, commune: *v.commune, period: pp.p, cutoff: v.cal.CutoffDate(pp.p)}
 				w.lists[k] = l
 			}
 			l.teams = append(l.teams, v)
@@ -733,13 +780,6 @@ func (l *approverList) text(tx *store.Tx) string {
 		b.WriteString("\n• " + v.team.Name + " — " + leaderLine(tx, v.leader, false))
 	}
 	return b.String()
-}
-
-// znsData fills the ZNS template fields (ZNSKeys) of a reminder or overdue notice but "name": the
-// sender adds the person's name when a message does go by ZNS (most go by chat, and a national
-// sweep would otherwise read every leader's record for nothing).
-func znsData(team, period, deadline, status string) map[string]string {
-	return map[string]string{"team": team, "period": period, "deadline": deadline, "status": status}
 }
 
 func unreachable(tx *store.Tx, id string) bool {

@@ -477,7 +477,7 @@ func TestUnreachableLeaderIsStillRemindedAndNamedInTheDigest(t *testing.T) {
 		if m.ToUser == "b1" && m.Kind == KindReminder {
 			reminded = true
 			// The name is the sender's to add, when the message does go by ZNS (bot/delivery_test.go).
-			if got, want := fmt.Sprint(m.Data), "map[deadline:20/11/2027 period:11/2027 status:còn 3 ngày team:Tổ B1]"; got != want {
+			if got, want := fmt.Sprint(m.ZNS.Map()), "map[deadline:20/11/2027 period:11/2027 status:còn 3 ngày team:Tổ B1]"; got != want {
 				t.Errorf("ZNS data = %s, want %s", got, want)
 			}
 		}
