@@ -262,7 +262,7 @@ type tree struct {
 	gen       uint64
 	units     map[string]*store.Unit // pointers: views and teams share them
 	approvers map[string]store.Approver
-	views     sync.Map // unit code → *unitView
+	views     sync.Map                   // unit code → *unitView
 	teams     atomic.Pointer[[]teamInfo] // every team once a sweep has read them
 }
 
@@ -458,8 +458,8 @@ type unitView struct {
 	cal      store.Calendar
 	days     []int
 	commune  *store.Unit // the unit whose approver decides for it (or the village's parent)
-	approver string // the commune approver's Zalo id ("" none)
-	approved bool   // commune is the nearest unit with an approver (else the unit's parent)
+	approver string      // the commune approver's Zalo id ("" none)
+	approved bool        // commune is the nearest unit with an approver (else the unit's parent)
 }
 
 // pathOf is a unit's path from the root, from the cached units.
@@ -524,7 +524,7 @@ func deliveryTime(at time.Time, loc *time.Location) time.Time {
 func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 	var base *snapshot
 	var kept []teamInfo // every team as the tree keeps them (nil until a sweep has read them)
-	var starts []string  // else: the first team code of each worker's range
+	var starts []string // else: the first team code of each worker's range
 	if err := s.DB.View(func(tx *store.Tx) error {
 		var err error
 		if base, err = s.baseSnapshot(tx); err != nil {
