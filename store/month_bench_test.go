@@ -18,6 +18,9 @@ import (
 // for CDTBOT_BENCH_TEAMS leaders (default 3,000) filing on days 1–20 of each month, with the daily pruning
 // of the default retention (events 8 days, outcomes 35, their bodies 2). It logs the file's size each week and reports the
 // lasting bytes per report of the second month (steady state).
+// With CDTBOT_BENCH_PEOPLE=n the file first holds a directory: 34 provinces, a commune for every 28
+// teams, a village for each team (T000000…), n people each (a leader, a deputy, members) with names
+// and phones, as an import writes them.
 func BenchmarkMonthOfTraffic(b *testing.B) {
 	teams := 3000
 	if v, err := strconv.Atoi(os.Getenv("CDTBOT_BENCH_TEAMS")); err == nil && v > 0 {
@@ -49,6 +52,10 @@ func BenchmarkMonthOfTraffic(b *testing.B) {
 				b.Fatal(err)
 			}
 			return sp.FileBytes - sp.UnusedBytes
+		}
+		if people, err := strconv.Atoi(os.Getenv("CDTBOT_BENCH_PEOPLE")); err == nil && people > 0 {
+			monthDirectory(b, db, teams, people)
+			b.Logf("directory: %d teams, %d people each: file %5.1f MB, in use %5.1f MB", teams, people, float64(size())/(1<<20), float64(inUse())/(1<<20))
 		}
 		var monthStart int64
 		msg := 0
@@ -156,5 +163,53 @@ func BenchmarkMonthOfTraffic(b *testing.B) {
 		b.ReportMetric(float64(inUse())/float64(2*teams), "B/report-all")
 		b.ReportMetric(float64(size())/(1<<20), "MB-file")
 		db.Close()
+	}
+}
+
+// monthDirectory writes a national-shaped directory for the month's traffic: teams T%06d.
+func monthDirectory(b *testing.B, db *DB, teams, people int) {
+	for from := 0; from < teams; from += 1000 {
+		if err := db.Update(func(tx *Tx) error {
+			for t := from; t < min(from+1000, teams); t++ {
+				prov, commune, village := fmt.Sprintf("P%02d", t%34), fmt.Sprintf("C%05d", t/28), fmt.Sprintf("V%06d", t)
+				if t/28*28 == t || t < 34 {
+					if err := tx.PutUnit(Unit{Code: prov, Name: "Tỉnh " + prov, Level: "tỉnh"}); err != nil {
+						return err
+					}
+					if err := tx.PutUnit(Unit{Code: commune, Name: "Xã " + commune, Level: "xã", Parent: prov}); err != nil {
+						return err
+					}
+				}
+				if err := tx.PutUnit(Unit{Code: village, Name: "Thôn " + village, Level: "thôn", Parent: commune}); err != nil {
+					return err
+				}
+				team := fmt.Sprintf("T%06d", t)
+				if err := tx.PutTeam(Team{Code: team, Name: "Tổ công nghệ số cộng đồng thôn " + village, Unit: village, JoinCode: fmt.Sprintf("J%06d", t)}); err != nil {
+					return err
+				}
+				for p := range people {
+					id := fmt.Sprint(t)
+					if p > 0 {
+						id = fmt.Sprintf("%d%02d", 5000000000000000000+t, p)
+					}
+					if err := tx.PutPerson(Person{ZaloID: id, Name: fmt.Sprintf("Nguyễn Văn Thành %d", p), Phone: fmt.Sprintf("09%08d", (t*7+p)%100000000)}); err != nil {
+						return err
+					}
+					role := RoleMember
+					switch p {
+					case 0:
+						role = RoleLeader
+					case 1:
+						role = RoleDeputy
+					}
+					if err := tx.SetRole(team, id, role); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
