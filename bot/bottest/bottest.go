@@ -93,6 +93,7 @@ type Harness struct {
 func New(t *testing.T, now time.Time, mutate func(*bot.Config)) *Harness {
 	t.Helper()
 	fake := zalotest.New(AppID, AppSecret, "access-1", "refresh-1")
+	fake.EnforceRate(4000) // Zalo's limit per app: a send over it is refused with -32, as Zalo would
 	t.Cleanup(fake.Close)
 	h := &Harness{T: t, DBPath: filepath.Join(t.TempDir(), "cdtbot.db"), Clock: NewClock(now), Fake: fake}
 	fake.SetClock(h.Clock.Now) // Zalo's 7-day window runs on the test's clock

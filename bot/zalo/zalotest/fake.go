@@ -171,6 +171,56 @@ type Server struct {
 	znsRefused   map[string]bool
 
 	authCodes map[string]authCode // authorization code → its PKCE challenge
+
+	perMinute   int         // EnforceRate: OpenAPI sends accepted in any rolling minute (0: no limit)
+	recent      []time.Time // when the sends of the last minute were accepted, oldest first
+	rateRefused int
+	onSend      func(Sent)
+}
+
+// codeRateLimited is Zalo's answer to more requests in a minute than the app may make (zalo-oa.md).
+const codeRateLimited = -32
+
+// EnforceRate makes the fake refuse, with -32, an OpenAPI send (cs or group) beyond perMinute in any
+// rolling minute, as Zalo does at 4,000 a minute per app; 0 lifts it.
+func (s *Server) EnforceRate(perMinute int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.perMinute, s.recent = perMinute, nil
+}
+
+// RateRefused counts the sends refused for going over EnforceRate's limit.
+func (s *Server) RateRefused() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rateRefused
+}
+
+// OnSend calls fn (outside the fake's lock) for every send it accepts, as it accepts it: a load test
+// sees each reply arrive without polling Sent.
+func (s *Server) OnSend(fn func(Sent)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onSend = fn
+}
+
+// overRateLocked tells whether one more send now would exceed EnforceRate's limit, and counts the
+// send when it would not.
+func (s *Server) overRateLocked(now time.Time) bool {
+	if s.perMinute <= 0 {
+		return false
+	}
+	cut := 0
+	for cut < len(s.recent) && now.Sub(s.recent[cut]) >= time.Minute {
+		cut++
+	}
+	s.recent = s.recent[cut:]
+	if len(s.recent) >= s.perMinute {
+		s.rateRefused++
+		return true
+	}
+	s.recent = append(s.recent, now)
+	return false
 }
 
 // New starts a fake whose current valid pair is accessToken/refreshToken.
@@ -451,6 +501,11 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
+	if s.overRateLocked(s.clock()) {
+		s.mu.Unlock()
+		writeAPIError(w, http.StatusOK, codeRateLimited, defaultMessage(codeRateLimited, http.StatusOK))
+		return
+	}
 	sent := Sent{
 		MessageID:   newMessageID(),
 		Endpoint:    r.URL.Path,
@@ -463,7 +518,11 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		Cost:        cost,
 	}
 	s.sent = append(s.sent, sent)
+	notify := s.onSend
 	s.mu.Unlock()
+	if notify != nil {
+		notify(sent)
+	}
 
 	data := map[string]string{"message_id": sent.MessageID}
 	if r.URL.Path == pathGroup {

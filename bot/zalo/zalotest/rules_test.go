@@ -608,3 +608,36 @@ func TestFakeProbeWebhook(t *testing.T) {
 		t.Error("probe of a dead URL: no error")
 	}
 }
+
+// EnforceRate refuses, with -32, a send beyond the limit in any rolling minute, and accepts again
+// once the oldest send of the minute has left it; OnSend sees each accepted send.
+func TestFakeRateLimit(t *testing.T) {
+	s, clk := newClocked(t)
+	s.EnforceRate(3)
+	var seen []string
+	s.OnSend(func(m Sent) { seen = append(seen, m.To) })
+	s.Interact("u1")
+	body := `{"recipient":{"user_id":"u1"},"message":{"text":"x"}}`
+	for i := range 3 {
+		if code, _ := sendJSON(t, s, pathCS, "acc", body); code != 0 {
+			t.Fatalf("send %d: %v", i+1, code)
+		}
+		clk.add(10 * time.Second)
+	}
+	if code, _ := sendJSON(t, s, pathCS, "acc", body); code != codeRateLimited {
+		t.Errorf("a fourth send within the minute: %v, want %d", code, codeRateLimited)
+	}
+	clk.add(30 * time.Second) // the first send is now a minute old
+	if code, _ := sendJSON(t, s, pathCS, "acc", body); code != 0 {
+		t.Errorf("once the first left the minute: %v", code)
+	}
+	if code, _ := sendJSON(t, s, pathCS, "acc", body); code != codeRateLimited {
+		t.Errorf("the second still in it: %v", code)
+	}
+	if n := s.RateRefused(); n != 2 {
+		t.Errorf("refused %d, want 2", n)
+	}
+	if len(seen) != 4 || len(s.Sent()) != 4 {
+		t.Errorf("OnSend saw %d, Sent has %d; want 4 accepted", len(seen), len(s.Sent()))
+	}
+}
