@@ -557,14 +557,17 @@ func (tx *Tx) PutPerson(p Person) error {
 	if p.ZaloID == "" || strings.Contains(p.ZaloID, sep) {
 		return errors.New("person needs a zalo id")
 	}
-	return tx.putJSON(bucketPeople, []byte(p.ZaloID), p)
+	return tx.btx.Bucket(bucketPeople).Put([]byte(p.ZaloID), encodePerson(p))
 }
 
 // Person returns one person.
 func (tx *Tx) Person(zaloID string) (Person, bool, error) {
 	var p Person
-	ok, err := tx.getJSON(bucketPeople, []byte(zaloID), &p)
-	return p, ok, err
+	v := tx.btx.Bucket(bucketPeople).Get([]byte(zaloID))
+	if v == nil {
+		return p, false, nil
+	}
+	return p, true, decodePerson([]byte(zaloID), v, &p)
 }
 
 // DeletePerson removes a person record (their roles are removed separately).

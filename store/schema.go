@@ -169,8 +169,8 @@ var migrations = []migration{
 	// binary form and bodies beside their records, which a schema-2 build cannot read — the version
 	// makes it refuse the file instead of half-reading it.
 	{3, "compact outcomes and outbox records; event and message bodies beside their records", func(*bolt.Tx) error { return nil }},
-	// 4: units and teams in a compact binary form (a schema-3 build would misread them).
-	{4, "compact unit and team records", compactDirectory},
+	// 4: units, teams and people in a compact binary form (a schema-3 build would misread them).
+	{4, "compact unit, team and person records", compactDirectory},
 }
 
 // schemaOf reads the file's version (1 when it has none).

@@ -68,9 +68,9 @@ func TestAFileOfRelease202611IsMigratedAndReadsAsBefore(t *testing.T) {
 	if got := db.Migrated(); len(got) != 3 || !strings.HasPrefix(got[0], "2: ") || !strings.HasPrefix(got[1], "3: ") || !strings.HasPrefix(got[2], "4: ") {
 		t.Errorf("migrations run: %q, want those to schemas 2, 3 and 4", got)
 	}
-	// Schema 4: every unit and team record in the compact form.
+	// Schema 4: every unit, team and person record in the compact form.
 	if err := db.cur.Load().View(func(btx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketUnits, bucketTeams} {
+		for _, name := range [][]byte{bucketUnits, bucketTeams, bucketPeople} {
 			n := 0
 			if err := btx.Bucket(name).ForEach(func(k, v []byte) error {
 				n++
@@ -167,7 +167,10 @@ func checkFixture(t *testing.T, tx *Tx) error {
 	if len(teams) != 1 || teams[0].Code != "DEMO-DT-HB" {
 		t.Errorf("teams of thôn Hòa Bình: %+v", teams)
 	}
-	// Units and teams read the same in either form (JSON before schema 4, compact after).
+	// Units, teams and people read the same in either form (JSON before schema 4, compact after).
+	if p, ok, err := tx.Person(fxLeader); err != nil || !ok || p.Name == "" || p.Phone == "" {
+		t.Errorf("the leader: %+v (found %v, %v)", p, ok, err)
+	}
 	u, ok, err := tx.Unit("18229.01")
 	if err != nil {
 		return err
