@@ -36,7 +36,7 @@ type Config struct {
 	Location     *time.Location
 	// Sandbox records outgoing messages instead of sending them and accepts unsigned webhooks.
 	Sandbox bool
-	// SendWorkers is how many sends may be in flight at once (default 8).
+	// SendWorkers is how many sends may be in flight at once (default 32).
 	SendWorkers int
 	// RatePerMinute is the send budget until Zalo's headers say otherwise (default 4000).
 	RatePerMinute int

@@ -247,8 +247,15 @@ func (tx *Tx) NextSendable(now time.Time, limit int, skip map[string]bool) ([]Ou
 		}
 		return true, nil
 	}
-	// Replies: every one is walked, so that a recipient's queued reply keeps their bulk behind it.
+	// Replies: with bulk waiting, every one is walked, so that a recipient's queued reply keeps their
+	// bulk behind it; without, the walk stops when the batch is full (a crowd's backlog is not
+	// walked whole for each batch).
+	bk, _ := c.Seek([]byte{byte(PriorityBulk)})
+	bulkWaits := bk != nil
 	for k, v := c.First(); k != nil && Priority(k[0]) == PriorityReply; k, v = c.Next() {
+		if !bulkWaits && len(out)+len(spare) >= limit {
+			break
+		}
 		ok, err := head(k, v)
 		if err != nil {
 			return nil, wake, err
