@@ -66,3 +66,39 @@ func ledgerBytes(b *testing.B, db *store.DB) int64 {
 	}
 	return 0
 }
+
+// BenchmarkNationalDigest is an officer asking "#baocao" for the largest province (79: 4,704 teams)
+// and for the whole country, over the national directory: the digest runs inside the handling
+// transaction, so webhook acknowledgements wait behind it. The first run reads the directory; the
+// sweeper keeps it for the next ones (reported apart).
+func BenchmarkNationalDigest(b *testing.B) {
+	db, _ := storetest.NationalWorld(b, "../testdata/units/vn-units-2025.json")
+	s := &Sweeper{DB: db, Loc: hcm}
+	at := time.Date(2027, 1, 17, 9, 0, 0, 0, hcm)
+	for _, scope := range []string{"79", ""} {
+		name := "province"
+		if scope == "" {
+			name = "national"
+		}
+		b.Run(name, func(b *testing.B) {
+			o := store.Officer{ID: "o-" + name, Name: "Sở KH&CN", GroupID: "g-" + name, Scope: scope}
+			digest := func() time.Duration {
+				start := time.Now()
+				if err := db.View(func(tx *store.Tx) error {
+					_, err := s.Digest(tx, o, at)
+					return err
+				}); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(start)
+			}
+			s.tree = nil // cold: as after a start or a directory change
+			cold := digest()
+			b.ResetTimer()
+			for range b.N {
+				digest()
+			}
+			b.ReportMetric(cold.Seconds()*1000, "ms-cold")
+		})
+	}
+}

@@ -139,14 +139,16 @@ func digestText(sn *snapshot, o store.Officer, g *digestGroup, at time.Time) str
 	var rows []teamStatus
 	onTime, late := 0, 0
 	communes := map[string]bool{}
+	reports := tx.FiledWalk() // only when each was filed: one bucket open, no report decoded whole
+	period := g.period.String()
 	for _, v := range g.teams {
 		if !v.team.ExpectedFor(v.cal.PeriodStart(g.period)) {
 			continue // the team did not exist when this period began
 		}
-		first, filed, _ := tx.FirstReport(v.team.Code, g.period.String())
+		first, filed, _ := reports.FirstFiled(v.team.Code, period)
 		var filedAt time.Time
-		if filed && !first.FiledAt.After(at) { // a report filed after the digest's instant did not exist yet
-			filedAt = first.FiledAt
+		if filed && !first.After(at) { // a report filed after the digest's instant did not exist yet
+			filedAt = first
 		}
 		st := v.cal.StatusOf(g.period, filedAt, at)
 		switch st {
