@@ -2,7 +2,6 @@ package flows_test
 
 import (
 	"maps"
-	"strings"
 	"testing"
 )
 
@@ -89,19 +88,7 @@ func TestAnswersByLine(t *testing.T) {
 			} else {
 				startReport(t, w)
 			}
-			r := only(t, hung, w.text(hung, tc.input))
-			contains(t, r, tc.say...)
-			for _, n := range tc.notSay {
-				if strings.Contains(r.Text, n) {
-					t.Errorf("reply %q contains %q", r.Text, n)
-				}
-			}
-			if got := w.step(hung); got != tc.step {
-				t.Errorf("step %s, want %s", got, tc.step)
-			}
-			if got := w.answers(hung); !maps.Equal(got, tc.answers) {
-				t.Errorf("answers %v, want %v", got, tc.answers)
-			}
+			w.reportTurn(tc.input, tc.say, tc.notSay, tc.step, tc.answers)
 		})
 	}
 }

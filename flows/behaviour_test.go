@@ -178,20 +178,28 @@ func TestCountsGivenTogether(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := tungAnh(t)
 			startReport(t, w, tc.before...)
-			r := only(t, hung, w.text(hung, tc.input))
-			contains(t, r, tc.say...)
-			for _, n := range tc.notSay {
-				if strings.Contains(r.Text, n) {
-					t.Errorf("reply %q contains %q", r.Text, n)
-				}
-			}
-			if got := w.step(hung); got != tc.step {
-				t.Errorf("step %s, want %s", got, tc.step)
-			}
-			if got := w.answers(hung); !maps.Equal(got, tc.answers) {
-				t.Errorf("answers %v, want %v", got, tc.answers)
-			}
+			w.reportTurn(tc.input, tc.say, tc.notSay, tc.step, tc.answers)
 		})
+	}
+}
+
+// reportTurn has hung send input mid-report and checks the one reply (what it says and does not), the
+// step he is at afterwards and every answer of his draft.
+func (w *world) reportTurn(input string, say, notSay []string, step string, answers map[string]string) {
+	t := w.t
+	t.Helper()
+	r := only(t, hung, w.text(hung, input))
+	contains(t, r, say...)
+	for _, n := range notSay {
+		if strings.Contains(r.Text, n) {
+			t.Errorf("reply %q contains %q", r.Text, n)
+		}
+	}
+	if got := w.step(hung); got != step {
+		t.Errorf("step %s, want %s", got, step)
+	}
+	if got := w.answers(hung); !maps.Equal(got, answers) {
+		t.Errorf("answers %v, want %v", got, answers)
 	}
 }
 

@@ -28,19 +28,35 @@ func encodePerson(p Person) []byte {
 }
 
 func decodePerson(key, v []byte, p *Person) error {
-	if len(v) > 0 && v[0] == '{' {
-		return decodeJSON(bucketPeople, key, v, p)
-	}
-	r := reader{b: v}
-	if r.byte() != personV1 {
-		return fmt.Errorf("store: people/%q: unknown record form", key)
+	r, err := openRecord(bucketPeople, key, v, personV1, p)
+	if r == nil || err != nil {
+		return err
 	}
 	p.ZaloID, p.Name, p.Phone, p.ConsentVersion = r.string(), r.string(), r.string(), r.string()
 	p.ConsentAt = fromUnixNano(r.varint())
-	if r.bad {
-		return fmt.Errorf("store: people/%q: short record", key)
+	return r.done(bucketPeople, key, err)
+}
+
+// openRecord starts reading a directory record: one of an earlier release (JSON: it starts with '{') is
+// decoded into into and the reader is nil; else a reader past its form's version byte, or an error for
+// a form this release does not know.
+func openRecord(bucket, key, v []byte, version byte, into any) (*reader, error) {
+	if len(v) > 0 && v[0] == '{' {
+		return nil, decodeJSON(bucket, key, v, into)
 	}
-	return nil
+	r := &reader{b: v}
+	if r.byte() != version {
+		return nil, fmt.Errorf("store: %s/%q: unknown record form", bucket, key)
+	}
+	return r, nil
+}
+
+// done is err, or a short or malformed record's error.
+func (r *reader) done(bucket, key []byte, err error) error {
+	if err == nil && r.bad {
+		err = fmt.Errorf("store: %s/%q: short record", bucket, key)
+	}
+	return err
 }
 
 func encodeUnit(u Unit) ([]byte, error) {
@@ -53,20 +69,13 @@ func encodeUnit(u Unit) ([]byte, error) {
 }
 
 func decodeUnit(key, v []byte, u *Unit) error {
-	if len(v) > 0 && v[0] == '{' {
-		return decodeJSON(bucketUnits, key, v, u)
-	}
-	r := reader{b: v}
-	if r.byte() != unitV1 {
-		return fmt.Errorf("store: units/%q: unknown record form", key)
+	r, err := openRecord(bucketUnits, key, v, unitV1, u)
+	if r == nil || err != nil {
+		return err
 	}
 	u.Code, u.Name, u.Level, u.FullName, u.Parent, u.GroupID = r.string(), r.string(), r.string(), r.string(), r.string(), r.string()
-	var err error
-	u.Policy, err = readPolicy(&r)
-	if err == nil && r.bad {
-		err = fmt.Errorf("store: units/%q: short record", key)
-	}
-	return err
+	u.Policy, err = readPolicy(r)
+	return r.done(bucketUnits, key, err)
 }
 
 func encodeTeam(t Team) ([]byte, error) {
@@ -80,21 +89,14 @@ func encodeTeam(t Team) ([]byte, error) {
 }
 
 func decodeTeam(key, v []byte, t *Team) error {
-	if len(v) > 0 && v[0] == '{' {
-		return decodeJSON(bucketTeams, key, v, t)
-	}
-	r := reader{b: v}
-	if r.byte() != teamV1 {
-		return fmt.Errorf("store: teams/%q: unknown record form", key)
+	r, err := openRecord(bucketTeams, key, v, teamV1, t)
+	if r == nil || err != nil {
+		return err
 	}
 	t.Code, t.Name, t.Unit, t.JoinCode, t.GroupID = r.string(), r.string(), r.string(), r.string(), r.string()
 	t.Created = fromUnixNano(r.varint())
-	var err error
-	t.Policy, err = readPolicy(&r)
-	if err == nil && r.bad {
-		err = fmt.Errorf("store: teams/%q: short record", key)
-	}
-	return err
+	t.Policy, err = readPolicy(r)
+	return r.done(bucketTeams, key, err)
 }
 
 // A policy (rare: most units inherit theirs) is kept as JSON inside the record, empty when none.
