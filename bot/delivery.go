@@ -106,7 +106,10 @@ func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
 				}
 				r.body, r.template = zalo.ListMessage(m.To, []zalo.ListElement{{Title: m.Text}}, buttons), true
 			default:
-				r.body = zalo.TextMessage(m.To, withChoices(m.Text, m.Choices))
+				// Numbers select only where the choices are the person's typed choices: not in the
+				// middle of a conversation for anything but its own replies (see enqueueReply, settleSent).
+				numbersWork := m.Kind == store.KindReply || !hasSession(tx, m.To)
+				r.body = zalo.TextMessage(m.To, choiceText(m.Text, m.Choices, numbersWork))
 			}
 			return r
 		}
@@ -157,6 +160,25 @@ func choicesLen(choices []store.Choice) int {
 		n += 3 + len(strconv.Itoa(i+1)) + utf8.RuneCountInString(c.Title) // "\n%d. %s"
 	}
 	return n
+}
+
+// choiceText is the text of a message with its choices when they go as text: numbered where a typed
+// number selects them, else as the words that do ("Báo cáo ngay: nhắn "báo cáo""), when every choice
+// is words (a hidden command like "#approve:1" is not for typing: numbered then, as before).
+func choiceText(text string, choices []store.Choice, numbersWork bool) string {
+	if numbersWork || len(choices) == 0 || slices.ContainsFunc(choices, func(c store.Choice) bool { return strings.HasPrefix(c.Payload, "#") }) {
+		return withChoices(text, choices)
+	}
+	var b strings.Builder
+	b.WriteString(text)
+	b.WriteString("\n")
+	for _, c := range choices {
+		fmt.Fprintf(&b, "\n"+textTypeWords, c.Title, c.Payload)
+	}
+	if utf8.RuneCountInString(b.String()) > zalo.MaxTextLen {
+		return withChoices(text, choices) // sized for numbers when it was queued
+	}
+	return b.String()
 }
 
 // withChoices renders choices as numbered lines under the text: what a typed number selects.

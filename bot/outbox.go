@@ -74,7 +74,8 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	// Only the conversation's own messages (or any, when none is open) set what "2" means: a
 	// request to decide arriving mid-report must not turn a count into a decision.
 	// Bulk messages (reminders) set them when they are sent (Sender.settleSent).
-	if !rep.Bulk && (kind == store.KindReply || !hasSession(tx, to)) {
+	saved := !rep.Bulk && (kind == store.KindReply || !hasSession(tx, to))
+	if saved {
 		if err := tx.SetChoices(to, choices); err != nil {
 			return err
 		}
@@ -83,8 +84,10 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	limit := zalo.MaxTextLen - choicesLen(choices)
 	parts := zalo.SplitText(rep.Text, limit)
 	// Text too long for a button card's title goes as one text with its choices numbered ("1. Gửi"),
-	// not as a text and then a card: one send a turn, never two (the sandbox still shows buttons).
-	numbered := len(choices) > 0 && len(parts) == 1 && utf8.RuneCountInString(rep.Text) > listTitleMax
+	// not as a text and then a card: one send a turn, never two (the sandbox still shows buttons) —
+	// where a typed number selects them. A notice reaching someone mid-conversation keeps its card:
+	// there "1" answers the conversation.
+	numbered := len(choices) > 0 && len(parts) == 1 && utf8.RuneCountInString(rep.Text) > listTitleMax && (saved || rep.Bulk)
 	if len(choices) > 0 && !textMode(tx) && !numbered && (len(parts) > 1 || utf8.RuneCountInString(rep.Text) > listTitleMax) {
 		// A list template's title is short: long text goes first as its own message.
 		parts = append(zalo.SplitText(rep.Text, zalo.MaxTextLen), textChoose)
@@ -115,6 +118,7 @@ const (
 	textChoose          = "Mời bạn chọn:"
 	textZNSNoName       = "anh/chị" // a ZNS reminder's {name} for someone whose name is not known
 	textPickNumber      = "Gõ số (1–%d) để chọn."
+	textTypeWords       = "• %s: nhắn \"%s\""
 	textGroupNudge      = "%s Bạn có tin nhắn mới từ Tổ công nghệ số. Nhắn \"menu\" cho Official Account để xem và trả lời."
 	textGroupReplyHint  = "(Trả lời bằng tin nhắn riêng cho Official Account.)"
 )

@@ -13,6 +13,7 @@ import (
 	"github.com/cdtbot/cdtbot/bot"
 	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
 	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/reminders"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -383,6 +384,60 @@ func TestAnAdministratorsApprovalFollowsTheDirectoryRules(t *testing.T) {
 			if r, _, _ := tx.Request(id); r.State != store.StateAwaitApprover {
 				t.Errorf("%s: request is %s after a refused approval", name, r.State)
 			}
+		}
+		return nil
+	})
+}
+
+// A long request to decide reaching a leader in the middle of the report keeps its card: there a typed
+// "1" answers the report, so the request's choices are not numbered (found in review).
+func TestANoticeMidConversationKeepsItsButtons(t *testing.T) {
+	h := newHarness(t, tungAnhDay, nil)
+	h.ImportFile("transcripts/tung-anh.json")
+	h.say(hung, "báo cáo")
+	h.say(hung, "2") // November: the first question
+	for _, text := range []string{"tham gia", "tung anh", "1", "Nguyễn Thị Thanh Hương Lê Phạm Trần", "0983 111 222", "1", "1"} {
+		h.say(lan, text)
+	}
+	sent := h.SentTo(hung)
+	last := sent[len(sent)-1]
+	if !strings.Contains(string(last.Body), `"template_type":"list"`) || strings.Contains(string(last.Body), "Gõ số") {
+		t.Fatalf("the request reached the leader mid-report as %s, want its card", last.Body)
+	}
+	h.say(hung, "1")
+	h.DB.View(func(tx *store.Tx) error {
+		s, _, _ := tx.Session(hung)
+		if s.Data["a.households"] != "1" {
+			t.Errorf("\"1\" did not answer the report's question: %v", s.Data)
+		}
+		if r, _, _ := tx.Request(1); r.State != store.StateAwaitLeader {
+			t.Errorf("\"1\" decided the request: %s", r.State)
+		}
+		return nil
+	})
+}
+
+// A reminder reaching someone in the middle of a conversation says which words work, not "type 1":
+// there "1" is the conversation's (found in review: at "bỏ bản nháp?" it dropped the draft).
+func TestAReminderMidConversationSaysWordsNotNumbers(t *testing.T) {
+	h := newHarness(t, tungAnhDay, nil)
+	h.ImportFile("transcripts/tung-anh.json")
+	h.say(hung, "báo cáo")
+	h.say(hung, "2")
+	h.say(hung, "hủy") // "bỏ bản nháp?" [Bỏ bản nháp | Tiếp tục báo cáo]
+	h.DB.Update(func(tx *store.Tx) error {
+		return bot.EnqueueReminder(tx, reminders.Message{Key: "k", Kind: reminders.KindReminder, ToUser: hung,
+			Text:    "⏰ Nhắc hạn: Tổ CNSCĐ thôn 1 chưa gửi báo cáo tháng 11/2026. Hạn chót: 20/11/2026 (còn 2 ngày). Bấm nút để báo cáo ngay.",
+			Buttons: []reminders.Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}}})
+	})
+	h.Settle()
+	got := h.lastText(hung)
+	if !strings.Contains(got, `Báo cáo ngay: nhắn "báo cáo"`) || strings.Contains(got, "Gõ số") {
+		t.Fatalf("the reminder mid-conversation: %q", got)
+	}
+	h.DB.View(func(tx *store.Tx) error {
+		if c := tx.Choices(hung); len(c) != 2 || c[0].Title != "Bỏ bản nháp" {
+			t.Errorf("the conversation's typed choices were replaced by the reminder's: %+v", c)
 		}
 		return nil
 	})

@@ -392,7 +392,8 @@ func (s *Sender) settleSent(m store.OutMsg, r route, res zalo.SendResult, err er
 				}
 				// A reminder's choices mean something typed from when it arrives, not from when it was
 				// queued (and a national sweep does not write 93,000 of them at once): see enqueueReply.
-				if m.Priority == store.PriorityBulk && len(m.Choices) > 0 && r.channel == store.ChannelCS && !hasSession(tx, m.To) {
+				// Not when they wrote since it was queued: a reply to that may have set newer choices.
+				if m.Priority == store.PriorityBulk && len(m.Choices) > 0 && r.channel == store.ChannelCS && !hasSession(tx, m.To) && !wroteSince(tx, m.To, m.CreatedAt) {
 					if err := tx.SetChoices(m.To, m.Choices); err != nil {
 						return err
 					}
@@ -592,4 +593,10 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-t.C:
 	}
+}
+
+// wroteSince tells whether the person's last message came after t.
+func wroteSince(tx *store.Tx, userID string, t time.Time) bool {
+	seen, ok := tx.LastSeen(userID)
+	return ok && seen.After(t)
 }
