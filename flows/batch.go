@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -19,11 +20,25 @@ import (
 // by the question's name: "Kinh tế số: …". It costs one send where a question a message costs one
 // each (a report by chat: 5 sends instead of 10).
 
-// labelCau is a line starting "câu 9" (the separator after the number may be left out).
-var labelCau = regexp.MustCompile(`(?i)^\s*c[aâ]u\s*(\d{1,2})\s*[.):–-]?\s*(.*)$`)
+// labelCau is a line starting "câu 9" (the separator after the number may be left out; "câu 105 hộ"
+// is no label).
+var labelCau = regexp.MustCompile(`(?i)^\s*c[aâ]u\s*(\d{1,2})\b\s*[.):–-]?\s*(.*)$`)
 
-// labelNum is a line starting "9." "9)" "9:" "9 -"; "1.200 hồ sơ" and "12 hộ" are answers, not labels.
-var labelNum = regexp.MustCompile(`^\s*(\d{1,2})\s*[.):–-](?:\s+(.*)|([^\d\s].*))?$`)
+// labelNum is a line starting "9." "9)" "9:" "9 -"; labelRest tells the answers that start alike apart.
+var labelNum = regexp.MustCompile(`^\s*(\d{1,2})\s*([.):–-])(.*)$`)
+
+// labelRest is what follows a number and its separator when they are a label: "1.200 hồ sơ", "3:30
+// chiều" (a digit right after) and "9 - 10 hộ" (a range) are answers, not labels.
+func labelRest(sep, rest string) (string, bool) {
+	t := strings.TrimLeft(rest, " \t")
+	switch {
+	case t == "":
+		return "", true
+	case sep == "-" || sep == "–":
+		return t, !unicode.IsDigit(rune(t[0]))
+	}
+	return t, !unicode.IsDigit(rune(rest[0]))
+}
 
 // answered is one answer of a batch: the question's index and the text given for it.
 type answered struct {
@@ -39,7 +54,15 @@ func splitAnswers(qs []store.Question, from int, text string) (items []answered,
 	text = norm.NFC.String(strings.ReplaceAll(text, "\r\n", "\n"))
 	prev := from - 1
 	for _, line := range strings.Split(text, "\n") {
-		if idx, rest, isLabel := lineLabel(qs, prev+1, line); isLabel {
+		min := prev + 1
+		preamble := len(items) == 1 && !ok // only lines without a label so far
+		if preamble {
+			min = from
+		}
+		if idx, rest, isLabel := lineLabel(qs, min, line); isLabel {
+			if preamble && idx == from {
+				items = items[:0] // "Dạ em gửi báo cáo ạ" before "8. …": a greeting, not the answer
+			}
 			items = append(items, answered{idx: idx, text: rest})
 			prev, ok = idx, true
 			continue
@@ -54,22 +77,29 @@ func splitAnswers(qs []store.Question, from int, text string) (items []answered,
 		last := &items[len(items)-1]
 		last.text = strings.TrimSpace(last.text + "\n" + line)
 	}
+	if ok && len(items) == 1 && items[0].text == "" && !strings.Contains(text, "\n") {
+		return nil, false // "12." alone is a count, not question 12 left empty
+	}
 	return items, ok
 }
 
 // lineLabel tells whether line starts with the number or the name of a question at index min or
 // later, and gives the rest of the line.
 func lineLabel(qs []store.Question, min int, line string) (idx int, rest string, ok bool) {
-	m := labelCau.FindStringSubmatch(line)
-	if m == nil {
-		m = labelNum.FindStringSubmatch(line)
+	var num string
+	if m := labelCau.FindStringSubmatch(line); m != nil {
+		num, rest = m[1], m[2]
+	} else if m := labelNum.FindStringSubmatch(line); m != nil {
+		if r, isLabel := labelRest(m[2], m[3]); isLabel {
+			num, rest = m[1], r
+		}
 	}
-	if m != nil {
-		n, _ := strconv.Atoi(m[1])
+	if num != "" {
+		n, _ := strconv.Atoi(num)
 		if n-1 < min || n > len(qs) {
 			return 0, "", false
 		}
-		rest = strings.TrimSpace(strings.Join(m[2:], ""))
+		rest = strings.TrimSpace(rest)
 		if j, after, named := namedLabel(qs, n-1, rest); named && j == n-1 {
 			rest = after // "8. Chính quyền số: …"
 		}
@@ -213,4 +243,20 @@ func batchHint(first, last int) string {
 	}
 	b.WriteString(")")
 	return b.String()
+}
+
+// answersByLine tells whether text, at a report question, answers by line ("9. …", "Kinh tế số: …"):
+// then it is answers, whatever command words are in it ("11. bỏ qua\n12. bỏ qua" skips both questions,
+// it is not one "bỏ qua").
+func (c *convo) answersByLine(text string) bool {
+	if c.s == nil || c.s.Paused || c.s.Flow != "report" || c.in.Kind != KindText {
+		return false
+	}
+	i, isQ := questionIndex(c.s.Step)
+	qs, err := c.questions()
+	if !isQ || err != nil || i >= len(qs.Questions) {
+		return false
+	}
+	_, ok := splitAnswers(qs.Questions, i, text)
+	return ok
 }

@@ -74,6 +74,34 @@ func TestAnswersByLine(t *testing.T) {
 			input: "12\n30\n5",
 			say:   []string{"Đã ghi:\n1. Số hộ gia đình được hướng dẫn: 12", "Câu 4/12"}, step: "report.q3",
 			answers: map[string]string{"households": "12", "dvctt": "30", "vneid": "5"}},
+		{name: "a greeting before the labels is not an answer", at8: true,
+			input: "Dạ em gửi báo cáo ạ\n8. " + gov + "\n9. " + econ,
+			say:   []string{"Đã ghi câu 8 và 9.", "Câu 10/12"}, step: "report.q9",
+			answers: with(allCounts, "gov", gov, "econ", econ)},
+		{name: "a range at the start of a line is text", at8: true,
+			input: "Hướng dẫn các thôn, mỗi thôn:\n9 - 10 hộ cài VNeID\n3:30 chiều họp tổ",
+			say:   []string{"Câu 9/12"}, notSay: []string{"Đã ghi"}, step: "report.q8",
+			answers: with(allCounts, "gov", "Hướng dẫn các thôn, mỗi thôn:\n9 - 10 hộ cài VNeID\n3:30 chiều họp tổ")},
+		{name: "câu and a longer number is text", at8: true,
+			input: "Hướng dẫn 12 hộ\nCâu 105 hộ dân được hỗ trợ",
+			say:   []string{"Câu 9/12"}, notSay: []string{"Đã ghi"}, step: "report.q8",
+			answers: with(allCounts, "gov", "Hướng dẫn 12 hộ\nCâu 105 hộ dân được hỗ trợ")},
+		{name: "one line naming a later question answers that one", at8: true,
+			input: "9. " + econ,
+			say:   []string{"Đã ghi câu 9.", "Câu 8/12"}, step: "report.q7",
+			answers: with(allCounts, "econ", econ)},
+		{name: "a count with a dot after it is a count",
+			input: "12.",
+			say:   []string{"Câu 2/12"}, notSay: []string{"Đã ghi"}, step: "report.q1",
+			answers: map[string]string{"households": "12"}},
+		{name: "skipping two optional ones by line skips both", at8: true,
+			input: "8. " + gov + "\n9. " + econ + "\n10. " + soc + "\n11. bỏ qua\n12. bỏ qua",
+			say:   []string{"Đã ghi câu 8, 9, 10, 11 và 12.", "Bạn kiểm tra lại"}, step: "report.summary",
+			answers: with(allCounts, "gov", gov, "econ", econ, "soc", soc, "difficulties", "", "proposals", "")},
+		{name: "a command word after a label is an answer", at8: true,
+			input: "8. Hủy giấy tờ, dùng VNeID\n9. Tiếp tục hỗ trợ",
+			say:   []string{"Đã ghi câu 8 và 9.", "Câu 10/12"}, step: "report.q9",
+			answers: with(allCounts, "gov", "Hủy giấy tờ, dùng VNeID", "econ", "Tiếp tục hỗ trợ")},
 		{name: "numbers going backwards are text, not labels", at8: true,
 			input: "10. " + soc + "\n9. " + econ,
 			say:   []string{"Đã ghi câu 10.", "Câu 8/12"}, step: "report.q7",
@@ -120,4 +148,31 @@ func TestAnswersByLineAreNotCommands(t *testing.T) {
 		r := only(t, hung, w.text(hung, input))
 		contains(t, r, "Đã ghi câu 8, 9 và 10.", "Câu 11/12")
 	}
+}
+
+// Correcting one item, an answer by line names that item only: "8. …" is taken, lines for other
+// questions are refused and nothing changes.
+func TestAnswersByLineWhenCorrecting(t *testing.T) {
+	const gov = "Hướng dẫn 12 hộ cài VNeID."
+	w := tungAnh(t)
+	startReport(t, w)
+	w.text(hung, "1, 2, 3, 4, 5, 6, 7")
+	w.text(hung, "8. a\n9. b\n10. c\n11. bỏ qua\n12. bỏ qua")
+	before := with(allCounts, "gov", "a", "econ", "b", "soc", "c", "difficulties", "", "proposals", "")
+	w.text(hung, "sửa 8")
+	w.reportTurn("8. a2\n9. b2", []string{"Khi sửa, mỗi lần chỉ trả lời câu đang sửa.", "Câu 8/12"}, nil, "report.q7", before)
+	w.reportTurn("8. "+gov, []string{"8. Kết quả về chính quyền số: " + gov, "Bạn kiểm tra lại"}, nil, "report.summary", with(before, "gov", gov))
+}
+
+// Short answers by line made of command words are answers: at question 11, "11. bỏ qua\n12. bỏ qua"
+// skips both (not one "bỏ qua"); "8. Hủy\n9. Tiếp tục" answers 8 and 9 (not a cancel).
+func TestShortAnswersByLineAreNotCommands(t *testing.T) {
+	w := tungAnh(t)
+	startReport(t, w)
+	w.text(hung, "1, 2, 3, 4, 5, 6, 7")
+	w.reportTurn("8. Hủy\n9. Tiếp tục", []string{"Đã ghi câu 8 và 9.", "Câu 10/12"}, nil, "report.q9",
+		with(allCounts, "gov", "Hủy", "econ", "Tiếp tục"))
+	w.text(hung, "Tuyên truyền.")
+	w.reportTurn("11. bỏ qua\n12. bỏ qua", []string{"Đã ghi câu 11 và 12.", "Bạn kiểm tra lại"}, nil, "report.summary",
+		with(allCounts, "gov", "Hủy", "econ", "Tiếp tục", "soc", "Tuyên truyền.", "difficulties", "", "proposals", ""))
 }

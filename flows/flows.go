@@ -226,7 +226,7 @@ func (c *convo) handle() error {
 		}
 	}
 	cmd, isCmd := "", false
-	if c.in.Kind == KindText {
+	if c.in.Kind == KindText && !c.answersByLine(text) {
 		sit := intent.Idle
 		if c.s != nil && !c.s.Paused {
 			sit = c.situation()

@@ -284,10 +284,15 @@ func reportQuestionAnswer(c *convo) error {
 	if c.in.Kind != KindText || text == "" || strings.HasPrefix(text, "#") {
 		return c.prompt()
 	}
-	if c.s.Data["edit"] != "1" && strings.Contains(text, "\n") {
-		if items, ok := splitAnswers(qs.Questions, i, text); ok {
+	if items, ok := splitAnswers(qs.Questions, i, text); ok {
+		if c.s.Data["edit"] != "1" {
 			return c.answerBatch(qs.Questions, i, items)
 		}
+		if len(items) > 1 || items[0].idx != i {
+			c.say(textOneAnswerOnly) // correcting one item: the others stay as they are
+			return c.prompt()
+		}
+		text = items[0].text // "8. …" while correcting 8
 	}
 	if q.Kind == store.QuestionCount {
 		if parts := vntext.SplitCounts(text); parts != nil {

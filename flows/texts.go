@@ -147,6 +147,7 @@ const (
 	textTooManyCounts        = "Bạn gửi %d số, nhưng chỉ có %d câu hỏi số liền nhau (câu %d đến %d). Vui lòng gửi lại."
 	textCountInList          = "Câu %d, “%s”: %s"
 	textOneCountOnly         = "Khi sửa, mỗi lần chỉ nhập một số cho câu này."
+	textOneAnswerOnly        = "Khi sửa, mỗi lần chỉ trả lời câu đang sửa."
 	textOnlyPhotos           = "Chỉ nhận ảnh làm minh chứng."
 	textTooManyPhotos        = "Đã đủ 20 ảnh minh chứng cho báo cáo này."
 	textPhotoKept            = "Đã nhận ảnh minh chứng (%d ảnh). Bạn trả lời tiếp câu hỏi nhé."
