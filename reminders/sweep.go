@@ -296,7 +296,9 @@ func (s *Sweeper) baseSnapshot(tx *store.Tx) (*snapshot, error) {
 		return nil, err
 	}
 	t.db = s.DB
-	if s.tree == nil || s.tree.db != s.DB || s.tree.gen < gen { // an older transaction's tree is not kept
+	// Kept only when read in a read transaction: a write transaction (a digest inside the handling)
+	// may have moved the generation and then roll back. An older transaction's tree is not kept either.
+	if !tx.Writable() && (s.tree == nil || s.tree.db != s.DB || s.tree.gen < gen) {
 		s.tree = t
 	}
 	return &snapshot{tx: tx, tree: t}, nil

@@ -892,3 +892,37 @@ func TestUnitViewsFollowTheRules(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A digest inside a write transaction that changed the directory and then rolled back leaves nothing
+// behind: the next run, after another change committed, plans as a fresh sweeper does (found in review:
+// the tree read in the rolled-back transaction carried the generation the next change committed).
+func TestATreeReadInARolledBackTransactionIsNotKept(t *testing.T) {
+	db, s := world(t)
+	at := time.Date(2027, 3, 3, 8, 0, 0, 0, hcm) // two days before A's cutoff on the 5th
+	o := store.Officer{ID: "so", Name: "Sở", GroupID: "grp", Scope: "P"}
+	_ = db.Update(func(tx *store.Tx) error {
+		if err := tx.PutUnit(store.Unit{Code: "A", Name: "Xã A", Level: "xã", Parent: "P", Policy: &store.Policy{CutoffDay: ip(25)}}); err != nil {
+			return err
+		}
+		if _, err := s.Digest(tx, o, at); err != nil {
+			return err
+		}
+		return errors.New("rolled back")
+	})
+	if err := db.Update(func(tx *store.Tx) error {
+		return tx.PutUnit(store.Unit{Code: "B", Name: "Xã B", Level: "xã", Parent: "P", Policy: &store.Policy{CutoffDay: ip(20)}, GroupID: "g"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Sweep(at, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := (&Sweeper{DB: db, Loc: hcm, Enqueue: recordEnqueue}).Sweep(at, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(keys(got), keys(want)) {
+		t.Errorf("the sweeper planned %v\na fresh one plans %v", keys(got), keys(want))
+	}
+}

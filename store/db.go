@@ -381,6 +381,9 @@ type Tx struct {
 // Now is the instant the transaction started (one clock reading per transaction).
 func (tx *Tx) Now() time.Time { return tx.now }
 
+// Writable tells a write transaction (whose reads may yet roll back) from a read one.
+func (tx *Tx) Writable() bool { return tx.btx.Writable() }
+
 // Update runs fn in a read-write transaction, committed when fn returns nil.
 func (db *DB) Update(fn func(tx *Tx) error) error {
 	var t *Tx

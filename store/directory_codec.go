@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -24,7 +25,30 @@ func encodePerson(p Person) []byte {
 	for _, s := range [...]string{p.ZaloID, p.Name, p.Phone, p.ConsentVersion} {
 		b = appendString(b, s)
 	}
-	return binary.AppendVarint(b, unixNano(p.ConsentAt))
+	return appendTime(b, p.ConsentAt)
+}
+
+// appendTime writes an instant of any year (unix nanoseconds overflow outside 1678–2262, and the
+// importer takes any date): 0 for none, else 1, the seconds and the nanoseconds.
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, 0)
+	}
+	b = binary.AppendVarint(append(b, 1), t.Unix())
+	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
+}
+
+func (r *reader) time() time.Time {
+	if r.byte() == 0 {
+		return time.Time{}
+	}
+	sec := r.varint()
+	nsec := r.uvarint()
+	if nsec >= 1e9 {
+		r.bad = true
+		return time.Time{}
+	}
+	return time.Unix(sec, int64(nsec)).UTC()
 }
 
 func decodePerson(key, v []byte, p *Person) error {
@@ -33,7 +57,7 @@ func decodePerson(key, v []byte, p *Person) error {
 		return err
 	}
 	p.ZaloID, p.Name, p.Phone, p.ConsentVersion = r.string(), r.string(), r.string(), r.string()
-	p.ConsentAt = fromUnixNano(r.varint())
+	p.ConsentAt = r.time()
 	return r.done(bucketPeople, key, err)
 }
 
@@ -84,7 +108,7 @@ func encodeTeam(t Team) ([]byte, error) {
 	for _, s := range [...]string{t.Code, t.Name, t.Unit, t.JoinCode, t.GroupID} {
 		b = appendString(b, s)
 	}
-	b = binary.AppendVarint(b, unixNano(t.Created))
+	b = appendTime(b, t.Created)
 	return appendPolicy(b, t.Policy)
 }
 
@@ -94,7 +118,7 @@ func decodeTeam(key, v []byte, t *Team) error {
 		return err
 	}
 	t.Code, t.Name, t.Unit, t.JoinCode, t.GroupID = r.string(), r.string(), r.string(), r.string(), r.string()
-	t.Created = fromUnixNano(r.varint())
+	t.Created = r.time()
 	t.Policy, err = readPolicy(r)
 	return r.done(bucketTeams, key, err)
 }

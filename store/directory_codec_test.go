@@ -36,6 +36,14 @@ func TestCompactDirectoryRecords(t *testing.T) {
 	if err := decodePerson([]byte("k"), pb, &p2); err != nil || !reflect.DeepEqual(p2, p) {
 		t.Errorf("person: %+v, %v", p2, err)
 	}
+	// Any year reads back (unix nanoseconds would wrap outside 1678–2262), and the epoch is not "none".
+	for _, at := range []time.Time{time.Date(1026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 5, time.UTC), time.Unix(0, 0).UTC()} {
+		b, _ := encodeTeam(Team{Code: "T", Created: at})
+		var got Team
+		if err := decodeTeam([]byte("T"), b, &got); err != nil || !got.Created.Equal(at) || got.Created.IsZero() {
+			t.Errorf("created %v read back as %v (%v)", at, got.Created, err)
+		}
+	}
 	for name, c := range map[string]struct {
 		b      []byte
 		decode func([]byte) error
