@@ -296,9 +296,9 @@ func (s *Sweeper) baseSnapshot(tx *store.Tx) (*snapshot, error) {
 		return nil, err
 	}
 	t.db = s.DB
-	// Kept only when read in a read transaction: a write transaction (a digest inside the handling)
-	// may have moved the generation and then roll back. An older transaction's tree is not kept either.
-	if !tx.Writable() && (s.tree == nil || s.tree.db != s.DB || s.tree.gen < gen) {
+	// Not kept when read in a transaction that changed the directory itself: it may yet roll back the
+	// generation it moved. An older transaction's tree is not kept either.
+	if !tx.MovedDirectory() && (s.tree == nil || s.tree.db != s.DB || s.tree.gen < gen) {
 		s.tree = t
 	}
 	return &snapshot{tx: tx, tree: t}, nil

@@ -926,3 +926,29 @@ func TestATreeReadInARolledBackTransactionIsNotKept(t *testing.T) {
 		t.Errorf("the sweeper planned %v\na fresh one plans %v", keys(got), keys(want))
 	}
 }
+
+// A digest inside the handling transaction (a write transaction that changed no unit, team or
+// approver) keeps the tree it read for the next ones; one that changed the directory does not.
+func TestADigestKeepsTheTreeUnlessItsTransactionMovedTheDirectory(t *testing.T) {
+	db, s := world(t)
+	o := store.Officer{ID: "so", Name: "Sở", GroupID: "grp", Scope: "P"}
+	at := time.Date(2027, 3, 3, 8, 0, 0, 0, hcm)
+	if err := db.Update(func(tx *store.Tx) error {
+		if err := tx.PutUnit(store.Unit{Code: "B", Name: "Xã B", Level: "xã", Parent: "P", Policy: &store.Policy{CutoffDay: ip(20)}, GroupID: "g"}); err != nil {
+			return err
+		}
+		_, err := s.Digest(tx, o, at)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if s.tree != nil {
+		t.Fatal("a tree read where the directory moved was kept")
+	}
+	if err := db.Update(func(tx *store.Tx) error { _, err := s.Digest(tx, o, at); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if s.tree == nil {
+		t.Error("the handling's digest did not keep the tree it read")
+	}
+}

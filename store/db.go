@@ -376,13 +376,16 @@ type Tx struct {
 	wakeOutbox bool
 	wakeEvents bool
 	stamp      string // now as the ledger writes it, formatted once per transaction
+	// movedDirectory: this transaction changed the directory (see MovedDirectory).
+	movedDirectory bool
 }
 
 // Now is the instant the transaction started (one clock reading per transaction).
 func (tx *Tx) Now() time.Time { return tx.now }
 
-// Writable tells a write transaction (whose reads may yet roll back) from a read one.
-func (tx *Tx) Writable() bool { return tx.btx.Writable() }
+// MovedDirectory tells whether this transaction changed a unit, team or approver (moved DirectoryGen):
+// what it reads of the directory may yet roll back.
+func (tx *Tx) MovedDirectory() bool { return tx.movedDirectory }
 
 // Update runs fn in a read-write transaction, committed when fn returns nil.
 func (db *DB) Update(fn func(tx *Tx) error) error {

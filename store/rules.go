@@ -261,5 +261,6 @@ func (tx *Tx) DirectoryGen() uint64 {
 const metaDirectoryGen = "directory_gen"
 
 func (tx *Tx) directoryChanged() error {
+	tx.movedDirectory = true
 	return tx.btx.Bucket(bucketMeta).Put([]byte(metaDirectoryGen), u64(tx.DirectoryGen()+1))
 }
