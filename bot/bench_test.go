@@ -253,7 +253,8 @@ func BenchmarkWebhook(b *testing.B) {
 			}
 		}()
 		benchLoad(b, srv.URL+"/webhook/zalo", func(sent int) {
-			// Every acknowledged event must be in the database.
+			// Every acknowledged event must be in the database (once the inbox log has been copied).
+			db.SettleInbox()
 			var stored, pending int
 			_ = db.View(func(tx *store.Tx) error {
 				stored, pending = tx.EventCount(), tx.PendingCount()

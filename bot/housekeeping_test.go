@@ -33,6 +33,7 @@ func TestHousekeepingKeepsWhatRetentionSays(t *testing.T) {
 			}
 			seqs = append(seqs, ev.Seq)
 		}
+		db.SettleInbox()
 		if err := db.Update(func(tx *store.Tx) error {
 			for _, s := range seqs {
 				if err := tx.MarkHandled(s); err != nil {

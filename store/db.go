@@ -40,11 +40,11 @@ type Options struct {
 // DB is an open cdtbot database.
 type DB struct {
 	// cur is the open bbolt file; Compact swaps in a fresh copy while the database stays in use.
-	cur      atomic.Pointer[bolt.DB]
-	opts     Options
-	path     string
-	now      func() time.Time
-	appender *appender
+	cur  atomic.Pointer[bolt.DB]
+	opts Options
+	path string
+	now  func() time.Time
+	log  *inboxLog // the webhook's inbox log (nil read-only)
 	// eventReady and outboxReady are signalled (never block) after commits that add work.
 	eventReady  chan struct{}
 	outboxReady chan struct{}
@@ -113,7 +113,10 @@ func Open(path string, opts Options) (*DB, error) {
 			bdb.Close()
 			return nil, fmt.Errorf("%s %s: %w", op, path, err)
 		}
-		db.appender = newAppender(db)
+		if db.log, err = openInboxLog(db); err != nil {
+			bdb.Close()
+			return nil, fmt.Errorf("%s %s: %w", op, path, err)
+		}
 	}
 	return db, nil
 }
@@ -255,10 +258,10 @@ func (db *DB) Path() string { return db.path }
 // Now is the database clock (injected in tests).
 func (db *DB) Now() time.Time { return db.now() }
 
-// Close stops the group committer and closes the file.
+// Close stops the inbox log (copying what it holds) and closes the file.
 func (db *DB) Close() error {
-	if db.appender != nil {
-		db.appender.close()
+	if db.log != nil {
+		db.log.close() // what it holds goes into the database first
 	}
 	b := db.cur.Load()
 	if !db.opts.ReadOnly {

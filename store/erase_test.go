@@ -121,6 +121,7 @@ func seedErasure(t *testing.T, db *DB) {
 	for _, e := range events {
 		res, err := db.AppendEvent(ctx, Event{Key: e.key, Partition: e.partition, Name: "user_send_text", ReceivedAt: t0, Body: []byte(e.body)})
 		must(err)
+		db.SettleInbox()
 		must(db.Update(func(tx *Tx) error {
 			switch {
 			case e.dead:
@@ -295,6 +296,7 @@ func TestEraseWhileAnsweringHerMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	db.SettleInbox()
 	var er Erasure
 	if err := db.Update(func(tx *Tx) error {
 		var err error
@@ -334,6 +336,7 @@ func TestEraseFindsHerGroupEventsAfterTheirBodiesWent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SettleInbox()
 	now = t0.Add(3 * 24 * time.Hour)
 	if err := db.Update(func(tx *Tx) error {
 		if err := tx.MarkHandled(res.Seq); err != nil {

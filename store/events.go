@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -43,142 +42,24 @@ type appendResp struct {
 	err error
 }
 
-// appender is the group committer: one goroutine writes every queued event
-// in one transaction, so N concurrent webhooks cost one fsync, not N.
-type appender struct {
-	db        *DB
-	reqs      chan *appendReq
-	quit      chan struct{}
-	closeOnce sync.Once
-	done      chan struct{}
-}
-
-func newAppender(db *DB) *appender {
-	a := &appender{db: db, reqs: make(chan *appendReq, maxGroup), quit: make(chan struct{}), done: make(chan struct{})}
-	go a.loop()
-	return a
-}
-
-func (a *appender) close() {
-	a.closeOnce.Do(func() { close(a.quit) }) // a second Close is harmless
-	<-a.done
-}
-
-var errClosed = errors.New("store: database closed")
-
-func (a *appender) loop() {
-	defer close(a.done)
-	group := make([]*appendReq, 0, maxGroup)
-	for {
-		group = group[:0]
-		select {
-		case r := <-a.reqs:
-			group = append(group, r)
-		case <-a.quit:
-			a.drainClosed()
-			return
-		}
-	fill:
-		for len(group) < maxGroup {
-			select {
-			case r := <-a.reqs:
-				group = append(group, r)
-			default:
-				break fill
-			}
-		}
-		a.commit(group)
-	}
-}
-
-func (a *appender) drainClosed() {
-	for {
-		select {
-		case r := <-a.reqs:
-			r.done <- appendResp{err: errClosed}
-		default:
-			return
-		}
-	}
-}
-
-func (a *appender) commit(group []*appendReq) {
-	results := make([]AppendResult, len(group))
-	err := a.db.Update(func(tx *Tx) error {
-		events := tx.btx.Bucket(bucketEvents)
-		keys := tx.btx.Bucket(bucketEventKeys)
-		inbox := tx.btx.Bucket(bucketInbox)
-		seen := make(map[string]uint64, len(group))
-		added := false
-		for i, r := range group {
-			if s, ok := seen[r.ev.Key]; ok {
-				results[i] = AppendResult{Seq: s, Duplicate: true}
-				continue
-			}
-			if v := keys.Get([]byte(r.ev.Key)); v != nil {
-				results[i] = AppendResult{Seq: btou64(v), Duplicate: true}
-				continue
-			}
-			seq, err := events.NextSequence()
-			if err != nil {
-				return err
-			}
-			r.ev.Seq = seq
-			k := u64(seq)
-			if err := tx.putEvent(r.ev); err != nil {
-				return err
-			}
-			if err := keys.Put([]byte(r.ev.Key), k); err != nil {
-				return err
-			}
-			if err := inbox.Put(k, present); err != nil {
-				return err
-			}
-			seen[r.ev.Key] = seq
-			results[i] = AppendResult{Seq: seq}
-			added = true
-		}
-		tx.wakeEvents = added
-		return nil
-	})
-	for i, r := range group {
-		if err != nil {
-			r.done <- appendResp{err: fmt.Errorf("store.AppendEvent: %w", err)}
-			continue
-		}
-		r.done <- appendResp{res: results[i]}
-	}
-}
-
-// AppendEvent stores ev durably (fsynced) unless an event with the same key
-// is already stored; concurrent calls share one commit.
+// AppendEvent stores ev durably (written and fdatasynced in the inbox log, copied into the database
+// right after) unless an event with the same key is already stored; concurrent calls share one sync.
+// It never waits for the database's writer.
 func (db *DB) AppendEvent(ctx context.Context, ev Event) (AppendResult, error) {
-	if db.appender == nil {
+	if db.log == nil {
 		return AppendResult{}, errors.New("store.AppendEvent: database opened read-only")
 	}
 	if ev.Key == "" {
 		return AppendResult{}, errors.New("store.AppendEvent: empty key")
 	}
-	r := &appendReq{ev: ev, done: make(chan appendResp, 1)}
-	select {
-	case db.appender.reqs <- r:
-	case <-db.appender.quit:
-		return AppendResult{}, errClosed
-	case <-ctx.Done():
-		return AppendResult{}, ctx.Err()
-	}
-	// Once queued the event may be committed: wait for the answer so a 200 is never sent without it.
-	select {
-	case resp := <-r.done:
-		return resp.res, resp.err
-	case <-db.appender.done:
-		// Closed after our request slipped past the final drain: its fate is unknown, so no 200.
-		select {
-		case resp := <-r.done:
-			return resp.res, resp.err
-		default:
-			return AppendResult{}, errClosed
-		}
+	return db.log.append(ctx, ev)
+}
+
+// SettleInbox waits until every acknowledged event is in the database (tests, benchmarks, backups
+// that want the last second).
+func (db *DB) SettleInbox() {
+	if db.log != nil {
+		db.log.settle()
 	}
 }
 
@@ -258,7 +139,8 @@ func (tx *Tx) PendingEvents(limit int) ([]Event, error) {
 	return out, nil
 }
 
-// PendingCount is the number of acknowledged events not yet handled.
+// PendingCount is the number of acknowledged events in the database not yet handled (those still in
+// the inbox log, a moment from it, are not counted: DB.SettleInbox waits for them).
 func (tx *Tx) PendingCount() int {
 	return tx.btx.Bucket(bucketInbox).Stats().KeyN
 }
@@ -327,7 +209,7 @@ func (tx *Tx) DeadEvents() map[uint64]string {
 	return out
 }
 
-// EventCount is the number of stored events (handled or not) still within retention.
+// EventCount is the number of events in the database (handled or not) still within retention.
 func (tx *Tx) EventCount() int {
 	return tx.btx.Bucket(bucketEvents).Stats().KeyN
 }

@@ -98,6 +98,7 @@ func BenchmarkMonthOfTraffic(b *testing.B) {
 			}
 			close(work)
 			wg.Wait()
+			db.SettleInbox()
 			// The handling and the replies, in transactions of 500 turns.
 			for i := 0; i < len(seqs); i += 500 {
 				part := seqs[i:min(i+500, len(seqs))]

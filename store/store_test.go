@@ -49,6 +49,7 @@ func TestAppendEventDedupesConcurrentDuplicates(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
+	db.SettleInbox()
 	if got, want := len(fresh), 100; got != want {
 		t.Fatalf("fresh keys = %d, want %d", got, want)
 	}
@@ -79,6 +80,7 @@ func TestEventsSurviveReopenAndHandledStaysDeduped(t *testing.T) {
 	}
 	res, _ := db.AppendEvent(context.Background(), Event{Key: "m:a", ReceivedAt: t0})
 	db.AppendEvent(context.Background(), Event{Key: "m:b", ReceivedAt: t0})
+	db.SettleInbox()
 	if err := db.Update(func(tx *Tx) error { return tx.MarkHandled(res.Seq) }); err != nil {
 		t.Fatal(err)
 	}
@@ -213,6 +215,7 @@ func TestPruneKeepsUnhandled(t *testing.T) {
 	a, _ := db.AppendEvent(context.Background(), Event{Key: "m:old-handled", ReceivedAt: old})
 	db.AppendEvent(context.Background(), Event{Key: "m:old-pending", ReceivedAt: old})
 	db.AppendEvent(context.Background(), Event{Key: "m:new", ReceivedAt: t0})
+	db.SettleInbox()
 	db.Update(func(tx *Tx) error { return tx.MarkHandled(a.Seq) })
 	var n int
 	db.Update(func(tx *Tx) error { var err error; n, err = tx.PruneEvents(t0.Add(-7*24*time.Hour), 100); return err })
@@ -267,6 +270,7 @@ func TestPruningInBatches(t *testing.T) {
 			at = t0.Add(-time.Hour) // recent
 		}
 		ev, _ := db.AppendEvent(context.Background(), Event{Key: fmt.Sprintf("m:%d", i), ReceivedAt: at})
+		db.SettleInbox()
 		db.Update(func(tx *Tx) error {
 			if err := tx.MarkHandled(ev.Seq); err != nil {
 				return err
@@ -401,6 +405,7 @@ func TestDropEventBodies(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	db.SettleInbox()
 	if err := db.Update(func(tx *Tx) error {
 		// Events 1 and 2 handled; 3 waits; 4 is an earlier release's record (body inside), handled.
 		if err := errors.Join(tx.MarkHandled(1), tx.MarkHandled(2), tx.MarkHandled(4)); err != nil {

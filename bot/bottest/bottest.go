@@ -193,6 +193,7 @@ func Interacted(fake *zalotest.Server, ev *zalo.Event) {
 
 // EventCount is how many webhook events are stored.
 func (h *Harness) EventCount() int {
+	h.DB.SettleInbox()
 	var n int
 	h.DB.View(func(tx *store.Tx) error { n = tx.EventCount(); return nil })
 	return n
@@ -225,6 +226,7 @@ func WaitFor(t testing.TB, what string, cond func() bool) {
 func (h *Harness) Settle() {
 	h.T.Helper()
 	WaitFor(h.T, "inbox and outbox to drain", func() bool {
+		h.DB.SettleInbox() // acknowledged events in the inbox log first
 		var p, r, b int
 		h.DB.View(func(tx *store.Tx) error { p = tx.PendingCount(); r, b = tx.OutboxDepth(); return nil })
 		return p == 0 && r == 0 && b == 0

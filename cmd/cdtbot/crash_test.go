@@ -42,9 +42,9 @@ const (
 	crashResend    = 64              // acknowledged events delivered again after the restart
 
 	// crashSendWorkers is how many sends the outbox may have in flight at once:
-	// bot.Config.SendWorkers, which serve leaves at its default (bot/sender.go newSender: 8).
+	// bot.Config.SendWorkers, which serve leaves at its default (bot/sender.go newSender: 32).
 	// Only a send in flight at the kill has an unknown outcome and may go twice.
-	crashSendWorkers = 8
+	crashSendWorkers = 32
 )
 
 // crashEvent is one signed user_send_text delivery, kept byte for byte so it can be delivered again.

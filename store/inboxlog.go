@@ -1,0 +1,381 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The inbox log is the webhook's own append-only file beside the database (PATH.inbox): an event is
+// acknowledged once it is written there and fdatasynced, without waiting for the database's single
+// writer — which the handling, a sweep, a digest or a compaction may hold for a while. A mover copies
+// logged events into the database in order (the processor handles them from there, as before), and
+// the log is emptied whenever everything in it has been copied, so it holds seconds of events, not
+// days (an erased person's messages do not linger in it). At open, whatever the log still holds is
+// copied first: a crash between acknowledging and copying loses nothing, and copying twice is harmless
+// (an event whose key is stored already is skipped).
+//
+// A record is: length (4 bytes), CRC-32C of the payload (4 bytes), payload = seq (8 bytes) then the
+// event as encodeEvent lays it out. A torn last record (a crash mid-write, never acknowledged) ends
+// the log where it starts.
+
+// inboxLogMax is the size past which the webhook waits for the mover to catch up before writing on:
+// the log is then emptied (a constant stream never leaves it empty by itself).
+const inboxLogMax = 16 << 20
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+var errClosed = errors.New("store: database closed")
+
+type inboxLog struct {
+	db   *DB
+	f    *os.File
+	reqs chan *appendReq
+	quit chan struct{}
+	done chan struct{} // the writer has stopped
+
+	closeOnce sync.Once
+
+	mu      sync.Mutex
+	cond    *sync.Cond        // signalled when events are logged or moved
+	pending []Event           // logged, not yet in the database, in seq order
+	keys    map[string]uint64 // the keys of pending
+	size    int64
+	seq     uint64 // the last seq given
+	moving  bool   // the mover holds events taken from pending
+	stop    bool   // Close: the mover moves what is left and stops
+	moverOK chan struct{}
+	failed  error // the last move's error, for the log
+}
+
+func inboxLogPath(path string) string { return path + ".inbox" }
+
+// openInboxLog copies into the database what a previous run logged and did not copy, empties the
+// log, and starts the writer and the mover.
+func openInboxLog(db *DB) (*inboxLog, error) {
+	f, err := os.OpenFile(inboxLogPath(db.path), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	l := &inboxLog{db: db, f: f, reqs: make(chan *appendReq, maxGroup), quit: make(chan struct{}), done: make(chan struct{}),
+		keys: map[string]uint64{}, moverOK: make(chan struct{})}
+	l.cond = sync.NewCond(&l.mu)
+	left, err := readInboxLog(f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if len(left) > 0 {
+		if err := db.Update(func(tx *Tx) error { return tx.moveLogged(left) }); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("inbox log: %w", err)
+		}
+	}
+	if err := f.Truncate(0); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := db.View(func(tx *Tx) error { l.seq = tx.btx.Bucket(bucketEvents).Sequence(); return nil }); err != nil {
+		f.Close()
+		return nil, err
+	}
+	go l.write()
+	go l.move()
+	return l, nil
+}
+
+// readInboxLog reads every whole record of the log.
+func readInboxLog(f *os.File) ([]Event, error) {
+	raw, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<62))
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	for len(raw) >= 8 {
+		n := binary.BigEndian.Uint32(raw[0:4])
+		if uint64(len(raw)-8) < uint64(n) || n < 8 || crc32.Checksum(raw[8:8+n], crcTable) != binary.BigEndian.Uint32(raw[4:8]) {
+			break // a torn last record: it was never acknowledged
+		}
+		p := raw[8 : 8+n]
+		seq := binary.BigEndian.Uint64(p[0:8])
+		ev, err := decodeEvent(seq, p[8:])
+		if err != nil {
+			return nil, fmt.Errorf("inbox log: %w", err)
+		}
+		out = append(out, ev)
+		raw = raw[8+n:]
+	}
+	return out, nil
+}
+
+// appendLogRecord lays out one record of the log: length, CRC-32C, seq, the event.
+func appendLogRecord(buf []byte, ev Event) ([]byte, error) {
+	rec, err := encodeEvent(Event{Key: ev.Key, Partition: ev.Partition, Name: ev.Name, RequestID: ev.RequestID,
+		ReceivedAt: ev.ReceivedAt, Attempts: ev.Attempts, Body: ev.Body})
+	if err != nil {
+		return nil, err
+	}
+	payload := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(rec)), ev.Seq)
+	payload = append(payload, rec...)
+	buf = binary.BigEndian.AppendUint32(buf, uint32(len(payload)))
+	buf = binary.BigEndian.AppendUint32(buf, crc32.Checksum(payload, crcTable))
+	return append(buf, payload...), nil
+}
+
+// moveLogged copies logged events into the database: an event whose key is stored already (copied
+// before a crash) is skipped; the events' sequence never falls behind the seqs the log gave.
+func (tx *Tx) moveLogged(evs []Event) error {
+	events := tx.btx.Bucket(bucketEvents)
+	keys := tx.btx.Bucket(bucketEventKeys)
+	inbox := tx.btx.Bucket(bucketInbox)
+	top := events.Sequence()
+	for _, ev := range evs {
+		top = max(top, ev.Seq)
+		if keys.Get([]byte(ev.Key)) != nil {
+			continue
+		}
+		k := u64(ev.Seq)
+		if err := tx.putEvent(ev); err != nil {
+			return err
+		}
+		if err := keys.Put([]byte(ev.Key), k); err != nil {
+			return err
+		}
+		if err := inbox.Put(k, present); err != nil {
+			return err
+		}
+		tx.wakeEvents = true
+	}
+	return events.SetSequence(top)
+}
+
+// write is the group committer: every queued event is checked against the keys seen, given its seq,
+// and logged in one write and one fdatasync, so N concurrent webhooks cost one sync.
+func (l *inboxLog) write() {
+	defer close(l.done)
+	group := make([]*appendReq, 0, maxGroup)
+	for {
+		group = group[:0]
+		select {
+		case r := <-l.reqs:
+			group = append(group, r)
+		case <-l.quit:
+			for {
+				select {
+				case r := <-l.reqs:
+					r.done <- appendResp{err: errClosed}
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(group) < maxGroup {
+			select {
+			case r := <-l.reqs:
+				group = append(group, r)
+			default:
+				break fill
+			}
+		}
+		l.commit(group)
+	}
+}
+
+func (l *inboxLog) commit(group []*appendReq) {
+	results := make([]AppendResult, len(group))
+	fail := func(err error) {
+		for _, r := range group {
+			r.done <- appendResp{err: fmt.Errorf("store.AppendEvent: %w", err)}
+		}
+	}
+	l.mu.Lock()
+	for l.size > inboxLogMax && (len(l.pending) > 0 || l.moving) && !l.stop {
+		l.cond.Wait() // the mover empties the log once it has caught up
+	}
+	seen := make(map[string]uint64, len(group))
+	var lookup []int // requests whose key is not among the logged ones: asked of the database
+	for i, r := range group {
+		if s, ok := l.keys[r.ev.Key]; ok {
+			results[i] = AppendResult{Seq: s, Duplicate: true}
+			continue
+		}
+		lookup = append(lookup, i)
+	}
+	seq := l.seq
+	l.mu.Unlock()
+	stored := map[string]uint64{}
+	if len(lookup) > 0 {
+		if err := l.db.View(func(tx *Tx) error {
+			keys := tx.btx.Bucket(bucketEventKeys)
+			for _, i := range lookup {
+				if v := keys.Get([]byte(group[i].ev.Key)); v != nil {
+					stored[group[i].ev.Key] = btou64(v)
+				}
+			}
+			return nil
+		}); err != nil {
+			fail(err)
+			return
+		}
+	}
+	var buf []byte
+	var logged []Event
+	for _, i := range lookup {
+		r := group[i]
+		if s, ok := stored[r.ev.Key]; ok {
+			results[i] = AppendResult{Seq: s, Duplicate: true}
+			continue
+		}
+		if s, ok := seen[r.ev.Key]; ok {
+			results[i] = AppendResult{Seq: s, Duplicate: true}
+			continue
+		}
+		seq++
+		r.ev.Seq = seq
+		var err error
+		if buf, err = appendLogRecord(buf, r.ev); err != nil {
+			fail(err)
+			return
+		}
+		seen[r.ev.Key] = seq
+		logged = append(logged, r.ev)
+		results[i] = AppendResult{Seq: seq}
+	}
+	if len(buf) > 0 {
+		l.mu.Lock() // the mover empties the file under this lock: not in the middle of a write
+		size := l.size
+		_, err := l.f.Write(buf)
+		if err == nil {
+			err = l.f.Sync()
+		}
+		if err != nil {
+			_ = l.f.Truncate(size) // no half record behind: nothing of this group was acknowledged
+			l.mu.Unlock()
+			fail(err)
+			return
+		}
+		l.size += int64(len(buf))
+		l.seq = seq
+		for _, ev := range logged {
+			l.pending = append(l.pending, ev)
+			l.keys[ev.Key] = ev.Seq
+		}
+		l.cond.Broadcast()
+		l.mu.Unlock()
+	}
+	for i, r := range group {
+		r.done <- appendResp{res: results[i]}
+	}
+}
+
+// move copies logged events into the database, in order, and empties the log when it has caught up.
+// A failed copy is tried again: the events were acknowledged.
+func (l *inboxLog) move() {
+	defer close(l.moverOK)
+	for {
+		l.mu.Lock()
+		for len(l.pending) == 0 && !l.stop {
+			l.cond.Wait()
+		}
+		if len(l.pending) == 0 && l.stop {
+			l.mu.Unlock()
+			return
+		}
+		batch := l.pending[:min(len(l.pending), maxGroup)]
+		l.moving = true
+		l.mu.Unlock()
+		err := l.db.Update(func(tx *Tx) error { return tx.moveLogged(batch) })
+		l.mu.Lock()
+		l.moving = false
+		if err != nil {
+			l.failed = err
+			l.mu.Unlock()
+			if errors.Is(err, bolt.ErrDatabaseNotOpen) {
+				return // closed under us: the next open copies them from the log
+			}
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		for _, ev := range batch {
+			delete(l.keys, ev.Key)
+		}
+		l.pending = append(l.pending[:0:0], l.pending[len(batch):]...)
+		if len(l.pending) == 0 && l.size > 0 {
+			if l.f.Truncate(0) == nil {
+				l.size = 0
+			}
+		}
+		l.cond.Broadcast()
+		l.mu.Unlock()
+	}
+}
+
+// logged is how many acknowledged events are in the log and not yet in the database.
+func (l *inboxLog) logged() int {
+	if l == nil {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.pending) // those being moved stay in pending until their copy commits
+}
+
+// settle waits until everything logged is in the database.
+func (l *inboxLog) settle() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for len(l.pending) > 0 && !l.stop {
+		l.cond.Wait()
+	}
+}
+
+// close stops taking events, copies what is logged into the database and closes the log.
+func (l *inboxLog) close() {
+	l.closeOnce.Do(func() {
+		close(l.quit)
+		<-l.done
+		l.mu.Lock()
+		l.stop = true
+		l.cond.Broadcast()
+		l.mu.Unlock()
+		<-l.moverOK
+		l.mu.Lock()
+		if len(l.pending) == 0 {
+			_ = l.f.Truncate(0)
+		}
+		l.mu.Unlock()
+		_ = l.f.Close()
+	})
+}
+
+// append queues ev for the log and waits until it is durable (or refused).
+func (l *inboxLog) append(ctx context.Context, ev Event) (AppendResult, error) {
+	r := &appendReq{ev: ev, done: make(chan appendResp, 1)}
+	select {
+	case l.reqs <- r:
+	case <-l.quit:
+		return AppendResult{}, errClosed
+	case <-ctx.Done():
+		return AppendResult{}, ctx.Err()
+	}
+	select {
+	case resp := <-r.done:
+		return resp.res, resp.err
+	case <-l.done:
+		select {
+		case resp := <-r.done:
+			return resp.res, resp.err
+		default:
+			return AppendResult{}, errClosed
+		}
+	}
+}
