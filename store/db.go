@@ -470,6 +470,7 @@ func (db *DB) WriteBackup(w io.Writer) (int64, error) {
 // (an HTTP Content-Length, so that a copy cut short is seen as such): start gets
 // the snapshot's size and returns where to write it.
 func (db *DB) StreamBackup(start func(size int64) io.Writer) (int64, error) {
+	db.SettleInbox() // every event acknowledged so far is in the copy
 	var n int64
 	err := db.cur.Load().View(func(btx *bolt.Tx) error {
 		var err error
