@@ -68,6 +68,7 @@ func (a *API) ForgetPerson(c *gin.Context) {
 	var hold store.HandOver
 	var er store.Erasure
 	var notices int
+	a.db.SettleInbox() // their messages acknowledged a moment ago are in the database, to be erased too
 	err = a.db.Update(func(tx *store.Tx) error {
 		var replies []flows.Reply
 		var err error
