@@ -1,6 +1,7 @@
 package reminders
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -629,7 +630,23 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 		out = append(out, digests...)
 		return err
 	})
+	// The outbox sends bulk in the order it was queued: officers' digests (a few) first, then every
+	// leader, then the deputies (on the cutoff's eve and day they double the morning: the leaders are
+	// not kept waiting behind them), then the commune approvers' lists.
+	slices.SortStableFunc(out, func(a, b Message) int { return cmp.Compare(sendRank(a), sendRank(b)) })
 	return out, err
+}
+
+func sendRank(m Message) int {
+	switch {
+	case m.Kind == KindDigest:
+		return 0
+	case m.Kind == KindApprover:
+		return 3
+	case strings.HasSuffix(m.Key, "|deputy"):
+		return 2
+	}
+	return 1
 }
 
 // workers is how many share a national plan: one for small directories (and always at least one).

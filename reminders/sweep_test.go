@@ -952,3 +952,26 @@ func TestADigestKeepsTheTreeUnlessItsTransactionMovedTheDirectory(t *testing.T) 
 		t.Error("the handling's digest did not keep the tree it read")
 	}
 }
+
+// On the cutoff's eve the deputies are reminded too: the officers' digest first, then every leader's
+// reminder before the first deputy's (the outbox sends bulk in order), so deputies do not delay leaders.
+func TestLeadersAreQueuedBeforeDeputies(t *testing.T) {
+	db, s := world(t)
+	if err := db.Update(func(tx *store.Tx) error {
+		return errors.Join(tx.SetRole("B1", "b1d", store.RoleDeputy), tx.SetRole("B2", "b2d", store.RoleDeputy))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Sweep(time.Date(2027, 3, 19, 8, 0, 0, 0, hcm), true) // B's cutoff is the 20th
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string // as queued, not sorted
+	for _, m := range got {
+		order = append(order, m.Key)
+	}
+	want := []string{"digest|so|2027-03|2027-03-20|before", "remind|B1|2027-03|1|leader", "remind|B2|2027-03|1|leader", "remind|B1|2027-03|1|deputy", "remind|B2|2027-03|1|deputy"}
+	if !slices.Equal(order, want) {
+		t.Errorf("queued %v, want %v", order, want)
+	}
+}
