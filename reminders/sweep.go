@@ -1,7 +1,6 @@
 package reminders
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -549,11 +548,12 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 		return nil, err
 	}
 	type part struct {
-		teams []*teamView
-		out   []Message
-		lists map[string]*approverList
-		gen   uint64 // the directory generation the worker's transaction saw
-		err   error
+		teams    []*teamView
+		out      []Message // reminders to leaders, overdue notices
+		deputies []Message // reminders to deputies
+		lists    map[string]*approverList
+		gen      uint64 // the directory generation the worker's transaction saw
+		err      error
 	}
 	ranges := len(starts)
 	if kept != nil {
@@ -582,7 +582,7 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 				p.teams, p.lists = sn.teams, map[string]*approverList{}
 				w := &planWalk{filed: tx.FiledWalk(), plans: map[calendarKey][]periodPlan{}, lists: p.lists, at: at, deliver: deliver}
 				for _, v := range sn.teams {
-					if err := s.planTeam(w, v, &p.out); err != nil {
+					if err := s.planTeam(w, v, &p.out, &p.deputies); err != nil {
 						return err
 					}
 				}
@@ -591,12 +591,11 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 		}(&parts[i])
 	}
 	wg.Wait()
-	n, nt := 0, 0
-	for _, p := range parts {
-		n, nt = n+len(p.out), nt+len(p.teams)
-	}
-	out := make([]Message, 0, n) // merged without regrowing: a national plan is 93,000 messages
 	approverLists := map[string]*approverList{}
+	nt := 0
+	for _, p := range parts {
+		nt += len(p.teams)
+	}
 	teams := make([]*teamView, 0, nt)
 	same := true // every worker saw the directory the tree was read from
 	for i := range parts {
@@ -606,8 +605,6 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 		}
 		same = same && p.gen == base.gen
 		teams = append(teams, p.teams...)
-		out = append(out, p.out...)
-		p.out = nil // its copy is merged: let it go before the writes
 		for _, k := range slices.Sorted(maps.Keys(p.lists)) {
 			if l, ok := approverLists[k]; ok {
 				l.teams = append(l.teams, p.lists[k].teams...) // later ranges' teams come after
@@ -619,34 +616,36 @@ func (s *Sweeper) planAll(at, deliver time.Time) ([]Message, error) {
 	if kept == nil && same {
 		s.keepTeams(base.tree, teams)
 	}
+	var digests, lists []Message
 	err := s.DB.View(func(tx *store.Tx) error {
 		for _, k := range slices.Sorted(maps.Keys(approverLists)) {
 			l := approverLists[k]
-			out = append(out, Message{Key: l.key, Kind: KindApprover, ToUser: l.to, Period: l.period.String(), Text: l.text(tx)})
+			lists = append(lists, Message{Key: l.key, Kind: KindApprover, ToUser: l.to, Period: l.period.String(), Text: l.text(tx)})
 		}
 		sn := base.fork(tx)
 		sn.teams = teams
-		digests, err := s.planDigests(sn, at, deliver)
-		out = append(out, digests...)
+		var err error
+		digests, err = s.planDigests(sn, at, deliver)
 		return err
 	})
-	// The outbox sends bulk in the order it was queued: officers' digests (a few) first, then every
+	// The outbox sends bulk in the order it is queued: officers' digests (a few) first, then every
 	// leader, then the deputies (on the cutoff's eve and day they double the morning: the leaders are
-	// not kept waiting behind them), then the commune approvers' lists.
-	slices.SortStableFunc(out, func(a, b Message) int { return cmp.Compare(sendRank(a), sendRank(b)) })
-	return out, err
-}
-
-func sendRank(m Message) int {
-	switch {
-	case m.Kind == KindDigest:
-		return 0
-	case m.Kind == KindApprover:
-		return 3
-	case strings.HasSuffix(m.Key, "|deputy"):
-		return 2
+	// not kept waiting behind them), then the commune approvers' lists. Merged in one allocation.
+	n := len(digests) + len(lists)
+	for _, p := range parts {
+		n += len(p.out) + len(p.deputies)
 	}
-	return 1
+	out := make([]Message, 0, n)
+	out = append(out, digests...)
+	for i := range parts {
+		out = append(out, parts[i].out...)
+		parts[i].out = nil // merged: let it go before the writes
+	}
+	for i := range parts {
+		out = append(out, parts[i].deputies...)
+		parts[i].deputies = nil
+	}
+	return append(out, lists...), err
 }
 
 // workers is how many share a national plan: one for small directories (and always at least one).
@@ -726,7 +725,7 @@ var reportButtons = []Button{{Title: "Báo cáo ngay", Payload: "báo cáo"}}
 
 // planTeam adds what is due for one team: its reminders and overdue notice, and its place on its
 // commune approver's list.
-func (s *Sweeper) planTeam(w *planWalk, v *teamView, out *[]Message) error {
+func (s *Sweeper) planTeam(w *planWalk, v *teamView, out, deputies *[]Message) error {
 	k := keyOf(v)
 	pps, ok := w.plans[k]
 	if !ok {
@@ -749,7 +748,11 @@ func (s *Sweeper) planTeam(w *planWalk, v *teamView, out *[]Message) error {
 				if who.id == "" || (who.role == "deputy" && d > 1) {
 					continue
 				}
-				*out = append(*out, Message{
+				to := out
+				if who.role == "deputy" {
+					to = deputies
+				}
+				*to = append(*to, Message{
 					Key:  "remind|" + v.team.Code + "|" + pp.period + "|" + strconv.Itoa(d) + "|" + who.role,
 					Kind: KindReminder, ToUser: who.id, Team: v.team.Code, Period: pp.period,
 					ZNS:     ZNSFields{Team: v.team.Name, Period: pp.znsPd, Deadline: pp.cutoff, Status: pp.countdown},
