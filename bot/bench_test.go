@@ -231,6 +231,34 @@ func BenchmarkWebhook(b *testing.B) {
 	b.Run("signed-busy-writer", func(b *testing.B) { benchSigned(b, true) })
 }
 
+// loadBot runs the real bot over db against fake, as in production (processor and sender running),
+// behind an HTTP server; stop ends both. mutate changes its Config first (nil: none).
+func loadBot(b *testing.B, db *store.DB, fake *zalotest.Server, mutate func(*bot.Config)) (url string, ctx context.Context, stop func()) {
+	cfg := bot.Config{
+		AppID: loadAppID, OASecret: loadSecret, AppSecret: loadAppSec,
+		AccessToken: loadAccess, RefreshToken: loadRefresh,
+		APIBase: fake.URL, OAuthBase: fake.URL, Location: time.UTC,
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	bt, err := bot.New(cfg, db, flows.New(time.UTC, flows.Deps{}), zerolog.Nop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- bt.Run(ctx) }()
+	srv := httptest.NewServer(bt.Handler())
+	return srv.URL, ctx, func() {
+		srv.Close()
+		cancel()
+		if err := <-ran; err != nil {
+			b.Errorf("bot.Run: %v", err)
+		}
+	}
+}
+
 func benchSigned(b *testing.B, busy bool) {
 	{
 		fake := zalotest.New(loadAppID, loadAppSec, loadAccess, loadRefresh)
@@ -240,25 +268,8 @@ func benchSigned(b *testing.B, busy bool) {
 			b.Fatal(err)
 		}
 		defer db.Close()
-		bt, err := bot.New(bot.Config{
-			AppID: loadAppID, OASecret: loadSecret, AppSecret: loadAppSec,
-			AccessToken: loadAccess, RefreshToken: loadRefresh,
-			APIBase: fake.URL, OAuthBase: fake.URL, Location: time.UTC,
-		}, db, flows.New(time.UTC, flows.Deps{}), zerolog.Nop())
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		ran := make(chan error, 1)
-		go func() { ran <- bt.Run(ctx) }()
-		srv := httptest.NewServer(bt.Handler())
-		defer func() {
-			srv.Close()
-			cancel()
-			if err := <-ran; err != nil {
-				b.Errorf("bot.Run: %v", err)
-			}
-		}()
+		url, ctx, stop := loadBot(b, db, fake, nil)
+		defer stop()
 		if busy {
 			go func() {
 				for ctx.Err() == nil {
@@ -267,7 +278,7 @@ func benchSigned(b *testing.B, busy bool) {
 				}
 			}()
 		}
-		benchLoad(b, srv.URL+"/webhook/zalo", func(sent int) {
+		benchLoad(b, url+"/webhook/zalo", func(sent int) {
 			// Every acknowledged event must be in the database (once the inbox log has been copied).
 			db.SettleInbox()
 			var stored, pending int

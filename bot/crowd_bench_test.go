@@ -1,11 +1,9 @@
 package bot_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,12 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/cdtbot/cdtbot/bot"
 	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/bot/zalo/zalotest"
-	"github.com/cdtbot/cdtbot/flows"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -74,18 +69,7 @@ func BenchmarkFilingCrowd(b *testing.B) {
 		for _, id := range ids {
 			fake.Interact(id) // they write to the OA: inside Zalo's 7-day window
 		}
-		bt, err := bot.New(bot.Config{
-			AppID: loadAppID, OASecret: loadSecret, AppSecret: loadAppSec,
-			AccessToken: loadAccess, RefreshToken: loadRefresh,
-			APIBase: fake.URL, OAuthBase: fake.URL, Location: time.UTC, RatePerMinute: rate, SendWorkers: crowdWorkers(),
-		}, db, flows.New(time.UTC, flows.Deps{}), zerolog.Nop())
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		ran := make(chan error, 1)
-		go func() { ran <- bt.Run(ctx) }()
-		srv := httptest.NewServer(bt.Handler())
+		url, _, stop := loadBot(b, db, fake, func(c *bot.Config) { c.RatePerMinute, c.SendWorkers = rate, crowdWorkers() })
 
 		// Each leader's replies arrive on their own channel as Zalo accepts them.
 		inbox := map[string]chan zalotest.Sent{}
@@ -117,7 +101,7 @@ func BenchmarkFilingCrowd(b *testing.B) {
 				"sender": map[string]string{"id": id}, "recipient": map[string]string{"id": loadOAID},
 				"message": map[string]string{"text": text, "msg_id": fmt.Sprintf("%016x%04x", mix64(n), n&0xffff)}})
 			t0 := time.Now()
-			if code, err := post(client, srv.URL+"/webhook/zalo", loadRequest{body: ev, sig: "mac=" + zalo.Mac(loadAppID, ev, ts, loadSecret)}); err != nil || code != 200 {
+			if code, err := post(client, url+"/webhook/zalo", loadRequest{body: ev, sig: "mac=" + zalo.Mac(loadAppID, ev, ts, loadSecret)}); err != nil || code != 200 {
 				fail(fmt.Sprintf("webhook: %d %v", code, err))
 			}
 			answers.Add(1)
@@ -162,11 +146,7 @@ func BenchmarkFilingCrowd(b *testing.B) {
 		wg.Wait()
 		elapsed := time.Since(start)
 		b.StopTimer()
-		srv.Close()
-		cancel()
-		if err := <-ran; err != nil {
-			b.Errorf("bot.Run: %v", err)
-		}
+		stop()
 		if n := failed.Load(); n > 0 {
 			b.Fatalf("%d leaders failed; first: %v", n, firstErr.Load())
 		}
