@@ -2,7 +2,11 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -101,5 +105,75 @@ func TestChoicesLenIsWhatWithChoicesAdds(t *testing.T) {
 		if got, want := choicesLen(choices), utf8.RuneCountInString(withChoices("", choices)); got != want {
 			t.Errorf("%d choices: choicesLen %d, withChoices adds %d", len(choices), got, want)
 		}
+	}
+}
+
+// recordingTransport accepts every send and keeps the recipients in the order they were sent.
+type recordingTransport struct {
+	mu sync.Mutex
+	to []string
+}
+
+func (r *recordingTransport) Send(_ context.Context, _ zalo.Endpoint, body []byte) (zalo.SendResult, error) {
+	var b struct {
+		Recipient struct {
+			UserID string `json:"user_id"`
+		} `json:"recipient"`
+	}
+	_ = json.Unmarshal(body, &b)
+	r.mu.Lock()
+	r.to = append(r.to, b.Recipient.UserID)
+	r.mu.Unlock()
+	return zalo.SendResult{MessageID: "m", HTTPStatus: 200}, nil
+}
+
+func (r *recordingTransport) SendZNS(context.Context, zalo.ZNSMessage) (zalo.ZNSResult, error) {
+	return zalo.ZNSResult{MsgID: "z", HTTPStatus: 200}, nil
+}
+
+func (r *recordingTransport) sent() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.to)
+}
+
+// One person's burst of replies does not hold others back when places free up one at a time (a busy
+// sender): the places go to those served least lately, so B and C are answered right after A's first.
+func TestABurstOfRepliesIsServedInTurn(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *store.Tx) error {
+		put := func(to, text string) error {
+			_, err := tx.Enqueue(store.OutMsg{Priority: store.PriorityReply, Endpoint: store.EndpointUser, To: to, Kind: store.KindReply, Text: text})
+			return err
+		}
+		for i := range 20 {
+			if err := put("A", fmt.Sprintf("phần %d", i+1)); err != nil {
+				return err
+			}
+		}
+		return errors.Join(put("B", "xin chào"), put("C", "xin chào"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tr := &recordingTransport{}
+	s := newSender(db, tr, time.UTC, 4000, 1, 20*time.Millisecond, zerolog.Nop(), newMetrics(db))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(tr.sent()) < 22 {
+		if time.Now().After(deadline) {
+			t.Fatalf("sent %v in 10 s", tr.sent())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	got := tr.sent()
+	if b, c := slices.Index(got, "B"), slices.Index(got, "C"); b > 2 || c > 2 {
+		t.Errorf("B went %d-th and C %d-th after A's burst began: %v", b+1, c+1, got)
 	}
 }

@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +29,7 @@ type Sender struct {
 	log     zerolog.Logger
 	m       *metrics
 	workers int
+	fair    fairness // only the Run loop's goroutine uses it
 	limiter *rate.Limiter
 	// bulkLimiter holds everything but replies to the budget less replyReserve: a national morning's
 	// reminders never take the share people chatting with the account need.
@@ -146,7 +149,9 @@ func (s *Sender) Run(ctx context.Context) error {
 			if s.inOutage() {
 				limit = min(limit, 1) // one probe at a time while Zalo does not answer
 			}
-			batch, wake, err = tx.NextSendable(now, limit, nil)
+			// More heads than places, so the places go to the people served least lately (fairPick).
+			batch, wake, err = tx.NextSendable(now, limit+fairPool, nil)
+			batch = s.fair.pick(batch, limit)
 			return err
 		})
 		if err != nil {
@@ -599,4 +604,62 @@ func sleep(ctx context.Context, d time.Duration) {
 func wroteSince(tx *store.Tx, userID string, t time.Time) bool {
 	seen, ok := tx.LastSeen(userID)
 	return ok && seen.After(t)
+}
+
+// fairPool is how many heads beyond the free places the sender looks at to choose fairly.
+const fairPool = 32
+
+// fairness serves recipients in turn: NextSendable gives each recipient's oldest message, oldest first,
+// so one person's burst (a long answer in parts) would take every place freed one at a time while
+// others wait behind all of it. Among the heads it gives, the places go to those served least lately.
+// In memory only: after a restart everyone starts equal.
+type fairness struct {
+	served map[string]uint64 // recipient → the turn they were last served
+	turn   uint64
+}
+
+// pick chooses up to limit of heads (replies, then bulk, as NextSendable ordered them): replies first
+// by who was served least lately, bulk keeping its share of the places as NextSendable reserves it.
+func (f *fairness) pick(heads []store.OutMsg, limit int) []store.OutMsg {
+	if len(heads) <= limit {
+		f.note(heads)
+		return heads
+	}
+	if f.served == nil || len(f.served) > 100_000 {
+		f.served = map[string]uint64{} // forget old turns: fairness is about the last minutes
+	}
+	var replies, bulk []store.OutMsg
+	for _, m := range heads {
+		if m.Priority == store.PriorityReply {
+			replies = append(replies, m)
+		} else {
+			bulk = append(bulk, m)
+		}
+	}
+	byTurn := func(a, b store.OutMsg) int { return cmp.Compare(f.served[a.To], f.served[b.To]) }
+	slices.SortStableFunc(replies, byTurn)
+	slices.SortStableFunc(bulk, byTurn)
+	reserve := 0
+	if len(bulk) > 0 && limit >= 2 {
+		reserve = max(1, limit/4)
+	}
+	out := make([]store.OutMsg, 0, limit)
+	nr := min(len(replies), limit-reserve)
+	out = append(out, replies[:nr]...)
+	out = append(out, bulk[:min(len(bulk), limit-len(out))]...)
+	if len(out) < limit { // places bulk did not need
+		out = append(out, replies[nr:min(len(replies), nr+limit-len(out))]...)
+	}
+	f.note(out)
+	return out
+}
+
+func (f *fairness) note(picked []store.OutMsg) {
+	if f.served == nil {
+		f.served = map[string]uint64{}
+	}
+	for _, m := range picked {
+		f.turn++
+		f.served[m.To] = f.turn
+	}
 }

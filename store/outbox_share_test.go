@@ -82,3 +82,4 @@ func TestOldestSendableReply(t *testing.T) {
 		return nil
 	})
 }
+
