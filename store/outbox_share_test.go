@@ -82,4 +82,3 @@ func TestOldestSendableReply(t *testing.T) {
 		return nil
 	})
 }
-
