@@ -298,9 +298,10 @@ func (l *inboxLog) move() {
 		l.moving = false
 		if err != nil {
 			l.failed = err
+			stop := l.stop
 			l.mu.Unlock()
-			if errors.Is(err, bolt.ErrDatabaseNotOpen) {
-				return // closed under us: the next open copies them from the log
+			if stop || errors.Is(err, bolt.ErrDatabaseNotOpen) {
+				return // closing (or closed under us): the log keeps them, the next open copies them
 			}
 			time.Sleep(100 * time.Millisecond)
 			continue
@@ -351,7 +352,7 @@ func (l *inboxLog) close() {
 		l.mu.Lock()
 		if len(l.pending) == 0 {
 			_ = l.f.Truncate(0)
-		}
+		} // else the database refused them: the log keeps them for the next open
 		l.mu.Unlock()
 		_ = l.f.Close()
 	})
