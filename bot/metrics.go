@@ -84,7 +84,10 @@ func newMetrics(db *store.DB) *metrics {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cdtbot_inbox_pending", Help: "Acknowledged events not yet handled."}, func() float64 {
 			var n int
 			_ = db.View(func(tx *store.Tx) error { n = tx.PendingCount(); return nil })
-			return float64(n)
+			return float64(n + db.InboxLogged())
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cdtbot_inbox_log_events", Help: "Acknowledged events in the inbox log, not yet copied into the database."}, func() float64 {
+			return float64(db.InboxLogged())
 		}),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -55,6 +55,10 @@ func (db *DB) AppendEvent(ctx context.Context, ev Event) (AppendResult, error) {
 	return db.log.append(ctx, ev)
 }
 
+// InboxLogged is how many acknowledged events wait in the inbox log for their copy into the database
+// (a number that stays up means the database refuses them: see the log).
+func (db *DB) InboxLogged() int { return db.log.logged() }
+
 // SettleInbox waits until every acknowledged event is in the database (tests, benchmarks, backups
 // that want the last second).
 func (db *DB) SettleInbox() {
