@@ -177,3 +177,42 @@ func TestABurstOfRepliesIsServedInTurn(t *testing.T) {
 		t.Errorf("B went %d-th and C %d-th after A's burst began: %v", b+1, c+1, got)
 	}
 }
+
+// Someone served once is not starved by newcomers: with one place freeing at a time and a newcomer
+// writing at every send (a saturated morning), the second part of X's answer — the oldest message
+// waiting — still goes soon (found in review: a newcomer counted as never served and always won).
+func TestFairnessDoesNotStarveSomeoneServedOnce(t *testing.T) {
+	var f fairness
+	type msg struct {
+		seq uint64
+		to  string
+	}
+	var queue []msg
+	seq := uint64(0)
+	add := func(to string) { seq++; queue = append(queue, msg{seq, to}) }
+	add("X")
+	add("X")
+	for i := range 100 {
+		add(fmt.Sprintf("N%d", i))
+	}
+	for step := 1; step <= 500; step++ {
+		seen := map[string]bool{} // NextSendable: each recipient's oldest, oldest first, up to 1+fairPool
+		var heads []store.OutMsg
+		for _, m := range queue {
+			if !seen[m.to] && len(heads) < 1+fairPool {
+				heads = append(heads, store.OutMsg{Seq: m.seq, To: m.to, Priority: store.PriorityReply})
+			}
+			seen[m.to] = true
+		}
+		got := f.pick(heads, 1)[0]
+		queue = slices.DeleteFunc(queue, func(m msg) bool { return m.seq == got.Seq })
+		if got.Seq == 2 {
+			if step > 40 {
+				t.Errorf("X's second part went at step %d", step)
+			}
+			return
+		}
+		add(fmt.Sprintf("N%d", 100+step))
+	}
+	t.Error("X's second part did not go in 500 sends")
+}

@@ -636,6 +636,11 @@ func (f *fairness) pick(heads []store.OutMsg, limit int) []store.OutMsg {
 			bulk = append(bulk, m)
 		}
 	}
+	for _, m := range heads {
+		if _, ok := f.served[m.To]; !ok {
+			f.served[m.To] = f.turn // someone new queues behind those served already, not ahead of them all
+		}
+	}
 	byTurn := func(a, b store.OutMsg) int { return cmp.Compare(f.served[a.To], f.served[b.To]) }
 	slices.SortStableFunc(replies, byTurn)
 	slices.SortStableFunc(bulk, byTurn)

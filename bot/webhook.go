@@ -94,6 +94,13 @@ func (b *Bot) webhook(c *gin.Context) {
 		Key: ev.DedupeKey(), Partition: ev.PartitionKey(), Name: ev.Name,
 		RequestID: web.RequestID(c), ReceivedAt: now, Body: body,
 	})
+	if errors.Is(err, store.ErrBadEvent) {
+		// Nothing Zalo sends has such a key: refused, not to be delivered again.
+		b.m.eventsRejected.WithLabelValues("bad_event").Inc()
+		log.Warn().Err(err).Msg("webhook: event refused")
+		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": "bad_event"})
+		return
+	}
 	if err != nil {
 		// Not stored: a 5xx makes Zalo deliver it again.
 		b.m.eventsRejected.WithLabelValues("store_error").Inc()

@@ -45,6 +45,8 @@ type DB struct {
 	path string
 	now  func() time.Time
 	log  *inboxLog // the webhook's inbox log (nil read-only)
+	// offlineLogged: read-only, the acknowledged events the inbox log held at open (not in this file).
+	offlineLogged int
 	// eventReady and outboxReady are signalled (never block) after commits that add work.
 	eventReady  chan struct{}
 	outboxReady chan struct{}
@@ -94,15 +96,17 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", op, path, err)
 	}
+	offline := 0
 	if opts.ReadOnly {
 		if err := checkFile(bdb, opts.Check); err != nil {
 			bdb.Close()
 			return nil, fmt.Errorf("%s %s: %w", op, path, err)
 		}
+		offline = loggedOffline(path)
 	}
 	// Batch callers (outcome records) wait at most 2 ms for company: a short window keeps crash repeats rare.
 	bdb.MaxBatchDelay = 2 * time.Millisecond
-	db := &DB{path: path, now: opts.Now, opts: opts, eventReady: make(chan struct{}, 1), outboxReady: make(chan struct{}, 1)}
+	db := &DB{path: path, now: opts.Now, opts: opts, eventReady: make(chan struct{}, 1), outboxReady: make(chan struct{}, 1), offlineLogged: offline}
 	db.cur.Store(bdb)
 	if !opts.ReadOnly {
 		if err := bdb.Update(func(tx *bolt.Tx) error {

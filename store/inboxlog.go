@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 // the log is emptied whenever everything in it has been copied, so it holds seconds of events, not
 // days (an erased person's messages do not linger in it). At open, whatever the log still holds is
 // copied first: a crash between acknowledging and copying loses nothing, and copying twice is harmless
-// (an event whose key is stored already is skipped).
+// (a record at or below the highest seq copied, or whose key is stored, is skipped).
 //
 // A record is: length (4 bytes), CRC-32C of the payload (4 bytes), payload = seq (8 bytes) then the
 // event as encodeEvent lays it out. A torn last record (a crash mid-write, never acknowledged) ends
@@ -52,6 +53,8 @@ type inboxLog struct {
 	seq     uint64 // the last seq given
 	moving  bool   // the mover holds events taken from pending
 	stop    bool   // Close: the mover moves what is left and stops
+	closing bool   // Close began: nobody waits for the mover any more
+	broken  bool   // a failed write could not be cut off: nothing more is logged until the mover empties the log
 	moverOK chan struct{}
 	failed  error // the last move's error, for the log
 }
@@ -63,6 +66,10 @@ func inboxLogPath(path string) string { return path + ".inbox" }
 func openInboxLog(db *DB) (*inboxLog, error) {
 	f, err := os.OpenFile(inboxLogPath(db.path), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
+		return nil, err
+	}
+	if err := syncDir(filepath.Dir(db.path)); err != nil { // the log's name is durable before anything is acknowledged in it
+		f.Close()
 		return nil, err
 	}
 	l := &inboxLog{db: db, f: f, reqs: make(chan *appendReq, maxGroup), quit: make(chan struct{}), done: make(chan struct{}),
@@ -136,13 +143,19 @@ func (tx *Tx) moveLogged(evs []Event) error {
 	events := tx.btx.Bucket(bucketEvents)
 	keys := tx.btx.Bucket(bucketEventKeys)
 	inbox := tx.btx.Bucket(bucketInbox)
-	top := events.Sequence()
+	// The events' sequence is the highest seq copied (copies go in seq order): a record at or below it
+	// was copied before — and may since have been handled, pruned or erased; it is not brought back.
+	copied := events.Sequence()
+	top := copied
 	for _, ev := range evs {
-		top = max(top, ev.Seq)
-		if keys.Get([]byte(ev.Key)) != nil {
+		if ev.Seq <= copied || keys.Get([]byte(ev.Key)) != nil {
 			continue
 		}
 		k := u64(ev.Seq)
+		if events.Get(k) != nil {
+			return fmt.Errorf("event %d of the log is another event in the database: the log is not this database's (delete %s after putting a backup in place)", ev.Seq, inboxLogPath(tx.db.path))
+		}
+		top = max(top, ev.Seq)
 		if err := tx.putEvent(ev); err != nil {
 			return err
 		}
@@ -198,7 +211,7 @@ func (l *inboxLog) commit(group []*appendReq) {
 		}
 	}
 	l.mu.Lock()
-	for l.size > inboxLogMax && (len(l.pending) > 0 || l.moving) && !l.stop {
+	for l.size > inboxLogMax && (len(l.pending) > 0 || l.moving) && !l.closing {
 		l.cond.Wait() // the mover empties the log once it has caught up
 	}
 	seen := make(map[string]uint64, len(group))
@@ -252,13 +265,22 @@ func (l *inboxLog) commit(group []*appendReq) {
 	}
 	if len(buf) > 0 {
 		l.mu.Lock() // the mover empties the file under this lock: not in the middle of a write
+		if l.broken {
+			l.mu.Unlock()
+			fail(errors.New("inbox log: waiting for the copy to catch up after a failed write"))
+			return
+		}
 		size := l.size
 		_, err := l.f.Write(buf)
 		if err == nil {
 			err = l.f.Sync()
 		}
 		if err != nil {
-			_ = l.f.Truncate(size) // no half record behind: nothing of this group was acknowledged
+			// No half record may stay behind (records after it would not be read at the next open):
+			// cut it off, or log nothing more until the mover has emptied the file.
+			if l.f.Truncate(size) != nil {
+				l.broken = true
+			}
 			l.mu.Unlock()
 			fail(err)
 			return
@@ -293,6 +315,7 @@ func (l *inboxLog) move() {
 		batch := l.pending[:min(len(l.pending), maxGroup)]
 		l.moving = true
 		l.mu.Unlock()
+		// (A record the database refuses stops the copy: AppendEvent takes no event it would refuse.)
 		err := l.db.Update(func(tx *Tx) error { return tx.moveLogged(batch) })
 		l.mu.Lock()
 		l.moving = false
@@ -310,9 +333,9 @@ func (l *inboxLog) move() {
 			delete(l.keys, ev.Key)
 		}
 		l.pending = append(l.pending[:0:0], l.pending[len(batch):]...)
-		if len(l.pending) == 0 && l.size > 0 {
+		if len(l.pending) == 0 && (l.size > 0 || l.broken) {
 			if l.f.Truncate(0) == nil {
-				l.size = 0
+				l.size, l.broken = 0, false
 			}
 		}
 		l.cond.Broadcast()
@@ -330,18 +353,29 @@ func (l *inboxLog) logged() int {
 	return len(l.pending) // those being moved stay in pending until their copy commits
 }
 
-// settle waits until everything logged is in the database.
-func (l *inboxLog) settle() {
+// settle waits until everything logged before it is in the database, at most limit (the database may
+// be refusing the copy: a backup or an erasure then goes on without the last events); false when not.
+func (l *inboxLog) settle(limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	wake := time.AfterFunc(limit, func() { l.mu.Lock(); l.cond.Broadcast(); l.mu.Unlock() })
+	defer wake.Stop()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for len(l.pending) > 0 && !l.stop {
+	target := l.seq // what was logged before the call: later events do not keep it waiting
+	copied := func() bool { return len(l.pending) == 0 || l.pending[0].Seq > target }
+	for !copied() && !l.stop && time.Now().Before(deadline) {
 		l.cond.Wait()
 	}
+	return copied()
 }
 
 // close stops taking events, copies what is logged into the database and closes the log.
 func (l *inboxLog) close() {
 	l.closeOnce.Do(func() {
+		l.mu.Lock()
+		l.closing = true
+		l.cond.Broadcast()
+		l.mu.Unlock()
 		close(l.quit)
 		<-l.done
 		l.mu.Lock()
@@ -371,6 +405,8 @@ func (l *inboxLog) append(ctx context.Context, ev Event) (AppendResult, error) {
 	select {
 	case resp := <-r.done:
 		return resp.res, resp.err
+	case <-ctx.Done():
+		return AppendResult{}, ctx.Err() // no 200: Zalo delivers it again, and the copy is deduplicated
 	case <-l.done:
 		select {
 		case resp := <-r.done:
@@ -379,4 +415,26 @@ func (l *inboxLog) append(ctx context.Context, ev Event) (AppendResult, error) {
 			return AppendResult{}, errClosed
 		}
 	}
+}
+
+// syncDir makes a folder's entries (a file just created in it) durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// loggedOffline counts the whole records of a database's inbox log without opening it for writing
+// (read-only opens: a backup or a check after a crash says what the log still holds).
+func loggedOffline(path string) int {
+	f, err := os.Open(inboxLogPath(path))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	evs, _ := readInboxLog(f)
+	return len(evs)
 }

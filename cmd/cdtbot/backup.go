@@ -67,6 +67,10 @@ func copyDB(ctx context.Context, dbPath, server, token string, getenv func(strin
 	db, err := store.Open(dbPath, store.Options{ReadOnly: true, LockTimeout: 300 * time.Millisecond})
 	if err == nil {
 		defer db.Close()
+		if n := db.InboxLogged(); n > 0 {
+			// After a crash: acknowledged events wait in PATH.inbox, not in the file.
+			return 0, "", fmt.Errorf("%s.inbox holds %d acknowledged events the file does not have yet (the server stopped without copying them): start the server once, stop it, and back up again", dbPath, n)
+		}
 		n, err := db.WriteBackup(w)
 		return n, "from the file", err
 	}

@@ -38,6 +38,9 @@ func check(_ context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer db.Close()
 	fmt.Fprintf(stdout, "%s: sound (%d bytes, every page checked)\n", *dbPath, fi.Size())
+	if n := db.InboxLogged(); n > 0 {
+		fmt.Fprintf(stdout, "inbox log: %d acknowledged events in %s.inbox, not yet in the file (the next start copies them; keep the two together)\n", n, *dbPath)
+	}
 	var schema int
 	_ = db.View(func(tx *store.Tx) error { schema = tx.Schema(); return nil })
 	switch {
