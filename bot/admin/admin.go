@@ -69,6 +69,7 @@ func (a *API) Status(c *gin.Context) {
 		dead = len(tx.DeadEvents())
 		return nil
 	})
+	pending += a.db.InboxLogged() // acknowledged, in the inbox log a moment before the database
 	c.JSON(http.StatusOK, gin.H{"sandbox": a.sandbox, "inbox_pending": pending, "outbox_reply": reply, "outbox_bulk": bulk, "dead_events": dead})
 }
 
