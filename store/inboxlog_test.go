@@ -12,6 +12,22 @@ import (
 	"time"
 )
 
+// leaveLog writes path's inbox log as a run stopped by a crash would leave it: the records of evs,
+// then tail (a torn record, when not empty).
+func leaveLog(t *testing.T, path string, tail []byte, evs ...Event) {
+	t.Helper()
+	var log []byte
+	for _, ev := range evs {
+		var err error
+		if log, err = appendLogRecord(log, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(inboxLogPath(path), append(log, tail...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // What a run logged and acknowledged but did not copy into the database (a crash in between) is
 // copied at the next open: once, in order, with its body; an event already copied is not stored twice;
 // a torn last record (never acknowledged) is dropped; the log is emptied and seqs go on after the
@@ -28,21 +44,11 @@ func TestTheInboxLogIsCopiedAtOpen(t *testing.T) {
 	db.Close()
 	// The log as a crash would leave it: "m:copied" again (it had been copied), two events that had
 	// not been, and half of a third.
-	var log []byte
-	for _, ev := range []Event{
-		{Seq: 1, Key: "m:copied", Partition: "u:1", Name: "user_send_text", ReceivedAt: t0, Body: []byte(`{"n":0}`)},
-		{Seq: 2, Key: "m:a", Partition: "u:1", Name: "user_send_text", ReceivedAt: t0, Body: []byte(`{"n":1}`)},
-		{Seq: 3, Key: "m:b", Partition: "u:2", Name: "follow", ReceivedAt: t0, Body: []byte(`{"n":2}`)},
-	} {
-		if log, err = appendLogRecord(log, ev); err != nil {
-			t.Fatal(err)
-		}
-	}
 	torn, _ := appendLogRecord(nil, Event{Seq: 4, Key: "m:torn", ReceivedAt: t0, Body: []byte(`{"n":3}`)})
-	log = append(log, torn[:len(torn)-5]...)
-	if err := os.WriteFile(inboxLogPath(path), log, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	leaveLog(t, path, torn[:len(torn)-5],
+		Event{Seq: 1, Key: "m:copied", Partition: "u:1", Name: "user_send_text", ReceivedAt: t0, Body: []byte(`{"n":0}`)},
+		Event{Seq: 2, Key: "m:a", Partition: "u:1", Name: "user_send_text", ReceivedAt: t0, Body: []byte(`{"n":1}`)},
+		Event{Seq: 3, Key: "m:b", Partition: "u:2", Name: "follow", ReceivedAt: t0, Body: []byte(`{"n":2}`)})
 
 	db, err = Open(path, Options{Now: fixedClock(t0)})
 	if err != nil {
@@ -143,10 +149,7 @@ func TestACopiedRecordIsNotBroughtBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	log, _ := appendLogRecord(nil, Event{Seq: 2, Key: "m:2", Partition: "u:1", ReceivedAt: t0, Body: []byte(`{"text":"m:2"}`)})
-	if err := os.WriteFile(inboxLogPath(path), log, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	leaveLog(t, path, nil, Event{Seq: 2, Key: "m:2", Partition: "u:1", ReceivedAt: t0, Body: []byte(`{"text":"m:2"}`)})
 	db, err = Open(path, Options{Now: fixedClock(t0)})
 	if err != nil {
 		t.Fatal(err)
@@ -228,13 +231,7 @@ func TestAReadOnlyOpenCountsTheLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	var log []byte
-	for i, k := range []string{"m:a", "m:b"} {
-		log, _ = appendLogRecord(log, Event{Seq: uint64(i + 1), Key: k, ReceivedAt: t0})
-	}
-	if err := os.WriteFile(inboxLogPath(path), log, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	leaveLog(t, path, nil, Event{Seq: 1, Key: "m:a", ReceivedAt: t0}, Event{Seq: 2, Key: "m:b", ReceivedAt: t0})
 	ro, err := Open(path, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
