@@ -114,6 +114,21 @@ func (s *Sender) Run(ctx context.Context) error {
 				active--
 			case <-ctx.Done():
 			}
+			// Every place was taken: gather the places freed within a millisecond, so their in-flight
+			// marks share one commit instead of one commit a send.
+			gather := time.NewTimer(time.Millisecond)
+		gathering:
+			for active > s.workers*3/4 {
+				select {
+				case <-done:
+					active--
+				case <-gather.C:
+					break gathering
+				case <-ctx.Done():
+					break gathering
+				}
+			}
+			gather.Stop()
 			continue
 		}
 		if wait := s.pausedFor(); wait > 0 {
