@@ -204,7 +204,7 @@ func TestFairnessDoesNotStarveSomeoneServedOnce(t *testing.T) {
 			}
 			seen[m.to] = true
 		}
-		got := f.pick(heads, 1)[0]
+		got := f.pick(heads, 1, 0)[0]
 		queue = slices.DeleteFunc(queue, func(m msg) bool { return m.seq == got.Seq })
 		if got.Seq == 2 {
 			if step > 40 {

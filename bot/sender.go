@@ -166,7 +166,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			}
 			// More heads than places, so the places go to the people served least lately (fairPick).
 			batch, wake, err = tx.NextSendable(now, limit+fairPool, nil)
-			batch = s.fair.pick(batch, limit)
+			batch = s.fair.pick(batch, limit, int(s.bulkLimiter.Tokens()))
 			return err
 		})
 		if err != nil {
@@ -634,9 +634,11 @@ type fairness struct {
 }
 
 // pick chooses up to limit of heads (replies, then bulk, as NextSendable ordered them): replies first
-// by who was served least lately, bulk keeping its share of the places as NextSendable reserves it.
-func (f *fairness) pick(heads []store.OutMsg, limit int) []store.OutMsg {
-	if len(heads) <= limit {
+// by who was served least lately, bulk keeping its share of the places as NextSendable reserves it —
+// but no more bulk than its budget lets go now (bulkRoom): a bulk message picked waits for its turn
+// in the minute before the sender looks again, and a reply arriving meanwhile would wait behind it.
+func (f *fairness) pick(heads []store.OutMsg, limit, bulkRoom int) []store.OutMsg {
+	if len(heads) <= limit && !slices.ContainsFunc(heads, func(m store.OutMsg) bool { return m.Priority != store.PriorityReply }) {
 		f.note(heads)
 		return heads
 	}
@@ -666,7 +668,11 @@ func (f *fairness) pick(heads []store.OutMsg, limit int) []store.OutMsg {
 	out := make([]store.OutMsg, 0, limit)
 	nr := min(len(replies), limit-reserve)
 	out = append(out, replies[:nr]...)
-	out = append(out, bulk[:min(len(bulk), limit-len(out))]...)
+	room := max(bulkRoom, 0)
+	if len(out) == 0 {
+		room = max(room, 1) // nothing else to send: one bulk message waits for its turn
+	}
+	out = append(out, bulk[:min(len(bulk), limit-len(out), room)]...)
 	if len(out) < limit { // places bulk did not need
 		out = append(out, replies[nr:min(len(replies), nr+limit-len(out))]...)
 	}
