@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -297,17 +298,32 @@ func bestScore(q string, names ...string) float64 {
 	return best
 }
 
+// listLimit is ?limit= of a list: the longer default when listing, the shorter when searching (q).
+func listLimit(c *gin.Context, q string) (int, error) {
+	if q != "" {
+		return queryLimit(c, defaultSearchLimit, maxListLimit)
+	}
+	return queryLimit(c, defaultListLimit, maxListLimit)
+}
+
+// scopeExists is nil for no scope ("") or a unit that exists, errUnknownUnit otherwise.
+func scopeExists(tx *store.Tx, code string) error {
+	if code == "" {
+		return nil
+	}
+	if _, ok, err := tx.Unit(code); err != nil || !ok {
+		return cmp.Or(err, errUnknownUnit(code))
+	}
+	return nil
+}
+
 // ListUnits is GET /units: ?q= searches names with or without diacritics (within ?parent= when given);
 // without q, the children of ?parent= (the roots when absent); ?level= filters either.
 func (a *API) ListUnits(c *gin.Context) {
 	q := strings.TrimSpace(c.Query("q"))
 	parent := strings.TrimSpace(c.Query("parent"))
 	level := vntext.Fold(c.Query("level"))
-	def := defaultListLimit
-	if q != "" {
-		def = defaultSearchLimit
-	}
-	limit, err := queryLimit(c, def, maxListLimit)
+	limit, err := listLimit(c, q)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -319,12 +335,8 @@ func (a *API) ListUnits(c *gin.Context) {
 	var out result
 	err = a.db.View(func(tx *store.Tx) error {
 		l := newLookup(tx)
-		if parent != "" {
-			if _, ok, err := l.unit(parent); err != nil {
-				return err
-			} else if !ok {
-				return errUnknownUnit(parent)
-			}
+		if err := scopeExists(tx, parent); err != nil {
+			return err
 		}
 		keep := func(u store.Unit) bool { return level == "" || vntext.Fold(u.Level) == level }
 		if q == "" {
@@ -439,11 +451,7 @@ func (a *API) GetUnit(c *gin.Context) {
 func (a *API) ListTeams(c *gin.Context) {
 	q := strings.TrimSpace(c.Query("q"))
 	unit := strings.TrimSpace(c.Query("unit"))
-	def := defaultListLimit
-	if q != "" {
-		def = defaultSearchLimit
-	}
-	limit, err := queryLimit(c, def, maxListLimit)
+	limit, err := listLimit(c, q)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -455,12 +463,8 @@ func (a *API) ListTeams(c *gin.Context) {
 	var out result
 	err = a.db.View(func(tx *store.Tx) error {
 		l := newLookup(tx)
-		if unit != "" {
-			if _, ok, err := l.unit(unit); err != nil {
-				return err
-			} else if !ok {
-				return errUnknownUnit(unit)
-			}
+		if err := scopeExists(tx, unit); err != nil {
+			return err
 		}
 		teams, err := tx.TeamsUnder(unit)
 		if err != nil {
@@ -1218,12 +1222,8 @@ func (a *API) ListRequests(c *gin.Context) {
 		Total    int           `json:"total"`
 	}
 	err = a.db.View(func(tx *store.Tx) error {
-		if unit != "" {
-			if _, ok, err := tx.Unit(unit); err != nil {
-				return err
-			} else if !ok {
-				return errUnknownUnit(unit)
-			}
+		if err := scopeExists(tx, unit); err != nil {
+			return err
 		}
 		teams, err := tx.TeamsUnder(unit)
 		if err != nil {
@@ -1275,12 +1275,8 @@ func (a *API) PeriodReports(c *gin.Context) {
 	}
 	out.Period, out.Unit, out.Teams = p.String(), unit, []teamReport{}
 	err = a.db.View(func(tx *store.Tx) error {
-		if unit != "" {
-			if _, ok, err := tx.Unit(unit); err != nil {
-				return err
-			} else if !ok {
-				return errUnknownUnit(unit)
-			}
+		if err := scopeExists(tx, unit); err != nil {
+			return err
 		}
 		teams, err := tx.TeamsUnder(unit)
 		if err != nil {
