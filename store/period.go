@@ -61,10 +61,10 @@ func (p Period) String() string {
 func (p Period) Label() string { return fmt.Sprintf("tháng %d/%d", int(p.Month), p.Year) }
 
 // Next returns the following month.
-func (p Period) Next() Period { return p.add(1) }
+func (p Period) Next() Period { return p.Add(1) }
 
 // Prev returns the preceding month.
-func (p Period) Prev() Period { return p.add(-1) }
+func (p Period) Prev() Period { return p.Add(-1) }
 
 // Before reports whether p is an earlier month than q.
 func (p Period) Before(q Period) bool { return p.index() < q.index() }
@@ -72,7 +72,8 @@ func (p Period) Before(q Period) bool { return p.index() < q.index() }
 // index counts months since January of year 0 (month 0 = January).
 func (p Period) index() int { return p.Year*12 + int(p.Month) - 1 }
 
-func (p Period) add(months int) Period {
+// Add moves p by months (negative: back).
+func (p Period) Add(months int) Period {
 	i := p.index() + months
 	y, m := i/12, i%12
 	if m < 0 { // negative years: keep the month in 0..11

@@ -377,14 +377,14 @@ func (pg *Pages) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageD
 	d := pageData{CSS: officerPage.CSS, Officer: o, ScopeName: s.Unit.Display(), Period: s.Period,
 		PeriodLabel: s.Period.Label(), AsOf: now.In(loc).Format(timeFormatVN), Total: s.Total}
 	for i := range stats.SeriesLength {
-		v := periodAdd(def.Period, -i)
+		v := def.Period.Add(-i)
 		opt := periodOption{Value: v.String(), Label: capitalize(v.Label()), Selected: v == s.Period}
 		if i == 0 {
 			opt.Label += textCurrentPeriod
 		}
 		d.Periods = append(d.Periods, opt)
 	}
-	if s.Period.Before(periodAdd(def.Period, -(stats.SeriesLength-1))) || def.Period.Before(s.Period) {
+	if s.Period.Before(def.Period.Add(-(stats.SeriesLength-1))) || def.Period.Before(s.Period) {
 		d.Periods = append(d.Periods, periodOption{Value: s.Period.String(), Label: capitalize(s.Period.Label()), Selected: true})
 	}
 	periods := make([]store.Period, len(s.Series))
@@ -643,13 +643,3 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:] // labels start with ASCII "tháng"
 }
 
-// periodAdd moves p by n months.
-func periodAdd(p store.Period, n int) store.Period {
-	for ; n > 0; n-- {
-		p = p.Next()
-	}
-	for ; n < 0; n++ {
-		p = p.Prev()
-	}
-	return p
-}
