@@ -384,7 +384,7 @@ func (pg *Pages) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageD
 		}
 		d.Periods = append(d.Periods, opt)
 	}
-	if s.Period.Before(def.Period.Add(-(stats.SeriesLength-1))) || def.Period.Before(s.Period) {
+	if s.Period.Before(def.Period.Add(-(stats.SeriesLength - 1))) || def.Period.Before(s.Period) {
 		d.Periods = append(d.Periods, periodOption{Value: s.Period.String(), Label: capitalize(s.Period.Label()), Selected: true})
 	}
 	periods := make([]store.Period, len(s.Series))
@@ -642,4 +642,3 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:] // labels start with ASCII "tháng"
 }
-

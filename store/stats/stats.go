@@ -177,7 +177,7 @@ func Compute(tx *store.Tx, q Query) (Summary, error) {
 	}
 	s := Summary{Unit: root, Period: q.Period, At: q.At, Series: make([]Point, SeriesLength)}
 	for i := range s.Series {
-		s.Series[i].Period = q.Period.Add(i-(SeriesLength-1))
+		s.Series[i].Period = q.Period.Add(i - (SeriesLength - 1))
 	}
 	rows := map[string]*Row{}
 	err = eachTeam(tx, q.Unit, q.Loc, func(m member) error {
@@ -222,4 +222,3 @@ func Compute(tx *store.Tx, q Query) (Summary, error) {
 	})
 	return s, nil
 }
-
