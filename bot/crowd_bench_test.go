@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -216,25 +217,13 @@ func crowdDirectory(b *testing.B, db *store.DB, n int) []string {
 
 // crowdAnswer is what a leader who reads the bot's hints answers to a reply; done when it is the receipt.
 func crowdAnswer(m zalotest.Sent) (next string, done bool) {
-	text := m.Text
-	var body struct {
-		Message struct {
-			Attachment struct {
-				Payload struct {
-					Elements []struct{ Title string } `json:"elements"`
-					Buttons  []struct{ Title, Payload string }
-				} `json:"payload"`
-			} `json:"attachment"`
-		} `json:"message"`
-	}
-	if json.Unmarshal(m.Body, &body) == nil && len(body.Message.Attachment.Payload.Elements) > 0 {
-		text = body.Message.Attachment.Payload.Elements[0].Title
-	}
+	sent, _ := zalo.ReadMessage(m.Body)
+	text := cmp.Or(sent.Title, m.Text)
 	switch {
 	case strings.Contains(text, "Đã nhận báo cáo"):
 		return "", true
 	case strings.Contains(text, "tháng nào"):
-		for _, b := range body.Message.Attachment.Payload.Buttons {
+		for _, b := range sent.Buttons {
 			if strings.Contains(b.Title, "11/2026") {
 				return b.Payload, false
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/cdtbot/cdtbot/bot/zalo"
 	"github.com/cdtbot/cdtbot/flows/transcript"
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/importer"
@@ -89,35 +90,18 @@ func (w *webhookWorld) collect() ([]transcript.Message, error) {
 	var msgs []transcript.Message
 	for _, o := range outs {
 		w.after = o.Seq
-		var body struct {
-			Message struct {
-				Text       string `json:"text"`
-				Attachment struct {
-					Payload struct {
-						TemplateType string `json:"template_type"`
-						Elements     []struct {
-							Title string `json:"title"`
-						} `json:"elements"`
-						Buttons []struct {
-							Title   string `json:"title"`
-							Payload string `json:"payload"`
-						} `json:"buttons"`
-					} `json:"payload"`
-				} `json:"attachment"`
-			} `json:"message"`
-		}
-		if err := json.Unmarshal(o.Body, &body); err != nil {
+		sent, err := zalo.ReadMessage(o.Body)
+		if err != nil {
 			return nil, err
 		}
 		w.sends[o.To]++
-		m := transcript.Message{To: o.To, Text: body.Message.Text}
-		p := body.Message.Attachment.Payload
-		switch p.TemplateType {
+		m := transcript.Message{To: o.To, Text: sent.Text}
+		switch sent.Template {
 		case "request_user_info":
-			m.Text = "(chia sẻ thông tin) " + p.Elements[0].Title
+			m.Text = "(chia sẻ thông tin) " + sent.Title
 		case "list":
-			m.Text = p.Elements[0].Title
-			for _, b := range p.Buttons {
+			m.Text = sent.Title
+			for _, b := range sent.Buttons {
 				m.Buttons = append(m.Buttons, transcript.Choice{Title: b.Title, Payload: b.Payload})
 			}
 			if n := len(msgs); m.Text == "Mời bạn chọn:" && n > 0 && msgs[n-1].To == o.To && msgs[n-1].Buttons == nil {

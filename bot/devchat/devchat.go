@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -415,26 +414,6 @@ type devButton struct {
 	Payload string `json:"payload"`
 }
 
-// devBody is the part of an OpenAPI send request the page shows.
-type devBody struct {
-	Message struct {
-		Text       string `json:"text"`
-		Attachment struct {
-			Payload struct {
-				TemplateType string `json:"template_type"`
-				Elements     []struct {
-					Title    string `json:"title"`
-					Subtitle string `json:"subtitle"`
-				} `json:"elements"`
-				Buttons []struct {
-					Title   string          `json:"title"`
-					Payload json.RawMessage `json:"payload"`
-				} `json:"buttons"`
-			} `json:"payload"`
-		} `json:"attachment"`
-	} `json:"message"`
-}
-
 var devMention = regexp.MustCompile(`\[@([0-9A-Za-z_-]{1,64})\]`)
 
 // Messages is GET /dev/api/messages: a long poll.
@@ -543,28 +522,21 @@ func (d *Chat) devMessage(tx *store.Tx, o store.Outcome, names map[string]string
 	at := o.At.In(d.cfg.Location)
 	m := devMsg{Seq: o.Seq, To: o.To, Group: o.Endpoint == store.EndpointGroup, Bulk: o.Priority == store.PriorityBulk,
 		Status: o.Status, Error: o.Error, At: at.Format(time.RFC3339), Time: at.Format("15:04 02/01"), Kind: "text"}
-	var body devBody
-	if err := json.Unmarshal(o.Body, &body); err != nil {
+	sent, err := zalo.ReadMessage(o.Body)
+	if err != nil {
 		m.Text = string(o.Body)
 		return m
 	}
-	m.Text = body.Message.Text
-	p := body.Message.Attachment.Payload
-	switch p.TemplateType {
+	m.Text = sent.Text
+	switch sent.Template {
 	case "list", "request_user_info":
 		m.Kind = "list"
-		if p.TemplateType == "request_user_info" {
+		if sent.Template == "request_user_info" {
 			m.Kind = "info"
 		}
-		if len(p.Elements) > 0 {
-			m.Title, m.Subtitle = p.Elements[0].Title, p.Elements[0].Subtitle
-		}
-		for _, btn := range p.Buttons {
-			var payload string
-			if json.Unmarshal(btn.Payload, &payload) != nil {
-				payload = string(btn.Payload) // oa.open.url and the like carry an object: shown, not sent
-			}
-			m.Buttons = append(m.Buttons, devButton{Title: btn.Title, Payload: payload})
+		m.Title, m.Subtitle = sent.Title, sent.Subtitle
+		for _, btn := range sent.Buttons {
+			m.Buttons = append(m.Buttons, devButton{Title: btn.Title, Payload: btn.Payload})
 		}
 	}
 	if m.Group { // Zalo shows a mention as the person's name

@@ -619,3 +619,28 @@ func TestSplitTextEdges(t *testing.T) {
 		t.Errorf("SplitText lines = %q, want %q", got, want)
 	}
 }
+
+// ReadMessage reads back what the message builders write: a text, a list card with its buttons, the
+// request_user_info card; an object payload (oa.open.url) stays as its JSON.
+func TestReadMessageReadsWhatTheBuildersWrite(t *testing.T) {
+	text, err := zalo.ReadMessage(zalo.TextMessage("u1", "Xin chào"))
+	if err != nil || text.Text != "Xin chào" || text.Template != "" || text.Buttons != nil {
+		t.Errorf("text: %+v, %v", text, err)
+	}
+	list, err := zalo.ReadMessage(zalo.ListMessage("u1", []zalo.ListElement{{Title: "Bạn kiểm tra lại", Subtitle: "12 câu"}}, []zalo.Button{{Title: "Gửi", Payload: "gửi"}, {Title: "Hủy", Payload: "hủy"}}))
+	if err != nil || list.Template != "list" || list.Title != "Bạn kiểm tra lại" || list.Subtitle != "12 câu" ||
+		len(list.Buttons) != 2 || list.Buttons[1] != (zalo.Button{Title: "Hủy", Payload: "hủy"}) {
+		t.Errorf("list: %+v, %v", list, err)
+	}
+	info, err := zalo.ReadMessage(zalo.RequestUserInfoMessage("u1", "Chia sẻ thông tin", "Bấm Chia sẻ", "https://x/logo.png"))
+	if err != nil || info.Template != "request_user_info" || info.Title != "Chia sẻ thông tin" {
+		t.Errorf("request_user_info: %+v, %v", info, err)
+	}
+	url, err := zalo.ReadMessage([]byte(`{"message":{"attachment":{"type":"template","payload":{"template_type":"list","elements":[{"title":"Trang"}],"buttons":[{"title":"Mở","type":"oa.open.url","payload":{"url":"https://x"}}]}}}}`))
+	if err != nil || len(url.Buttons) != 1 || url.Buttons[0].Payload != `{"url":"https://x"}` {
+		t.Errorf("oa.open.url: %+v, %v", url, err)
+	}
+	if _, err := zalo.ReadMessage([]byte("not json")); err == nil {
+		t.Error("not JSON: no error")
+	}
+}

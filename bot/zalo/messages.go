@@ -231,3 +231,51 @@ func splitOnce(s string, max int) (head, rest string, ok bool) {
 func lastSpace(s string) int {
 	return strings.LastIndexAny(s, " \t")
 }
+
+// SentMessage is a send request read back — what the sandbox's web chat shows and tests check: its
+// text, or its template's type, first element and buttons.
+type SentMessage struct {
+	Text            string
+	Template        string // "list", "request_user_info", "" for a text
+	Title, Subtitle string // the first element's
+	Buttons         []Button
+}
+
+// ReadMessage reads a send request's message. A button whose payload is an object (oa.open.url and the
+// like) keeps it as JSON: shown, not sent back.
+func ReadMessage(body []byte) (SentMessage, error) {
+	var b struct {
+		Message struct {
+			Text       string `json:"text"`
+			Attachment struct {
+				Payload struct {
+					TemplateType string `json:"template_type"`
+					Elements     []struct {
+						Title    string `json:"title"`
+						Subtitle string `json:"subtitle"`
+					} `json:"elements"`
+					Buttons []struct {
+						Title   string          `json:"title"`
+						Payload json.RawMessage `json:"payload"`
+					} `json:"buttons"`
+				} `json:"payload"`
+			} `json:"attachment"`
+		} `json:"message"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		return SentMessage{}, err
+	}
+	p := b.Message.Attachment.Payload
+	m := SentMessage{Text: b.Message.Text, Template: p.TemplateType}
+	if len(p.Elements) > 0 {
+		m.Title, m.Subtitle = p.Elements[0].Title, p.Elements[0].Subtitle
+	}
+	for _, btn := range p.Buttons {
+		var payload string
+		if json.Unmarshal(btn.Payload, &payload) != nil {
+			payload = string(btn.Payload)
+		}
+		m.Buttons = append(m.Buttons, Button{Title: btn.Title, Payload: payload})
+	}
+	return m, nil
+}
