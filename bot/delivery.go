@@ -106,10 +106,7 @@ func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
 				}
 				r.body, r.template = zalo.ListMessage(m.To, []zalo.ListElement{{Title: m.Text}}, buttons), true
 			default:
-				// Numbers select only where the choices are the person's typed choices: not in the
-				// middle of a conversation for anything but its own replies (see enqueueReply, settleSent).
-				numbersWork := m.Kind == store.KindReply || !hasSession(tx, m.To)
-				r.body = zalo.TextMessage(m.To, choiceText(m.Text, m.Choices, numbersWork))
+				r.body = zalo.TextMessage(m.To, choiceText(m.Text, m.Choices, choicesAreTyped(tx, m.Kind, m.To)))
 			}
 			return r
 		}

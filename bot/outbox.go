@@ -70,11 +70,9 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	for i, b := range rep.Buttons {
 		choices[i] = store.Choice{Title: b.Title, Payload: b.Payload}
 	}
-	// A typed number works like the tap: remember the choices of the last message to them.
-	// Only the conversation's own messages (or any, when none is open) set what "2" means: a
-	// request to decide arriving mid-report must not turn a count into a decision.
-	// Bulk messages (reminders) set them when they are sent (Sender.settleSent).
-	saved := !rep.Bulk && (kind == store.KindReply || !hasSession(tx, to))
+	// A typed number works like the tap: remember the choices of the last message that sets them;
+	// bulk messages (reminders) set them when they are sent (Sender.settleSent).
+	saved := !rep.Bulk && choicesAreTyped(tx, kind, to)
 	if saved {
 		if err := tx.SetChoices(to, choices); err != nil {
 			return err
@@ -107,9 +105,16 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	return nil
 }
 
-func hasSession(tx *store.Tx, userID string) bool {
-	_, ok, _ := tx.Session(userID)
-	return ok
+// choicesAreTyped tells whether a message of kind to userID sets what a typed "2" means: the
+// conversation's own replies do, and anything when no conversation is open; a notice reaching someone
+// mid-conversation does not (there "2" answers the conversation). Queuing, rendering and the record
+// of a reminder sent all ask this.
+func choicesAreTyped(tx *store.Tx, kind, userID string) bool {
+	if kind == store.KindReply {
+		return true
+	}
+	_, open, _ := tx.Session(userID)
+	return !open
 }
 
 // Texts bot/ adds around the conversations' own.

@@ -413,7 +413,7 @@ func (s *Sender) settleSent(m store.OutMsg, r route, res zalo.SendResult, err er
 				// A reminder's choices mean something typed from when it arrives, not from when it was
 				// queued (and a national sweep does not write 93,000 of them at once): see enqueueReply.
 				// Not when they wrote since it was queued: a reply to that may have set newer choices.
-				if m.Priority == store.PriorityBulk && len(m.Choices) > 0 && r.channel == store.ChannelCS && !hasSession(tx, m.To) && !wroteSince(tx, m.To, m.CreatedAt) {
+				if m.Priority == store.PriorityBulk && len(m.Choices) > 0 && r.channel == store.ChannelCS && choicesAreTyped(tx, m.Kind, m.To) && !wroteSince(tx, m.To, m.CreatedAt) {
 					if err := tx.SetChoices(m.To, m.Choices); err != nil {
 						return err
 					}
