@@ -154,7 +154,7 @@ func BenchmarkFilingCrowd(b *testing.B) {
 		var filed int
 		_ = db.View(func(tx *store.Tx) error {
 			for i := range ids {
-				if _, ok, _ := tx.FirstReport(fmt.Sprintf("CR%05d", i), "2026-11"); ok {
+				if _, ok, _ := tx.FirstFiled(fmt.Sprintf("CR%05d", i), "2026-11"); ok {
 					filed++
 				}
 			}

@@ -660,7 +660,13 @@ func TestTemplatesRefusedEverythingByTypedNumbers(t *testing.T) {
 	expect(hung, "Đã nhận báo cáo tháng 11/2026")
 	var rep store.Report
 	var filed bool
-	h.DB.View(func(tx *store.Tx) error { rep, filed, _ = tx.FirstReport("TA-T1", "2026-11"); return nil })
+	h.DB.View(func(tx *store.Tx) error {
+		vs, _ := tx.ReportVersions("TA-T1", "2026-11")
+		if filed = len(vs) > 0; filed {
+			rep = vs[0]
+		}
+		return nil
+	})
 	if !filed || rep.FiledBy != hung {
 		t.Errorf("report: filed=%v %+v", filed, rep)
 	}

@@ -126,7 +126,7 @@ func reportPeriodPrompt(c *convo) error {
 	}
 	open := cal.OpenPeriod(c.tx.Now())
 	prev := open.Prev()
-	_, prevFiled, err := c.tx.FirstReport(team, prev.String())
+	_, prevFiled, err := c.tx.FirstFiled(team, prev.String())
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (c *convo) offeredPeriods(team string) (map[string]bool, error) {
 	open := cal.OpenPeriod(c.tx.Now())
 	out := map[string]bool{open.String(): true}
 	t, _, _ := c.tx.Team(team)
-	if _, filed, err := c.tx.FirstReport(team, open.Prev().String()); err != nil {
+	if _, filed, err := c.tx.FirstFiled(team, open.Prev().String()); err != nil {
 		return nil, err
 	} else if !filed && t.ExpectedFor(cal.PeriodStart(open.Prev())) {
 		out[open.Prev().String()] = true // overdue, and the team existed when it began

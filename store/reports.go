@@ -73,15 +73,10 @@ func (tx *Tx) LatestReport(team, period string) (Report, bool, error) {
 	return vs[len(vs)-1], true, nil
 }
 
-// FirstReport is the first version: its time decides on time or late.
-func (tx *Tx) FirstReport(team, period string) (Report, bool, error) {
-	prefix := ckey(team, period, "")
-	k, v := tx.btx.Bucket(bucketReports).Cursor().Seek(prefix)
-	if k == nil || !bytes.HasPrefix(k, prefix) {
-		return Report{}, false, nil
-	}
-	var r Report
-	return r, true, decodeJSON(bucketReports, k, v, &r) // only the first version is decoded: the sweep asks this of every team
+// FirstFiled is when the first version of team's report for period was filed (its time decides on
+// time or late); ok is false when none was. Many teams in a row: FiledWalk.
+func (tx *Tx) FirstFiled(team, period string) (filedAt time.Time, ok bool, err error) {
+	return tx.FiledWalk().FirstFiled(team, period)
 }
 
 // FiledWalk tells when teams' reports were first filed, for many teams in one read: the bucket is

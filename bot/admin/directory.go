@@ -670,11 +670,9 @@ func (a *API) GetTeam(c *gin.Context) {
 		cal := eff.Calendar(a.loc)
 		now := tx.Now()
 		p := cal.OpenPeriod(now)
-		var filedAt time.Time
-		if first, ok, err := tx.FirstReport(code, p.String()); err != nil {
+		filedAt, _, err := tx.FirstFiled(code, p.String()) // zero when not filed
+		if err != nil {
 			return err
-		} else if ok {
-			filedAt = first.FiledAt
 		}
 		out.CurrentPeriod = periodStatus{Period: p.String(), Cutoff: cal.CutoffDate(p).Format(time.DateOnly), Status: cal.StatusOf(p, filedAt, now).Code()}
 		out.Group, err = groupOfTeam(tx, code)

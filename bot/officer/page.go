@@ -427,6 +427,7 @@ type scopeWalk struct {
 // row: the root's child on the team's path, or the root for its own teams.
 func walkScope(tx *store.Tx, scope store.Unit, shown store.Period, periods []store.Period, at time.Time, loc *time.Location) (scopeWalk, error) {
 	w := scopeWalk{series: map[string][]stats.Counts{}, notReported: map[string][]pageTeam{}}
+	reports := tx.FiledWalk() // only when each was filed: one bucket open, no report decoded whole
 	teams, err := tx.TeamsUnder(scope.Code)
 	if err != nil {
 		return w, err
@@ -461,13 +462,13 @@ func walkScope(tx *store.Tx, scope store.Unit, shown store.Period, periods []sto
 			if cal.PeriodStart(p).After(at) || !t.ExpectedFor(cal.PeriodStart(p)) {
 				continue // not expected yet, or the team did not exist when the period began
 			}
-			first, filed, err := tx.FirstReport(t.Code, p.String())
+			first, filed, err := reports.FirstFiled(t.Code, p.String())
 			if err != nil {
 				return w, err
 			}
 			var filedAt time.Time
-			if filed && !first.FiledAt.After(at) {
-				filedAt = first.FiledAt
+			if filed && !first.After(at) {
+				filedAt = first
 			}
 			st := cal.StatusOf(p, filedAt, at)
 			series[i].Add(st)

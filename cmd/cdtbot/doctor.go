@@ -371,7 +371,7 @@ func (s *doctorSnapshot) readTeam(tx *store.Tx, cfg *doctorConfig, t store.Team)
 func nextReminder(tx *store.Tx, team string, cal store.Calendar, days []int, now time.Time, deputy bool) (time.Time, store.Period, bool, error) {
 	open := cal.OpenPeriod(now)
 	for _, p := range []store.Period{open, open.Next()} {
-		_, filed, err := tx.FirstReport(team, p.String())
+		_, filed, err := tx.FirstFiled(team, p.String())
 		if err != nil {
 			return time.Time{}, p, false, err
 		}

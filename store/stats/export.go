@@ -132,7 +132,7 @@ func (pl *plan) each(tx *store.Tx, fn func(record) error) error {
 			}
 			r.answers, r.photos = last.Answers, len(last.Photos)
 		}
-		_, r.status = m.judge(q.Period, first, len(vs) > 0, q.At)
+		_, r.status = m.judge(q.Period, first.FiledAt, len(vs) > 0, q.At)
 		if lead, ok, err := tx.Leader(m.team.Code); err != nil {
 			return err
 		} else if ok {

@@ -180,10 +180,11 @@ func Compute(tx *store.Tx, q Query) (Summary, error) {
 		s.Series[i].Period = q.Period.Add(i - (SeriesLength - 1))
 	}
 	rows := map[string]*Row{}
+	reports := tx.FiledWalk() // only when each was filed: one bucket open, no report decoded whole
 	err = eachTeam(tx, q.Unit, q.Loc, func(m member) error {
 		for i := range s.Series {
 			p := s.Series[i].Period
-			first, filed, err := tx.FirstReport(m.team.Code, p.String())
+			first, filed, err := reports.FirstFiled(m.team.Code, p.String())
 			if err != nil {
 				return err
 			}

@@ -103,13 +103,13 @@ func (m member) started(p store.Period, at time.Time) bool {
 
 // judge is the team's standing for p as of at, from the first version of its
 // report. A version filed after at did not exist yet at at.
-func (m member) judge(p store.Period, first store.Report, filed bool, at time.Time) (expected bool, s store.Status) {
+func (m member) judge(p store.Period, firstFiled time.Time, filed bool, at time.Time) (expected bool, s store.Status) {
 	if !m.started(p, at) {
 		return false, store.StatusNotDue
 	}
 	var filedAt time.Time
-	if filed && !first.FiledAt.After(at) {
-		filedAt = first.FiledAt
+	if filed && !firstFiled.After(at) {
+		filedAt = firstFiled
 	}
 	return true, m.cal.StatusOf(p, filedAt, at)
 }
