@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -441,4 +442,32 @@ func TestAReminderMidConversationSaysWordsNotNumbers(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Through the real webhook: a signed event is acknowledged (200) while something holds the database's
+// writer (a national digest in the handling, a compaction), and is handled once the writer is free.
+func TestTheWebhookAcknowledgesWhileTheWriterIsBusy(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, now, nil)
+	holding, release := make(chan struct{}), make(chan struct{})
+	var released atomic.Bool
+	go h.DB.Update(func(*store.Tx) error {
+		close(holding)
+		select {
+		case <-release:
+		case <-time.After(30 * time.Second): // the test fails below rather than hanging
+			released.Store(true)
+		}
+		return nil
+	})
+	<-holding
+	resp := h.Post(textEvent("5005", "busy-1", "xin chào", now), "")
+	if resp.StatusCode != http.StatusOK || released.Load() {
+		t.Fatalf("acknowledged %d only after the writer let go (%v)", resp.StatusCode, released.Load())
+	}
+	close(release)
+	h.Settle()
+	if got := h.SentTo("5005"); len(got) != 1 {
+		t.Errorf("the event acknowledged meanwhile got %d replies, want 1", len(got))
+	}
 }
