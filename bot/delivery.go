@@ -31,6 +31,7 @@ type route struct {
 	zns      *zalo.ZNSMessage
 	template bool // body is a template: if Zalo refuses it, the same content goes as text
 	skip     bool // nothing to send on this channel (an info request when templates are off)
+	obsolete bool // a reminder of a report filed since it was queued: not sent at all
 }
 
 // ladder picks the channel for a message at send time: a conversation reply by
@@ -64,6 +65,11 @@ const triedTemplate = "template"
 func tried(m store.OutMsg, channel string) bool { return slices.Contains(m.Tried, channel) }
 
 func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
+	// A national morning drains for half an hour and may be queued before it: a leader who filed
+	// meanwhile is not told to file.
+	if m.About != "" && tx.AboutFiled(m.About) {
+		return route{obsolete: true}
+	}
 	if len(m.Body) > 0 { // written by a release before intents: send it as it is, once
 		r := route{channel: store.ChannelCS, cost: store.CostCSPaid, to: m.To, body: m.Body}
 		if m.Endpoint == store.EndpointGroup {

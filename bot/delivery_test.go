@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -735,5 +736,38 @@ func TestZNSQuotaUsedUpMidMorning(t *testing.T) {
 	}
 	if got := h.metricValue(`cdtbot_alerts_total{reason="zns_-144"}`); got != "1" {
 		t.Errorf("zns quota alert = %q, want 1", got)
+	}
+}
+
+// A reminder queued before the morning (a sweep at night, or a national morning spread over the hours
+// before it) is not sent to a leader who filed meanwhile: "you have not filed" would be wrong.
+func TestAReminderOfAReportFiledMeanwhileIsNotSent(t *testing.T) {
+	ict := time.FixedZone("ICT", 7*3600)
+	h := newLadderHarness(t, time.Date(2026, 12, 19, 5, 0, 0, 0, ict), "", false)
+	h.ImportFile("transcripts/tung-anh.json")
+	h.writeAt(time.Date(2026, 12, 19, 5, 0, 0, 0, ict), hung)
+	lines := h.remindAt(time.Date(2026, 12, 19, 6, 0, 0, 0, ict)) // the cutoff's eve: due at 07:00
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "remind|TA-T1|2026-12|") }) {
+		t.Fatalf("no reminder to the leader queued:\n%s", strings.Join(lines, "\n"))
+	}
+	h.Clock.Set(time.Date(2026, 12, 19, 6, 30, 0, 0, ict))
+	for i, text := range []string{"báo cáo", "tháng 12", "4, 10, 2, 1, 0, 0, 1", "8. hướng dẫn 4 hộ\n9. không\n10. không\n11. bỏ qua\n12. bỏ qua", "gửi"} {
+		h.Post(textEvent(hung, fmt.Sprintf("early-%d", i), text, h.Clock.Now()), "")
+		h.SettleReplies()
+	}
+	h.DB.View(func(tx *store.Tx) error {
+		if _, filed, _ := tx.FirstFiled("TA-T1", "2026-12"); !filed {
+			t.Fatalf("the report was not filed; last message: %q", h.lastText(hung))
+		}
+		return nil
+	})
+	before := len(h.SentTo(hung))
+	h.Clock.Set(time.Date(2026, 12, 19, 7, 1, 0, 0, ict))
+	h.Settle()
+	if got := h.SentTo(hung)[before:]; len(got) != 0 {
+		t.Errorf("the leader who filed at 06:30 got %d more messages at 07:00: %s", len(got), got[0].Body)
+	}
+	if os := h.outcomesOf(hung, reminders.KindReminder); len(os) != 1 || os[0].Status != store.StatusObsolete {
+		t.Errorf("the reminder's outcome: %+v, want one %q", os, store.StatusObsolete)
 	}
 }

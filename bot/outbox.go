@@ -29,6 +29,9 @@ const listTitleMax = 100
 // data): the sweep's Enqueuer.
 func EnqueueReminder(tx *store.Tx, m reminders.Message) error {
 	rep := flows.Reply{ToUser: m.ToUser, ToGroup: m.ToGroup, Text: m.Text, Bulk: true, NotBefore: m.NotBefore, Kind: m.Kind, Data: m.ZNS.Map()}
+	if m.Kind == reminders.KindReminder || m.Kind == reminders.KindOverdue {
+		rep.About = store.ReportAbout(m.Team, m.Period)
+	}
 	for _, b := range m.Buttons {
 		rep.Buttons = append(rep.Buttons, flows.Button{Title: b.Title, Payload: b.Payload})
 	}
@@ -50,7 +53,7 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 		kind = store.KindNotice
 	}
 	put := func(m store.OutMsg) error {
-		m.Priority, m.Kind, m.RequestID, m.NextAt, m.Data = prio, kind, rid, rep.NotBefore, rep.Data
+		m.Priority, m.Kind, m.RequestID, m.NextAt, m.Data, m.About = prio, kind, rid, rep.NotBefore, rep.Data, rep.About
 		_, err := tx.Enqueue(m)
 		return err
 	}

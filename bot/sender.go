@@ -196,7 +196,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		sendable := batch[:0]
 		for _, m := range batch {
 			r := s.route(m)
-			if r.channel == "" || r.skip {
+			if r.channel == "" || r.skip || r.obsolete {
 				s.settle(m, r, zalo.SendResult{}, nil, false)
 				continue
 			}
@@ -314,6 +314,10 @@ func (s *Sender) settleSent(m store.OutMsg, r route, res zalo.SendResult, err er
 		return o
 	}
 	switch {
+	case !attempted && r.obsolete && err == nil:
+		result = "obsolete"
+		outcome = &store.Outcome{Status: store.StatusObsolete}
+		log.Debug().Msg("its report was filed before it went: not sent")
 	case !attempted && r.channel == "" && err == nil:
 		result = "unreachable"
 		outcome = &store.Outcome{Status: store.StatusUnreachable, Code: m.LastCode, Error: "no channel left (tried: " + strings.Join(m.Tried, ", ") + "): " + m.LastError}

@@ -68,6 +68,8 @@ type Reply struct {
 	Kind string
 	// Data are the fields of a ZNS template, for messages that may go out by phone (reminders).
 	Data map[string]string
+	// About is the report a reminder asks for (store.OutMsg.About): not sent once it is filed.
+	About string
 }
 
 // Digester writes the current reporting digest of an officer's scope ("#baocao"): reminders.Sweeper.

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -144,6 +145,14 @@ func reportPeriodPrompt(c *convo) error {
 func reportPeriodAnswer(c *convo) error {
 	code, ok := strings.CutPrefix(strings.TrimSpace(c.in.Text), "#period:")
 	p, err := store.ParsePeriod(code)
+	if !ok {
+		cal, _, cerr := c.calendar(c.s.Data["team"])
+		if cerr != nil {
+			return cerr
+		}
+		p, ok = typedPeriod(c.in.Text, cal.OpenPeriod(c.tx.Now()))
+		err = nil
+	}
 	if !ok || err != nil {
 		return c.prompt()
 	}
@@ -158,6 +167,32 @@ func reportPeriodAnswer(c *convo) error {
 		return c.prompt()
 	}
 	return c.choosePeriod(p)
+}
+
+// typedMonth is a month typed in words: "tháng 12", "T12", "12/2026", "12-2026".
+var typedMonth = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})(?:\s*[/.-]\s*([0-9]{4}))?(?:[^0-9]|$)`)
+
+// typedPeriod reads the month a leader typed instead of tapping it: its number ("tháng 12", "12",
+// "12/2026"), or "tháng này" / "tháng trước" / "quá hạn". Only the open month and the one before
+// are meant (the caller still checks what was offered).
+func typedPeriod(text string, open store.Period) (store.Period, bool) {
+	f := vntext.Fold(text)
+	if m := typedMonth.FindStringSubmatch(f); m != nil {
+		month, _ := strconv.Atoi(m[1])
+		for _, p := range []store.Period{open, open.Prev()} {
+			if int(p.Month) == month && (m[2] == "" || m[2] == strconv.Itoa(p.Year)) {
+				return p, true
+			}
+		}
+		return store.Period{}, false
+	}
+	switch {
+	case strings.Contains(f, "truoc") || strings.Contains(f, "qua han") || strings.Contains(f, "tre han"):
+		return open.Prev(), true
+	case strings.Contains(f, "nay") || strings.Contains(f, "hien tai"):
+		return open, true
+	}
+	return store.Period{}, false
 }
 
 // offeredPeriods are the periods a team may file now: the open one, and the one before while it is overdue.

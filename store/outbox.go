@@ -37,6 +37,8 @@ type OutMsg struct {
 	// request instead of a text and a template (reminders: a national morning is 93,000 of them).
 	Numbered bool              `json:"numbered,omitempty"`
 	Data     map[string]string `json:"data,omitempty"` // fields of a ZNS template (reminders)
+	// About is the report a reminder asks for ("team|period"): filed before it goes, it is not sent.
+	About string `json:"about,omitempty"`
 	// Tried lists the channels that could not deliver it (Zalo refused): the sender goes down the ladder.
 	Tried []string `json:"tried,omitempty"`
 	// Body is a ready Zalo request, in records written before intents; sent as it is.
@@ -83,6 +85,7 @@ const (
 	StatusRejected    = "rejected"    // Zalo refused the message itself (a bug on our side)
 	StatusFailed      = "failed"      // other permanent failure
 	StatusSkipped     = "skipped"     // nothing to send on the channel left (an info request when templates are refused)
+	StatusObsolete    = "obsolete"    // a reminder whose report was filed before it could go
 )
 
 // Outcome is the final fate of an outbox message.
@@ -121,7 +124,7 @@ func outboxKey(p Priority, seq uint64) []byte {
 const flagInFlight = 1
 
 func encodeOut(m OutMsg) ([]byte, error) {
-	size := 11 + len(m.To) + 64 + len(m.Endpoint) + len(m.Kind) + len(m.Text) + len(m.RequestID)
+	size := 11 + len(m.To) + 64 + len(m.About) + len(m.Endpoint) + len(m.Kind) + len(m.Text) + len(m.RequestID)
 	for _, c := range m.Choices {
 		size += 4 + len(c.Title) + len(c.Payload)
 	}

@@ -162,7 +162,11 @@ func encodeOutPayload(b []byte, m OutMsg) []byte {
 	b = binary.AppendVarint(b, unixNano(m.CreatedAt))
 	b = binary.AppendUvarint(b, uint64(m.Attempts))
 	b = appendString(b, m.LastError)
-	return binary.AppendVarint(b, int64(m.LastCode))
+	b = binary.AppendVarint(b, int64(m.LastCode))
+	if m.About != "" { // last and optional: records written before it end at LastCode
+		b = appendString(b, m.About)
+	}
+	return b
 }
 
 func decodeOutPayload(p []byte, m *OutMsg) error {
@@ -209,6 +213,9 @@ func decodeOutPayload(p []byte, m *OutMsg) error {
 	m.Attempts = int(r.uvarint())
 	m.LastError = r.string()
 	m.LastCode = int(r.varint())
+	if len(r.b) > 0 {
+		m.About = r.string()
+	}
 	if r.bad {
 		return errOutcome
 	}

@@ -42,7 +42,8 @@ func TestOutMsgCodec(t *testing.T) {
 	at := time.Date(2026, 11, 30, 1, 2, 3, 4, time.UTC)
 	m := OutMsg{Seq: 5, Priority: PriorityBulk, Endpoint: EndpointUser, To: "1100000000000000001", Kind: "reminder", Text: "Nhắc báo cáo",
 		Choices: []Choice{{Title: "Báo cáo ngay", Payload: "báo cáo"}}, Numbered: true, Data: map[string]string{"team": "Tổ 1", "period": "11/2026"},
-		Tried: []string{ChannelCS}, RequestID: "remind", CreatedAt: at, Attempts: 1, LastError: "x", LastCode: -230, NextAt: at.Add(time.Hour)}
+		Tried: []string{ChannelCS}, RequestID: "remind", CreatedAt: at, Attempts: 1, LastError: "x", LastCode: -230, NextAt: at.Add(time.Hour),
+		About: ReportAbout("TA-T1", "2026-11")}
 	v, err := encodeOut(m)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +59,17 @@ func TestOutMsgCodec(t *testing.T) {
 	if got, err := decodeOut(outboxKey(m.Priority, m.Seq), legacy); err != nil || got.Text != m.Text || len(got.Choices) != 1 {
 		t.Errorf("legacy record: %+v, %v", got, err)
 	}
+	// A record written before About ends at LastCode: it decodes, about nothing.
+	before := m
+	before.About = ""
+	old, _ := encodeOut(before)
+	if got, err := decodeOut(outboxKey(m.Priority, m.Seq), v[:len(old)]); err != nil || got.About != "" || got.LastCode != m.LastCode {
+		t.Errorf("a record without About: %+v, %v", got, err)
+	}
 	for i := 11 + len(m.To); i < len(v); i++ {
+		if i == len(old) {
+			continue
+		}
 		if _, err := decodeOut(outboxKey(m.Priority, m.Seq), v[:i]); err == nil {
 			t.Errorf("a record cut at %d of %d bytes decoded", i, len(v))
 		}

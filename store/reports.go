@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -97,4 +98,17 @@ func (w *FiledWalk) FirstFiled(team, period string) (filedAt time.Time, ok bool,
 		FiledAt time.Time `json:"filed_at"`
 	}
 	return r.FiledAt, true, decodeJSON(bucketReports, k, v, &r)
+}
+
+// ReportAbout names a team's report for a period in OutMsg.About.
+func ReportAbout(team, period string) string { return team + "|" + period }
+
+// AboutFiled tells whether the report a message is about (OutMsg.About) has been filed.
+func (tx *Tx) AboutFiled(about string) bool {
+	i := strings.LastIndexByte(about, '|') // a period has no "|"
+	if i < 0 {
+		return false
+	}
+	_, filed, _ := tx.FirstFiled(about[:i], about[i+1:])
+	return filed
 }

@@ -233,6 +233,18 @@ func (h *Harness) Settle() {
 	})
 }
 
+// SettleReplies waits until every event is handled and every reply sent: bulk messages may wait
+// for their hour (reminders queued before the morning).
+func (h *Harness) SettleReplies() {
+	h.T.Helper()
+	WaitFor(h.T, "inbox and replies to drain", func() bool {
+		h.DB.SettleInbox()
+		var p, r int
+		h.DB.View(func(tx *store.Tx) error { p = tx.PendingCount(); r, _ = tx.OutboxDepth(); return nil })
+		return p == 0 && r == 0
+	})
+}
+
 // TextEvent is a user_send_text event of the app AppID.
 func TextEvent(user, msgID, text string, at time.Time) []byte {
 	b, _ := json.Marshal(map[string]any{
