@@ -56,15 +56,29 @@ const sendTimeout = 20 * time.Second
 // maxBackoff caps the wait between retries of a transient failure.
 const maxBackoff = 10 * time.Minute
 
+// Defaults of the send budget and of the sends in flight.
+const (
+	defaultPerMinute   = 4000
+	defaultSendWorkers = 32 // in-flight marks and outcomes of many sends in one commit: 8 held a crowd to 1,200 answers a second, 32 to 2,100
+)
+
+// BulkPerMinute is how many bulk messages (reminders, digests) the sender lets go a minute over a
+// long morning, with a budget of perMinute and workers in flight (0: the defaults): what the
+// reminder sweep times a heavy morning by (reminders.Sweeper.BulkPerMinute).
+func BulkPerMinute(perMinute, workers int) int {
+	perMinute, workers = cmp.Or(perMinute, defaultPerMinute), cmp.Or(workers, defaultSendWorkers)
+	return max(bulkShare(perMinute)-workers, 1)
+}
+
 func newSender(db *store.DB, tr Transport, loc *time.Location, perMinute, workers int, retryBase time.Duration, log zerolog.Logger, m *metrics) *Sender {
 	if retryBase <= 0 {
 		retryBase = 2 * time.Second
 	}
 	if perMinute <= 0 {
-		perMinute = 4000
+		perMinute = defaultPerMinute
 	}
 	if workers <= 0 {
-		workers = 32 // in-flight marks and outcomes of many sends in one commit: 8 held a crowd to 1,200 answers a second, 32 to 2,100
+		workers = defaultSendWorkers
 	}
 	return &Sender{db: db, tr: tr, loc: loc, log: log, m: m, workers: workers, retryBase: retryBase,
 		limiter:     rate.NewLimiter(minuteRate(perMinute, workers), workers),

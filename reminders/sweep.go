@@ -62,6 +62,9 @@ func (m Message) Line() string {
 		to = "group " + m.ToGroup
 	}
 	first, _, _ := strings.Cut(m.Text, "\n")
+	if !m.NotBefore.IsZero() {
+		to += " from " + m.NotBefore.Format("15:04")
+	}
 	return fmt.Sprintf("%-8s %s → %s: %s", m.Kind, m.Key, to, first)
 }
 
@@ -88,6 +91,12 @@ type Sweeper struct {
 	// Workers share a national plan, each over a range of teams (default: one per CPU from 2,000
 	// teams up, else one).
 	Workers int
+	// BulkPerMinute is how many bulk messages the outbox sends a minute (Zalo's budget less the
+	// replies' reserve). With it, a morning too big to go out within Window of Hour starts before
+	// Hour (see ahead); 0 never does.
+	BulkPerMinute int
+	// Window is how long after Hour the morning's messages may take (default 30 minutes).
+	Window time.Duration
 
 	treeMu sync.Mutex
 	tree   *tree // the directory's units as last read, while DirectoryGen stays the same
@@ -114,6 +123,11 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 			plan[i].NotBefore = wait
 		}
 	}
+	ahead, err := s.ahead(at)
+	if err != nil {
+		return nil, fmt.Errorf("reminders.Sweep: %w", err)
+	}
+	plan = append(plan, ahead...)
 	if dryRun {
 		return plan, nil
 	}
@@ -154,6 +168,57 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 		return plan, fmt.Errorf("reminders.Sweep: %w", err)
 	}
 	return plan, nil
+}
+
+// aheadFrom is how long before Hour a sweep looks at the coming morning (a run at 06:00).
+const aheadFrom = 2 * time.Hour
+
+func (s *Sweeper) window() time.Duration {
+	if s.Window == 0 {
+		return 30 * time.Minute
+	}
+	return s.Window
+}
+
+// ahead is the part of this morning's messages that would not go out within Window of Hour at the
+// outbox's bulk rate, queued by a sweep in the two hours before Hour to go out from the end of quiet
+// hours, timed to end at Hour: reminders and overdue notices only (never the digests or the
+// approvers' lists: they say who filed by Hour), taken from the end of the queue's order (the
+// deputies, then the last leaders). One whose report is filed meanwhile is not sent (OutMsg.About);
+// the run at Hour finds the others in the ledger.
+func (s *Sweeper) ahead(at time.Time) ([]Message, error) {
+	if s.BulkPerMinute <= 0 {
+		return nil, nil
+	}
+	l := at.In(s.loc())
+	scheduled := time.Date(l.Year(), l.Month(), l.Day(), s.hour(), 0, 0, 0, s.loc())
+	if !at.Before(scheduled) || at.Before(scheduled.Add(-aheadFrom)) {
+		return nil, nil
+	}
+	plan, err := s.planAll(scheduled, scheduled)
+	if err != nil {
+		return nil, err
+	}
+	over := len(plan) - int(s.window()/time.Minute)*s.BulkPerMinute
+	from := time.Date(l.Year(), l.Month(), l.Day(), quietTo, 0, 0, 0, s.loc())
+	if at.After(from) {
+		from = at
+	}
+	over = min(over, int(scheduled.Sub(from)/time.Minute)*s.BulkPerMinute)
+	if over <= 0 {
+		return nil, nil
+	}
+	start := scheduled.Add(-time.Duration((over+s.BulkPerMinute-1)/s.BulkPerMinute) * time.Minute)
+	var out []Message
+	for i := len(plan) - 1; i >= 0 && len(out) < over; i-- {
+		if k := plan[i].Kind; k == KindReminder || k == KindOverdue {
+			m := plan[i]
+			m.NotBefore = start
+			out = append(out, m)
+		}
+	}
+	slices.Reverse(out)
+	return out, nil
 }
 
 // ledgerLastSweep keeps the instant of the latest real sweep that completed.

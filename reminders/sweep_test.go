@@ -975,3 +975,77 @@ func TestLeadersAreQueuedBeforeDeputies(t *testing.T) {
 		t.Errorf("queued %v, want %v", order, want)
 	}
 }
+
+// A morning too big to go out within Window of Hour at the outbox's bulk rate starts before Hour: a
+// sweep at 06:00 queues what does not fit (reminders from the end of the order: deputies, then the
+// last leaders) to go from the time that makes it end at 08:00, never before quiet hours end nor
+// before the sweep; the run at 08:00 queues the rest once. The digests wait for 08:00 (they say who
+// filed by then; this world's went the day before).
+func TestAHeavyMorningStartsBeforeItsHour(t *testing.T) {
+	eve := func(h, m int) time.Time { return time.Date(2027, 3, 19, h, m, 0, 0, hcm) } // B's cutoff is the 20th
+	newWorld := func(perMinute int, hour int) (*store.DB, *Sweeper) {
+		db, s := world(t)
+		if err := db.Update(func(tx *store.Tx) error {
+			return errors.Join(tx.SetRole("B1", "b1d", store.RoleDeputy), tx.SetRole("B2", "b2d", store.RoleDeputy))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Sweep(time.Date(2027, 3, 18, 8, 0, 0, 0, hcm), false); err != nil { // yesterday's run
+			t.Fatal(err)
+		}
+		drain(t, db)
+		s.BulkPerMinute, s.Window, s.Hour = perMinute, 2*time.Minute, hour
+		return db, s
+	}
+	// A digest, two leaders, two deputies at 08:00; at 1 a minute within 2 minutes, three do not
+	// fit: they go from 07:57.
+	db, s := newWorld(1, 8)
+	early, err := s.Sweep(eve(6, 0), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"remind|B1|2027-03|1|deputy", "remind|B2|2027-03|1|deputy", "remind|B2|2027-03|1|leader"}
+	if got := keys(early); !slices.Equal(got, want) {
+		t.Fatalf("queued at 06:00: %v, want %v", got, want)
+	}
+	for _, m := range early {
+		if !m.NotBefore.Equal(eve(7, 57)) {
+			t.Errorf("%s goes at %v, want 07:57", m.Key, m.NotBefore)
+		}
+	}
+	rest, err := s.Sweep(eve(8, 0), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keys(rest), []string{"remind|B1|2027-03|1|leader"}; !slices.Equal(got, want) {
+		t.Errorf("queued at 08:00: %v, want %v", got, want)
+	}
+	if n := len(drain(t, db)); n != 4 {
+		t.Errorf("%d messages in the outbox, want 4: each once", n)
+	}
+
+	for _, c := range []struct {
+		name            string
+		perMinute, hour int
+		at              time.Time
+		want            int
+		from            time.Time
+	}{
+		{"no rate: nothing ahead", 0, 8, eve(6, 0), 0, time.Time{}},
+		{"a rate that fits the morning", 3, 8, eve(6, 0), 0, time.Time{}},
+		{"messages at 07:00, when quiet hours end: nothing before", 1, 7, eve(6, 0), 0, time.Time{}},
+		{"a sweep at 07:58 (a start after downtime): two minutes' worth, from then", 1, 8, eve(7, 58), 2, eve(7, 58)},
+	} {
+		_, s := newWorld(c.perMinute, c.hour)
+		got, err := s.Sweep(c.at, false)
+		if err != nil || len(got) != c.want {
+			t.Errorf("%s: %v, %v; want %d", c.name, keys(got), err, c.want)
+			continue
+		}
+		for _, m := range got {
+			if !m.NotBefore.Equal(c.from) {
+				t.Errorf("%s: %s goes at %v, want %v", c.name, m.Key, m.NotBefore, c.from)
+			}
+		}
+	}
+}

@@ -29,6 +29,26 @@ type config struct {
 	sandboxForced bool
 	// publicSet: CDTBOT_PUBLIC_URL was given; otherwise links point at the address actually listened on.
 	publicSet bool
+	// morningWindow: how long after 08:00 a morning's reminders may take; more starts before 08:00 (0: never).
+	morningWindow time.Duration
+}
+
+// morningWindowFlag declares CDTBOT_MORNING_WINDOW on a command's flags.
+func morningWindowFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	return fs.String("morning-window", envDefault(getenv, "CDTBOT_MORNING_WINDOW", "30m"),
+		"how long after 08:00 the morning's reminders may take at Zalo's rate; what does not fit goes from 07:00, timed to end at 08:00; 0: all at 08:00 (CDTBOT_MORNING_WINDOW)")
+}
+
+// parseMorningWindow reads CDTBOT_MORNING_WINDOW: a duration, 0 for off.
+func parseMorningWindow(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if v == "0" {
+		d, err = 0, nil
+	}
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("CDTBOT_MORNING_WINDOW %q: want a duration such as 30m, or 0", v)
+	}
+	return d, nil
 }
 
 // envDefault reads a variable with a fallback.
@@ -76,6 +96,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	keepEvents := fs.String("keep-events", envDefault(getenv, "CDTBOT_KEEP_EVENTS", "8d"), "how long handled webhook events are kept, e.g. 8d or 240h; at least 7d (CDTBOT_KEEP_EVENTS)")
 	keepSent := fs.String("keep-sent", envDefault(getenv, "CDTBOT_KEEP_SENT", "35d"), "how long the outcomes of sent messages are kept, e.g. 35d (CDTBOT_KEEP_SENT)")
 	keepBodies := fs.String("keep-bodies", envDefault(getenv, "CDTBOT_KEEP_BODIES", ""), "how long sent messages keep their text before only who/when/status remain, e.g. 2d (CDTBOT_KEEP_BODIES; default 2d, in sandbox mode as long as CDTBOT_KEEP_SENT)")
+	window := morningWindowFlag(fs, getenv)
 	unsigned := fs.String("webhook-unsigned", envDefault(getenv, "CDTBOT_WEBHOOK_UNSIGNED", "reject"), "unsigned events: reject (401) or ack (200, nothing stored; for consoles that probe with sample events) (CDTBOT_WEBHOOK_UNSIGNED)")
 	if err := fs.Parse(args); err != nil {
 		return nil, fs, err
@@ -91,6 +112,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, fs, fmt.Errorf("CDTBOT_WEBHOOK_UNSIGNED %q: want reject or ack", *unsigned)
 	}
 	var err error
+	if c.morningWindow, err = parseMorningWindow(*window); err != nil {
+		return nil, fs, err
+	}
 	if z.KeepEvents, err = parseDays(*keepEvents); err != nil {
 		return nil, fs, fmt.Errorf("CDTBOT_KEEP_EVENTS: %w", err)
 	}

@@ -19,9 +19,14 @@ import (
 	"github.com/cdtbot/cdtbot/store"
 )
 
-// newSweeper wires the reminder sweep to the outbox (bulk priority).
-func newSweeper(db *store.DB, loc *time.Location) *reminders.Sweeper {
-	return &reminders.Sweeper{DB: db, Loc: loc, Enqueue: bot.EnqueueReminder}
+// newSweeper wires the reminder sweep to the outbox (bulk priority), timing a heavy morning by the
+// sender's default rate when window is set (CDTBOT_MORNING_WINDOW).
+func newSweeper(db *store.DB, loc *time.Location, window time.Duration) *reminders.Sweeper {
+	s := &reminders.Sweeper{DB: db, Loc: loc, Enqueue: bot.EnqueueReminder}
+	if window > 0 {
+		s.BulkPerMinute, s.Window = bot.BulkPerMinute(0, 0), window
+	}
+	return s
 }
 
 // sweepRunner runs the sweep for the admin API and the web chat (admin.Reminder).
@@ -54,7 +59,12 @@ func remind(ctx context.Context, args []string, getenv func(string) string, stdo
 	tz := fs.String("tz", envDefault(getenv, "CDTBOT_TZ", "Asia/Ho_Chi_Minh"), "time zone (CDTBOT_TZ)")
 	server := fs.String("server", "", "URL of the running server (default from CDTBOT_ADDR)")
 	token := fs.String("admin-token", getenv("CDTBOT_ADMIN_TOKEN"), "admin token (CDTBOT_ADMIN_TOKEN)")
+	windowText := morningWindowFlag(fs, getenv)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	window, err := parseMorningWindow(*windowText)
+	if err != nil {
 		return err
 	}
 	*token = adminTokenFor(*token, *dbPath)
@@ -78,7 +88,7 @@ func remind(ctx context.Context, args []string, getenv func(string) string, stdo
 	db, err := store.Open(*dbPath, store.Options{LockTimeout: 300 * time.Millisecond})
 	switch {
 	case err == nil:
-		lines, err = sweepLines(newSweeper(db, loc), at, *dry)
+		lines, err = sweepLines(newSweeper(db, loc, window), at, *dry)
 		db.Close()
 	case errors.Is(err, store.ErrLocked):
 		lines, err = remindThroughServer(ctx, *server, *token, getenv, at, *dry)

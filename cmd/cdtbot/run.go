@@ -173,7 +173,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	// The sweep digests for officers who ask and runs when the admin API or the web chat says;
 	// the signed officer links and report form links go out by chat (their pages check them with the same secret).
-	sweeper := newSweeper(db, cfg.zalo.Location)
+	sweeper := newSweeper(db, cfg.zalo.Location, cfg.morningWindow)
 	formBase := formLinkBase(cfg)
 	if formBase == "" {
 		log.Warn().Msg("CDTBOT_PUBLIC_URL is not set: leaders are not offered the report as a web form")
@@ -214,6 +214,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// One daily run at 08:00 local handles every cutoff day, month ends included (the calendar clamps
 	// the 30th to February's last day, so no "day 30" cron spec can skip a month).
 	if err := sched.Add("0 8 * * *", "reminders", runSweep); err != nil {
+		return err
+	}
+	// At 06:00, a morning too big for CDTBOT_MORNING_WINDOW after 08:00 has its overflow queued to go
+	// from 07:00 (the end of quiet hours), timed to end at 08:00; a light one queues nothing then.
+	if err := sched.Add("0 6 * * *", "reminders ahead", runSweep); err != nil {
 		return err
 	}
 	if err := sched.Add("7 * * * *", "housekeeping", b.Housekeeping); err != nil {
