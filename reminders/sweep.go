@@ -114,6 +114,11 @@ const (
 // Sweep plans every message due as of at and, unless dryRun, puts the ones not
 // yet in the ledger into the outbox. It returns what it sent (or would send).
 func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
+	// The coming morning's overflow first: its whole plan is let go before this one is made.
+	ahead, err := s.ahead(at)
+	if err != nil {
+		return nil, fmt.Errorf("reminders.Sweep: %w", err)
+	}
 	plan, err := s.planAll(at, deliveryTime(at, s.loc()))
 	if err != nil {
 		return nil, fmt.Errorf("reminders.Sweep: %w", err)
@@ -122,10 +127,6 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 		for i := range plan {
 			plan[i].NotBefore = wait
 		}
-	}
-	ahead, err := s.ahead(at)
-	if err != nil {
-		return nil, fmt.Errorf("reminders.Sweep: %w", err)
 	}
 	plan = append(plan, ahead...)
 	if dryRun {
