@@ -26,8 +26,11 @@ const processBatch = 256
 type Processor struct {
 	db     *store.DB
 	handle handleFunc
-	log    zerolog.Logger
-	m      *metrics
+	// prepare, when set, reads in a read transaction what handling an event will need (an officer's
+	// digest), so the handling transaction, which holds the database's one writer, stays short.
+	prepare func(tx *store.Tx, ev store.Event)
+	log     zerolog.Logger
+	m       *metrics
 }
 
 // Run handles events until ctx ends; events left pending are handled at the next start.
@@ -57,6 +60,7 @@ func (p *Processor) Run(ctx context.Context) error {
 
 // step handles one batch and returns how many events it settled.
 func (p *Processor) step() (int, error) {
+	p.prepareBatch()
 	var evs []store.Event
 	var failed *store.Event
 	err := p.db.Update(func(tx *store.Tx) error {
@@ -138,6 +142,35 @@ func (p *Processor) isolate(badSeq uint64, cause error) (int, error) {
 		time.Sleep(backoff)
 		return n + 1, nil
 	}
+}
+
+// prepareBatch runs prepare over the batch step is about to handle, outside the writer.
+func (p *Processor) prepareBatch() {
+	if p.prepare == nil {
+		return
+	}
+	err := p.db.View(func(tx *store.Tx) error {
+		evs, err := tx.PendingEvents(processBatch)
+		if err != nil {
+			return err
+		}
+		for _, ev := range evs {
+			p.safePrepare(tx, ev)
+		}
+		return nil
+	})
+	if err != nil {
+		p.log.Warn().Err(err).Msg("event handling: cannot read ahead; handled without")
+	}
+}
+
+func (p *Processor) safePrepare(tx *store.Tx, ev store.Event) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.log.Error().Uint64("event", ev.Seq).Interface("panic", r).Msg("BUG: reading ahead for an event panicked; handled without")
+		}
+	}()
+	p.prepare(tx, ev)
 }
 
 // safeHandle turns a panic in a handler into an error so one bad event cannot stop the bot.

@@ -84,6 +84,22 @@ func (r *router) handle(tx *store.Tx, sev store.Event) error {
 	return nil
 }
 
+// prepare reads, before the handling transaction, what handling sev will need: flows.Engine.Prepare.
+func (r *router) prepare(tx *store.Tx, sev store.Event) {
+	ev, err := zalo.Parse(sev.Body)
+	if err != nil {
+		return
+	}
+	in, ok := inputOf(ev)
+	if !ok {
+		return
+	}
+	if in.Kind == flows.KindText && in.GroupID == "" {
+		in.Text = typedChoice(tx, in.UserID, in.Text)
+	}
+	r.engine.Prepare(tx, in)
+}
+
 // typedChoice turns a typed number into the payload of that choice of the last
 // message sent to the person, so "2" works like tapping the second button
 // (and is the only way when the OA's templates are refused).

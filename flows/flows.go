@@ -110,6 +110,7 @@ type Engine struct {
 	loc      *time.Location
 	intents  *intent.Classifier
 	pauseAt  time.Duration
+	prepared preparedDigests // digests read before the handling transaction (Prepare)
 }
 
 // Commands understood anywhere, by id.
@@ -489,7 +490,9 @@ func (c *convo) pageLink(o store.Officer, r Reply) error {
 }
 
 func (c *convo) digestTo(o store.Officer, r Reply) error {
-	if c.e.deps.Digest == nil {
+	if text, ok := c.e.prepared.take(o.ID, c.tx.Now()); ok {
+		r.Text = text
+	} else if c.e.deps.Digest == nil {
 		r.Text = textNoDigestYet
 	} else {
 		text, err := c.e.deps.Digest.Digest(c.tx, o, c.tx.Now())

@@ -390,6 +390,9 @@ type Tx struct {
 // Now is the instant the transaction started (one clock reading per transaction).
 func (tx *Tx) Now() time.Time { return tx.now }
 
+// Writable tells a write transaction (which holds the database's one writer) from a read one.
+func (tx *Tx) Writable() bool { return tx.btx.Writable() }
+
 // MovedDirectory tells whether this transaction changed a unit, team or approver (moved DirectoryGen):
 // what it reads of the directory may yet roll back.
 func (tx *Tx) MovedDirectory() bool { return tx.movedDirectory }

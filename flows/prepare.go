@@ -1,0 +1,86 @@
+package flows
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cdtbot/cdtbot/flows/intent"
+	"github.com/cdtbot/cdtbot/store"
+)
+
+// Prepare does, in a read transaction before the one that handles in, the slow reading its answer
+// will need: an officer's digest ("#baocao", "tình hình báo cáo") reads every team of the scope —
+// ~130 ms for the whole country — and the handling transaction holds the database's one writer, so
+// every reply queued meanwhile would wait behind it. Handle then uses what was read, if it is asked
+// for within a few seconds; otherwise it reads it itself, as before. A report filed in the same
+// batch of events just before the question may be missing from such a digest: it is as of the read.
+func (e *Engine) Prepare(tx *store.Tx, in Input) {
+	if e.deps.Digest == nil || (in.Kind != KindText && in.Kind != KindGroupText) {
+		return
+	}
+	var o store.Officer
+	var ok bool
+	situation := intent.Idle
+	if in.Kind == KindGroupText {
+		o, ok, _ = tx.OfficerByGroup(in.GroupID)
+		situation = intent.Group
+	} else {
+		o, ok, _ = tx.OfficerByZalo(in.UserID)
+	}
+	if !ok {
+		return // most messages: no officer, nothing to read
+	}
+	if strings.TrimSpace(in.Text) != "#baocao" && commandOf[e.intents.Classify(in.Text, situation).Intent] != cmdStatus {
+		return
+	}
+	now := tx.Now()
+	text, err := e.deps.Digest.Digest(tx, o, now)
+	if err != nil {
+		return // Handle reads it again and reports the error where it belongs
+	}
+	e.prepared.put(o.ID, text, now)
+}
+
+// preparedFor is how long a prepared digest may wait for its handling: that comes within the same
+// batch of events, milliseconds later.
+const preparedFor = 5 * time.Second
+
+type preparedDigest struct {
+	text string
+	at   time.Time
+}
+
+// preparedDigests holds digests read by Prepare until Handle takes them (each once).
+type preparedDigests struct {
+	mu sync.Mutex
+	m  map[string]preparedDigest // by officer id
+}
+
+func (p *preparedDigests) put(officer, text string, at time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[string]preparedDigest{}
+	}
+	for id, d := range p.m { // those never taken (the words meant something else in a conversation)
+		if at.Sub(d.at) > preparedFor {
+			delete(p.m, id)
+		}
+	}
+	p.m[officer] = preparedDigest{text: text, at: at}
+}
+
+func (p *preparedDigests) take(officer string, now time.Time) (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d, ok := p.m[officer]
+	if !ok {
+		return "", false
+	}
+	delete(p.m, officer)
+	if now.Sub(d.at) > preparedFor || d.at.After(now) {
+		return "", false
+	}
+	return d.text, true
+}
