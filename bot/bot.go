@@ -93,6 +93,8 @@ type Bot struct {
 	ready     atomic.Bool
 	// storageFailedAt is when a write to the database last failed (unix ns; 0: never).
 	storageFailedAt atomic.Int64
+	// inboxCopyError is the inbox log's failing copy (store.DB.InboxCopyError; tests replace it).
+	inboxCopyError func() (time.Time, error)
 	handler         http.Handler
 }
 
@@ -156,6 +158,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 		b.sender.ladder.znsTemplates = map[string]string{"reminder": cfg.ZNSTemplateReminder, "overdue": cfg.ZNSTemplateReminder}
 	}
 	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked, m: b.m}
+	b.inboxCopyError = db.InboxCopyError
 	b.processor = &Processor{db: db, handle: rt.handle, prepare: rt.prepare, log: log.With().Str("component", "events").Logger(), m: b.m}
 	// The other audiences get what they need of the Zalo side as values and small interfaces.
 	adm := admin.New(db, admin.Config{Location: cfg.Location, Sandbox: cfg.Sandbox, Decider: engine, Enqueue: EnqueueReply, Remind: cfg.Remind})

@@ -23,6 +23,11 @@ func (b *Bot) readyz(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": "storage", "detail": "writes to the database failed in the last minute (disk full?)"})
 		return
 	}
+	if since, err := b.inboxCopyError(); err != nil && time.Since(since) > inboxCopyGrace {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": "inbox_copy",
+			"detail": "acknowledged events cannot be copied into the database since " + since.UTC().Format(time.RFC3339) + " (they wait in the inbox log): " + err.Error()})
+		return
+	}
 	var oldest time.Time
 	_ = b.db.View(func(tx *store.Tx) error { oldest = tx.OldestSendableReply(b.db.Now()); return nil })
 	if !oldest.IsZero() && b.db.Now().Sub(oldest) > stuckReplies {
@@ -31,6 +36,10 @@ func (b *Bot) readyz(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "sandbox": b.cfg.Sandbox})
 }
+
+// inboxCopyGrace is how long the inbox log's copy may fail before readiness says so (it retries
+// every 100 ms: a moment's trouble passes unseen).
+const inboxCopyGrace = 5 * time.Second
 
 // stuckReplies is how long a sendable reply may wait before readiness says the outbox is stuck.
 const stuckReplies = 10 * time.Minute

@@ -29,6 +29,8 @@ type Processor struct {
 	// prepare, when set, reads in a read transaction what handling an event will need (an officer's
 	// digest), so the handling transaction, which holds the database's one writer, stays short.
 	prepare func(tx *store.Tx, ev store.Event)
+	// toldCopy is when a failing copy of the inbox log was last logged.
+	toldCopy time.Time
 	log     zerolog.Logger
 	m       *metrics
 }
@@ -54,6 +56,7 @@ func (p *Processor) Run(ctx context.Context) error {
 			return nil
 		case <-p.db.EventReady():
 		case <-tick.C:
+			p.tellCopyTrouble()
 		}
 	}
 }
@@ -142,6 +145,17 @@ func (p *Processor) isolate(badSeq uint64, cause error) (int, error) {
 		time.Sleep(backoff)
 		return n + 1, nil
 	}
+}
+
+// tellCopyTrouble logs, once a minute, that acknowledged events cannot be copied from the inbox log
+// into the database (readiness and the admin status say it too): nothing reaches the handling meanwhile.
+func (p *Processor) tellCopyTrouble() {
+	since, err := p.db.InboxCopyError()
+	if err == nil || time.Since(since) < inboxCopyGrace || time.Since(p.toldCopy) < time.Minute {
+		return
+	}
+	p.toldCopy = time.Now()
+	p.log.Error().Err(err).Time("since", since).Int("waiting", p.db.InboxLogged()).Msg("acknowledged events cannot be copied into the database: they wait in the inbox log")
 }
 
 // prepareBatch runs prepare over the batch step is about to handle, outside the writer.

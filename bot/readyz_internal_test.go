@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -45,6 +46,16 @@ func TestReadinessReportsStorageAndAStuckOutbox(t *testing.T) {
 	if code, _ := ready(); code != http.StatusOK {
 		t.Errorf("a minute after the failed write: %d, want 200", code)
 	}
+	// The inbox log's copy into the database failing for longer than a moment.
+	b.inboxCopyError = func() (time.Time, error) { return time.Now().Add(-time.Second), errors.New("no space left on device") }
+	if code, _ := ready(); code != http.StatusOK {
+		t.Errorf("a copy failing for a second: %d, want 200", code)
+	}
+	b.inboxCopyError = func() (time.Time, error) { return time.Now().Add(-time.Minute), errors.New("no space left on device") }
+	if code, body := ready(); code != http.StatusServiceUnavailable || !strings.Contains(body, `"reason":"inbox_copy"`) || !strings.Contains(body, "no space") {
+		t.Errorf("a copy failing for a minute: %d %s", code, body)
+	}
+	b.inboxCopyError = db.InboxCopyError
 	db.Update(func(tx *store.Tx) error {
 		_, err := tx.Enqueue(store.OutMsg{Priority: store.PriorityReply, Endpoint: store.EndpointUser, To: "u1", Text: "trả lời"})
 		return err

@@ -62,6 +62,11 @@ const maxEventKey = 1024
 // ErrBadEvent is an event the store will not take (its dedupe key empty or too long).
 var ErrBadEvent = errors.New("event refused")
 
+// InboxCopyError is the error of the copy of acknowledged events from the inbox log into the
+// database while it keeps failing (a full disk), and since when (wall clock); nil once a copy
+// succeeds. The events stay in the log meanwhile, and are copied at the next open if not before.
+func (db *DB) InboxCopyError() (since time.Time, err error) { return db.log.copyError() }
+
 // InboxLogged is how many acknowledged events wait in the inbox log for their copy into the database
 // (a number that stays up means the database refuses them: see the log).
 func (db *DB) InboxLogged() int {

@@ -56,7 +56,9 @@ type inboxLog struct {
 	closing bool   // Close began: nobody waits for the mover any more
 	broken  bool   // a failed write could not be cut off: nothing more is logged until the mover empties the log
 	moverOK chan struct{}
-	failed  error // the last move's error, for the log
+	failed  error     // the copy's error while it keeps failing (nil once a copy succeeds)
+	since   time.Time // when it began failing
+	fault   error     // tests: the copy fails with this
 }
 
 func inboxLogPath(path string) string { return path + ".inbox" }
@@ -316,10 +318,18 @@ func (l *inboxLog) move() {
 		l.moving = true
 		l.mu.Unlock()
 		// (A record the database refuses stops the copy: AppendEvent takes no event it would refuse.)
-		err := l.db.Update(func(tx *Tx) error { return tx.moveLogged(batch) })
+		l.mu.Lock()
+		err := l.fault
+		l.mu.Unlock()
+		if err == nil {
+			err = l.db.Update(func(tx *Tx) error { return tx.moveLogged(batch) })
+		}
 		l.mu.Lock()
 		l.moving = false
 		if err != nil {
+			if l.failed == nil {
+				l.since = time.Now()
+			}
 			l.failed = err
 			stop := l.stop
 			l.mu.Unlock()
@@ -329,6 +339,7 @@ func (l *inboxLog) move() {
 			time.Sleep(100 * time.Millisecond)
 			continue
 		}
+		l.failed = nil
 		for _, ev := range batch {
 			delete(l.keys, ev.Key)
 		}
@@ -341,6 +352,16 @@ func (l *inboxLog) move() {
 		l.cond.Broadcast()
 		l.mu.Unlock()
 	}
+}
+
+// copyError is the copy's error while it keeps failing, and since when.
+func (l *inboxLog) copyError() (time.Time, error) {
+	if l == nil {
+		return time.Time{}, nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.since, l.failed
 }
 
 // logged is how many acknowledged events are in the log and not yet in the database.

@@ -241,3 +241,43 @@ func TestAReadOnlyOpenCountsTheLog(t *testing.T) {
 		t.Errorf("read-only open: %d logged, want 2", n)
 	}
 }
+
+// A copy the database keeps refusing (a full disk) is told: InboxCopyError names the error and since
+// when, the event stays acknowledged in the log, and once the database takes it again the error is gone.
+func TestAFailingCopyIsTold(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.InboxCopyError(); err != nil {
+		t.Fatalf("a fresh database: %v", err)
+	}
+	db.log.mu.Lock()
+	db.log.fault = errors.New("no space left on device")
+	db.log.mu.Unlock()
+	if _, err := db.AppendEvent(context.Background(), Event{Key: "k1", Name: "user_send_text", Body: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		since, err := db.InboxCopyError()
+		if err != nil {
+			if !strings.Contains(err.Error(), "no space") || since.IsZero() || db.InboxLogged() != 1 {
+				t.Errorf("while failing: %v since %v, %d logged", err, since, db.InboxLogged())
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the failing copy was never told")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	db.log.mu.Lock()
+	db.log.fault = nil
+	db.log.mu.Unlock()
+	db.SettleInbox()
+	if _, err := db.InboxCopyError(); err != nil || db.InboxLogged() != 0 {
+		t.Errorf("after the copy: %v, %d logged", err, db.InboxLogged())
+	}
+}

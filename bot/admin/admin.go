@@ -70,7 +70,11 @@ func (a *API) Status(c *gin.Context) {
 		return nil
 	})
 	pending += a.db.InboxLogged() // acknowledged, in the inbox log a moment before the database
-	c.JSON(http.StatusOK, gin.H{"sandbox": a.sandbox, "inbox_pending": pending, "outbox_reply": reply, "outbox_bulk": bulk, "dead_events": dead})
+	status := gin.H{"sandbox": a.sandbox, "inbox_pending": pending, "outbox_reply": reply, "outbox_bulk": bulk, "dead_events": dead}
+	if since, err := a.db.InboxCopyError(); err != nil {
+		status["inbox_copy_error"], status["inbox_copy_failing_since"] = err.Error(), since.UTC().Format(time.RFC3339)
+	}
+	c.JSON(http.StatusOK, status)
 }
 
 // Backup is GET /backup: a consistent copy of the database, streamed while it stays in use. The
