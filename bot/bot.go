@@ -95,7 +95,7 @@ type Bot struct {
 	storageFailedAt atomic.Int64
 	// inboxCopyError is the inbox log's failing copy (store.DB.InboxCopyError; tests replace it).
 	inboxCopyError func() (time.Time, error)
-	handler         http.Handler
+	handler        http.Handler
 }
 
 // New wires a bot over an open database.

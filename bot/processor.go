@@ -31,8 +31,8 @@ type Processor struct {
 	prepare func(tx *store.Tx, ev store.Event)
 	// toldCopy is when a failing copy of the inbox log was last logged.
 	toldCopy time.Time
-	log     zerolog.Logger
-	m       *metrics
+	log      zerolog.Logger
+	m        *metrics
 }
 
 // Run handles events until ctx ends; events left pending are handled at the next start.

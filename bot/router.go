@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -85,7 +84,18 @@ func (r *router) handle(tx *store.Tx, sev store.Event) error {
 }
 
 // prepare reads, before the handling transaction, what handling sev will need: flows.Engine.Prepare.
+// Only an officer's words need it (a digest): any other event is not parsed twice.
 func (r *router) prepare(tx *store.Tx, sev store.Event) {
+	var officer bool
+	switch kind, id, _ := strings.Cut(sev.Partition, ":"); kind {
+	case "u":
+		_, officer, _ = tx.OfficerByZalo(id)
+	case "g":
+		_, officer, _ = tx.OfficerByGroup(id)
+	}
+	if !officer {
+		return
+	}
 	ev, err := zalo.Parse(sev.Body)
 	if err != nil {
 		return
@@ -100,24 +110,19 @@ func (r *router) prepare(tx *store.Tx, sev store.Event) {
 	r.engine.Prepare(tx, in)
 }
 
-// typedChoice turns a typed number into the payload of that choice of the last
-// message sent to the person, so "2" works like tapping the second button
-// (and is the only way when the OA's templates are refused).
+// typedChoice turns a typed number or title into the payload of that choice of the last message
+// sent to the person (flows.TypedChoice): "2" or "gửi yêu cầu" works like the tap (and is the only
+// way when the OA's templates are refused).
 func typedChoice(tx *store.Tx, userID, text string) string {
-	t := strings.TrimSpace(text)
-	t = strings.TrimSuffix(strings.TrimSuffix(t, "."), ")")
-	if len(t) == 0 || len(t) > 2 {
-		return text
-	}
-	n, err := strconv.Atoi(t)
-	if err != nil || n < 1 {
-		return text
-	}
 	choices := tx.Choices(userID)
-	if n > len(choices) {
+	if len(choices) == 0 {
 		return text
 	}
-	return choices[n-1].Payload
+	buttons := make([]flows.Button, len(choices))
+	for i, c := range choices {
+		buttons[i] = flows.Button{Title: c.Title, Payload: c.Payload}
+	}
+	return flows.TypedChoice(buttons, text)
 }
 
 // inputOf maps the Zalo event categories the conversations care about.

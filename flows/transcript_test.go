@@ -1,8 +1,6 @@
 package flows_test
 
 import (
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -118,15 +116,7 @@ func (w *engineWorld) remember(tx *store.Tx, in flows.Input, replies []flows.Rep
 	}
 }
 
-// typedChoice is bot/router.go's: "2" picks the second choice of the last buttons sent.
+// typedChoice is bot/router.go's: a typed number or title picks that choice of the last buttons sent.
 func (w *engineWorld) typedChoice(user, text string) string {
-	t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(text), "."), ")")
-	if len(t) == 0 || len(t) > 2 {
-		return text
-	}
-	n, err := strconv.Atoi(t)
-	if err != nil || n < 1 || n > len(w.choices[user]) {
-		return text
-	}
-	return w.choices[user][n-1].Payload
+	return flows.TypedChoice(w.choices[user], text)
 }
