@@ -358,8 +358,8 @@ type pageTeam struct {
 	Tel                   template.URL
 }
 
-// buildPage reads the figures: stats.Compute for the period (the numbers shown),
-// and one pass over the scope's teams for each row's 12 months and the teams not in yet.
+// buildPage reads the figures, each row's 12 months and the teams not in yet from one walk of the
+// scope (stats.Compute), then whom to call for each team not in.
 func (pg *Pages) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageData, error) {
 	loc, now := pg.loc, pg.db.Now()
 	def, err := stats.Resolve(tx, stats.Query{Unit: o.Scope, At: now, Loc: loc})
@@ -370,6 +370,7 @@ func (pg *Pages) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageD
 	if p != (store.Period{}) {
 		q.Period = p
 	}
+	q.WithMissing = true // whom to call, from the same walk as the figures
 	s, err := stats.Compute(tx, q)
 	if err != nil {
 		return pageData{}, err
@@ -395,105 +396,27 @@ func (pg *Pages) buildPage(tx *store.Tx, o store.Officer, p store.Period) (pageD
 	d.FirstLabel = periods[0].Label()
 	d.TotalChart = barChart(periods, total, true)
 
-	w, err := walkScope(tx, s.Unit, s.Period, periods, now, loc)
-	if err != nil {
-		return pageData{}, err
+	notReported := map[string][]pageTeam{} // row unit → its teams not in, overdue first, then by code
+	waiting := map[string][]pageTeam{}
+	for _, m := range s.Missing {
+		pt, err := notReportedTeam(tx, m.Team, m.Below, m.Status, m.Cutoff)
+		if err != nil {
+			return pageData{}, err
+		}
+		if pt.Overdue {
+			notReported[m.Row] = append(notReported[m.Row], pt)
+		} else {
+			waiting[m.Row] = append(waiting[m.Row], pt)
+		}
 	}
 	for _, r := range s.Rows {
-		series := w.series[r.Unit.Code]
-		if series == nil {
-			series = make([]stats.Counts, len(periods))
-		}
-		if last := series[len(series)-1]; last != r.Counts {
-			pg.log.Error().Str("unit", r.Unit.Code).Interface("page", last).Interface("stats", r.Counts).Msg("officer page: figures disagree with store/stats")
-		}
-		d.Rows = append(d.Rows, pageRow{Name: r.Unit.Display(), Counts: r.Counts, Chart: barChart(periods, series, false)})
-		if ts := w.notReported[r.Unit.Code]; len(ts) > 0 {
+		d.Rows = append(d.Rows, pageRow{Name: r.Unit.Display(), Counts: r.Counts, Chart: barChart(periods, r.Series, false)})
+		if ts := append(notReported[r.Unit.Code], waiting[r.Unit.Code]...); len(ts) > 0 {
 			d.Groups = append(d.Groups, teamGroup{Name: r.Unit.Display(), Teams: ts})
 			d.NotReported += len(ts)
 		}
 	}
 	return d, nil
-}
-
-// scopeWalk is what one pass over the scope's teams gathers.
-type scopeWalk struct {
-	series      map[string][]stats.Counts // row unit → counts per period
-	notReported map[string][]pageTeam     // row unit → teams not in for the period shown, overdue first
-}
-
-// walkScope judges every team under scope for each of periods as store/stats
-// does (the team's own calendar, the first version filed by at), adding up per
-// row: the root's child on the team's path, or the root for its own teams.
-func walkScope(tx *store.Tx, scope store.Unit, shown store.Period, periods []store.Period, at time.Time, loc *time.Location) (scopeWalk, error) {
-	w := scopeWalk{series: map[string][]stats.Counts{}, notReported: map[string][]pageTeam{}}
-	reports := tx.FiledWalk() // only when each was filed: one bucket open, no report decoded whole
-	teams, err := tx.TeamsUnder(scope.Code)
-	if err != nil {
-		return w, err
-	}
-	for _, t := range teams {
-		path, err := tx.UnitPath(t.Unit)
-		if err != nil {
-			return w, err
-		}
-		below := path
-		for i, u := range path {
-			if u.Code == scope.Code {
-				below = path[i+1:]
-				break
-			}
-		}
-		row := scope
-		if len(below) > 0 {
-			row = below[0]
-		}
-		pol, err := tx.EffectivePolicy(t.Code)
-		if err != nil {
-			return w, err
-		}
-		cal := pol.Calendar(loc)
-		series := w.series[row.Code]
-		if series == nil {
-			series = make([]stats.Counts, len(periods))
-			w.series[row.Code] = series
-		}
-		for i, p := range periods {
-			if cal.PeriodStart(p).After(at) || !t.ExpectedFor(cal.PeriodStart(p)) {
-				continue // not expected yet, or the team did not exist when the period began
-			}
-			first, filed, err := reports.FirstFiled(t.Code, p.String())
-			if err != nil {
-				return w, err
-			}
-			var filedAt time.Time
-			if filed && !first.After(at) {
-				filedAt = first
-			}
-			st := cal.StatusOf(p, filedAt, at)
-			series[i].Add(st)
-			if p == shown && (st == store.StatusMissing || st == store.StatusNotDue) {
-				pt, err := notReportedTeam(tx, t, below, st, cal.CutoffDate(p))
-				if err != nil {
-					return w, err
-				}
-				w.notReported[row.Code] = append(w.notReported[row.Code], pt)
-			}
-		}
-	}
-	for code, ts := range w.notReported {
-		overdue := make([]pageTeam, 0, len(ts))
-		var waiting []pageTeam
-		for _, t := range ts {
-			if t.Overdue {
-				overdue = append(overdue, t)
-			} else {
-				waiting = append(waiting, t)
-			}
-		}
-		w.notReported[code] = append(overdue, waiting...) // teams stay in code order within each
-	}
-	return w, nil
 }
 
 // telDigits is a stored phone number fit for a tel: link.

@@ -39,6 +39,8 @@ type Query struct {
 	Period store.Period   // the zero Period means the default (see Resolve)
 	At     time.Time      // the instant the figures are computed for
 	Loc    *time.Location // time zone of the calendars and of exported times
+	// WithMissing lists in Summary.Missing the teams not in for Period (the officer page's "whom to call").
+	WithMissing bool
 }
 
 // Counts are the reporting figures of a set of teams for one period.
@@ -97,6 +99,17 @@ func (c *Counts) plus(d Counts) {
 type Row struct {
 	Unit store.Unit
 	Counts
+	// Series is the row's figures for each period of Summary.Series.
+	Series []Counts
+}
+
+// Missing is a team not in for the queried period (Query.WithMissing).
+type Missing struct {
+	Team   store.Team
+	Row    string       // the code of the row it counts in
+	Below  []store.Unit // its units under the root, down to its own
+	Status store.Status // StatusMissing (the deadline passed) or StatusNotDue
+	Cutoff time.Time    // its cutoff date for the period
 }
 
 // Point is the total of one period of the series.
@@ -116,6 +129,8 @@ type Summary struct {
 	Total Counts
 	// Series: the SeriesLength periods ending at Period, oldest first.
 	Series []Point
+	// Missing: with Query.WithMissing, the teams not in for Period, in team code order.
+	Missing []Missing
 }
 
 // Resolve checks a query against the database and fills in the default
@@ -182,6 +197,12 @@ func Compute(tx *store.Tx, q Query) (Summary, error) {
 	rows := map[string]*Row{}
 	reports := tx.FiledWalk() // only when each was filed: one bucket open, no report decoded whole
 	err = eachTeam(tx, q.Unit, q.Loc, func(m member) error {
+		u := m.rowUnit()
+		r := rows[u.Code]
+		if r == nil {
+			r = &Row{Unit: u, Series: make([]Counts, SeriesLength)}
+			rows[u.Code] = r
+		}
 		for i := range s.Series {
 			p := s.Series[i].Period
 			first, filed, err := reports.FirstFiled(m.team.Code, p.String())
@@ -189,20 +210,17 @@ func Compute(tx *store.Tx, q Query) (Summary, error) {
 				return err
 			}
 			expected, st := m.judge(p, first, filed, q.At)
-			if expected {
-				s.Series[i].Add(st)
+			if !expected {
+				continue
 			}
+			s.Series[i].Add(st)
+			r.Series[i].Add(st)
 			if p != q.Period {
 				continue
 			}
-			u := m.rowUnit()
-			r := rows[u.Code]
-			if r == nil {
-				r = &Row{Unit: u}
-				rows[u.Code] = r
-			}
-			if expected {
-				r.Add(st)
+			r.Add(st)
+			if q.WithMissing && (st == store.StatusMissing || st == store.StatusNotDue) {
+				s.Missing = append(s.Missing, Missing{Team: m.team, Row: u.Code, Below: m.path[m.root+1:], Status: st, Cutoff: m.cal.CutoffDate(p)})
 			}
 		}
 		return nil

@@ -335,3 +335,48 @@ func TestATeamIsExpectedOnlyFromItsFirstPeriod(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Each row's series adds up to the summary's series, its last point is the row's figures, and with
+// WithMissing the teams not in for the period are listed (code order, the row they count in, their
+// standing and cutoff) — what the officer page shows, from the same walk.
+func TestRowSeriesAndMissingTeams(t *testing.T) {
+	db := openFixture(t)
+	loc := hcm(t)
+	var s stats.Summary
+	db.View(func(tx *store.Tx) error {
+		var err error
+		s, err = stats.Compute(tx, stats.Query{Unit: "80", Period: store.Period{Year: 2026, Month: 11}, At: time.Date(2026, 12, 3, 10, 0, 0, 0, loc), Loc: loc, WithMissing: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nil
+	})
+	for i, pt := range s.Series {
+		var sum stats.Counts
+		for _, r := range s.Rows {
+			if len(r.Series) != stats.SeriesLength {
+				t.Fatalf("row %s: %d points", r.Unit.Code, len(r.Series))
+			}
+			sum.Expected += r.Series[i].Expected
+			sum.Reported += r.Series[i].Reported
+			sum.Missing += r.Series[i].Missing
+			sum.NotDue += r.Series[i].NotDue
+		}
+		if sum.Expected != pt.Expected || sum.Reported != pt.Reported || sum.Missing != pt.Missing || sum.NotDue != pt.NotDue {
+			t.Errorf("%s: rows add up to %+v, the series says %+v", pt.Period, sum, pt.Counts)
+		}
+	}
+	for _, r := range s.Rows {
+		if r.Series[stats.SeriesLength-1] != r.Counts {
+			t.Errorf("row %s: last point %+v, figures %+v", r.Unit.Code, r.Series[stats.SeriesLength-1], r.Counts)
+		}
+	}
+	// As of 3 December: TA-KP3 missing (row 80.002), AT-A2 not due yet (row 80.001).
+	var got []string
+	for _, m := range s.Missing {
+		got = append(got, fmt.Sprintf("%s %s %s %s", m.Team.Code, m.Row, m.Status, m.Cutoff.Format("2006-01-02")))
+	}
+	if want := []string{"AT-A2 80.001 chưa đến hạn 2026-12-05", "TA-KP3 80.002 thiếu 2026-11-20"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("missing:\n got %q\nwant %q", got, want)
+	}
+}
