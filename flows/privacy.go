@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"errors"
 	"fmt"
 	"strings"
@@ -175,11 +176,16 @@ func privacyConfirmAnswer(c *convo) error {
 	text := strings.TrimSpace(c.in.Text)
 	switch f := vntext.Fold(text); {
 	case c.in.Kind != KindText:
-	case text == payloadErase || f == "xoa" || f == "xoa di" || f == "xoa du lieu" || isYes(text):
-		return c.erase()
-	case text == payloadKeep || isNo(text) || f == "khong xoa" || f == "giu lai":
+	case text == payloadKeep || isNo(text) || strings.Contains(" "+f+" ", " khong ") || f == "giu lai":
 		c.say(textEraseKept)
 		return c.end()
+	case text == payloadErase || slices.Contains(strings.Fields(f), "xoa"):
+		return c.erase()
+	case isYes(text):
+		// Erasing cannot be undone: "ok", "👍", "đồng ý" may answer something else the person had in
+		// mind. Only the button or the word "xóa" erases.
+		c.say(textEraseSayXoa)
+		return c.prompt()
 	}
 	return c.prompt()
 }

@@ -194,6 +194,7 @@ const (
 		"Không thể hoàn tác. Bạn chắc chắn muốn xóa dữ liệu của mình?"
 	textWithdrawAsk          = "Rút lại đồng ý thì hệ thống không được lưu dữ liệu của bạn nữa, nên dữ liệu sẽ bị xóa."
 	textEraseKept            = "Đã giữ nguyên dữ liệu của bạn."
+	textEraseSayXoa          = "Xóa dữ liệu thì không hoàn tác được, nên cần bạn nói rõ: muốn xóa, bấm \"Xóa\" hoặc nhắn \"xóa\"; muốn giữ, nhắn \"không\"."
 	textErased               = "✅ Đã xóa dữ liệu cá nhân của bạn."
 	textWithdrawn            = "✅ Đã ghi nhận bạn rút lại đồng ý lúc %s và đã xóa dữ liệu cá nhân của bạn."
 	textErasedLeft           = "Bạn đã rời %s."

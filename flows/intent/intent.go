@@ -10,6 +10,7 @@ package intent
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -450,6 +451,13 @@ func hasWord(raw, w string) bool {
 	return false
 }
 
+// destructiveCues are the syllables (folded) one of which a backstop guess of an intent that leads to
+// erasing data must contain.
+var destructiveCues = map[string]map[string]bool{
+	Erase:    {"xoa": true, "go": true, "huy": true, "bo": true, "quen": true, "del": true, "delete": true, "xoas": true},
+	Withdraw: {"rut": true, "hoi": true, "huy": true, "khong": true, "ko": true, "k": true, "kh": true, "doi": true, "thoi": true, "ngung": true, "dung": true, "bo": true},
+}
+
 // backstopGuess asks the n-gram backstop about an idle message the lexicon could not place.
 func (c *Classifier) backstopGuess(raw string) (Result, bool) {
 	if onlyFillers(raw) {
@@ -457,6 +465,11 @@ func (c *Classifier) backstopGuess(raw string) (Result, bool) {
 	}
 	id, p := c.back.guess(raw, valid[Idle])
 	if id == None || p < backstopMin {
+		return Result{}, false
+	}
+	if cues := destructiveCues[id]; cues != nil && !slices.ContainsFunc(strings.Fields(vntext.Fold(raw)), func(w string) bool { return cues[w] }) {
+		// On the way to erasing someone's data a guess needs a word that asks for it: "em đồng ý"
+		// shares its words with "rút lại đồng ý", and is consent, not its withdrawal.
 		return Result{}, false
 	}
 	return Result{Intent: id, Score: p, Why: fmt.Sprintf("n-gram backstop: %s at %.2f", id, p)}, true
