@@ -1,9 +1,9 @@
 package flows
 
 import (
-	"slices"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
