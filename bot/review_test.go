@@ -425,7 +425,7 @@ func TestAReminderMidConversationSaysWordsNotNumbers(t *testing.T) {
 	h.ImportFile("transcripts/tung-anh.json")
 	h.say(hung, "báo cáo")
 	h.say(hung, "2")
-	h.say(hung, "hủy") // "bỏ bản nháp?" [Bỏ bản nháp | Tiếp tục báo cáo]
+	h.say(hung, "hủy") // "bỏ bản nháp?" [Tiếp tục báo cáo | Bỏ bản nháp]
 	h.DB.Update(func(tx *store.Tx) error {
 		return bot.EnqueueReminder(tx, reminders.Message{Key: "k", Kind: reminders.KindReminder, ToUser: hung,
 			Text:    "⏰ Nhắc hạn: Tổ CNSCĐ thôn 1 chưa gửi báo cáo tháng 11/2026. Hạn chót: 20/11/2026 (còn 2 ngày). Bấm nút để báo cáo ngay.",
@@ -437,7 +437,7 @@ func TestAReminderMidConversationSaysWordsNotNumbers(t *testing.T) {
 		t.Fatalf("the reminder mid-conversation: %q", got)
 	}
 	h.DB.View(func(tx *store.Tx) error {
-		if c := tx.Choices(hung); len(c) != 2 || c[0].Title != "Bỏ bản nháp" {
+		if c := tx.Choices(hung); len(c) != 2 || c[1].Title != "Bỏ bản nháp" {
 			t.Errorf("the conversation's typed choices were replaced by the reminder's: %+v", c)
 		}
 		return nil

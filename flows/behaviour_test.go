@@ -354,7 +354,7 @@ func TestReportControls(t *testing.T) {
 			turns: []turn{{in: "bỏ qua", say: []string{"Câu này bắt buộc, không bỏ qua được.", "Câu 2/12"}}},
 			step:  "report.q1", answers: map[string]string{"households": "12"}},
 		{name: "cancel asks before dropping the draft",
-			turns: []turn{{in: "hủy", say: []string{"Bạn có chắc muốn bỏ bản nháp báo cáo tháng 11/2026 không?"}, buttons: []string{"Bỏ bản nháp", "Tiếp tục báo cáo"}}},
+			turns: []turn{{in: "hủy", say: []string{"Bạn có chắc muốn bỏ bản nháp báo cáo tháng 11/2026 không?"}, buttons: []string{"Tiếp tục báo cáo", "Bỏ bản nháp"}}},
 			step:  "report.drop", answers: map[string]string{"households": "12"}},
 		{name: "cancel, then no: back to the question",
 			turns: []turn{{in: "hủy", say: []string{"bỏ bản nháp"}}, {in: "không", say: []string{"Câu 2/12"}}},

@@ -362,6 +362,12 @@ func (c *convo) command(cmd string) error {
 			return nil
 		}
 		if c.s != nil {
+			if c.s.Paused { // "báo cáo" to a paused report takes it up again, as "tiếp tục" does
+				c.s.Paused = false
+				if err := c.save(); err != nil {
+					return err
+				}
+			}
 			return c.prompt()
 		}
 		switch cmd {

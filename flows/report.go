@@ -541,7 +541,8 @@ func reportDropPrompt(c *convo) error {
 	if c.s.Data["period"] != "" {
 		label = "báo cáo " + p.Label()
 	}
-	c.say(fmt.Sprintf(textDropDraft, label), Button{Title: "Bỏ bản nháp", Payload: "bỏ bản nháp"}, Button{Title: "Tiếp tục báo cáo", Payload: "quay lại"})
+	// Keeping comes first: a stray "1" (a count typed where the buttons were) keeps the draft.
+	c.say(fmt.Sprintf(textDropDraft, label), Button{Title: "Tiếp tục báo cáo", Payload: "quay lại"}, Button{Title: "Bỏ bản nháp", Payload: "bỏ bản nháp"})
 	return nil
 }
 
