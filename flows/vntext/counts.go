@@ -28,6 +28,12 @@ func SplitCounts(s string) []string {
 	if _, ok, _ := ParseCount(s, 0); ok {
 		return nil
 	}
+	// "12-30-5-0" or "12/30/5/0": three numbers at least ("9-10" is a range, "12/15" a date or a share).
+	for _, sep := range []string{"-", "/"} {
+		if pieces := strings.Split(strings.ReplaceAll(s, " ", ""), sep); len(pieces) >= 3 && allDigits(pieces) {
+			return pieces
+		}
+	}
 	// "12,30,5": commas without spaces that make no number; three pieces at least, since "1,5" is a decimal.
 	if pieces := strings.Split(s, ","); len(pieces) >= 3 && allDigits(pieces) {
 		return pieces
@@ -44,13 +50,18 @@ func SplitCounts(s string) []string {
 	return nil
 }
 
+// allStartWithDigit: every piece is a count ("12 hộ") or says none ("không"), and one at least is a number.
 func allStartWithDigit(parts []string) bool {
+	numbers := 0
 	for _, p := range parts {
-		if !isDigit(p[0]) {
+		switch {
+		case isDigit(p[0]):
+			numbers++
+		case !IsZeroWords(p):
 			return false
 		}
 	}
-	return true
+	return numbers > 0
 }
 
 func allDigits(parts []string) bool {

@@ -32,6 +32,12 @@ func TestSplitCounts(t *testing.T) {
 		{"mười hai", nil},
 		{"", nil},
 		{"12, abc", nil},
+		{"12-30-5-0-0-0-2", []string{"12", "30", "5", "0", "0", "0", "2"}},
+		{"12 / 30 / 5", []string{"12", "30", "5"}},
+		{"9-10", nil},
+		{"12/15", nil},
+		{"12, 30, 5, 0, không, 0, 2", []string{"12", "30", "5", "0", "không", "0", "2"}},
+		{"không, không", nil}, // no number at all: not a list of counts
 	} {
 		if got := SplitCounts(c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("SplitCounts(%q) = %q, want %q", c.in, got, c.want)

@@ -57,8 +57,11 @@ func ParseCount(s string, max int64) (n int64, ok bool, reason string) {
 		return 0, false, reasonNotNumber
 	}
 	if !isDigit(s[0]) {
-		if f := replyForm(Fold(s)); f == "khong" {
+		if IsZeroWords(s) {
 			return 0, true, ""
+		}
+		if rest, ok := skipLeadWords(s); ok {
+			return ParseCount(rest, max)
 		}
 		return 0, false, reasonNotNumber
 	}
@@ -121,6 +124,45 @@ func ParseCount(s string, max int64) (n int64, ok bool, reason string) {
 		n = n*10 + v
 	}
 	return n, true, ""
+}
+
+// zeroWords say "none" in answer to "how many": "không", "ko", "không có", "chưa có ai" (folded,
+// polite tails dropped by replyForm).
+var zeroWords = map[string]bool{
+	"khong": true, "ko": true, "k": true, "kh": true, "hong": true, "khong co": true, "ko co": true, "k co": true,
+	"kh co": true, "chua": true, "chua co": true, "khong co ai": true, "chua co ai": true, "khong co gi": true,
+	"chua co gi": true, "khong ai": true, "chua ai": true, "khong co ca": true, "chua co ca": true,
+	"khong co nao": true, "chua duoc": true, "chua co ho nao": true, "khong co ho nao": true, "khong co buoi nao": true,
+	"chua co buoi nao": true, "khong co ai ca": true, "chua lam": true, "chua co so": true, "trong": true,
+}
+
+// IsZeroWords tells whether s says "none" in words ("không", "ko có", "chưa có ạ").
+func IsZeroWords(s string) bool {
+	f := Fold(s)
+	return f != "" && zeroWords[replyForm(f)]
+}
+
+// leadWords may come before a count without changing it: "dạ 12", "có 12 hộ", "được 12", "khoảng 30",
+// "tầm 10 buổi", "tổng cộng 1.200" (folded).
+var leadWords = map[string]bool{
+	"da": true, "vang": true, "co": true, "duoc": true, "dc": true, "la": true, "tong": true, "cong": true,
+	"het": true, "khoang": true, "tam": true, "chung": true, "do": true, "em": true, "ok": true, "oke": true,
+	"u": true, "uh": true, "thang": true, "nay": true, "so": true, "luong": true, "gan": true, "ca": true,
+}
+
+// skipLeadWords drops words that may precede a count ("dạ", "có", "khoảng") and returns the rest when
+// it starts with a digit.
+func skipLeadWords(s string) (string, bool) {
+	fields := strings.Fields(s)
+	for i, w := range fields {
+		if i > 0 && len(w) > 0 && isDigit(w[0]) {
+			return strings.Join(fields[i:], " "), true
+		}
+		if !leadWords[Fold(strings.TrimRight(w, ",:.!"))] {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 func isSpaceRune(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u202f' }
