@@ -228,6 +228,9 @@ func (c *convo) handle() error {
 			return err
 		}
 	}
+	if handled, err := c.correcting(text); handled || err != nil {
+		return err // "sửa câu 1", "câu 1 là 15": one item of the report, in the leader's words
+	}
 	cmd, isCmd := "", false
 	if c.in.Kind == KindText && !c.answersByLine(text) {
 		sit := intent.Idle

@@ -410,6 +410,12 @@ func (c *convo) nextQuestion(i, n int) error {
 	for j < n && ahead[j] {
 		j++
 	}
+	if resume := c.s.Data["resume"]; c.s.Data["edit"] == "1" && resume != "" {
+		// An item corrected in the middle of the questions ("sửa câu 1"): back where they were.
+		delete(c.s.Data, "edit")
+		delete(c.s.Data, "resume")
+		return c.goTo(resume)
+	}
 	if c.s.Data["edit"] == "1" || j >= n {
 		delete(c.s.Data, "edit")
 		delete(c.s.Data, "ahead")

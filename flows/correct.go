@@ -1,0 +1,133 @@
+package flows
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cdtbot/cdtbot/flows/vntext"
+)
+
+// A correction is a leader going back to one item of the report in their own words, at a question,
+// at the summary or at "which item?": "sửa câu 1", "sửa mục 4", "nhầm câu 2" open that item;
+// "câu 1 là 15", "sửa câu 3 thành 7", "sai câu 1, phải là 15", "câu 1: 15" change it at once.
+type correction struct {
+	item  int    // 1-based
+	value string // the new answer as typed; "" to ask the item again
+}
+
+// correctionVerbs may open a correction (folded).
+var correctionVerbs = map[string]bool{"sua": true, "lai": true, "chinh": true, "nham": true, "sai": true, "nhap": true,
+	"go": true, "ghi": true, "doi": true, "em": true, "cho": true, "xin": true, "muon": true, "bi": true}
+
+// correctionLinks stand between the item and its new value (folded).
+var correctionLinks = map[string]bool{"la": true, "thanh": true, "phai": true, "bang": true, "=": true, "->": true, "sang": true}
+
+// parseCorrection reads a correction, or says it is none. An item needs "câu"/"mục"/"ý" before its
+// number, or a verb ("sửa 3"), so that a plain count is never taken for one.
+func parseCorrection(text string) (correction, bool) {
+	tokens := strings.Fields(strings.NewReplacer(":", " : ", ",", " , ").Replace(text))
+	i, verb := 0, false
+	for i < len(tokens) && (correctionVerbs[vntext.Fold(tokens[i])] || verb && tokens[i] == ",") {
+		i, verb = i+1, true
+	}
+	named := false
+	if i < len(tokens) {
+		switch vntext.Fold(tokens[i]) {
+		case "cau", "muc", "y":
+			i, named = i+1, true
+			if i < len(tokens) && vntext.Fold(tokens[i]) == "so" {
+				i++
+			}
+		}
+	}
+	if i >= len(tokens) || (!verb && !named) {
+		return correction{}, false
+	}
+	n, err := strconv.Atoi(tokens[i])
+	if err != nil || n < 1 || n > 99 {
+		return correction{}, false
+	}
+	i++
+	linked := false
+	for i < len(tokens) && (correctionLinks[tokens[i]] || tokens[i] == ":" || tokens[i] == "," || correctionLinks[vntext.Fold(tokens[i])]) {
+		i, linked = i+1, true
+	}
+	rest := strings.Join(tokens[i:], " ")
+	if rest != "" && !linked {
+		return correction{}, false // "câu 3 em chưa rõ": words after an item, not a new answer
+	}
+	if rest != "" {
+		// The value as typed, punctuation kept: cut the original text after the link.
+		rest = originalTail(text, len(tokens)-i)
+	}
+	return correction{item: n, value: rest}, true
+}
+
+// originalTail is the last n whitespace-separated pieces of text as typed (":" and "," split off
+// by parseCorrection are not in them, only what followed).
+func originalTail(text string, n int) string {
+	fields := strings.Fields(text)
+	if n > len(fields) {
+		n = len(fields)
+	}
+	tail := strings.Join(fields[len(fields)-n:], " ")
+	return strings.TrimLeft(tail, ":, ")
+}
+
+// correcting handles a correction at a report's question, summary or "which item?" step, and tells
+// whether the text was one.
+func (c *convo) correcting(text string) (bool, error) {
+	if c.s == nil || c.s.Paused || c.s.Flow != "report" || c.in.Kind != KindText || strings.Contains(text, "\n") {
+		return false, nil // several lines are answers by line (batch.go)
+	}
+	cur, isQ := questionIndex(c.s.Step)
+	if !isQ && c.s.Step != "summary" && c.s.Step != "edit" {
+		return false, nil
+	}
+	corr, ok := parseCorrection(text)
+	if !ok {
+		return false, nil
+	}
+	qs, err := c.questions()
+	if err != nil {
+		return false, err
+	}
+	n := len(qs.Questions)
+	if corr.item > n {
+		c.say(fmt.Sprintf(textEditWhich, n))
+		return true, c.prompt()
+	}
+	k := corr.item - 1
+	_, answered := c.s.Data["a."+qs.Questions[k].ID]
+	if isQ && (k == cur || (k > cur && !answered)) {
+		return false, nil // the question asked now, or one ahead ("câu 9: …" while at 8): answers, as labels
+	}
+	if !answered {
+		c.say(fmt.Sprintf(textNotAnsweredYet, corr.item))
+		return true, c.prompt()
+	}
+	if corr.value == "" {
+		c.s.Data["edit"] = "1"
+		if isQ {
+			c.s.Data["resume"] = c.s.Step // back to this question once the item is corrected
+		}
+		return true, c.goTo(questionStep(k))
+	}
+	q := qs.Questions[k]
+	value, problem := checkAnswer(q, corr.value)
+	if problem != "" {
+		c.say(fmt.Sprintf(textCorrectionRefused, corr.item, problem))
+		return true, c.prompt()
+	}
+	c.s.Data["a."+q.ID] = value
+	if c.s.Step == "edit" {
+		c.say(fmt.Sprintf(textCorrected, corr.item, q.Label, shown(value)))
+		return true, c.goTo("summary")
+	}
+	if err := c.save(); err != nil {
+		return true, err
+	}
+	c.say(fmt.Sprintf(textCorrected, corr.item, q.Label, shown(value)))
+	return true, c.prompt()
+}
