@@ -761,6 +761,12 @@ func TestAReminderOfAReportFiledMeanwhileIsNotSent(t *testing.T) {
 		}
 		return nil
 	})
+	// The admin API's plan of the waiting messages says so before the morning.
+	var plan bot.PlanTotals
+	h.MustAPI(http.StatusOK, "GET", "/api/v1/outbox/plan", "", &plan)
+	if plan.ByChannel["obsolete"] < 1 {
+		t.Errorf("outbox plan: %+v, want the filed report's reminder as obsolete", plan)
+	}
 	before := len(h.SentTo(hung))
 	h.Clock.Set(time.Date(2026, 12, 19, 7, 1, 0, 0, ict))
 	h.Settle()

@@ -12,7 +12,7 @@ import (
 )
 
 // PlanTotals counts how waiting messages would go out now: by channel ("none"
-// for those no channel can reach) and by cost class.
+// for those no channel can reach, "obsolete" for reminders whose report was filed) and by cost class.
 type PlanTotals struct {
 	Messages  int            `json:"messages"`
 	ByChannel map[string]int `json:"by_channel"`
@@ -26,6 +26,8 @@ func (l *ladder) plan(tx *store.Tx, msgs []store.OutMsg, now time.Time) PlanTota
 		r := l.route(tx, m, now)
 		t.Messages++
 		switch {
+		case r.obsolete:
+			t.ByChannel["obsolete"]++ // its report was filed: it will not go
 		case r.channel == "":
 			t.ByChannel["none"]++
 		case r.skip:

@@ -1,6 +1,11 @@
 package flows
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	"github.com/cdtbot/cdtbot/store"
+)
 
 func TestParseCorrection(t *testing.T) {
 	for _, c := range []struct {
@@ -29,6 +34,41 @@ func TestParseCorrection(t *testing.T) {
 		got, ok := parseCorrection(c.in)
 		if ok != c.ok || (ok && (got.item != c.item || got.value != c.value)) {
 			t.Errorf("parseCorrection(%q) = %+v, %v; want item %d value %q, %v", c.in, got, ok, c.item, c.value, c.ok)
+		}
+	}
+}
+
+func TestTypedPeriod(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	nov, oct := store.Period{Year: 2026, Month: 11}, store.Period{Year: 2026, Month: 10}
+	for _, c := range []struct {
+		text string
+		open store.Period
+		now  time.Time
+		want store.Period
+		ok   bool
+	}{
+		{"tháng 11", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), nov, true},
+		{"T11/2026", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), nov, true},
+		{"thang 10 nam 2026", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), oct, true},
+		{"11", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), nov, true},
+		{"10/2026", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), oct, true},
+		{"tháng 11/2025", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), store.Period{}, false},
+		{"tháng 12", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), store.Period{}, false},
+		{"tháng này", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), nov, true},
+		{"tháng trước", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), oct, true},
+		{"quá hạn", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), oct, true},
+		// A calendar of the 5th: on 3 December the open month is November, which is "last month".
+		{"tháng trước", nov, time.Date(2026, 12, 3, 9, 0, 0, 0, loc), nov, true},
+		{"tháng này", nov, time.Date(2026, 12, 3, 9, 0, 0, 0, loc), store.Period{Year: 2026, Month: 12}, true},
+		// Figures are not a month.
+		{"10, 12, 3, 1, 0, 0, 1", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), store.Period{}, false},
+		{"12 hộ", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), store.Period{}, false},
+		{"", nov, time.Date(2026, 11, 23, 9, 0, 0, 0, loc), store.Period{}, false},
+	} {
+		got, ok := typedPeriod(c.text, c.open, c.now)
+		if ok != c.ok || got != c.want {
+			t.Errorf("typedPeriod(%q, open %s, %s) = %s, %v; want %s, %v", c.text, c.open, c.now.Format("02/01"), got, ok, c.want, c.ok)
 		}
 	}
 }

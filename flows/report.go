@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -150,7 +149,7 @@ func reportPeriodAnswer(c *convo) error {
 		if cerr != nil {
 			return cerr
 		}
-		p, ok = typedPeriod(c.in.Text, cal.OpenPeriod(c.tx.Now()))
+		p, ok = typedPeriod(c.in.Text, cal.OpenPeriod(c.tx.Now()), c.tx.Now().In(c.e.loc))
 		err = nil
 	}
 	if !ok || err != nil {
@@ -169,28 +168,64 @@ func reportPeriodAnswer(c *convo) error {
 	return c.choosePeriod(p)
 }
 
-// typedMonth is a month typed in words: "tháng 12", "T12", "12/2026", "12-2026".
-var typedMonth = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})(?:\s*[/.-]\s*([0-9]{4}))?(?:[^0-9]|$)`)
-
-// typedPeriod reads the month a leader typed instead of tapping it: its number ("tháng 12", "12",
-// "12/2026"), or "tháng này" / "tháng trước" / "quá hạn". Only the open month and the one before
-// are meant (the caller still checks what was offered).
-func typedPeriod(text string, open store.Period) (store.Period, bool) {
-	f := vntext.Fold(text)
-	if m := typedMonth.FindStringSubmatch(f); m != nil {
-		month, _ := strconv.Atoi(m[1])
+// typedPeriod reads the month a leader typed instead of tapping it: "tháng 12", "T12", "12/2026",
+// "tháng 12 năm 2026", a month number alone; "tháng này" and "tháng trước" as the calendar says on
+// the day (on 3 December "tháng trước" is November, whatever the reporting calendar); "quá hạn" the
+// overdue one, before open. Figures are not months: "10, 12, 3" says nothing. The caller checks that
+// the month is one offered.
+func typedPeriod(text string, open store.Period, now time.Time) (store.Period, bool) {
+	words := strings.Fields(vntext.Fold(text))
+	month, year := 0, 0
+	number := func(w string, lo, hi int) int {
+		if n, err := strconv.Atoi(w); err == nil && n >= lo && n <= hi && len(w) <= 4 {
+			return n
+		}
+		return 0
+	}
+	for i, w := range words {
+		switch {
+		case (w == "thang" || w == "t") && i+1 < len(words):
+			month = number(words[i+1], 1, 12)
+		case len(w) > 1 && w[0] == 't' && w != "thang":
+			month = number(w[1:], 1, 12) // "t11"
+		default:
+			continue
+		}
+		if month == 0 {
+			continue
+		}
+		for _, y := range words[i+1:] {
+			if n := number(y, 2000, 2100); n != 0 {
+				year = n
+				break
+			}
+		}
+		break
+	}
+	if month == 0 && len(words) >= 1 && len(words) <= 2 { // "11", "11 2026": a month alone
+		if month = number(words[0], 1, 12); month != 0 && len(words) == 2 {
+			if year = number(words[1], 2000, 2100); year == 0 {
+				month = 0
+			}
+		}
+	}
+	if month != 0 {
 		for _, p := range []store.Period{open, open.Prev()} {
-			if int(p.Month) == month && (m[2] == "" || m[2] == strconv.Itoa(p.Year)) {
+			if int(p.Month) == month && (year == 0 || year == p.Year) {
 				return p, true
 			}
 		}
 		return store.Period{}, false
 	}
+	f := " " + strings.Join(words, " ") + " "
+	this := store.Period{Year: now.Year(), Month: now.Month()}
 	switch {
-	case strings.Contains(f, "truoc") || strings.Contains(f, "qua han") || strings.Contains(f, "tre han"):
+	case strings.Contains(f, " qua han ") || strings.Contains(f, " tre han "):
 		return open.Prev(), true
-	case strings.Contains(f, "nay") || strings.Contains(f, "hien tai"):
-		return open, true
+	case strings.Contains(f, " truoc "):
+		return this.Add(-1), true
+	case strings.Contains(f, " nay ") || strings.Contains(f, " hien tai "):
+		return this, true
 	}
 	return store.Period{}, false
 }

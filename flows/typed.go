@@ -12,10 +12,10 @@ import (
 // they got, and returns that button's payload (text as it was when it is none of them):
 //   - its number, "2" (also "2." or "2)"), as the numbered text lists them;
 //   - its title, "gửi yêu cầu" for [Gửi yêu cầu] (whose payload is "gửi"), with or without diacritics,
-//     in any case, with a slip of one letter in a longer title without digits ("Tháng 11" is not
-//     "tháng 12");
+//     in any case; for a button of words, with a slip of one letter in a longer title without digits
+//     ("Tháng 11" is not "tháng 12", and a person's name must be exact: "Lan" is not "Loan");
 //   - for a hidden command's button ("#team:…", "#rq:…:app"), words of its title that no other
-//     button has ("thôn trung lưu", "duyệt").
+//     button has ("thôn trung lưu", "duyệt"), but for "command or answer?".
 //
 // Two buttons that fit equally are not a choice: the words go on as typed.
 func TypedChoice(buttons []Button, text string) string {
@@ -43,9 +43,12 @@ func TypedChoice(buttons []Button, text string) string {
 		switch {
 		case title == typed:
 			exact, nExact = i, nExact+1
-		case len(title) >= 6 && !hasDigit(title) && !hasDigit(typed) && vntext.WithinOneEdit(title, typed):
+		case !strings.HasPrefix(b.Payload, "#") && len(title) >= 6 && !hasDigit(title) && !hasDigit(typed) && vntext.WithinOneEdit(title, typed):
+			// Words only: a hidden command's title is often a name, and names one letter apart are
+			// different people ("Lan" is not "Loan").
 			near, nNear = i, nNear+1
-		case strings.HasPrefix(b.Payload, "#") && containsWords(strings.Fields(title), words):
+		case strings.HasPrefix(b.Payload, "#") && !strings.HasPrefix(b.Payload, "#clarify:") && containsWords(strings.Fields(title), words):
+			// Not "command or answer?": "báo cáo" there names what the answer is about, not the command.
 			part, nPart = i, nPart+1
 		}
 	}

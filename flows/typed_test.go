@@ -37,6 +37,13 @@ func TestTypedChoice(t *testing.T) {
 		{"words two buttons share", teams, "tổ cnscđ", "tổ cnscđ"},
 		{"a name two buttons fold to", people, "Nguyen Van Hung", "Nguyen Van Hung"},
 		{"a typed hidden command is left alone", decide, "#rq:7:rej", "#rq:7:rej"},
+		// Found in review: a name one letter from a button is another person; the object of a
+		// command is not the command.
+		{"a name one letter off", []flows.Button{{Title: "Nguyễn Thị Lan", Payload: "#appoint:T1:11"}, {Title: "Trần Văn Minh", Payload: "#appoint:T1:12"}}, "Nguyễn Thị Loan", "Nguyễn Thị Loan"},
+		{"Linh is not Minh", []flows.Button{{Title: "Nguyễn Thị Lan", Payload: "#appoint:T1:11"}, {Title: "Trần Văn Minh", Payload: "#appoint:T1:12"}}, "Trần Văn Linh", "Trần Văn Linh"},
+		{"a name exactly", []flows.Button{{Title: "Nguyễn Thị Lan", Payload: "#appoint:T1:11"}, {Title: "Trần Văn Minh", Payload: "#appoint:T1:12"}}, "nguyen thi lan", "#appoint:T1:11"},
+		{"command or answer: the command's object", []flows.Button{{Title: "Tạm dừng báo cáo tháng", Payload: "#clarify:cmd"}, {Title: "Đây là câu trả lời", Payload: "#clarify:answer"}}, "báo cáo", "báo cáo"},
+		{"command or answer: the whole title", []flows.Button{{Title: "Tạm dừng báo cáo tháng", Payload: "#clarify:cmd"}, {Title: "Đây là câu trả lời", Payload: "#clarify:answer"}}, "tạm dừng báo cáo tháng", "#clarify:cmd"},
 		{"no buttons", nil, "gửi yêu cầu", "gửi yêu cầu"},
 	} {
 		if got := flows.TypedChoice(c.buttons, c.text); got != c.want {
