@@ -105,14 +105,14 @@ func BenchmarkNationalDigest(b *testing.B) {
 
 // BenchmarkNationalCutoffEve is the heaviest morning: the day before the cutoff, every team of the
 // country due, leaders and deputies (~186,000 messages, ~52 minutes at the ~3,568 bulk sends a minute
-// the outbox gets). With the server's CDTBOT_MORNING_WINDOW of 30 minutes, the 06:00 run queues what
+// the outbox gets). With the server's CDTBOT_MORNING_WINDOW of 30 minutes, the 07:00 run queues what
 // does not fit to go before 08:00 and the 08:00 run the rest: reported are how many go ahead, from how
 // many minutes before 08:00, and how long the 08:00 part takes at that rate.
 func BenchmarkNationalCutoffEve(b *testing.B) {
 	db, _ := storetest.NationalWorld(b, "../testdata/units/vn-units-2025.json")
 	storetest.AddDeputies(b, db)
 	const perMinute = 3568 // bot.BulkPerMinute(0, 0)
-	// A lookback of an hour: the world never ran the mornings before, whose reminders a 06:00 run
+	// A lookback of an hour: the world never ran the mornings before, whose reminders a 07:00 run
 	// would otherwise catch up.
 	s := &Sweeper{DB: db, Loc: hcm, Enqueue: recordEnqueue, BulkPerMinute: perMinute, Window: 30 * time.Minute, Lookback: time.Hour}
 	b.ResetTimer()
@@ -120,7 +120,7 @@ func BenchmarkNationalCutoffEve(b *testing.B) {
 		// Each iteration a different month, so the ledger does not turn it into a no-op.
 		m := time.Month(1 + i%12)
 		eve := time.Date(2027, m, min(30, daysIn(2027, m))-1, 0, 0, 0, 0, hcm) // the cutoff is the 30th or February's last day
-		ahead, err := s.Sweep(eve.Add(6*time.Hour), false)
+		ahead, err := s.Sweep(eve.Add(7*time.Hour), false)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -171,8 +171,9 @@ func (s *Sweeper) Sweep(at time.Time, dryRun bool) ([]Message, error) {
 	return plan, nil
 }
 
-// aheadFrom is how long before Hour a sweep looks at the coming morning (a run at 06:00).
-const aheadFrom = 2 * time.Hour
+// aheadFrom is how long before Hour a sweep looks at the coming morning: from 07:00 (the server's run
+// then, or a catch-up at a start after it), when quiet hours end and the overflow may go.
+const aheadFrom = time.Hour
 
 func (s *Sweeper) window() time.Duration {
 	if s.Window == 0 {
@@ -198,6 +199,14 @@ func (s *Sweeper) ahead(at time.Time) ([]Message, error) {
 	}
 	plan, err := s.planAll(scheduled, scheduled)
 	if err != nil {
+		return nil, err
+	}
+	// Only what is still to go counts: overdue notices and lists are planned again for days, and the
+	// ledger skips them (and anything an earlier run queued ahead).
+	if err := s.DB.View(func(tx *store.Tx) error {
+		plan = slices.DeleteFunc(plan, func(m Message) bool { return tx.LedgerHas(m.Key) })
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	over := len(plan) - int(s.window()/time.Minute)*s.BulkPerMinute
@@ -258,6 +267,12 @@ func (s *Sweeper) CatchUp(now time.Time) ([]Message, bool, error) {
 	var swept bool
 	if err := s.DB.View(func(tx *store.Tx) error { last, swept = lastSwept(tx); return nil }); err != nil {
 		return nil, false, err
+	}
+	// Within the two hours before Hour, the run that queues a heavy morning's overflow ahead may
+	// have been missed (a start at 07:10 after downtime): sweep then, unless one ran in that window.
+	next := scheduled.AddDate(0, 0, 1)
+	if aheadStart := next.Add(-aheadFrom); s.BulkPerMinute > 0 && !now.Before(aheadStart) && now.Before(next) {
+		scheduled = aheadStart
 	}
 	if swept && !last.Before(scheduled) {
 		return nil, false, nil

@@ -977,7 +977,7 @@ func TestLeadersAreQueuedBeforeDeputies(t *testing.T) {
 }
 
 // A morning too big to go out within Window of Hour at the outbox's bulk rate starts before Hour: a
-// sweep at 06:00 queues what does not fit (reminders from the end of the order: deputies, then the
+// sweep at 07:00 queues what does not fit (reminders from the end of the order: deputies, then the
 // last leaders) to go from the time that makes it end at 08:00, never before quiet hours end nor
 // before the sweep; the run at 08:00 queues the rest once. The digests wait for 08:00 (they say who
 // filed by then; this world's went the day before).
@@ -997,27 +997,28 @@ func TestAHeavyMorningStartsBeforeItsHour(t *testing.T) {
 		s.BulkPerMinute, s.Window, s.Hour = perMinute, 2*time.Minute, hour
 		return db, s
 	}
-	// A digest, two leaders, two deputies at 08:00; at 1 a minute within 2 minutes, three do not
-	// fit: they go from 07:57.
+	// Two leaders and two deputies still to go at 08:00 (the digest before the cutoff went the day
+	// before: the ledger's, it is not counted); at 1 a minute within 2 minutes, two do not fit: they
+	// go from 07:58.
 	db, s := newWorld(1, 8)
-	early, err := s.Sweep(eve(6, 0), false)
+	early, err := s.Sweep(eve(7, 0), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"remind|B1|2027-03|1|deputy", "remind|B2|2027-03|1|deputy", "remind|B2|2027-03|1|leader"}
+	want := []string{"remind|B1|2027-03|1|deputy", "remind|B2|2027-03|1|deputy"}
 	if got := keys(early); !slices.Equal(got, want) {
-		t.Fatalf("queued at 06:00: %v, want %v", got, want)
+		t.Fatalf("queued at 07:00: %v, want %v", got, want)
 	}
 	for _, m := range early {
-		if !m.NotBefore.Equal(eve(7, 57)) {
-			t.Errorf("%s goes at %v, want 07:57", m.Key, m.NotBefore)
+		if !m.NotBefore.Equal(eve(7, 58)) {
+			t.Errorf("%s goes at %v, want 07:58", m.Key, m.NotBefore)
 		}
 	}
 	rest, err := s.Sweep(eve(8, 0), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := keys(rest), []string{"remind|B1|2027-03|1|leader"}; !slices.Equal(got, want) {
+	if got, want := keys(rest), []string{"remind|B1|2027-03|1|leader", "remind|B2|2027-03|1|leader"}; !slices.Equal(got, want) {
 		t.Errorf("queued at 08:00: %v, want %v", got, want)
 	}
 	if n := len(drain(t, db)); n != 4 {
@@ -1031,9 +1032,10 @@ func TestAHeavyMorningStartsBeforeItsHour(t *testing.T) {
 		want            int
 		from            time.Time
 	}{
-		{"no rate: nothing ahead", 0, 8, eve(6, 0), 0, time.Time{}},
-		{"a rate that fits the morning", 3, 8, eve(6, 0), 0, time.Time{}},
-		{"messages at 07:00, when quiet hours end: nothing before", 1, 7, eve(6, 0), 0, time.Time{}},
+		{"no rate: nothing ahead", 0, 8, eve(7, 0), 0, time.Time{}},
+		{"a rate that fits the morning", 3, 8, eve(7, 0), 0, time.Time{}},
+		{"too early: 06:00 looks at nothing", 1, 8, eve(6, 0), 0, time.Time{}},
+		{"messages at 07:00, when quiet hours end: nothing before", 1, 7, eve(6, 30), 0, time.Time{}},
 		{"a sweep at 07:58 (a start after downtime): two minutes' worth, from then", 1, 8, eve(7, 58), 2, eve(7, 58)},
 	} {
 		_, s := newWorld(c.perMinute, c.hour)
@@ -1047,5 +1049,40 @@ func TestAHeavyMorningStartsBeforeItsHour(t *testing.T) {
 				t.Errorf("%s: %s goes at %v, want %v", c.name, m.Key, m.NotBefore, c.from)
 			}
 		}
+	}
+}
+
+// A start within the hour before Hour after downtime (07:10) runs the sweep that queues the overflow
+// ahead, which the server's 07:00 run would have; once it ran, a restart does not run it again.
+func TestCatchUpQueuesTheOverflowAfterDowntime(t *testing.T) {
+	var clock time.Time
+	db, s := worldAt(t, func() time.Time { return clock })
+	if err := db.Update(func(tx *store.Tx) error {
+		return errors.Join(tx.SetRole("B1", "b1d", store.RoleDeputy), tx.SetRole("B2", "b2d", store.RoleDeputy))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	clock = time.Date(2027, 3, 18, 8, 0, 0, 0, hcm)
+	if _, err := s.Sweep(clock, false); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, db)
+	s.BulkPerMinute, s.Window = 1, 2*time.Minute
+	clock = time.Date(2027, 3, 19, 7, 10, 0, 0, hcm)
+	sent, ran, err := s.CatchUp(clock)
+	if err != nil || !ran || len(sent) != 2 {
+		t.Fatalf("catch-up at 07:10: ran %v, %v, queued %v; want the two deputies ahead", ran, err, keys(sent))
+	}
+	if _, ran, _ := s.CatchUp(clock.Add(5 * time.Minute)); ran {
+		t.Error("a second start at 07:15 swept again")
+	}
+	clock = time.Date(2027, 3, 19, 8, 0, 0, 0, hcm) // the day's run
+	if _, err := s.Sweep(clock, false); err != nil {
+		t.Fatal(err)
+	}
+	s.BulkPerMinute = 0 // no spreading: nothing to catch up before 08:00
+	clock = time.Date(2027, 3, 20, 7, 10, 0, 0, hcm)
+	if _, ran, _ := s.CatchUp(clock); ran {
+		t.Error("without a rate, a start at 07:10 swept")
 	}
 }

@@ -240,7 +240,7 @@ func TestRemindCommandOnFileAndThroughServer(t *testing.T) {
 }
 
 // CDTBOT_MORNING_WINDOW: a morning too big to go out within it after 08:00 at Zalo's rate has its
-// overflow queued by the 06:00 run, to go before 08:00 (a window of 1s holds nothing: every reminder
+// overflow queued by the 07:00 run, to go before 08:00 (a window of 1s holds nothing: every reminder
 // goes from 07:59, a minute's worth at the default rate); 0 keeps the whole morning at 08:00.
 func TestRemindCommandSpreadsAHeavyMorning(t *testing.T) {
 	env := map[string]string{"CDTBOT_DB": filepath.Join(t.TempDir(), "cdtbot.db"), "CDTBOT_ADDR": "127.0.0.1:0", "CDTBOT_ADMIN_TOKEN": "tok"}
@@ -259,13 +259,13 @@ func TestRemindCommandSpreadsAHeavyMorning(t *testing.T) {
 		return out.String()
 	}
 	remind("0", "2026-11-17T08:00:00+07:00", "--force") // three days before: sent, as every day
-	if out := remind("0", "2026-11-19T06:00:00+07:00", "--dry-run"); strings.Contains(out, "|1|") {
+	if out := remind("0", "2026-11-19T07:00:00+07:00", "--dry-run"); strings.Contains(out, "|1|") {
 		t.Errorf("the eve's reminders went ahead without a window:\n%s", out)
 	}
-	out := remind("1s", "2026-11-19T06:00:00+07:00", "--force")
+	out := remind("1s", "2026-11-19T07:00:00+07:00", "--force")
 	if !strings.Contains(out, "remind|TA-T1|2026-11|1|leader → user 1100000000000000001 from 07:59") ||
 		!strings.Contains(out, "remind|TA-T1|2026-11|1|deputy") || strings.Contains(out, "digest") {
-		t.Fatalf("06:00 with a window of 1s:\n%s", out)
+		t.Fatalf("07:00 with a window of 1s:\n%s", out)
 	}
 	if out := remind("1s", "2026-11-19T08:00:00+07:00", "--force"); !strings.Contains(out, "0 messages sent") {
 		t.Errorf("08:00 sent a reminder twice:\n%s", out)

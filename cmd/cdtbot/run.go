@@ -216,9 +216,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := sched.Add("0 8 * * *", "reminders", runSweep); err != nil {
 		return err
 	}
-	// At 06:00, a morning too big for CDTBOT_MORNING_WINDOW after 08:00 has its overflow queued to go
-	// from 07:00 (the end of quiet hours), timed to end at 08:00; a light one queues nothing then.
-	if err := sched.Add("0 6 * * *", "reminders ahead", runSweep); err != nil {
+	// At 07:00 (the end of quiet hours), a morning too big for CDTBOT_MORNING_WINDOW after 08:00 has
+	// its overflow queued to go from then, timed to end at 08:00; a light one queues nothing. Not
+	// earlier: the sender walks past queued reminders that are not due yet.
+	if err := sched.Add("0 7 * * *", "reminders ahead", runSweep); err != nil {
 		return err
 	}
 	if err := sched.Add("7 * * * *", "housekeeping", b.Housekeeping); err != nil {
