@@ -106,7 +106,12 @@ func joinCommuneAnswer(c *convo) error {
 	if err != nil {
 		return err
 	}
-	found := rank(text, all, func(u store.Unit) []string { return []string{u.Name, u.Display()} })
+	var found []store.Unit
+	for _, q := range placeQueries(text) {
+		if found = rank(q, all, func(u store.Unit) []string { return []string{u.Name, u.Display()} }); len(found) > 0 {
+			break
+		}
+	}
 	switch {
 	case len(found) == 0:
 		c.say(fmt.Sprintf(textJoinNoCommune, text))
@@ -226,7 +231,12 @@ func joinTeamAnswer(c *convo) error {
 	if err != nil {
 		return err
 	}
-	found := rank(text, teams, func(t store.Team) []string { return []string{t.Name, c.teamLabel(t), t.JoinCode} })
+	var found []store.Team
+	for _, q := range placeQueries(text) {
+		if found = rank(q, teams, func(t store.Team) []string { return []string{t.Name, c.teamLabel(t), t.JoinCode} }); len(found) > 0 {
+			break
+		}
+	}
 	switch {
 	case len(found) == 1:
 		return c.chooseTeam(found[0].Code)
