@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cdtbot/cdtbot/flows/vntext"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -14,7 +15,7 @@ var decideSteps = map[string]step{
 }
 
 // decide handles a leader's or approver's button on a request: rec/dec by the leader, app/rej by the approver.
-func (c *convo) decide(idText, action string) error {
+func (c *convo) decide(idText, action, reason string) error {
 	id, err := store.ParseRequestID(idText)
 	if err != nil {
 		c.say(textUnknownRequest)
@@ -66,6 +67,11 @@ func (c *convo) decide(idText, action string) error {
 		}
 		return nil
 	}
+	if reason != "" { // typed with the refusal: "từ chối vì chưa đủ tuổi"
+		others, err := c.refuse(r.ID, action, reason)
+		c.out = append(c.out, others...)
+		return err
+	}
 	// A refusal needs its reason first.
 	return c.begin("decide", "reason", map[string]string{"id": idText, "action": action})
 }
@@ -88,6 +94,16 @@ func decideReasonAnswer(c *convo) error {
 	reason := strings.TrimSpace(c.in.Text)
 	if c.in.Kind != KindText || reason == "" || strings.HasPrefix(reason, "#") {
 		c.say(fmt.Sprintf(textAskRefusalReason, c.s.Data["id"]))
+		return nil
+	}
+	switch f := vntext.Fold(reason); {
+	case f == "nham" || f == "nham roi" || f == "bam nham" || f == "thoi" || f == "thoi khong tu choi" || f == "khong tu choi nua":
+		// Tapped by mistake: the request waits for them as before.
+		c.say(fmt.Sprintf(textRefusalDropped, c.s.Data["id"]))
+		return c.end()
+	case vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(f)) < 4:
+		// "ko", "ok", "không" is not a reason the person refused would understand.
+		c.say(fmt.Sprintf(textRefusalNeedsReason, c.s.Data["id"]))
 		return nil
 	}
 	id, _ := store.ParseRequestID(c.s.Data["id"])
@@ -323,4 +339,81 @@ func (c *convo) appoint(teamCode, zaloID string) error {
 	c.say(fmt.Sprintf(textAppointed, c.personName(zaloID), t.Name))
 	c.tell(zaloID, fmt.Sprintf(textToNewLeader, t.Name))
 	return nil
+}
+
+// typedRequestDecision reads a decision on a numbered request typed in words: "duyệt 1", "phê duyệt
+// yêu cầu số 1", "giới thiệu yc 3", "từ chối yêu cầu 2 vì chưa đủ tuổi" (the whole message is then the
+// reason). It needs the verb first and the request's number right after it (with "yêu cầu", "số").
+func typedRequestDecision(text string) (id string, yes bool, reason string, ok bool) {
+	words := strings.Fields(vntext.Fold(text))
+	i := 0
+	for i < len(words) && (words[i] == "ok" || words[i] == "em" || words[i] == "xin" || words[i] == "cho" || words[i] == "da") {
+		i++
+	}
+	switch {
+	case i+1 < len(words) && words[i] == "phe" && words[i+1] == "duyet":
+		i, yes = i+2, true
+	case i+1 < len(words) && words[i] == "gioi" && words[i+1] == "thieu":
+		i, yes = i+2, true
+	case i+1 < len(words) && words[i] == "chap" && words[i+1] == "thuan":
+		i, yes = i+2, true
+	case i < len(words) && words[i] == "duyet":
+		i, yes = i+1, true
+	case i+1 < len(words) && words[i] == "tu" && words[i+1] == "choi":
+		i = i + 2
+	default:
+		return "", false, "", false
+	}
+	for i < len(words) && (words[i] == "yeu" || words[i] == "cau" || words[i] == "yc" || words[i] == "so" || words[i] == "don") {
+		i++
+	}
+	if i >= len(words) {
+		return "", false, "", false
+	}
+	if _, err := store.ParseRequestID(words[i]); err != nil {
+		return "", false, "", false
+	}
+	if !yes && len(words) > i+2 {
+		reason = reasonOf(text)
+	}
+	return words[i], yes, reason, true
+}
+
+// reasonOf is the reason in a refusal typed in one message: what follows "vì", "do" or "lý do" ("từ
+// chối vì chưa đủ tuổi" → "chưa đủ tuổi"), else the whole message.
+func reasonOf(text string) string {
+	words := strings.Fields(text)
+	for i, w := range words {
+		f := vntext.Fold(w)
+		if i+1 < len(words) && (f == "vi" || f == "do") {
+			return strings.TrimLeft(strings.Join(words[i+1:], " "), ":, ")
+		}
+		if i+2 < len(words) && f == "ly" && vntext.Fold(words[i+1]) == "do" {
+			return strings.TrimLeft(strings.Join(words[i+2:], " "), ":, ")
+		}
+	}
+	return strings.TrimSpace(text)
+}
+
+// decideTyped takes a typed decision on request id: the action follows the request's stage (the
+// leader recommends or declines, the approver approves or rejects); decide checks the right to.
+func (c *convo) decideTyped(id string, yes bool, reason string) error {
+	rid, err := store.ParseRequestID(id)
+	if err != nil {
+		c.say(textUnknownRequest)
+		return nil
+	}
+	r, ok, err := c.tx.Request(rid)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.say(textUnknownRequest)
+		return nil
+	}
+	action := map[bool]string{true: "app", false: "rej"}[yes]
+	if r.State == store.StateAwaitLeader {
+		action = map[bool]string{true: "rec", false: "dec"}[yes]
+	}
+	return c.decide(id, action, reason)
 }

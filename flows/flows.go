@@ -231,6 +231,11 @@ func (c *convo) handle() error {
 	if handled, err := c.correcting(text); handled || err != nil {
 		return err // "sửa câu 1", "câu 1 là 15": one item of the report, in the leader's words
 	}
+	if c.in.Kind == KindText && (c.s == nil || c.s.Paused) {
+		if id, yes, reason, ok := typedRequestDecision(text); ok {
+			return c.decideTyped(id, yes, reason) // "duyệt 1", "phê duyệt yêu cầu số 1"
+		}
+	}
 	cmd, isCmd := "", false
 	if c.in.Kind == KindText && !c.answersByLine(text) {
 		sit := intent.Idle
@@ -390,10 +395,16 @@ func (c *convo) payload(p string) (bool, error) {
 	parts := strings.Split(p[1:], ":")
 	switch parts[0] {
 	case "rq":
-		if len(parts) != 3 {
+		// "#rq:<id>:<action>", or with a refusal's reason after it (a decision typed in words).
+		parts := strings.SplitN(p[1:], ":", 4)
+		if len(parts) < 3 {
 			return false, nil
 		}
-		return true, c.decide(parts[1], parts[2])
+		reason := ""
+		if len(parts) == 4 {
+			reason = strings.TrimSpace(parts[3])
+		}
+		return true, c.decide(parts[1], parts[2], reason)
 	case "appoint":
 		// The person's id is after the last colon: a team code may itself contain one.
 		rest := strings.TrimPrefix(p, "#appoint:")
@@ -621,6 +632,11 @@ func (c *convo) answer() error {
 func (c *convo) back() error {
 	if c.s == nil {
 		return c.menu()
+	}
+	if len(c.s.Stack) == 0 && c.s.Flow == "decide" {
+		// "nhầm", "quay lại" at "lý do từ chối?": the refusal was tapped by mistake.
+		c.say(fmt.Sprintf(textRefusalDropped, c.s.Data["id"]))
+		return c.end()
 	}
 	if len(c.s.Stack) == 0 {
 		c.say(textAtFirstStep)

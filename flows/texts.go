@@ -101,6 +101,8 @@ const (
 	textRecommended            = "Đã chuyển yêu cầu số %d lên %s."
 	textToRequesterRecommended = "Yêu cầu số %d của bạn đã được tổ trưởng đồng ý, đang chờ %s phê duyệt."
 	textAskRefusalReason       = "Vui lòng nhập lý do từ chối yêu cầu số %s:"
+	textRefusalNeedsReason     = "Người gửi yêu cầu sẽ đọc lý do này, nên cần vài chữ cụ thể (ví dụ: \"chưa đủ 18 tuổi\"). Vui lòng nhập lý do từ chối yêu cầu số %s, hoặc nhắn \"nhầm\" nếu không muốn từ chối:"
+	textRefusalDropped         = "Đã thôi, chưa từ chối. Yêu cầu số %s vẫn chờ bạn quyết định."
 	textRefusalRecorded        = "Đã ghi nhận từ chối yêu cầu số %d và báo cho người gửi."
 	textToRequesterRefused     = "Rất tiếc, yêu cầu số %d (%s %s) không được chấp thuận. Lý do: %s"
 	textToLeaderOutcome        = "Yêu cầu số %d của %s đã %s."

@@ -15,7 +15,9 @@ import (
 //     in any case; for a button of words, with a slip of one letter in a longer title without digits
 //     ("Tháng 11" is not "tháng 12", and a person's name must be exact: "Lan" is not "Loan");
 //   - for a hidden command's button ("#team:…", "#rq:…:app"), words of its title that no other
-//     button has ("thôn trung lưu", "duyệt"), but for "command or answer?".
+//     button has ("thôn trung lưu", "duyệt"), but for "command or answer?";
+//   - for a request's pair of decision buttons, words that accept or decline ("ok", "đồng ý giới
+//     thiệu", "không").
 //
 // Two buttons that fit equally are not a choice: the words go on as typed.
 func TypedChoice(buttons []Button, text string) string {
@@ -57,6 +59,11 @@ func TypedChoice(buttons []Button, text string) string {
 		return buttons[exact].Payload
 	case nExact > 1:
 		return text
+	}
+	if p, ok := decisionPair(buttons, typed, text); ok {
+		return p
+	}
+	switch {
 	case nNear == 1:
 		return buttons[near].Payload
 	case nNear == 0 && nPart == 1:
@@ -75,4 +82,49 @@ func containsWords(title, words []string) bool {
 		}
 	}
 	return false
+}
+
+// decisionWords read a typed decision on a request (folded, as whole words in the message).
+var (
+	declineWords = []string{"tu choi", "khong dong y", "ko dong y", "k dong y", "khong duyet", "ko duyet", "khong gioi thieu",
+		"ko gioi thieu", "khong chap thuan", "bac", "khong cho"}
+	acceptWords = []string{"duyet", "gioi thieu", "dong y", "chap thuan", "ok", "oke", "okay", "dc", "duoc", "nhat tri", "cho vao", "u", "uh", "vang"}
+)
+
+// decisionPair reads a typed decision when the buttons are a request's pair ([Giới thiệu | Từ chối] or
+// [Phê duyệt | Từ chối]): "ok", "đồng ý giới thiệu", "duyệt cho em nó" accept; "không", "ko đồng ý", "từ
+// chối vì …" decline (a reason is asked next).
+func decisionPair(buttons []Button, typed, original string) (string, bool) {
+	if len(buttons) != 2 || !strings.HasPrefix(buttons[0].Payload, "#rq:") || !strings.HasPrefix(buttons[1].Payload, "#rq:") {
+		return "", false
+	}
+	if yes, ok := decisionOf(typed); ok {
+		if yes {
+			return buttons[0].Payload, true
+		}
+		if len(strings.Fields(typed)) >= 4 { // "từ chối vì chưa đủ tuổi": the message is its reason
+			return buttons[1].Payload + ":" + reasonOf(original), true
+		}
+		return buttons[1].Payload, true
+	}
+	return "", false
+}
+
+// decisionOf tells whether folded words accept or decline (ok false: neither).
+func decisionOf(typed string) (yes, ok bool) {
+	f := " " + typed + " "
+	for _, w := range declineWords {
+		if strings.Contains(f, " "+w+" ") {
+			return false, true
+		}
+	}
+	if vntext.IsNo(typed) {
+		return false, true
+	}
+	for _, w := range acceptWords {
+		if strings.Contains(f, " "+w+" ") {
+			return true, true
+		}
+	}
+	return vntext.IsYes(typed), vntext.IsYes(typed)
 }
