@@ -321,13 +321,54 @@ func joinNameAnswer(c *convo) error {
 		}
 		return c.goTo("phone")
 	}
-	name := cleanName(c.in.Text)
+	name, phone := nameAndPhone(c.in.Text)
 	if name == "" {
 		c.say(textJoinBadName)
 		return nil
 	}
 	c.s.Data["name"] = name
+	if phone != "" { // "Lê Thị Lan 0983 111 222", "tên: Lê Thị Lan, sđt 0983…": both at once
+		c.s.Data["phone"] = phone
+		return c.goTo("consent")
+	}
 	return c.goTo("phone")
+}
+
+// nameAndPhone reads a name typed at the name question, with what people put around it ("tên: …",
+// "em tên là …", "họ tên …") and a phone number after it when they give both at once.
+func nameAndPhone(text string) (name, phone string) {
+	words := strings.Fields(strings.NewReplacer(",", " ", ";", " ", ":", " ").Replace(text))
+	// The phone: the digits (with + . - and spaces between) at the end.
+	cut := len(words)
+	for cut > 0 && strings.Trim(words[cut-1], "+0123456789.-()") == "" {
+		cut--
+	}
+	if cut < len(words) {
+		p, ok := vntext.NormalizePhone(strings.Join(words[cut:], " "))
+		if !ok {
+			return "", ""
+		}
+		phone = p
+		// "sđt", "số điện thoại", "đt" before it.
+		for cut > 0 {
+			switch vntext.Fold(words[cut-1]) {
+			case "sdt", "dt", "so", "dien", "thoai", "phone", "dd":
+				cut--
+				continue
+			}
+			break
+		}
+	}
+	words = words[:cut]
+	for len(words) > 1 {
+		switch vntext.Fold(words[0]) {
+		case "ten", "ho", "em", "toi", "minh", "la", "chau":
+			words = words[1:]
+			continue
+		}
+		break
+	}
+	return cleanName(strings.Join(words, " ")), phone
 }
 
 // cleanName accepts a person's name: letters and spaces, two to 80 characters.
