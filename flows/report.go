@@ -51,11 +51,17 @@ func (c *convo) startReport() error {
 			teams = append(teams, m.Team)
 		}
 	}
+	// "báo cáo tháng 11", "bc tháng này": the month comes with the command.
+	data := map[string]string{}
+	if c.in.Kind == KindText {
+		data["typed"] = c.in.Text
+	}
 	switch {
 	case len(teams) == 1:
-		return c.begin("report", "period", map[string]string{"team": teams[0]})
+		data["team"] = teams[0]
+		return c.begin("report", "period", data)
 	case len(teams) > 1:
-		return c.begin("report", "team", nil)
+		return c.begin("report", "team", data)
 	case len(roles) > 0:
 		return c.whoFiles(roles[0].Team)
 	}
@@ -125,6 +131,16 @@ func reportPeriodPrompt(c *convo) error {
 		return err
 	}
 	open := cal.OpenPeriod(c.tx.Now())
+	if typed := c.s.Data["typed"]; typed != "" {
+		delete(c.s.Data, "typed") // once: a prompt again later asks
+		if p, ok := typedPeriod(typed, open, c.tx.Now().In(c.e.loc)); ok {
+			if offered, err := c.offeredPeriods(team); err != nil {
+				return err
+			} else if offered[p.String()] {
+				return c.choosePeriod(p)
+			}
+		}
+	}
 	prev := open.Prev()
 	_, prevFiled, err := c.tx.FirstFiled(team, prev.String())
 	if err != nil {
