@@ -64,9 +64,9 @@ type watchedDigests struct {
 	writable []bool
 }
 
-func (w *watchedDigests) Digest(tx *store.Tx, o store.Officer, at time.Time) (string, error) {
+func (w *watchedDigests) Digest(tx *store.Tx, o store.Officer, at time.Time, p store.Period) (string, error) {
 	w.writable = append(w.writable, tx.Writable())
-	return w.inner.Digest(tx, o, at)
+	return w.inner.Digest(tx, o, at, p)
 }
 
 // Through the webhook and the processor: "#baocao" in an officers' group is answered with a digest

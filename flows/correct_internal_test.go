@@ -72,3 +72,24 @@ func TestTypedPeriod(t *testing.T) {
 		}
 	}
 }
+
+func TestAskedPeriod(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		text string
+		want store.Period
+	}{
+		{"tình hình báo cáo", store.Period{}},
+		{"tình hình báo cáo tháng 11?", store.Period{Year: 2026, Month: 11}},
+		{"#baocao t10", store.Period{Year: 2026, Month: 10}},
+		{"tháng 12/2025", store.Period{Year: 2025, Month: 12}},
+		{"báo cáo tháng 12", store.Period{Year: 2026, Month: 12}},
+		{"tổng hợp tháng 1", store.Period{Year: 2026, Month: 1}}, // not January 2027, still to come
+		{"tháng trước", store.Period{Year: 2026, Month: 11}},
+		{"bao nhiêu tổ đã nộp", store.Period{}},
+	} {
+		if got := askedPeriod(c.text, now); got != c.want {
+			t.Errorf("askedPeriod(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}

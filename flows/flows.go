@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cdtbot/cdtbot/flows/intent"
+	"github.com/cdtbot/cdtbot/flows/vntext"
 	"github.com/cdtbot/cdtbot/store"
 )
 
@@ -74,7 +75,8 @@ type Reply struct {
 
 // Digester writes the current reporting digest of an officer's scope ("#baocao"): reminders.Sweeper.
 type Digester interface {
-	Digest(tx *store.Tx, o store.Officer, at time.Time) (string, error)
+	// Digest of p for every team of the scope; the zero Period: each team's open period.
+	Digest(tx *store.Tx, o store.Officer, at time.Time, p store.Period) (string, error)
 }
 
 // PageLinker makes a signed link to an officer's web page ("xem trang tổng hợp") inside tx: officer.Links.
@@ -432,6 +434,9 @@ func (c *convo) payload(p string) (bool, error) {
 // groupText answers "#baocao" / "tình hình báo cáo" in an officers' group; other chatter is ignored.
 func (c *convo) groupText() error {
 	res := c.e.intents.Classify(c.in.Text, intent.Group)
+	if digestTag(c.in.Text) {
+		res.Intent = intent.Status
+	}
 	c.e.Log.Debug().Str("group", c.in.GroupID).Str("intent", res.Intent).Str("why", res.Why).Msg("intent")
 	cmd, ok := commandOf[res.Intent]
 	if !ok || (cmd != cmdStatus && cmd != cmdPage) {
@@ -449,6 +454,28 @@ func (c *convo) groupText() error {
 		return c.pageLink(o, Reply{ToGroup: c.in.GroupID})
 	}
 	return c.digestTo(o, Reply{ToGroup: c.in.GroupID})
+}
+
+// digestTag is the digest asked by a tag, as officers type it: "#baocao", "# baocao", "#bc",
+// "#tinhhinh", "#BáoCáo t11".
+func digestTag(text string) bool {
+	t := strings.TrimSpace(text)
+	if !strings.HasPrefix(t, "#") {
+		return false
+	}
+	words := strings.Fields(vntext.Fold(t))
+	if len(words) == 0 {
+		return false
+	}
+	tag := words[0]
+	if len(words) > 1 && (tag == "bao" || tag == "tinh" || tag == "tong") {
+		tag += words[1] // "# báo cáo"
+	}
+	switch tag {
+	case "baocao", "bc", "bcao", "tinhhinh", "tonghop":
+		return true
+	}
+	return false
 }
 
 // officerOf finds the officer registered with a Zalo user id or a group id (one of them is given).
@@ -510,12 +537,13 @@ func (c *convo) pageLink(o store.Officer, r Reply) error {
 }
 
 func (c *convo) digestTo(o store.Officer, r Reply) error {
-	if text, ok := c.e.prepared.take(o.ID, c.tx.Now()); ok {
+	asked := askedPeriod(c.in.Text, c.tx.Now().In(c.e.loc))
+	if text, ok := c.e.prepared.take(o.ID, asked, c.tx.Now()); ok {
 		r.Text = text
 	} else if c.e.deps.Digest == nil {
 		r.Text = textNoDigestYet
 	} else {
-		text, err := c.e.deps.Digest.Digest(c.tx, o, c.tx.Now())
+		text, err := c.e.deps.Digest.Digest(c.tx, o, c.tx.Now(), asked)
 		if err != nil {
 			return err
 		}

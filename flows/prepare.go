@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"strings"
 	"sync"
 	"time"
 
@@ -31,15 +30,16 @@ func (e *Engine) Prepare(tx *store.Tx, in Input) {
 	if !ok {
 		return // most messages: no officer, nothing to read
 	}
-	if strings.TrimSpace(in.Text) != "#baocao" && commandOf[e.intents.Classify(in.Text, situation).Intent] != cmdStatus {
+	if !digestTag(in.Text) && commandOf[e.intents.Classify(in.Text, situation).Intent] != cmdStatus {
 		return
 	}
 	now := tx.Now()
-	text, err := e.deps.Digest.Digest(tx, o, now)
+	asked := askedPeriod(in.Text, now.In(e.loc))
+	text, err := e.deps.Digest.Digest(tx, o, now, asked)
 	if err != nil {
 		return // Handle reads it again and reports the error where it belongs
 	}
-	e.prepared.put(o.ID, text, now)
+	e.prepared.put(o.ID, asked, text, now)
 }
 
 // preparedFor is how long a prepared digest may wait for its handling: that comes within the same
@@ -47,8 +47,9 @@ func (e *Engine) Prepare(tx *store.Tx, in Input) {
 const preparedFor = 5 * time.Second
 
 type preparedDigest struct {
-	text string
-	at   time.Time
+	period store.Period // the month asked, zero for the open ones
+	text   string
+	at     time.Time
 }
 
 // preparedDigests holds digests read by Prepare until Handle takes them (each once).
@@ -57,7 +58,7 @@ type preparedDigests struct {
 	m  map[string]preparedDigest // by officer id
 }
 
-func (p *preparedDigests) put(officer, text string, at time.Time) {
+func (p *preparedDigests) put(officer string, period store.Period, text string, at time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.m == nil {
@@ -68,10 +69,10 @@ func (p *preparedDigests) put(officer, text string, at time.Time) {
 			delete(p.m, id)
 		}
 	}
-	p.m[officer] = preparedDigest{text: text, at: at}
+	p.m[officer] = preparedDigest{period: period, text: text, at: at}
 }
 
-func (p *preparedDigests) take(officer string, now time.Time) (string, bool) {
+func (p *preparedDigests) take(officer string, period store.Period, now time.Time) (string, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	d, ok := p.m[officer]
@@ -79,7 +80,7 @@ func (p *preparedDigests) take(officer string, now time.Time) (string, bool) {
 		return "", false
 	}
 	delete(p.m, officer)
-	if now.Sub(d.at) > preparedFor || d.at.After(now) {
+	if now.Sub(d.at) > preparedFor || d.at.After(now) || d.period != period {
 		return "", false
 	}
 	return d.text, true

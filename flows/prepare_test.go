@@ -16,9 +16,9 @@ type watchedDigests struct {
 	writable []bool
 }
 
-func (w *watchedDigests) Digest(tx *store.Tx, o store.Officer, at time.Time) (string, error) {
+func (w *watchedDigests) Digest(tx *store.Tx, o store.Officer, at time.Time, p store.Period) (string, error) {
 	w.writable = append(w.writable, tx.Writable())
-	return w.inner.Digest(tx, o, at)
+	return w.inner.Digest(tx, o, at, p)
 }
 
 // An officer's digest is read by Prepare in a read transaction, so the handling transaction (the

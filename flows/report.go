@@ -191,7 +191,31 @@ func reportPeriodAnswer(c *convo) error {
 // the month is one offered.
 func typedPeriod(text string, open store.Period, now time.Time) (store.Period, bool) {
 	words := strings.Fields(vntext.Fold(text))
-	month, year := 0, 0
+	month, year := monthIn(words)
+	if month != 0 {
+		for _, p := range []store.Period{open, open.Prev()} {
+			if int(p.Month) == month && (year == 0 || year == p.Year) {
+				return p, true
+			}
+		}
+		return store.Period{}, false
+	}
+	f := " " + strings.Join(words, " ") + " "
+	this := store.Period{Year: now.Year(), Month: now.Month()}
+	switch {
+	case strings.Contains(f, " qua han ") || strings.Contains(f, " tre han "):
+		return open.Prev(), true
+	case strings.Contains(f, " truoc "):
+		return this.Add(-1), true
+	case strings.Contains(f, " nay ") || strings.Contains(f, " hien tai "):
+		return this, true
+	}
+	return store.Period{}, false
+}
+
+// monthIn finds a month named in folded words: "thang 12", "t12", "thang 12 nam 2026", "12", "12 2026"
+// (a number alone, or with a year, is a month only when it is the whole message); 0 when none.
+func monthIn(words []string) (month, year int) {
 	number := func(w string, lo, hi int) int {
 		if n, err := strconv.Atoi(w); err == nil && n >= lo && n <= hi && len(w) <= 4 {
 			return n
@@ -216,34 +240,42 @@ func typedPeriod(text string, open store.Period, now time.Time) (store.Period, b
 				break
 			}
 		}
-		break
+		return month, year
 	}
-	if month == 0 && len(words) >= 1 && len(words) <= 2 { // "11", "11 2026": a month alone
+	if len(words) >= 1 && len(words) <= 2 { // "11", "11 2026": a month alone
 		if month = number(words[0], 1, 12); month != 0 && len(words) == 2 {
 			if year = number(words[1], 2000, 2100); year == 0 {
 				month = 0
 			}
 		}
 	}
-	if month != 0 {
-		for _, p := range []store.Period{open, open.Prev()} {
-			if int(p.Month) == month && (year == 0 || year == p.Year) {
-				return p, true
-			}
+	return month, year
+}
+
+// askedPeriod is the month an officer names in a question about reports ("tình hình báo cáo tháng
+// 10", "#baocao t11", "tháng trước"): the latest such month not after now; zero when none is named.
+func askedPeriod(text string, now time.Time) store.Period {
+	words := strings.Fields(vntext.Fold(text))
+	this := store.Period{Year: now.Year(), Month: now.Month()}
+	month, year := monthIn(words)
+	switch {
+	case month != 0 && year != 0:
+		return store.Period{Year: year, Month: time.Month(month)}
+	case month != 0:
+		p := store.Period{Year: now.Year(), Month: time.Month(month)}
+		if this.Before(p) {
+			p.Year--
 		}
-		return store.Period{}, false
+		return p
 	}
 	f := " " + strings.Join(words, " ") + " "
-	this := store.Period{Year: now.Year(), Month: now.Month()}
 	switch {
-	case strings.Contains(f, " qua han ") || strings.Contains(f, " tre han "):
-		return open.Prev(), true
-	case strings.Contains(f, " truoc "):
-		return this.Add(-1), true
-	case strings.Contains(f, " nay ") || strings.Contains(f, " hien tai "):
-		return this, true
+	case strings.Contains(f, " thang truoc "):
+		return this.Add(-1)
+	case strings.Contains(f, " thang nay "):
+		return this
 	}
-	return store.Period{}, false
+	return store.Period{}
 }
 
 // offeredPeriods are the periods a team may file now: the open one, and the one before while it is overdue.

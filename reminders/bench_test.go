@@ -85,7 +85,7 @@ func BenchmarkNationalDigest(b *testing.B) {
 			digest := func() time.Duration {
 				start := time.Now()
 				if err := db.View(func(tx *store.Tx) error {
-					_, err := s.Digest(tx, o, at)
+					_, err := s.Digest(tx, o, at, store.Period{})
 					return err
 				}); err != nil {
 					b.Fatal(err)

@@ -94,8 +94,9 @@ func (s *Sweeper) planDigests(sn *snapshot, at, deliver time.Time) ([]Message, e
 }
 
 // Digest is the current picture for an officer's scope, for "#baocao" on demand:
-// each team's open period as of at, grouped by period and cutoff.
-func (s *Sweeper) Digest(tx *store.Tx, o store.Officer, at time.Time) (string, error) {
+// each team's open period as of at (or period p when it is not zero: "tình hình báo cáo tháng 10"),
+// grouped by period and cutoff.
+func (s *Sweeper) Digest(tx *store.Tx, o store.Officer, at time.Time, asked store.Period) (string, error) {
 	sn, err := s.snapshot(tx, o.Scope)
 	if err != nil {
 		return "", err
@@ -106,6 +107,12 @@ func (s *Sweeper) Digest(tx *store.Tx, o store.Officer, at time.Time) (string, e
 			continue
 		}
 		p := v.cal.OpenPeriod(at)
+		if asked != (store.Period{}) {
+			if v.cal.PeriodStart(asked).After(at) {
+				continue // not begun for this team's calendar
+			}
+			p = asked
+		}
 		cutoff := v.cal.CutoffDate(p)
 		k := p.String() + cutoff.Format("2006-01-02")
 		if groups[k] == nil {

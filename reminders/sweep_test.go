@@ -508,7 +508,7 @@ func TestDigestOnDemandAndSplitting(t *testing.T) {
 	db.View(func(tx *store.Tx) error {
 		os, _ := tx.Officers()
 		var err error
-		text, err = s.Digest(tx, os[0], at)
+		text, err = s.Digest(tx, os[0], at, store.Period{})
 		return err
 	})
 	// Three cutoffs in scope: three sections, one per period and cutoff.
@@ -545,7 +545,7 @@ func TestLargeScopeDigestIsGroupedByCommuneAndSplits(t *testing.T) {
 	var text string
 	db.View(func(tx *store.Tx) error {
 		os, _ := tx.Officers()
-		text, err = s.Digest(tx, os[0], time.Date(2027, 11, 27, 9, 0, 0, 0, hcm))
+		text, err = s.Digest(tx, os[0], time.Date(2027, 11, 27, 9, 0, 0, 0, hcm), store.Period{})
 		return err
 	})
 	lines := strings.Split(text, "\n")
@@ -904,7 +904,7 @@ func TestATreeReadInARolledBackTransactionIsNotKept(t *testing.T) {
 		if err := tx.PutUnit(store.Unit{Code: "A", Name: "Xã A", Level: "xã", Parent: "P", Policy: &store.Policy{CutoffDay: ip(25)}}); err != nil {
 			return err
 		}
-		if _, err := s.Digest(tx, o, at); err != nil {
+		if _, err := s.Digest(tx, o, at, store.Period{}); err != nil {
 			return err
 		}
 		return errors.New("rolled back")
@@ -937,7 +937,7 @@ func TestADigestKeepsTheTreeUnlessItsTransactionMovedTheDirectory(t *testing.T) 
 		if err := tx.PutUnit(store.Unit{Code: "B", Name: "Xã B", Level: "xã", Parent: "P", Policy: &store.Policy{CutoffDay: ip(20)}, GroupID: "g"}); err != nil {
 			return err
 		}
-		_, err := s.Digest(tx, o, at)
+		_, err := s.Digest(tx, o, at, store.Period{})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -945,7 +945,7 @@ func TestADigestKeepsTheTreeUnlessItsTransactionMovedTheDirectory(t *testing.T) 
 	if s.tree != nil {
 		t.Fatal("a tree read where the directory moved was kept")
 	}
-	if err := db.Update(func(tx *store.Tx) error { _, err := s.Digest(tx, o, at); return err }); err != nil {
+	if err := db.Update(func(tx *store.Tx) error { _, err := s.Digest(tx, o, at, store.Period{}); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if s.tree == nil {

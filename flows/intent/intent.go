@@ -321,7 +321,9 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 		}
 		// Not spoken to: only a short request or a question is for the account ("tình hình báo cáo",
 		// "ai còn thiếu?"); "em đã nộp báo cáo rồi ạ" is the officers' own talk.
-		if !mentioned && score >= 0.75 && (isQuestion(raw, words) || len(words) <= 5 && !pronoun[words[0]]) {
+		// An order that starts with the request ("tổng hợp báo cáo tháng 10") is one too.
+		startsWith := len(best.at) > 0 && best.at[0] && len(words) <= 8
+		if !mentioned && score >= 0.75 && (isQuestion(raw, words) || len(words) <= 5 && !pronoun[words[0]] || startsWith && best.intent == Status) {
 			return res
 		}
 		return Result{Intent: None, Score: score, Why: why + " (chatter)"}

@@ -307,6 +307,12 @@ func looksLikeCount(s string) bool {
 }
 
 // questionWords end a question (as typed, with accents: "hả" asks, "Hà" is a name).
+// whichNouns before "nào" ask which ones: "tổ nào", "xã nào", "người nào".
+var whichNouns = map[string]bool{"tổ": true, "xã": true, "thôn": true, "người": true, "phường": true, "vị": true, "đơn": true, "ấp": true, "bản": true}
+
+// doneVerbs before a final "chưa" ask whether it is done: "nộp chưa", "gửi chưa", "xong chưa" (folded).
+var doneVerbs = map[string]bool{"nop": true, "gui": true, "xong": true, "cao": true, "du": true, "het": true, "nop bc": true}
+
 var questionWords = map[string]bool{"gì": true, "j": true, "ji": true, "sao": true, "răng": true, "hả": true, "à": true,
 	"ai": true, "mấy": true, "nhiêu": true, "chi": true, "gì?": true, "ntn": true}
 
@@ -327,6 +333,17 @@ func isQuestion(raw string, _ []string) bool {
 	}
 	if len(ws) > 0 && questionWords[ws[len(ws)-1]] {
 		return !negatedBefore(ws[:len(ws)-1])
+	}
+	// "tổ nào trễ hạn", "bao nhiêu tổ đã nộp", "xã Tùng Ảnh nộp chưa": which, how many, done yet.
+	if len(ws) <= 10 {
+		for i, w := range ws {
+			if i > 0 && w == "nào" && whichNouns[ws[i-1]] || i > 0 && w == "nhiêu" && ws[i-1] == "bao" {
+				return true
+			}
+		}
+		if n := len(ws); n >= 2 && ws[n-1] == "chưa" && doneVerbs[canonical(ws[n-2])] {
+			return true
+		}
 	}
 	for len(ws) > 1 && questionTail[canonical(ws[len(ws)-1])] && !questionWords[ws[len(ws)-1]] {
 		ws = ws[:len(ws)-1]
