@@ -334,7 +334,10 @@ func (c *convo) command(cmd string) error {
 			c.say(fmt.Sprintf(textHelpInFlow, flowName(c.s.Flow)))
 			return c.prompt()
 		}
-		return c.menu()
+		if askedForHelp(c.in.Text) {
+			return c.help()
+		}
+		return c.menu() // a greeting, "menu": what they can do now, short
 	case cmdPause:
 		if c.s == nil {
 			c.say(textNothingToResume)
@@ -717,7 +720,10 @@ func (c *convo) sayPaused() {
 }
 
 // menu shows what this person can do, by their roles.
-func (c *convo) menu() error {
+func (c *convo) menu() error { return c.menuButtons(true) }
+
+// menuButtons says what this person can do now, with the buttons for it (and "Trợ giúp" when asked).
+func (c *convo) menuButtons(withHelp bool) error {
 	roles, err := c.tx.RolesOf(c.in.UserID)
 	if err != nil {
 		return err
@@ -750,9 +756,62 @@ func (c *convo) menu() error {
 		text += "\n" + fmt.Sprintf(textMenuWaiting, len(waiting))
 		buttons = append(buttons, Button{Title: fmt.Sprintf(textBtnWaiting, len(waiting)), Payload: "#pending"})
 	}
-	buttons = append(buttons, btnHelp)
+	if withHelp {
+		buttons = append(buttons, btnHelp)
+	}
 	c.say(text, buttons...)
 	return nil
+}
+
+// askedForHelp tells a request for help ("trợ giúp", "hướng dẫn", "làm sao", "tổ công nghệ số là
+// gì") from a greeting or "menu", which the help command also covers.
+func askedForHelp(text string) bool {
+	f := " " + vntext.Fold(text) + " "
+	for _, w := range []string{" tro giup ", " huong dan ", " help ", " giup ", " lam sao ", " the nao ", " cach ", " khong biet ", " ko biet ", " la gi ", " de lam gi ", " hdsd "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// help says what the bot is for and what this person can ask of it, by what they are (a resident,
+// a member, a leader, someone deciding requests, an officer), then offers the menu's buttons: the
+// menu alone sent "Trợ giúp" in a circle.
+func (c *convo) help() error {
+	roles, err := c.tx.RolesOf(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	leads := false
+	for _, m := range roles {
+		leads = leads || m.Role == store.RoleLeader || m.Role == store.RoleDeputy
+	}
+	lines := []string{textHelpAbout}
+	switch {
+	case len(roles) == 0:
+		lines = append(lines, textHelpJoin)
+	default:
+		if leads {
+			lines = append(lines, textHelpReport)
+		}
+		lines = append(lines, textHelpLeave)
+	}
+	waiting, err := c.waitingFor(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	if len(waiting) > 0 || leads {
+		lines = append(lines, textHelpDecide)
+	}
+	if _, officer, err := c.tx.OfficerByZalo(c.in.UserID); err != nil {
+		return err
+	} else if officer {
+		lines = append(lines, textHelpOfficer)
+	}
+	lines = append(lines, textHelpData, textHelpControl)
+	c.say(strings.Join(lines, "\n"))
+	return c.menuButtons(false)
 }
 
 // waitingFor lists the requests waiting for this person's decision: as a team's
