@@ -453,9 +453,13 @@ func hasWord(raw, w string) bool {
 	return false
 }
 
-// destructiveCues are the syllables (folded) one of which a backstop guess of an intent that leads to
-// erasing data must contain.
-var destructiveCues = map[string]map[string]bool{
+// backstopCues are the syllables (folded) one of which a backstop guess of an intent must contain:
+// what leads to erasing data above all, and what starts a conversation or shows personal data.
+var backstopCues = map[string]map[string]bool{
+	Join:     {"tham": true, "gia": true, "vao": true, "vo": true, "xin": true, "dang": true, "ky": true, "ki": true, "gianhap": true, "nhap": true, "join": true},
+	Leave:    {"roi": true, "ra": true, "nghi": true, "thoi": true, "bo": true, "leave": true, "rut": true},
+	MyData:   {"du": true, "lieu": true, "thong": true, "tin": true, "luu": true, "data": true, "ca": true, "nhan": true},
+	Report:   {"bao": true, "cao": true, "bc": true, "nop": true, "gui": true, "so": true, "lieu": true, "report": true},
 	Erase:    {"xoa": true, "go": true, "huy": true, "bo": true, "quen": true, "del": true, "delete": true, "xoas": true},
 	Withdraw: {"rut": true, "hoi": true, "huy": true, "khong": true, "ko": true, "k": true, "kh": true, "doi": true, "thoi": true, "ngung": true, "dung": true, "bo": true},
 }
@@ -469,10 +473,18 @@ func (c *Classifier) backstopGuess(raw string) (Result, bool) {
 	if id == None || p < backstopMin {
 		return Result{}, false
 	}
-	if cues := destructiveCues[id]; cues != nil && !slices.ContainsFunc(strings.Fields(vntext.Fold(raw)), func(w string) bool { return cues[w] }) {
-		// On the way to erasing someone's data a guess needs a word that asks for it: "em đồng ý"
-		// shares its words with "rút lại đồng ý", and is consent, not its withdrawal.
+	words := strings.Fields(vntext.Fold(raw))
+	if cues := backstopCues[id]; cues != nil && !slices.ContainsFunc(words, func(w string) bool { return cues[w] }) {
+		// A guess needs a word that asks for what it starts: "em đồng ý" shares its words with "rút lại
+		// đồng ý" and is consent, not its withdrawal; "như cũ" is not "dữ liệu của tôi".
 		return Result{}, false
+	}
+	if id == Join || id == Leave {
+		for i, w := range words {
+			if (w == "khong" || w == "ko" || w == "k" || w == "chua") && i+1 < len(words) && backstopCues[id][words[i+1]] {
+				return Result{}, false // "không tham gia được": not a request to join
+			}
+		}
 	}
 	return Result{Intent: id, Score: p, Why: fmt.Sprintf("n-gram backstop: %s at %.2f", id, p)}, true
 }
