@@ -93,3 +93,23 @@ func TestAskedPeriod(t *testing.T) {
 		}
 	}
 }
+
+func TestDeadlineQuestion(t *testing.T) {
+	for _, c := range []struct {
+		text   string
+		strict bool
+		want   bool
+	}{
+		{"hạn nộp báo cáo là ngày nào", false, true},
+		{"khi nào hết hạn báo cáo", false, true},
+		{"hạn chót bao giờ ạ", true, true},
+		{"còn mấy ngày nữa hết hạn", false, true},
+		{"báo cáo", false, false},
+		{"còn nhiều hộ chưa biết hạn nộp thuế", true, false}, // a narrative, in a report
+		{"Hướng dẫn 12 hộ gia hạn thẻ BHYT", true, false},
+	} {
+		if got := deadlineQuestion(c.text, c.strict); got != c.want {
+			t.Errorf("deadlineQuestion(%q, strict %v) = %v, want %v", c.text, c.strict, got, c.want)
+		}
+	}
+}

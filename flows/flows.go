@@ -233,6 +233,9 @@ func (c *convo) handle() error {
 	if handled, err := c.correcting(text); handled || err != nil {
 		return err // "sửa câu 1", "câu 1 là 15": one item of the report, in the leader's words
 	}
+	if c.in.Kind == KindText && !c.answersByLine(text) && deadlineQuestion(text, c.s != nil && !c.s.Paused) {
+		return c.deadlines() // "hạn nộp báo cáo là ngày nào?": an answer, not the report
+	}
 	if c.in.Kind == KindText && (c.s == nil || c.s.Paused) {
 		if id, yes, reason, ok := typedRequestDecision(text); ok {
 			return c.decideTyped(id, yes, reason) // "duyệt 1", "phê duyệt yêu cầu số 1"

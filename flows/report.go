@@ -768,3 +768,70 @@ func (c *convo) heading(t store.Team, p store.Period, cal store.Calendar) string
 }
 
 func (c *convo) fmtTime(t time.Time) string { return t.In(c.e.loc).Format("15:04 02/01/2006") }
+
+// deadlineQuestion tells "hạn nộp báo cáo là ngày nào?", "khi nào hết hạn", "hạn chót bao giờ": a
+// question about the deadline, not a request to file.
+// In a conversation (strict) the question must be plain — "?" or "ngày nào", "khi nào", "bao giờ" —
+// since a report's narrative may speak of deadlines ("còn nhiều hộ chưa biết hạn nộp thuế").
+func deadlineQuestion(text string, strict bool) bool {
+	f := " " + vntext.Fold(text) + " "
+	if !strings.Contains(f, " han ") || len(strings.Fields(f)) > 12 {
+		return false
+	}
+	cues := []string{" ngay nao ", " khi nao ", " bao gio ", " luc nao ", " hom nao ", " ngay may "}
+	if !strict {
+		cues = append(cues, " la ngay ", " den ngay ", " may ", " chua ", " con ", " bao lau ")
+	}
+	for _, q := range cues {
+		if strings.Contains(f, q) {
+			return true
+		}
+	}
+	return strings.HasSuffix(strings.TrimSpace(text), "?")
+}
+
+// deadlines answers a question about the deadline: each of the person's teams, its open month, its
+// cutoff and whether it is in (the menu follows when nothing is open).
+func (c *convo) deadlines() error {
+	roles, err := c.tx.RolesOf(c.in.UserID)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	seen := map[string]bool{}
+	for _, m := range roles {
+		if seen[m.Team] {
+			continue
+		}
+		seen[m.Team] = true
+		t, ok, err := c.tx.Team(m.Team)
+		if err != nil || !ok {
+			continue
+		}
+		cal, _, err := c.calendar(m.Team)
+		if err != nil {
+			return err
+		}
+		p := cal.OpenPeriod(c.tx.Now())
+		line := fmt.Sprintf(textDeadlineLine, t.Name, p.Label(), cal.CutoffDate(p).Format("02/01/2006"))
+		if at, filed, err := c.tx.FirstFiled(m.Team, p.String()); err != nil {
+			return err
+		} else if filed {
+			line += fmt.Sprintf(textDeadlineFiled, c.fmtTime(at))
+		} else if days := int(cal.Deadline(p).Sub(c.tx.Now()).Hours() / 24); c.tx.Now().Before(cal.Deadline(p)) {
+			line += fmt.Sprintf(textDeadlineLeft, days)
+		} else {
+			line += textDeadlinePassed
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) == 0 {
+		c.say(textDeadlineNoTeam)
+	} else {
+		c.say(strings.Join(lines, "\n"))
+	}
+	if c.s != nil && !c.s.Paused {
+		return c.prompt()
+	}
+	return c.menu()
+}
