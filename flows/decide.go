@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
@@ -416,4 +417,48 @@ func (c *convo) decideTyped(id string, yes bool, reason string) error {
 		action = map[bool]string{true: "rec", false: "dec"}[yes]
 	}
 	return c.decide(id, action, reason)
+}
+
+// bareDecision reads a decision typed without a request's number ("duyệt", "ok giới thiệu", "từ chối
+// vì chưa đủ tuổi"): yes or no, and ok when the message is one.
+func bareDecision(text string) (yes, ok bool) {
+	words := strings.Fields(vntext.Fold(text))
+	if len(words) == 0 || len(words) > 10 {
+		return false, false
+	}
+	i := 0
+	for i < len(words) && (words[i] == "ok" || words[i] == "em" || words[i] == "xin" || words[i] == "da" || words[i] == "vang" || words[i] == "dong" && i+1 < len(words) && words[i+1] == "y" && i+2 < len(words)) {
+		if words[i] == "dong" {
+			i++
+		}
+		i++
+	}
+	rest := strings.Join(words[i:], " ") + " "
+	for _, p := range []string{"phe duyet ", "duyet ", "gioi thieu ", "chap thuan "} {
+		if strings.HasPrefix(rest, p) {
+			return true, true
+		}
+	}
+	if strings.HasPrefix(rest, "tu choi ") || strings.HasPrefix(rest, "khong duyet ") || strings.HasPrefix(rest, "khong gioi thieu ") {
+		return false, true
+	}
+	return false, false
+}
+
+// decideBare takes a decision typed without a number: on the one request waiting for this person,
+// or, with several, asks which (each with its buttons).
+func (c *convo) decideBare(yes bool) (bool, error) {
+	waiting, err := c.waitingFor(c.in.UserID)
+	if err != nil || len(waiting) == 0 {
+		return false, err
+	}
+	if len(waiting) > 1 {
+		c.say(textWhichRequest)
+		return true, c.pending()
+	}
+	reason := ""
+	if !yes && len(strings.Fields(c.in.Text)) >= 4 {
+		reason = reasonOf(c.in.Text)
+	}
+	return true, c.decideTyped(strconv.FormatUint(waiting[0].ID, 10), yes, reason)
 }

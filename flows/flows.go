@@ -240,6 +240,11 @@ func (c *convo) handle() error {
 		if id, yes, reason, ok := typedRequestDecision(text); ok {
 			return c.decideTyped(id, yes, reason) // "duyệt 1", "phê duyệt yêu cầu số 1"
 		}
+		if yes, ok := bareDecision(text); ok {
+			if handled, err := c.decideBare(yes); handled || err != nil {
+				return err // "duyệt", "giới thiệu" with one request waiting; which, with several
+			}
+		}
 	}
 	cmd, isCmd := "", false
 	if c.in.Kind == KindText && !c.answersByLine(text) {
@@ -738,12 +743,29 @@ func (c *convo) menuButtons(withHelp bool) error {
 			leads = true
 		}
 	}
+	// Someone who approves requests or reads digests, and is in no team, is not offered to join one.
+	official := false
+	if len(roles) == 0 {
+		units, err := c.tx.ApproverUnits(c.in.UserID)
+		if err != nil {
+			return err
+		}
+		_, officer, err := c.tx.OfficerByZalo(c.in.UserID)
+		if err != nil {
+			return err
+		}
+		official = len(units) > 0 || officer
+		if officer {
+			buttons = append(buttons, btnStatus)
+		}
+	}
 	if leads {
 		buttons = append(buttons, btnReport)
 	}
-	if len(roles) > 0 {
+	switch {
+	case len(roles) > 0:
 		buttons = append(buttons, btnLeave)
-	} else {
+	case !official:
 		buttons = append(buttons, btnJoin)
 	}
 	text := textMenuResident
@@ -752,12 +774,19 @@ func (c *convo) menuButtons(withHelp bool) error {
 		text = textMenuLeader
 	case len(roles) > 0:
 		text = textMenuMember
+	case official:
+		text = textMenuOfficial
 	}
 	if waiting, err := c.waitingFor(c.in.UserID); err != nil {
 		return err
 	} else if len(waiting) > 0 {
 		text += "\n" + fmt.Sprintf(textMenuWaiting, len(waiting))
-		buttons = append(buttons, Button{Title: fmt.Sprintf(textBtnWaiting, len(waiting)), Payload: "#pending"})
+		pending := Button{Title: fmt.Sprintf(textBtnWaiting, len(waiting)), Payload: "#pending"}
+		if official {
+			buttons = append([]Button{pending}, buttons...) // what they come for, first (and "1")
+		} else {
+			buttons = append(buttons, pending)
+		}
 	}
 	if withHelp {
 		buttons = append(buttons, btnHelp)

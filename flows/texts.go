@@ -14,6 +14,7 @@ var (
 	btnLeave  = Button{Title: "Rời tổ", Payload: "rời tổ"}
 	btnReport = Button{Title: "Báo cáo tháng", Payload: "báo cáo"}
 	btnHelp   = Button{Title: "Trợ giúp", Payload: "trợ giúp"}
+	btnStatus = Button{Title: "Tình hình báo cáo", Payload: "tình hình báo cáo"}
 	btnResume = Button{Title: "Tiếp tục", Payload: "tiếp tục"}
 	btnCancel = Button{Title: "Hủy", Payload: "hủy"}
 	btnYes    = Button{Title: "Đồng ý", Payload: "đồng ý"}
@@ -27,6 +28,7 @@ const (
 		"Tại đây bạn có thể xin tham gia tổ, xin rời tổ và (nếu là tổ trưởng) gửi báo cáo tháng."
 	textMenuResident      = "Bạn muốn làm gì? Nhắn \"tham gia\" để xin vào tổ công nghệ số cộng đồng."
 	textMenuMember        = "Bạn muốn làm gì? Nhắn \"rời tổ\" nếu muốn xin ra khỏi tổ."
+	textMenuOfficial      = "Bạn muốn làm gì? Nhắn \"trợ giúp\" để xem các việc bạn làm được ở đây."
 	textMenuLeader        = "Bạn muốn làm gì? Nhắn \"báo cáo\" để gửi báo cáo tháng của tổ."
 	textMenuWaiting       = "Có %d yêu cầu đang chờ bạn xử lý."
 	textBtnWaiting        = "Yêu cầu chờ xử lý (%d)"
@@ -115,6 +117,7 @@ const (
 	textToRequesterRecommended = "Yêu cầu số %d của bạn đã được tổ trưởng đồng ý, đang chờ %s phê duyệt."
 	textAskRefusalReason       = "Vui lòng nhập lý do từ chối yêu cầu số %s:"
 	textRefusalNeedsReason     = "Người gửi yêu cầu sẽ đọc lý do này, nên cần vài chữ cụ thể (ví dụ: \"chưa đủ 18 tuổi\"). Vui lòng nhập lý do từ chối yêu cầu số %s, hoặc nhắn \"nhầm\" nếu không muốn từ chối:"
+	textWhichRequest           = "Có nhiều yêu cầu đang chờ bạn: bấm nút dưới yêu cầu, hoặc nhắn kèm số (ví dụ: \"duyệt 3\", \"từ chối 3 vì …\")."
 	textRefusalDropped         = "Đã thôi, chưa từ chối. Yêu cầu số %s vẫn chờ bạn quyết định."
 	textRefusalRecorded        = "Đã ghi nhận từ chối yêu cầu số %d và báo cho người gửi."
 	textToRequesterRefused     = "Rất tiếc, yêu cầu số %d (%s %s) không được chấp thuận. Lý do: %s"
