@@ -17,18 +17,9 @@ var decideSteps = map[string]step{
 
 // decide handles a leader's or approver's button on a request: rec/dec by the leader, app/rej by the approver.
 func (c *convo) decide(idText, action, reason string) error {
-	id, err := store.ParseRequestID(idText)
-	if err != nil {
-		c.say(textUnknownRequest)
-		return nil
-	}
-	r, ok, err := c.tx.Request(id)
-	if err != nil {
+	r, ok, err := c.requestNamed(idText)
+	if err != nil || !ok {
 		return err
-	}
-	if !ok {
-		c.say(textUnknownRequest)
-		return nil
 	}
 	actor := c.in.UserID
 	var wantState string
@@ -75,6 +66,22 @@ func (c *convo) decide(idText, action, reason string) error {
 	}
 	// A refusal needs its reason first.
 	return c.begin("decide", "reason", map[string]string{"id": idText, "action": action})
+}
+
+// requestNamed is the request a button or a message names by its number; ok is false (and the
+// person told) when there is none.
+func (c *convo) requestNamed(idText string) (store.Request, bool, error) {
+	id, err := store.ParseRequestID(idText)
+	if err != nil {
+		c.say(textUnknownRequest)
+		return store.Request{}, false, nil
+	}
+	r, ok, err := c.tx.Request(id)
+	if err != nil || ok {
+		return r, ok, err
+	}
+	c.say(textUnknownRequest)
+	return r, false, nil
 }
 
 // sayState explains why a decision cannot be made now: someone else's turn, or already decided.
@@ -399,18 +406,9 @@ func reasonOf(text string) string {
 // decideTyped takes a typed decision on request id: the action follows the request's stage (the
 // leader recommends or declines, the approver approves or rejects); decide checks the right to.
 func (c *convo) decideTyped(id string, yes bool, reason string) error {
-	rid, err := store.ParseRequestID(id)
-	if err != nil {
-		c.say(textUnknownRequest)
-		return nil
-	}
-	r, ok, err := c.tx.Request(rid)
-	if err != nil {
+	r, ok, err := c.requestNamed(id)
+	if err != nil || !ok {
 		return err
-	}
-	if !ok {
-		c.say(textUnknownRequest)
-		return nil
 	}
 	action := map[bool]string{true: "app", false: "rej"}[yes]
 	if r.State == store.StateAwaitLeader {

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,7 +16,7 @@ func placeQueries(text string) []string {
 	var out []string
 	add := func(q string) {
 		q = strings.TrimSpace(q)
-		if q != "" && !containsString(out, q) {
+		if q != "" && !slices.Contains(out, q) {
 			out = append(out, q)
 		}
 	}
@@ -47,15 +48,6 @@ func placeQueries(text string) []string {
 		add(strings.Join(words[:n], " "))
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // placeLead are words said before a place (folded): "em ở", "nhà em ở", "cho em vào", "đăng ký".
