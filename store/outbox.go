@@ -276,14 +276,21 @@ func (tx *Tx) NextSendable(now time.Time, limit int, skip map[string]bool) ([]Ou
 			spare = append(spare, m)
 		}
 	}
+	waiting := 0 // bulk heads in a row that are not due yet
 	for k, v := c.Seek([]byte{byte(PriorityBulk)}); k != nil && len(out) < limit; k, v = c.Next() {
 		ok, err := head(k, v)
 		if err != nil {
 			return nil, wake, err
 		}
 		if !ok {
+			if waiting++; waiting >= maxWaitingWalk {
+				// A morning queued ahead (79,000 reminders due at 07:37) is not walked whole for each
+				// batch: what comes after it waits at most until it falls due.
+				break
+			}
 			continue
 		}
+		waiting = 0
 		m, err := decodeOut(k, v)
 		if err != nil {
 			return nil, wake, err
@@ -297,6 +304,9 @@ func (tx *Tx) NextSendable(now time.Time, limit int, skip map[string]bool) ([]Ou
 	}
 	return out, wake, nil
 }
+
+// maxWaitingWalk bounds the bulk records NextSendable walks past in a row without finding one to send.
+const maxWaitingWalk = 4096
 
 // OldestSendableReply is when the oldest reply that could go now was queued (zero when none):
 // a reply waiting long while sendable means the sender is stuck.

@@ -82,3 +82,35 @@ func TestOldestSendableReply(t *testing.T) {
 		return nil
 	})
 }
+
+// A morning queued ahead (many reminders not due yet) is not walked whole for each batch: the walk
+// stops after maxWaitingWalk of them in a row (what comes after waits until they fall due, and a
+// recipient's order is kept); replies and bulk due before them go as always.
+func TestNextSendableStopsAtAMorningQueuedAhead(t *testing.T) {
+	t0 := time.Date(2026, 12, 19, 7, 0, 0, 0, time.UTC)
+	db := MustOpen(t, fixedClock(t0))
+	db.Update(func(tx *Tx) error {
+		tx.Enqueue(OutMsg{Priority: PriorityBulk, Endpoint: EndpointUser, To: "early", Text: "nhắc"})
+		for i := 0; i < maxWaitingWalk+10; i++ {
+			tx.Enqueue(OutMsg{Priority: PriorityBulk, Endpoint: EndpointUser, To: fmt.Sprintf("d%d", i), Text: "nhắc", NextAt: t0.Add(37 * time.Minute)})
+		}
+		tx.Enqueue(OutMsg{Priority: PriorityBulk, Endpoint: EndpointUser, To: "late", Text: "nhắc"})
+		tx.Enqueue(OutMsg{Priority: PriorityReply, Endpoint: EndpointUser, To: "r", Text: "trả lời"})
+		return nil
+	})
+	db.View(func(tx *Tx) error {
+		ms, wake, err := tx.NextSendable(t0, 8, nil)
+		var to []string
+		for _, m := range ms {
+			to = append(to, m.To)
+		}
+		if err != nil || fmt.Sprint(to) != "[r early]" || !wake.Equal(t0.Add(37*time.Minute)) {
+			t.Errorf("picked %v (wake %v, %v), want the reply and the reminder due before the morning", to, wake, err)
+		}
+		ms, _, _ = tx.NextSendable(t0.Add(37*time.Minute), 8, nil)
+		if len(ms) != 8 || ms[2].To != "d0" {
+			t.Errorf("once due: %d picked, starting %v", len(ms), ms)
+		}
+		return nil
+	})
+}
