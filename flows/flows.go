@@ -684,6 +684,10 @@ func (c *convo) back() error {
 	c.s.Step = c.s.Stack[len(c.s.Stack)-1]
 	c.s.Stack = c.s.Stack[:len(c.s.Stack)-1]
 	c.s.Paused = false
+	if c.s.Data["resume"] != "" { // backing out of "sửa câu 1": back where they were, no longer correcting
+		delete(c.s.Data, "resume")
+		delete(c.s.Data, "edit")
+	}
 	if err := c.save(); err != nil {
 		return err
 	}
