@@ -407,6 +407,7 @@ func TestWebhookSetUpAndPermissionRevoked(t *testing.T) {
 func (h *harness) settleInbox() {
 	h.T.Helper()
 	waitFor(h.T, "inbox to drain", func() bool {
+		h.DB.SettleInbox() // acknowledged events still in the inbox log are not pending in the database yet
 		var p int
 		h.DB.View(func(tx *store.Tx) error { p = tx.PendingCount(); return nil })
 		return p == 0
