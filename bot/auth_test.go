@@ -469,8 +469,8 @@ func TestPermissionRevokedDuringARefreshDoesNotFreezeTheBot(t *testing.T) {
 	handled := make(chan struct{})
 	go func() {
 		for {
-			var p int
-			db.View(func(tx *store.Tx) error { p = tx.PendingCount(); return nil })
+			p := db.InboxLogged() // acknowledged, not yet copied into the database
+			db.View(func(tx *store.Tx) error { p += tx.PendingCount(); return nil })
 			if p == 0 {
 				close(handled)
 				return
