@@ -113,3 +113,26 @@ func TestDeadlineQuestion(t *testing.T) {
 		}
 	}
 }
+
+func TestBareDecision(t *testing.T) {
+	for _, c := range []struct {
+		text    string
+		yes, ok bool
+	}{
+		{"ok giới thiệu", true, true},
+		{"ok em đồng ý giới thiệu lên xã", true, true},
+		{"duyệt", true, true},
+		{"duyệt sau nhé", false, false},
+		{"giới thiệu rồi à?", false, false},
+		{"từ chối vì chưa đủ tuổi", false, true},
+		{"để xem đã", false, false},
+	} {
+		yes, ok := bareDecision(c.text)
+		if yes != c.yes || ok != c.ok {
+			t.Errorf("bareDecision(%q) = %v, %v; want %v, %v", c.text, yes, ok, c.yes, c.ok)
+		}
+	}
+	if _, _, _, ok := typedRequestDecision("duyệt 1 sau nhé"); ok {
+		t.Error(`"duyệt 1 sau nhé" decided`)
+	}
+}

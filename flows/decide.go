@@ -381,6 +381,9 @@ func typedRequestDecision(text string) (id string, yes bool, reason string, ok b
 	if _, err := store.ParseRequestID(words[i]); err != nil {
 		return "", false, "", false
 	}
+	if yes && (hedged(words) || strings.Contains(text, "?")) {
+		return "", false, "", false // "duyệt 1 sau nhé", "duyệt 1 chưa?"
+	}
 	if !yes && len(words) > i+2 {
 		reason = reasonOf(text)
 	}
@@ -434,6 +437,9 @@ func bareDecision(text string) (yes, ok bool) {
 	rest := strings.Join(words[i:], " ") + " "
 	for _, p := range []string{"phe duyet ", "duyet ", "gioi thieu ", "chap thuan "} {
 		if strings.HasPrefix(rest, p) {
+			if hedged(words) || strings.Contains(text, "?") {
+				return false, false // "duyệt sau nhé" is not yet
+			}
 			return true, true
 		}
 	}

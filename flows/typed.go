@@ -87,9 +87,57 @@ func containsWords(title, words []string) bool {
 // decisionWords read a typed decision on a request (folded, as whole words in the message).
 var (
 	declineWords = []string{"tu choi", "khong dong y", "ko dong y", "k dong y", "khong duyet", "ko duyet", "khong gioi thieu",
-		"ko gioi thieu", "khong chap thuan", "bac", "khong cho"}
-	acceptWords = []string{"duyet", "gioi thieu", "dong y", "chap thuan", "ok", "oke", "okay", "dc", "duoc", "nhat tri", "cho vao", "u", "uh", "vang"}
+		"ko gioi thieu", "khong chap thuan", "khong nhan"}
+	acceptWords = []string{"duyet", "gioi thieu", "dong y", "chap thuan", "ok", "oke", "okay", "nhat tri"}
+	// hedgeWords make a message something other than a decision: later, not yet, a question, a
+	// condition ("để xác minh đã rồi duyệt sau", "vâng để em xem lại đã", "chưa đồng ý được").
+	hedgeWords = []string{"chua", "de", "sau", "xem", "hoi", "mai", "khoan", "doi", "kiem", "xac", "minh", "ai", "vay", "sao",
+		"neu", "thi", "biet", "ro", "lai", "da", "nhung", "tai", "gi", "nao", "co le", "chac"}
 )
+
+// hedged tells whether folded words put a decision off or ask about it.
+func hedged(words []string) bool {
+	f := " " + strings.Join(words, " ") + " "
+	for _, h := range hedgeWords {
+		if strings.Contains(f, " "+h+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// decisionOf tells whether a short message plainly accepts or declines: "ok", "đồng ý giới thiệu lên
+// xã", "duyệt nhé", "không", "từ chối vì chưa đủ tuổi". A decision cannot be taken back, so anything
+// hedged or asked ("để anh xem đã", "chưa duyệt được", "ai giới thiệu bạn này vậy?") is neither.
+func decisionOf(typed string) (yes, ok bool) {
+	f := " " + typed + " "
+	for _, w := range declineWords {
+		if strings.HasPrefix(f, " "+w+" ") {
+			return false, true // a refusal may come with its reason after it
+		}
+	}
+	words := strings.Fields(typed)
+	if len(words) == 0 || len(words) > 7 || strings.Contains(typed, "?") {
+		return false, false
+	}
+	if hedged(words) {
+		return false, false
+	}
+	for _, w := range declineWords {
+		if strings.Contains(f, " "+w+" ") {
+			return false, true
+		}
+	}
+	if vntext.IsNo(typed) {
+		return false, true
+	}
+	for _, w := range acceptWords {
+		if strings.Contains(f, " "+w+" ") {
+			return true, true
+		}
+	}
+	return vntext.IsYes(typed), vntext.IsYes(typed)
+}
 
 // decisionPair reads a typed decision when the buttons are a request's pair ([Giới thiệu | Từ chối] or
 // [Phê duyệt | Từ chối]): "ok", "đồng ý giới thiệu", "duyệt cho em nó" accept; "không", "ko đồng ý", "từ
@@ -108,23 +156,4 @@ func decisionPair(buttons []Button, typed, original string) (string, bool) {
 		return buttons[1].Payload, true
 	}
 	return "", false
-}
-
-// decisionOf tells whether folded words accept or decline (ok false: neither).
-func decisionOf(typed string) (yes, ok bool) {
-	f := " " + typed + " "
-	for _, w := range declineWords {
-		if strings.Contains(f, " "+w+" ") {
-			return false, true
-		}
-	}
-	if vntext.IsNo(typed) {
-		return false, true
-	}
-	for _, w := range acceptWords {
-		if strings.Contains(f, " "+w+" ") {
-			return true, true
-		}
-	}
-	return vntext.IsYes(typed), vntext.IsYes(typed)
 }
