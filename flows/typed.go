@@ -136,7 +136,7 @@ func decisionOf(typed string) (yes, ok bool) {
 			return true, true
 		}
 	}
-	return vntext.IsYes(typed), vntext.IsYes(typed)
+	return false, false // "vâng", "được", "👍" alone: a nod, maybe only to having read it
 }
 
 // decisionPair reads a typed decision when the buttons are a request's pair ([Giới thiệu | Từ chối] or
