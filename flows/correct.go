@@ -17,7 +17,7 @@ type correction struct {
 }
 
 // correctionVerbs may open a correction (folded).
-var correctionVerbs = map[string]bool{"sua": true, "lai": true, "chinh": true, "nham": true, "sai": true, "nhap": true,
+var correctionVerbs = map[string]bool{"xoa": true, "giup": true, "sua": true, "lai": true, "chinh": true, "nham": true, "sai": true, "nhap": true,
 	"go": true, "ghi": true, "doi": true, "em": true, "cho": true, "xin": true, "muon": true, "bi": true}
 
 // correctionLinks stand between the item and its new value (folded).

@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -465,4 +466,55 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 		reason = reasonOf(c.in.Text)
 	}
 	return true, c.decideTyped(strconv.FormatUint(waiting[0].ID, 10), yes, reason)
+}
+
+// withdrawWords ask to take back one's own request (folded, anywhere in a short message).
+var withdrawWords = []string{"huy yeu cau", "rut lai yeu cau", "rut yeu cau", "xoa yeu cau", "huy don", "rut don", "rut lai don",
+	"huy dang ky", "khong roi nua", "khong roi to nua", "ko roi nua", "k roi nua", "khong xin roi nua", "khong tham gia nua",
+	"ko tham gia nua", "doi y khong roi", "thoi khong roi"}
+
+// withdrawOwnRequest takes back the person's open request when they ask to ("rút lại yêu cầu", "em đổi
+// ý không rời tổ nữa", "hủy đăng ký"): it is cancelled, and whoever it waited for is told. False when
+// the words are not such a request, or nothing is open.
+func (c *convo) withdrawOwnRequest(text string) (bool, error) {
+	f := " " + vntext.Fold(text) + " "
+	if len(strings.Fields(f)) > 14 || !slices.ContainsFunc(withdrawWords, func(w string) bool { return strings.Contains(f, " "+w+" ") }) {
+		return false, nil
+	}
+	kinds := []string{store.RequestLeave, store.RequestJoin}
+	if strings.Contains(f, " tham gia ") || strings.Contains(f, " dang ky ") {
+		kinds = []string{store.RequestJoin}
+	} else if strings.Contains(f, " roi ") {
+		kinds = []string{store.RequestLeave}
+	}
+	for _, kind := range kinds {
+		r, open, err := c.tx.OpenRequestOf(c.in.UserID, kind)
+		if err != nil {
+			return true, err
+		}
+		if !open {
+			continue
+		}
+		waitingFor := ""
+		switch r.State {
+		case store.StateAwaitLeader:
+			waitingFor, _, _ = c.tx.Leader(r.Team)
+		case store.StateAwaitApprover:
+			if a, _, ok, err := c.tx.ApproverForRequest(r.Team, r.ZaloID); err != nil {
+				return true, err
+			} else if ok {
+				waitingFor = a.ZaloID
+			}
+		}
+		if r, err = c.tx.UpdateRequest(r, store.StateCancelled, c.in.UserID, "withdrawn", ""); err != nil {
+			return true, err
+		}
+		t, _, _ := c.tx.Team(r.Team)
+		c.say(fmt.Sprintf(textRequestWithdrawn, r.ID, kindText(r.Kind), t.Name))
+		if waitingFor != "" && waitingFor != c.in.UserID {
+			c.tell(waitingFor, fmt.Sprintf(textRequestWithdrawnTo, r.ID, c.personName(r.ZaloID), kindText(r.Kind), t.Name))
+		}
+		return true, nil
+	}
+	return false, nil
 }

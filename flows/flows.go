@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rs/zerolog"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/cdtbot/cdtbot/flows/intent"
 	"github.com/cdtbot/cdtbot/flows/vntext"
@@ -237,6 +238,9 @@ func (c *convo) handle() error {
 		return c.deadlines() // "hạn nộp báo cáo là ngày nào?": an answer, not the report
 	}
 	if c.in.Kind == KindText && (c.s == nil || c.s.Paused) {
+		if handled, err := c.withdrawOwnRequest(text); handled || err != nil {
+			return err // "rút lại yêu cầu", "em đổi ý không rời tổ nữa"
+		}
 		if id, yes, reason, ok := typedRequestDecision(text); ok {
 			return c.decideTyped(id, yes, reason) // "duyệt 1", "phê duyệt yêu cầu số 1"
 		}
@@ -375,6 +379,18 @@ func (c *convo) command(cmd string) error {
 	case cmdMyData:
 		return c.myData()
 	case cmdErase, cmdWithdraw:
+		if notPersonalData(c.in.Text) {
+			// "xóa giúp em câu 9", "xóa ảnh", "rút lại yêu cầu": something of the conversation or a
+			// request, not the person's data (which would end their role and their draft).
+			if c.s != nil && !c.s.Paused && strings.Contains(" "+vntext.Fold(c.in.Text)+" ", " truoc ") {
+				return c.back()
+			}
+			c.say(textEraseWhat)
+			if c.s != nil && !c.s.Paused {
+				return c.prompt()
+			}
+			return nil
+		}
 		return c.startErase(cmd == cmdWithdraw)
 	case cmdJoin, cmdLeave, cmdReport:
 		if c.s != nil && c.s.Flow != cmd {
@@ -797,6 +813,19 @@ func (c *convo) menuButtons(withHelp bool) error {
 	}
 	c.say(text, buttons...)
 	return nil
+}
+
+// notPersonalData tells words that erase or withdraw something other than the person's data: an
+// answer ("câu 9", "mục 3"), a photo, a request, the draft.
+func notPersonalData(text string) bool {
+	f := " " + vntext.Fold(text) + " "
+	for _, w := range []string{" cau ", " muc ", " hinh ", " yeu cau ", " yc ", " don ", " ban nhap ", " bao cao ", " tin nhan ", " truoc "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	// "ảnh" (a photo) with its marks: folded it is "anh", the word for an older brother.
+	return strings.Contains(strings.ToLower(norm.NFC.String(text)), "ảnh")
 }
 
 // askedForHelp tells a request for help ("trợ giúp", "hướng dẫn", "làm sao", "tổ công nghệ số là

@@ -48,7 +48,7 @@ var lexicon = map[string][]string{
 		"xóa thông tin của mình", "xóa dữ liệu của em", "xóa thông tin của em", "xóa toàn bộ", "gỡ thông tin", "xóa tài khoản", "hủy tài khoản", "xóa giúp", "xóa đi", "xóa dữ liệu cá nhân", "xóa hết thông tin", "không muốn hệ thống giữ", "đừng lưu", "hủy dữ liệu", "xóa bỏ", "xóa bỏ toàn bộ"},
 	Withdraw: {"rút lại đồng ý", "rút đồng ý", "rút lại sự đồng ý", "thu hồi đồng ý", "hủy đồng ý", "không đồng ý nữa",
 		"rút lại chấp thuận", "thu hồi sự đồng ý", "không cho lưu nữa", "không cho phép nữa", "rút lại quyền",
-		"thu hồi quyền", "không chấp thuận nữa", "rút lại", "không đồng ý cho lưu", "không đồng ý lưu", "không cho phép lưu", "không còn đồng ý", "đổi ý", "không cho lưu", "không cho phép xử lý", "rút lại quyền lưu", "hủy bỏ sự đồng ý", "hủy bỏ đồng ý", "rút lại sự chấp thuận", "hối hận vì đã đồng ý", "rút lại đồng ý", "rút consent", "không đồng ý nữa", "không còn đồng ý cho lưu"},
+		"thu hồi quyền", "không chấp thuận nữa", "không đồng ý cho lưu", "không đồng ý lưu", "không cho phép lưu", "không còn đồng ý", "không cho lưu", "không cho phép xử lý", "rút lại quyền lưu", "hủy bỏ sự đồng ý", "hủy bỏ đồng ý", "rút lại sự chấp thuận", "hối hận vì đã đồng ý", "rút lại đồng ý", "rút consent", "không đồng ý nữa", "không còn đồng ý cho lưu"},
 	Cancel: {"hủy", "huỷ", "hủy bỏ", "hủy báo cáo", "hủy yêu cầu", "hủy đăng ký", "thôi", "thôi không làm nữa", "không làm nữa",
 		"không báo cáo nữa", "không gửi nữa", "dừng hẳn", "bỏ", "bỏ đi", "cancel", "thôi khỏi", "thôi bỏ đi",
 		"không làm", "không muốn làm", "hủy hết", "hủy luôn", "xóa bản nháp", "bỏ bản nháp", "không nộp nữa",
