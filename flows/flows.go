@@ -312,6 +312,9 @@ func (c *convo) handle() error {
 			return c.command(cmd)
 		}
 		if c.s.Paused {
+			if c.in.Kind == KindText && (vntext.IsYes(c.in.Text) || vntext.IsCourtesy(c.in.Text)) {
+				return c.command(cmdResume) // "ok", "có", "vâng", "👍" to "làm tiếp không?"
+			}
 			c.sayPaused()
 			return nil
 		}

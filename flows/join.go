@@ -322,6 +322,9 @@ func joinNameAnswer(c *convo) error {
 		return c.goTo("phone")
 	}
 	name, phone := nameAndPhone(c.in.Text)
+	if vntext.IsCourtesy(name) || vntext.IsYes(name) || vntext.IsNo(name) {
+		name = "" // "cảm ơn", "ok", "đồng ý", "chia sẻ": not a name
+	}
 	if name == "" {
 		c.say(textJoinBadName)
 		return nil

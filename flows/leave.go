@@ -65,8 +65,8 @@ func leaveReasonPrompt(c *convo) error {
 
 func leaveReasonAnswer(c *convo) error {
 	reason := strings.TrimSpace(c.in.Text)
-	if c.in.Kind != KindText || reason == "" || strings.HasPrefix(reason, "#") {
-		c.say(textLeaveAskReason)
+	if c.in.Kind != KindText || reason == "" || strings.HasPrefix(reason, "#") || vntext.IsCourtesy(reason) || vntext.IsNo(reason) {
+		c.say(textLeaveAskReason) // "ok", "👍", "không" tell the leader nothing
 		return nil
 	}
 	c.s.Data["reason"] = reason

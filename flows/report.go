@@ -439,6 +439,10 @@ func checkAnswer(q store.Question, text string) (value, problem string) {
 	if len([]rune(text)) > 2000 {
 		return text, textAnswerTooLong
 	}
+	if vntext.IsCourtesy(text) {
+		// "cảm ơn", "ok", "👍", "xong" between answers: not what the question asks.
+		return text, textNotAnAnswer
+	}
 	return text, ""
 }
 

@@ -107,3 +107,20 @@ func squeeze(w string) string {
 	}
 	return string(b)
 }
+
+// courtesy are the words of a nod or a thanks (folded, after replyForm): what people send between
+// answers, never an answer themselves.
+var courtesy = map[string]bool{"cam on": true, "cam on nhieu": true, "thanks": true, "thank you": true, "tks": true, "ok": true,
+	"oke": true, "okie": true, "okay": true, "vang": true, "u": true, "uh": true, "um": true, "dung roi": true, "duoc": true,
+	"dc": true, "roi": true, "xong": true, "gui": true, "xong roi": true, "hi": true, "alo": true, "chao": true, "xin chao": true,
+	"chia se": true, "dong y": true, "yes": true}
+
+// IsCourtesy tells a message that is only a nod, a thanks, a greeting, an emoji or punctuation:
+// "cảm ơn", "ok ạ", "👍", ".", "xong rồi".
+func IsCourtesy(s string) bool {
+	f := Fold(s)
+	if f == "" {
+		return strings.TrimSpace(s) != "" // emoji, punctuation
+	}
+	return courtesy[replyForm(f)]
+}
