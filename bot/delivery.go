@@ -112,7 +112,7 @@ func (l *ladder) route(tx *store.Tx, m store.OutMsg, now time.Time) route {
 				}
 				r.body, r.template = zalo.ListMessage(m.To, []zalo.ListElement{{Title: m.Text}}, buttons), true
 			default:
-				r.body = zalo.TextMessage(m.To, choiceText(m.Text, m.Choices, choicesAreTyped(tx, m.Kind, m.To)))
+				r.body = zalo.TextMessage(m.To, choiceText(m.Text, m.Choices, choicesAreTyped(tx, m.Kind, m.To) && !m.WordsOnly))
 			}
 			return r
 		}

@@ -580,7 +580,7 @@ var tungAnhDay = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("ICT", 7*360
 // TestTemplatesRefusedEverythingByTypedNumbers: an OA whose Zalo refuses templates. A resident
 // joins (commune, team, name, phone, consent by typing), the leader recommends and the
 // approver approves by typing numbers, the leader files a monthly report with numbers and
-// words only. Every choice reaches Zalo as numbered text; the refusal is learned once and kept.
+// words only (at the summary, whose items are numbered, by words). Every choice reaches Zalo as numbered text; the refusal is learned once and kept.
 func TestTemplatesRefusedEverythingByTypedNumbers(t *testing.T) {
 	h := newHarness(t, tungAnhDay, nil)
 	h.Fake.RefuseTemplates(true)
@@ -656,8 +656,13 @@ func TestTemplatesRefusedEverythingByTypedNumbers(t *testing.T) {
 			expect(hung, fmt.Sprintf("Câu %d/12", i+2))
 		}
 	}
-	expect(hung, "\n1. Gửi\n2. Sửa\n3. Hủy")
-	h.say(hung, "1")
+	// The summary numbers its items 1 to 12: its choices go as words, and a typed number names an item.
+	expect(hung, "\n• Gửi: nhắn \"gửi\"\n• Sửa: nhắn \"sửa\"\n• Hủy: nhắn \"hủy\"")
+	h.say(hung, "2")
+	expect(hung, "Câu 2/12")
+	h.say(hung, "120")
+	expect(hung, "• Gửi: nhắn \"gửi\"")
+	h.say(hung, "gửi")
 	expect(hung, "Đã nhận báo cáo tháng 11/2026")
 	var rep store.Report
 	var filed bool

@@ -75,9 +75,15 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	}
 	// A typed number works like the tap: remember the choices of the last message that sets them;
 	// bulk messages (reminders) set them when they are sent (Sender.settleSent).
-	saved := !rep.Bulk && choicesAreTyped(tx, kind, to)
-	if saved {
+	typed := !rep.Bulk && choicesAreTyped(tx, kind, to)
+	saved := typed && !rep.WordsOnly
+	switch {
+	case saved:
 		if err := tx.SetChoices(to, choices); err != nil {
+			return err
+		}
+	case typed: // words only: the last choices no longer hold, and these are not typed by number
+		if err := tx.SetChoices(to, nil); err != nil {
 			return err
 		}
 	}
@@ -88,7 +94,7 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 	// not as a text and then a card: one send a turn, never two (the sandbox still shows buttons) —
 	// where a typed number selects them. A notice reaching someone mid-conversation keeps its card:
 	// there "1" answers the conversation.
-	numbered := len(choices) > 0 && len(parts) == 1 && utf8.RuneCountInString(rep.Text) > listTitleMax && (saved || rep.Bulk)
+	numbered := len(choices) > 0 && len(parts) == 1 && utf8.RuneCountInString(rep.Text) > listTitleMax && (typed || rep.Bulk)
 	if len(choices) > 0 && !textMode(tx) && !numbered && (len(parts) > 1 || utf8.RuneCountInString(rep.Text) > listTitleMax) {
 		// A list template's title is short: long text goes first as its own message.
 		parts = append(zalo.SplitText(rep.Text, zalo.MaxTextLen), textChoose)
@@ -97,7 +103,7 @@ func enqueueReply(tx *store.Tx, rep flows.Reply, rid string) error {
 		parts = []string{textChoose}
 	}
 	for i, part := range parts {
-		m := store.OutMsg{Endpoint: store.EndpointUser, To: to, Text: part, Numbered: numbered}
+		m := store.OutMsg{Endpoint: store.EndpointUser, To: to, Text: part, Numbered: numbered, WordsOnly: rep.WordsOnly}
 		if i == len(parts)-1 {
 			m.Choices = choices
 		}

@@ -72,6 +72,9 @@ type Reply struct {
 	Data map[string]string
 	// About is the report a reminder asks for (store.OutMsg.About): not sent once it is filed.
 	About string
+	// WordsOnly: its buttons are chosen by a tap or by their words, never by a typed number, which
+	// means something else there (the report's summary lists items 1 to 12 above [Gửi | Sửa | Hủy]).
+	WordsOnly bool
 }
 
 // Digester writes the current reporting digest of an officer's scope ("#baocao"): reminders.Sweeper.
@@ -187,7 +190,7 @@ func joinReplies(out []Reply) []Reply {
 	for _, r := range out {
 		if n := len(joined); n > 0 && joinable(joined[n-1], r) {
 			joined[n-1].Text += "\n\n" + r.Text
-			joined[n-1].Buttons = r.Buttons
+			joined[n-1].Buttons, joined[n-1].WordsOnly = r.Buttons, r.WordsOnly
 			continue
 		}
 		joined = append(joined, r)

@@ -579,7 +579,9 @@ func reportSummaryPrompt(c *convo) error {
 		fmt.Fprintf(&b, "\n"+textSummaryPhotos, n)
 	}
 	c.say(b.String())
-	c.say(textSummaryAsk, Button{Title: "Gửi", Payload: "gửi"}, Button{Title: "Sửa", Payload: "sửa"}, Button{Title: "Hủy", Payload: "hủy"})
+	// A number typed here names an item of the list above (to correct it), not a button.
+	c.out = append(c.out, Reply{ToUser: c.in.UserID, Text: textSummaryAsk, WordsOnly: true,
+		Buttons: []Button{{Title: "Gửi", Payload: "gửi"}, {Title: "Sửa", Payload: "sửa"}, {Title: "Hủy", Payload: "hủy"}}})
 	return nil
 }
 
@@ -595,6 +597,8 @@ func reportSummaryAnswer(c *convo) error {
 		return c.goTo("edit")
 	case strings.HasPrefix(f, "sua "):
 		return c.editItem(strings.TrimPrefix(f, "sua "))
+	case len(f) <= 2 && f != "" && strings.Trim(f, "0123456789") == "":
+		return c.editItem(f) // "3": the item numbered 3 above
 	case isNo(c.in.Text):
 		return c.goTo("edit") // "không" to "Gửi?": something is to be changed
 	}

@@ -112,6 +112,9 @@ func (w *engineWorld) remember(tx *store.Tx, in flows.Input, replies []flows.Rep
 		ownReply := rep.Kind == store.KindReply || (rep.Kind == "" && rep.ToUser == in.UserID)
 		if _, open, _ := tx.Session(rep.ToUser); ownReply || !open {
 			w.choices[rep.ToUser] = rep.Buttons
+			if rep.WordsOnly {
+				w.choices[rep.ToUser] = nil // chosen by their words, never by a number
+			}
 		}
 	}
 }

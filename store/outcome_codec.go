@@ -142,6 +142,9 @@ func encodeOutPayload(b []byte, m OutMsg) []byte {
 	if m.Numbered {
 		flags |= 2
 	}
+	if m.WordsOnly {
+		flags |= 4
+	}
 	b = append(b, flags)
 	var small [8]string // the keys in order without an allocation (a reminder has four)
 	keys := small[:0]
@@ -187,7 +190,7 @@ func decodeOutPayload(p []byte, m *OutMsg) error {
 		r.bad = true
 	}
 	flags := r.byte()
-	m.AskInfo, m.Numbered = flags&1 != 0, flags&2 != 0
+	m.AskInfo, m.Numbered, m.WordsOnly = flags&1 != 0, flags&2 != 0, flags&4 != 0
 	if n := r.uvarint(); n > 0 && n <= uint64(len(r.b)) {
 		m.Data = make(map[string]string, n)
 		for range n {

@@ -41,7 +41,7 @@ func TestOutcomeCodec(t *testing.T) {
 func TestOutMsgCodec(t *testing.T) {
 	at := time.Date(2026, 11, 30, 1, 2, 3, 4, time.UTC)
 	m := OutMsg{Seq: 5, Priority: PriorityBulk, Endpoint: EndpointUser, To: "1100000000000000001", Kind: "reminder", Text: "Nhắc báo cáo",
-		Choices: []Choice{{Title: "Báo cáo ngay", Payload: "báo cáo"}}, Numbered: true, Data: map[string]string{"team": "Tổ 1", "period": "11/2026"},
+		Choices: []Choice{{Title: "Báo cáo ngay", Payload: "báo cáo"}}, Numbered: true, WordsOnly: true, Data: map[string]string{"team": "Tổ 1", "period": "11/2026"},
 		Tried: []string{ChannelCS}, RequestID: "remind", CreatedAt: at, Attempts: 1, LastError: "x", LastCode: -230, NextAt: at.Add(time.Hour),
 		About: ReportAbout("TA-T1", "2026-11")}
 	v, err := encodeOut(m)
