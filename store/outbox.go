@@ -35,10 +35,10 @@ type OutMsg struct {
 	AskInfo bool     `json:"ask_info,omitempty"` // ask to share name and phone (request_user_info)
 	// Numbered sends the choices as numbered lines under the text even where buttons work: one
 	// request instead of a text and a template (reminders: a national morning is 93,000 of them).
-	Numbered bool              `json:"numbered,omitempty"`
+	Numbered bool `json:"numbered,omitempty"`
 	// WordsOnly: a typed number does not choose its choices (they go as words when as text).
-	WordsOnly bool `json:"words_only,omitempty"`
-	Data     map[string]string `json:"data,omitempty"` // fields of a ZNS template (reminders)
+	WordsOnly bool              `json:"words_only,omitempty"`
+	Data      map[string]string `json:"data,omitempty"` // fields of a ZNS template (reminders)
 	// About is the report a reminder asks for ("team|period"): filed before it goes, it is not sent.
 	About string `json:"about,omitempty"`
 	// Tried lists the channels that could not deliver it (Zalo refused): the sender goes down the ladder.
