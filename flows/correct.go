@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"fmt"
 	"strconv"
 	"strings"
@@ -129,5 +130,49 @@ func (c *convo) correcting(text string) (bool, error) {
 		return true, err
 	}
 	c.say(fmt.Sprintf(textCorrected, corr.item, q.Label, shown(value)))
+	return true, c.prompt()
+}
+
+// switchWords say the draft is for the wrong month (folded): "nhầm, em báo cáo tháng 11 chứ không
+// phải tháng 10", "chuyển sang tháng 11", "báo cáo tháng 11".
+var switchWords = []string{" nham ", " chuyen sang ", " doi sang ", " chu khong phai ", " bao cao thang ", " bc thang ", " bc t"}
+
+// switchingMonth moves an open report draft to another month the leader names, keeping its answers:
+// figures typed under the wrong month are not lost, nor filed under it. Only a month offered and not
+// yet filed; a month alone ("tháng 11") at a question stays an answer.
+func (c *convo) switchingMonth(text string) (bool, error) {
+	if c.s == nil || c.s.Paused || c.s.Flow != "report" || c.in.Kind != KindText || c.s.Data["period"] == "" {
+		return false, nil
+	}
+	f := " " + vntext.Fold(text) + " "
+	if len(strings.Fields(f)) > 14 || !slices.ContainsFunc(switchWords, func(w string) bool { return strings.Contains(f, w) }) {
+		return false, nil
+	}
+	team := c.s.Data["team"]
+	cal, _, err := c.calendar(team)
+	if err != nil {
+		return false, err
+	}
+	// "… tháng 11 chứ không phải tháng 10": the month named first is the one meant.
+	p, ok := typedPeriod(text, cal.OpenPeriod(c.tx.Now()), c.tx.Now().In(c.e.loc))
+	if !ok || p.String() == c.s.Data["period"] {
+		return false, nil
+	}
+	offered, err := c.offeredPeriods(team)
+	if err != nil {
+		return false, err
+	}
+	if _, filed, err := c.tx.FirstFiled(team, p.String()); err != nil {
+		return false, err
+	} else if !offered[p.String()] || filed {
+		c.say(fmt.Sprintf(textCannotSwitch, p.Label()))
+		return true, c.prompt()
+	}
+	c.s.Data["period"] = p.String()
+	c.s.Data["base"] = "0"
+	if err := c.save(); err != nil {
+		return true, err
+	}
+	c.say(fmt.Sprintf(textSwitchedMonth, p.Label()))
 	return true, c.prompt()
 }

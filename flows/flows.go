@@ -237,6 +237,9 @@ func (c *convo) handle() error {
 	if handled, err := c.correcting(text); handled || err != nil {
 		return err // "sửa câu 1", "câu 1 là 15": one item of the report, in the leader's words
 	}
+	if handled, err := c.switchingMonth(text); handled || err != nil {
+		return err // "nhầm, em báo cáo tháng 11 chứ không phải tháng 10"
+	}
 	if c.in.Kind == KindText && !c.answersByLine(text) && deadlineQuestion(text, c.s != nil && !c.s.Paused) {
 		return c.deadlines() // "hạn nộp báo cáo là ngày nào?": an answer, not the report
 	}
