@@ -1,8 +1,8 @@
 package flows
 
 import (
-	"slices"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
