@@ -537,7 +537,8 @@ func (c *convo) officerWords(cmd string) error {
 	case ok:
 		err = c.digestTo(o, Reply{ToUser: c.in.UserID})
 	case c.s == nil:
-		return c.menu()
+		// "báo cáo của em đã gửi được chưa?", "tổ mình nộp chưa": their own team's standing.
+		return c.deadlines()
 	default:
 		c.say(textOfficersOnly)
 	}

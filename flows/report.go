@@ -639,7 +639,11 @@ func reportDropPrompt(c *convo) error {
 		label = "báo cáo " + p.Label()
 	}
 	// Keeping comes first: a stray "1" (a count typed where the buttons were) keeps the draft.
-	c.say(fmt.Sprintf(textDropDraft, label), Button{Title: "Tiếp tục báo cáo", Payload: "quay lại"}, Button{Title: "Bỏ bản nháp", Payload: "bỏ bản nháp"})
+	text := textDropDraft
+	if b := c.s.Data["base"]; b != "" && b != "0" {
+		text = textDropChanges // correcting a filed report: what was filed stays
+	}
+	c.say(fmt.Sprintf(text, label), Button{Title: "Tiếp tục báo cáo", Payload: "quay lại"}, Button{Title: "Bỏ bản nháp", Payload: "bỏ bản nháp"})
 	return nil
 }
 
@@ -647,8 +651,8 @@ func reportDropAnswer(c *convo) error {
 	if f := vntext.Fold(c.in.Text); f == "bo ban nhap" || isYes(c.in.Text) {
 		return c.cancel(true)
 	}
-	if isNo(c.in.Text) {
-		return c.back() // "không": keep the draft and go on where they were
+	if f := " " + vntext.Fold(c.in.Text) + " "; isNo(c.in.Text) || strings.Contains(f, " khong ") || strings.Contains(f, " ko ") {
+		return c.back() // "không", "ko bỏ", "không hủy": keep the draft and go on where they were
 	}
 	return c.prompt()
 }

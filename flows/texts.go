@@ -77,7 +77,7 @@ const (
 	textPageLink          = "Trang tổng hợp báo cáo của %s (link dùng được trong 24 giờ, không chia sẻ ra ngoài):\n%s"
 	textOfficersOnly      = "Tình hình báo cáo và trang tổng hợp chỉ dành cho cán bộ theo dõi báo cáo đã đăng ký trên hệ thống."
 
-	textJoinAlreadyAsked  = "Bạn đã gửi yêu cầu số %d xin tham gia %s; yêu cầu đang %s. Vui lòng chờ kết quả."
+	textJoinAlreadyAsked  = "Bạn đã gửi yêu cầu số %d xin tham gia %s; yêu cầu đang %s. Vui lòng chờ kết quả (cần đổi thôn hay số điện thoại: nhắn \"rút lại yêu cầu\" rồi gửi lại)."
 	textJoinAlreadyMember = "Bạn đã là %s của %s rồi."
 	textJoinAskCommune    = "Bạn muốn tham gia tổ ở xã/phường nào? Nhập tên xã/phường (có dấu hoặc không dấu đều được), hoặc mã tổ nếu bạn có."
 	textJoinNoCommune     = "Không tìm thấy xã/phường \"%s\". Vui lòng nhập lại tên xã/phường, hoặc nhập mã tổ."
@@ -179,6 +179,7 @@ const (
 	textSummaryAsk           = "Bạn kiểm tra lại. Gửi báo cáo, sửa một mục, hay hủy?"
 	textEditWhich            = "Nhập số thứ tự mục cần sửa (từ 1 đến %d):"
 	textDropDraft            = "Bạn có chắc muốn bỏ bản nháp %s không? Các câu trả lời sẽ bị xóa."
+	textDropChanges          = "Bỏ các thay đổi chưa gửi của %s? Báo cáo đã gửi trước đó vẫn giữ nguyên."
 	textReportNoLongerLeader = "Bạn không còn là tổ trưởng hoặc tổ phó nên không gửi được báo cáo này."
 	textMissingAnswer        = "Còn một câu bắt buộc chưa trả lời."
 	textOnTime               = "đúng hạn"
