@@ -391,6 +391,11 @@ func typedRequestDecision(text string) (id string, yes bool, reason string, ok b
 	return words[i], yes, reason, true
 }
 
+// hasReason tells a message that gives a reason ("… vì …", "… do …", "lý do: …").
+func hasReason(text string) bool {
+	return reasonOf(text) != strings.TrimSpace(text)
+}
+
 // reasonOf is the reason in a refusal typed in one message: what follows "vì", "do" or "lý do" ("từ
 // chối vì chưa đủ tuổi" → "chưa đủ tuổi"), else the whole message.
 func reasonOf(text string) string {

@@ -284,7 +284,7 @@ func (c *convo) handle() error {
 				res = c.e.intents.Classify(text, sit)
 			}
 		}
-		if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow {
+		if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow && !(c.s.Flow == "leave" && hasReason(text)) {
 			// "gửi báo cáo" at the report's own confirmation sends it; it does not start the report again.
 			res.Intent = intent.Yes
 		}
@@ -406,6 +406,9 @@ func (c *convo) command(cmd string) error {
 			// Starting something new while another conversation is open would lose it: ask first.
 			c.say(fmt.Sprintf(textBusy, flowName(c.s.Flow)), btnResume, btnCancel)
 			return nil
+		}
+		if c.s != nil && !c.s.Paused && c.s.Flow == "leave" && hasReason(c.in.Text) {
+			return c.answer() // "rời tổ vì bận việc nhà" while leaving: the reason
 		}
 		if c.s != nil {
 			if c.s.Paused { // "báo cáo" to a paused report takes it up again, as "tiếp tục" does

@@ -69,7 +69,7 @@ func leaveReasonAnswer(c *convo) error {
 		c.say(textLeaveAskReason) // "ok", "👍", "không" tell the leader nothing
 		return nil
 	}
-	c.s.Data["reason"] = reason
+	c.s.Data["reason"] = reasonOf(reason) // "rời tổ vì bận việc nhà": the reason is what follows "vì"
 	return c.goTo("confirm")
 }
 
@@ -80,6 +80,16 @@ func leaveConfirmPrompt(c *convo) error {
 }
 
 func leaveConfirmAnswer(c *convo) error {
+	if f := vntext.Fold(c.in.Text); f == "sua ly do" || f == "sua" || f == "doi ly do" {
+		return c.goTo("reason")
+	}
+	if hasReason(c.in.Text) { // "rời tổ vì bận việc nhà": a new reason, shown again before it goes
+		c.s.Data["reason"] = reasonOf(c.in.Text)
+		if err := c.save(); err != nil {
+			return err
+		}
+		return c.prompt()
+	}
 	if f := vntext.Fold(c.in.Text); f != "gui" && !isYes(c.in.Text) {
 		if isNo(c.in.Text) {
 			return c.command(cmdCancel) // "không" to "Gửi yêu cầu?"

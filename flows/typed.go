@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -74,14 +73,19 @@ func TypedChoice(buttons []Button, text string) string {
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
-// containsWords tells whether words appear in title, in order and next to each other.
+// containsWords tells whether words appear in title in order, whole ("tổ trung lưu" in "Tổ CNSCĐ thôn
+// Trung Lưu"; "thôn 1" is not in "thôn 10").
 func containsWords(title, words []string) bool {
-	for i := 0; i+len(words) <= len(title); i++ {
-		if slices.Equal(title[i:i+len(words)], words) {
-			return true
+	if len(words) == 0 {
+		return false
+	}
+	i := 0
+	for _, w := range title {
+		if i < len(words) && w == words[i] {
+			i++
 		}
 	}
-	return false
+	return i == len(words)
 }
 
 // decisionWords read a typed decision on a request (folded, as whole words in the message).

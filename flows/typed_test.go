@@ -40,6 +40,7 @@ func TestTypedChoice(t *testing.T) {
 		{"a month is not a slip of another", months, "Tháng 12/2026", "Tháng 12/2026"},
 		{"words with a number fit whole words: thôn 1 is not thôn 10", teams, "thôn 1", "#team:T1"},
 		{"thôn 10", teams, "thon 10", "#team:T10"},
+		{"words in order, not next to each other", teams, "tổ trung lưu", "#team:TL"},
 		{"words two buttons share", teams, "tổ cnscđ", "tổ cnscđ"},
 		{"a name two buttons fold to", people, "Nguyen Van Hung", "Nguyen Van Hung"},
 		{"a typed hidden command is left alone", decide, "#rq:7:rej", "#rq:7:rej"},
