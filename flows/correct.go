@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
 )
@@ -17,27 +18,73 @@ type correction struct {
 	value string // the new answer as typed; "" to ask the item again
 }
 
-// correctionVerbs may open a correction (folded).
-var correctionVerbs = map[string]bool{"xoa": true, "giup": true, "sua": true, "lai": true, "chinh": true, "nham": true, "sai": true, "nhap": true,
-	"go": true, "ghi": true, "doi": true, "em": true, "cho": true, "xin": true, "muon": true, "bi": true}
+// correctionVerbs open a correction (folded); correctionFillers may come with them ("em sửa lại câu
+// 1", "xóa giúp em câu 2") but never alone: "em 3" is a count.
+var (
+	correctionVerbs   = map[string]bool{"sua": true, "chinh": true, "nham": true, "sai": true, "xoa": true, "doi": true}
+	correctionFillers = map[string]bool{"lai": true, "giup": true, "em": true, "cho": true, "minh": true, "bi": true,
+		"nhap": true, "go": true, "ghi": true, "xin": true, "muon": true, "toi": true, ",": true}
+)
 
 // correctionLinks stand between the item and its new value (folded).
 var correctionLinks = map[string]bool{"la": true, "thanh": true, "phai": true, "bang": true, "=": true, "->": true, "sang": true}
 
+// token is a word of a message with where it starts in the message; ":" and "," are tokens of their own.
+type token struct {
+	text  string
+	start int
+}
+
+func tokenize(text string) []token {
+	var out []token
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			out = append(out, token{text[start:end], start})
+			start = -1
+		}
+	}
+	for i, r := range text {
+		switch {
+		case r == ':' || r == ',':
+			flush(i)
+			out = append(out, token{text[i : i+1], i})
+		case unicode.IsSpace(r):
+			flush(i)
+		case start < 0:
+			start = i
+		}
+	}
+	flush(len(text))
+	return out
+}
+
 // parseCorrection reads a correction, or says it is none. An item needs "câu"/"mục"/"ý" before its
 // number, or a verb ("sửa 3"), so that a plain count is never taken for one.
 func parseCorrection(text string) (correction, bool) {
-	tokens := strings.Fields(strings.NewReplacer(":", " : ", ",", " , ").Replace(text))
+	tokens := tokenize(text)
 	i, verb := 0, false
-	for i < len(tokens) && (correctionVerbs[vntext.Fold(tokens[i])] || verb && tokens[i] == ",") {
-		i, verb = i+1, true
+	for i < len(tokens) {
+		f := vntext.Fold(tokens[i].text)
+		if tokens[i].text == "," {
+			f = ","
+		}
+		if correctionVerbs[f] {
+			verb = true
+		} else if !correctionFillers[f] {
+			break
+		}
+		i++
+	}
+	if !verb {
+		i = 0 // fillers without a verb open nothing: "em 3"
 	}
 	named := false
 	if i < len(tokens) {
-		switch vntext.Fold(tokens[i]) {
+		switch vntext.Fold(tokens[i].text) {
 		case "cau", "muc", "y":
 			i, named = i+1, true
-			if i < len(tokens) && vntext.Fold(tokens[i]) == "so" {
+			if i < len(tokens) && vntext.Fold(tokens[i].text) == "so" {
 				i++
 			}
 		}
@@ -45,35 +92,23 @@ func parseCorrection(text string) (correction, bool) {
 	if i >= len(tokens) || (!verb && !named) {
 		return correction{}, false
 	}
-	n, err := strconv.Atoi(tokens[i])
+	n, err := strconv.Atoi(tokens[i].text)
 	if err != nil || n < 1 || n > 99 {
 		return correction{}, false
 	}
 	i++
 	linked := false
-	for i < len(tokens) && (correctionLinks[tokens[i]] || tokens[i] == ":" || tokens[i] == "," || correctionLinks[vntext.Fold(tokens[i])]) {
+	for i < len(tokens) && (correctionLinks[tokens[i].text] || tokens[i].text == ":" || tokens[i].text == "," || correctionLinks[vntext.Fold(tokens[i].text)]) {
 		i, linked = i+1, true
 	}
-	rest := strings.Join(tokens[i:], " ")
-	if rest != "" && !linked {
+	if i < len(tokens) && !linked {
 		return correction{}, false // "câu 3 em chưa rõ": words after an item, not a new answer
 	}
-	if rest != "" {
-		// The value as typed, punctuation kept: cut the original text after the link.
-		rest = originalTail(text, len(tokens)-i)
+	value := ""
+	if i < len(tokens) {
+		value = strings.TrimSpace(text[tokens[i].start:]) // as typed, from the first word after the link
 	}
-	return correction{item: n, value: rest}, true
-}
-
-// originalTail is the last n whitespace-separated pieces of text as typed (":" and "," split off
-// by parseCorrection are not in them, only what followed).
-func originalTail(text string, n int) string {
-	fields := strings.Fields(text)
-	if n > len(fields) {
-		n = len(fields)
-	}
-	tail := strings.Join(fields[len(fields)-n:], " ")
-	return strings.TrimLeft(tail, ":, ")
+	return correction{item: n, value: value}, true
 }
 
 // correcting handles a correction at a report's question, summary or "which item?" step, and tells
@@ -133,9 +168,10 @@ func (c *convo) correcting(text string) (bool, error) {
 	return true, c.prompt()
 }
 
-// switchWords say the draft is for the wrong month (folded): "nhầm, em báo cáo tháng 11 chứ không
-// phải tháng 10", "chuyển sang tháng 11", "báo cáo tháng 11".
-var switchWords = []string{" nham ", " chuyen sang ", " doi sang ", " chu khong phai ", " bao cao thang ", " bc thang ", " bc t"}
+// switchStarts begin a message that moves the draft to another month (folded): "nhầm, em báo cáo
+// tháng 11 chứ không phải tháng 10", "chuyển sang tháng 11", "báo cáo tháng 11". A narrative that
+// speaks of a month ("nhiều hộ đã chuyển sang … từ tháng 10") does not start so.
+var switchStarts = []string{"nham ", "em nham ", "chuyen sang ", "doi sang ", "chuyen qua ", "bao cao thang ", "bc thang ", "em bao cao thang ", "sua thanh thang "}
 
 // switchingMonth moves an open report draft to another month the leader names, keeping its answers:
 // figures typed under the wrong month are not lost, nor filed under it. Only a month offered and not
@@ -144,9 +180,13 @@ func (c *convo) switchingMonth(text string) (bool, error) {
 	if c.s == nil || c.s.Paused || c.s.Flow != "report" || c.in.Kind != KindText || c.s.Data["period"] == "" {
 		return false, nil
 	}
-	f := " " + vntext.Fold(text) + " "
-	if len(strings.Fields(f)) > 14 || !slices.ContainsFunc(switchWords, func(w string) bool { return strings.Contains(f, w) }) {
+	words := strings.Fields(vntext.Fold(text))
+	f := strings.Join(words, " ") + " "
+	if len(words) > 12 || !slices.ContainsFunc(switchStarts, func(w string) bool { return strings.HasPrefix(f, w) }) {
 		return false, nil
+	}
+	if m, _ := monthIn(words); m == 0 {
+		return false, nil // a month by its number only: "tháng trước" may be the narrative's
 	}
 	team := c.s.Data["team"]
 	cal, _, err := c.calendar(team)

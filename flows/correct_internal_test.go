@@ -30,6 +30,12 @@ func TestParseCorrection(t *testing.T) {
 		{"sửa", false, 0, ""},
 		{"câu hỏi này là gì", false, 0, ""},
 		{"8. Hướng dẫn 12 hộ", false, 0, ""},
+		// Found in review: the value as typed, colons in it kept; "em" alone opens nothing.
+		{"câu 8: Họp lúc 10:30 với UBND xã", true, 8, "Họp lúc 10:30 với UBND xã"},
+		{"câu 3:6", true, 3, "6"},
+		{"em 3", false, 0, ""},
+		{"em sửa lại câu 1", true, 1, ""},
+		{"xóa giúp em câu 2", true, 2, ""},
 	} {
 		got, ok := parseCorrection(c.in)
 		if ok != c.ok || (ok && (got.item != c.item || got.value != c.value)) {
@@ -106,6 +112,8 @@ func TestDeadlineQuestion(t *testing.T) {
 		{"còn mấy ngày nữa hết hạn", false, true},
 		{"báo cáo", false, false},
 		{"còn nhiều hộ chưa biết hạn nộp thuế", true, false}, // a narrative, in a report
+		{"Bà con hỏi hạn nộp thuế đất khi nào?", true, false},
+		{"hạn nộp báo cáo khi nào?", true, true},
 		{"Hướng dẫn 12 hộ gia hạn thẻ BHYT", true, false},
 	} {
 		if got := deadlineQuestion(c.text, c.strict); got != c.want {
@@ -126,13 +134,22 @@ func TestBareDecision(t *testing.T) {
 		{"giới thiệu rồi à?", false, false},
 		{"từ chối vì chưa đủ tuổi", false, true},
 		{"để xem đã", false, false},
+		{"giới thiệu về tổ công nghệ số", false, false},
+		{"Từ chối thì bạn ấy có biết không", false, false},
+		{"từ chối nhé", false, true},
 	} {
 		yes, ok := bareDecision(c.text)
 		if yes != c.yes || ok != c.ok {
 			t.Errorf("bareDecision(%q) = %v, %v; want %v, %v", c.text, yes, ok, c.yes, c.ok)
 		}
 	}
-	if _, _, _, ok := typedRequestDecision("duyệt 1 sau nhé"); ok {
-		t.Error(`"duyệt 1 sau nhé" decided`)
+	for _, text := range []string{"duyệt 1 sau nhé", "em giới thiệu 1 bạn nữa vào tổ nhé", "từ chối yêu cầu số 1 được không?",
+		"từ chối yêu cầu số 1 được không", "em duyệt 2 bạn rồi", "duyệt báo cáo tháng 10"} {
+		if _, _, _, ok := typedRequestDecision(text); ok {
+			t.Errorf("%q decided a request", text)
+		}
+	}
+	if id, yes, reason, ok := typedRequestDecision("từ chối yêu cầu 2 vì tổ đã đủ người"); !ok || yes || id != "2" || reason != "tổ đã đủ người" {
+		t.Errorf("a refusal with its reason: %s %v %q %v", id, yes, reason, ok)
 	}
 }

@@ -110,7 +110,7 @@ func decideReasonAnswer(c *convo) error {
 		// Tapped by mistake: the request waits for them as before.
 		c.say(fmt.Sprintf(textRefusalDropped, c.s.Data["id"]))
 		return c.end()
-	case vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(f)) < 4:
+	case !usableReason(reason):
 		// "ko", "ok", "không" is not a reason the person refused would understand.
 		c.say(fmt.Sprintf(textRefusalNeedsReason, c.s.Data["id"]))
 		return nil
@@ -382,13 +382,35 @@ func typedRequestDecision(text string) (id string, yes bool, reason string, ok b
 	if _, err := store.ParseRequestID(words[i]); err != nil {
 		return "", false, "", false
 	}
-	if yes && (hedged(words) || strings.Contains(text, "?")) {
-		return "", false, "", false // "duyệt 1 sau nhé", "duyệt 1 chưa?"
+	// After the number: polite words only, or a refusal's reason ("từ chối 2 vì …"). "em giới thiệu 1
+	// bạn nữa vào tổ" names no request; "từ chối yêu cầu 1 được không?" asks.
+	head := beforeReason(words)
+	if !onlyParticles(head[min(i+1, len(head)):]) || hedged(head) || asked(text, head) || (yes && len(head) < len(words)) {
+		return "", false, "", false
 	}
-	if !yes && len(words) > i+2 {
+	if !yes && len(head) < len(words) && usableReason(reasonOf(text)) {
 		reason = reasonOf(text)
 	}
 	return words[i], yes, reason, true
+}
+
+// particles may follow a decision without changing it (folded): "duyệt nhé", "giới thiệu lên xã ạ".
+var particles = map[string]bool{"nhe": true, "nha": true, "a": true, "luon": true, "di": true, "em": true, "anh": true,
+	"chi": true, "giup": true, "voi": true, "len": true, "xa": true, "phuong": true, "ok": true, "nhen": true, "nghe": true}
+
+func onlyParticles(words []string) bool {
+	for _, w := range words {
+		if !particles[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// usableReason tells a refusal's reason the person refused would understand: some words, not "ok",
+// "ko" or "không".
+func usableReason(reason string) bool {
+	return !vntext.IsYes(reason) && !vntext.IsNo(reason) && len([]rune(vntext.Fold(reason))) >= 4
 }
 
 // hasReason tells a message that gives a reason ("… vì …", "… do …", "lý do: …").
@@ -440,17 +462,20 @@ func bareDecision(text string) (yes, ok bool) {
 		}
 		i++
 	}
-	rest := strings.Join(words[i:], " ") + " "
+	head := beforeReason(words)
+	if hedged(head) || asked(text, head) {
+		return false, false // "duyệt sau nhé", "từ chối thì bạn ấy có biết không?"
+	}
+	rest := strings.Join(head[min(i, len(head)):], " ") + " "
 	for _, p := range []string{"phe duyet ", "duyet ", "gioi thieu ", "chap thuan "} {
-		if strings.HasPrefix(rest, p) {
-			if hedged(words) || strings.Contains(text, "?") {
-				return false, false // "duyệt sau nhé" is not yet
-			}
-			return true, true
+		if strings.HasPrefix(rest, p) && len(head) == len(words) && onlyParticles(strings.Fields(rest[len(p):])) {
+			return true, true // "ok giới thiệu", "duyệt nhé"; not "giới thiệu về tổ công nghệ số"
 		}
 	}
-	if strings.HasPrefix(rest, "tu choi ") || strings.HasPrefix(rest, "khong duyet ") || strings.HasPrefix(rest, "khong gioi thieu ") {
-		return false, true
+	for _, p := range []string{"tu choi ", "khong duyet ", "khong gioi thieu "} {
+		if strings.HasPrefix(rest, p) && onlyParticles(strings.Fields(rest[len(p):])) {
+			return false, true // with its reason after "vì", or asked next
+		}
 	}
 	return false, false
 }
@@ -467,7 +492,7 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 		return true, c.pending()
 	}
 	reason := ""
-	if !yes && len(strings.Fields(c.in.Text)) >= 4 {
+	if !yes && hasReason(c.in.Text) && usableReason(reasonOf(c.in.Text)) {
 		reason = reasonOf(c.in.Text)
 	}
 	return true, c.decideTyped(strconv.FormatUint(waiting[0].ID, 10), yes, reason)
@@ -482,8 +507,18 @@ var withdrawWords = []string{"huy yeu cau", "rut lai yeu cau", "rut yeu cau", "x
 // ý không rời tổ nữa", "hủy đăng ký"): it is cancelled, and whoever it waited for is told. False when
 // the words are not such a request, or nothing is open.
 func (c *convo) withdrawOwnRequest(text string) (bool, error) {
-	f := " " + vntext.Fold(text) + " "
-	if len(strings.Fields(f)) > 14 || !slices.ContainsFunc(withdrawWords, func(w string) bool { return strings.Contains(f, " "+w+" ") }) {
+	words := strings.Fields(vntext.Fold(text))
+	f := " " + strings.Join(words, " ") + " "
+	if len(words) > 14 || !slices.ContainsFunc(withdrawWords, func(w string) bool { return strings.Contains(f, " "+w+" ") }) {
+		return false, nil
+	}
+	// "em không muốn hủy đăng ký đâu", "nếu đổi số thì có phải hủy đăng ký không ạ?": not asking to.
+	for _, w := range []string{" khong muon ", " ko muon ", " dung ", " chua ", " neu ", " thi ", " co phai ", " co can ", " sao "} {
+		if strings.Contains(f, w) {
+			return false, nil
+		}
+	}
+	if asked(text, words) {
 		return false, nil
 	}
 	kinds := []string{store.RequestLeave, store.RequestJoin}

@@ -4,6 +4,7 @@
 package flows
 
 import (
+	"slices"
 	"fmt"
 	"strings"
 	"time"
@@ -388,7 +389,8 @@ func (c *convo) command(cmd string) error {
 	case cmdMyData:
 		return c.myData()
 	case cmdErase, cmdWithdraw:
-		if notPersonalData(c.in.Text) {
+		if words := strings.Fields(vntext.Fold(c.in.Text)); notPersonalData(c.in.Text) || asked(c.in.Text, words) ||
+			slices.Contains(words, "neu") {
 			// "xóa giúp em câu 9", "xóa ảnh", "rút lại yêu cầu": something of the conversation or a
 			// request, not the person's data (which would end their role and their draft).
 			if c.s != nil && !c.s.Paused && strings.Contains(" "+vntext.Fold(c.in.Text)+" ", " truoc ") {
@@ -832,6 +834,9 @@ func (c *convo) menuButtons(withHelp bool) error {
 // answer ("câu 9", "mục 3"), a photo, a request, the draft.
 func notPersonalData(text string) bool {
 	f := " " + vntext.Fold(text) + " "
+	if strings.Contains(f, " du lieu ") || strings.Contains(f, " thong tin ca nhan ") {
+		return false // "xóa dữ liệu của tôi và các tin nhắn", "… trước khi rời tổ": their data
+	}
 	for _, w := range []string{" cau ", " muc ", " hinh ", " yeu cau ", " yc ", " don ", " ban nhap ", " bao cao ", " tin nhan ", " truoc "} {
 		if strings.Contains(f, w) {
 			return true

@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -176,10 +175,11 @@ func privacyConfirmAnswer(c *convo) error {
 	text := strings.TrimSpace(c.in.Text)
 	switch f := vntext.Fold(text); {
 	case c.in.Kind != KindText:
-	case text == payloadKeep || isNo(text) || strings.Contains(" "+f+" ", " khong ") || f == "giu lai":
+	case text == payloadKeep || isNo(text) || keepWords(f) || strings.Contains(text, "?"):
+		// "thôi đừng xóa nhé", "chưa xóa vội", "sao phải xóa?": keep.
 		c.say(textEraseKept)
 		return c.end()
-	case text == payloadErase || slices.Contains(strings.Fields(f), "xoa"):
+	case text == payloadErase || eraseWords[strings.Join(strings.Fields(f), " ")]:
 		return c.erase()
 	case isYes(text):
 		// Erasing cannot be undone: "ok", "👍", "đồng ý" may answer something else the person had in
@@ -188,6 +188,22 @@ func privacyConfirmAnswer(c *convo) error {
 		return c.prompt()
 	}
 	return c.prompt()
+}
+
+// eraseWords confirm an erasure (the whole message, folded): nothing else does.
+var eraseWords = map[string]bool{"xoa": true, "xoa di": true, "xoa du lieu": true, "co xoa": true, "xoa het": true,
+	"dong y xoa": true, "ok xoa": true, "xoa luon": true, "xoa nhe": true, "xoa di nhe": true, "xoa a": true,
+	"vang xoa": true, "xoa giup em": true, "xoa du lieu cua toi": true, "co xoa di": true}
+
+// keepWords tells a message that holds an erasure back ("đừng", "chưa", "thôi", "khoan", "không").
+func keepWords(f string) bool {
+	f = " " + f + " "
+	for _, w := range []string{" khong ", " ko ", " k ", " dung ", " chua ", " thoi ", " khoan ", " sao ", " giu ", " huy "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // erase carries out the confirmed erasure. The reply is the last thing

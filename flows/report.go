@@ -791,6 +791,9 @@ func deadlineQuestion(text string, strict bool) bool {
 		return false
 	}
 	cues := []string{" ngay nao ", " khi nao ", " bao gio ", " luc nao ", " hom nao ", " ngay may "}
+	if strict && !strings.Contains(f, " bao cao ") && !strings.Contains(f, " bc ") && !strings.Contains(f, " han chot ") {
+		return false // "bà con hỏi hạn nộp thuế đất khi nào?" is a narrative's
+	}
 	if !strict {
 		cues = append(cues, " la ngay ", " den ngay ", " may ", " chua ", " con ", " bao lau ")
 	}

@@ -268,8 +268,8 @@ func (s *Sweeper) CatchUp(now time.Time) ([]Message, bool, error) {
 	if err := s.DB.View(func(tx *store.Tx) error { last, swept = lastSwept(tx); return nil }); err != nil {
 		return nil, false, err
 	}
-	// Within the two hours before Hour, the run that queues a heavy morning's overflow ahead may
-	// have been missed (a start at 07:10 after downtime): sweep then, unless one ran in that window.
+	// Within the hour before Hour (from 07:00), the run that queues a heavy morning's overflow ahead
+	// may have been missed (a start at 07:10 after downtime): sweep then, unless one ran since 07:00.
 	next := scheduled.AddDate(0, 0, 1)
 	if aheadStart := next.Add(-aheadFrom); s.BulkPerMinute > 0 && !now.Before(aheadStart) && now.Before(next) {
 		scheduled = aheadStart
