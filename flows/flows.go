@@ -4,8 +4,8 @@
 package flows
 
 import (
-	"slices"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
