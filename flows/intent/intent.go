@@ -456,9 +456,9 @@ func hasWord(raw, w string) bool {
 // backstopCues are the syllables (folded) one of which a backstop guess of an intent must contain:
 // what leads to erasing data above all, and what starts a conversation or shows personal data.
 var backstopCues = map[string]map[string]bool{
-	Join:     {"tham": true, "gia": true, "vao": true, "vo": true, "xin": true, "dang": true, "ky": true, "ki": true, "gianhap": true, "nhap": true, "join": true},
-	Leave:    {"roi": true, "ra": true, "nghi": true, "thoi": true, "bo": true, "leave": true, "rut": true},
-	MyData:   {"du": true, "lieu": true, "thong": true, "tin": true, "luu": true, "data": true, "ca": true, "nhan": true},
+	Join:     {"tham": true, "gia": true, "vao": true, "vo": true, "xin": true, "vien": true, "dang": true, "ky": true, "ki": true, "gianhap": true, "nhap": true, "join": true},
+	Leave:    {"roi": true, "roj": true, "roy": true, "ra": true, "nghi": true, "thoi": true, "bo": true, "leave": true, "rut": true},
+	MyData:   {"du": true, "lieu": true, "thong": true, "tin": true, "luu": true, "data": true, "ca": true, "nhan": true, "ky": true, "ki": true, "giu": true, "biet": true},
 	Report:   {"bao": true, "cao": true, "bc": true, "nop": true, "so": true, "lieu": true, "report": true},
 	Erase:    {"xoa": true, "go": true, "huy": true, "bo": true, "quen": true, "del": true, "delete": true, "xoas": true},
 	Withdraw: {"rut": true, "hoi": true, "huy": true, "khong": true, "ko": true, "k": true, "kh": true, "doi": true, "thoi": true, "ngung": true, "dung": true, "bo": true},
