@@ -27,7 +27,8 @@ var (
 )
 
 // correctionLinks stand between the item and its new value (folded).
-var correctionLinks = map[string]bool{"la": true, "thanh": true, "phai": true, "bang": true, "=": true, "->": true, "sang": true}
+var correctionLinks = map[string]bool{"la": true, "thanh": true, "phai": true, "bang": true, "=": true, "->": true, "sang": true,
+	"sai": true, "dung": true}
 
 // token is a word of a message with where it starts in the message; ":" and "," are tokens of their own.
 type token struct {
@@ -102,6 +103,13 @@ func parseCorrection(text string) (correction, bool) {
 		i, linked = i+1, true
 	}
 	if i < len(tokens) && !linked {
+		rest := make([]string, 0, len(tokens)-i)
+		for _, t := range tokens[i:] {
+			rest = append(rest, vntext.Fold(t.text))
+		}
+		if onlyParticles(rest) {
+			return correction{item: n}, true // "sửa lại câu 2 giúp em", "sửa câu 2 nhé"
+		}
 		return correction{}, false // "câu 3 em chưa rõ": words after an item, not a new answer
 	}
 	value := ""

@@ -153,3 +153,49 @@ func TestBareDecision(t *testing.T) {
 		t.Errorf("a refusal with its reason: %s %v %q %v", id, yes, reason, ok)
 	}
 }
+
+// Found in the third review: questions after "vì" are not reasons, "đó" is not "do", a polite "ạ" is
+// not a question, "ok cảm ơn" is not an approval, corrections may end politely.
+func TestDecisionWordsThirdReview(t *testing.T) {
+	for _, s := range []string{"từ chối yêu cầu 2 đó được không", "từ chối yêu cầu số 2 vì lý do gì vậy"} {
+		if id, _, r, ok := typedRequestDecision(s); ok {
+			t.Errorf("%q refused %s: %q", s, id, r)
+		}
+	}
+	if _, ok := bareDecision("từ chối vì lý do gì ạ"); ok {
+		t.Error("a question refused")
+	}
+	if _, ok := bareDecision("từ chối vì sao vậy"); ok {
+		t.Error("a question refused")
+	}
+	if _, _, _, ok := typedRequestDecision("duyệt 1 ạ"); !ok {
+		t.Error(`"duyệt 1 ạ" not taken`)
+	}
+	if y, ok := bareDecision("giới thiệu lên xã ạ"); !ok || !y {
+		t.Error(`"giới thiệu lên xã ạ" not taken`)
+	}
+	for _, s := range []string{"em đồng ý ạ", "ok", "ok nhé"} {
+		if y, ok := decisionOf(s); !ok || !y {
+			t.Errorf("%q not an acceptance", s)
+		}
+	}
+	for _, s := range []string{"ok cảm ơn", "đồng ý vì bạn ấy nhiệt tình?", "từ chối vì sao vậy", "gửi yêu cầu đó đi"} {
+		if _, ok := decisionOf(s); ok {
+			t.Errorf("%q taken as a decision", s)
+		}
+	}
+	for _, s := range []string{"sửa lại câu 2 giúp em", "sửa câu 2 nhé"} {
+		if c, ok := parseCorrection(s); !ok || c.item != 2 || c.value != "" {
+			t.Errorf("%q: %+v %v", s, c, ok)
+		}
+	}
+	if c, ok := parseCorrection("Câu 2 sai, đúng là 5"); !ok || c.item != 2 || c.value != "5" {
+		t.Errorf("sai, đúng là: %+v %v", c, ok)
+	}
+	if m := splitReason("gửi yêu cầu đó đi"); m.found {
+		t.Errorf("\"đó\" read as a reason: %+v", m)
+	}
+	if !notPersonalData("xóa dữ liệu câu 9 giúp em") || notPersonalData("xóa dữ liệu của tôi và các tin nhắn") {
+		t.Error("notPersonalData")
+	}
+}

@@ -354,7 +354,8 @@ func (c *convo) appoint(teamCode, zaloID string) error {
 // yêu cầu số 1", "giới thiệu yc 3", "từ chối yêu cầu 2 vì chưa đủ tuổi" (the whole message is then the
 // reason). It needs the verb first and the request's number right after it (with "yêu cầu", "số").
 func typedRequestDecision(text string) (id string, yes bool, reason string, ok bool) {
-	words := strings.Fields(vntext.Fold(text))
+	m := splitReason(text)
+	words := m.words
 	i := 0
 	for i < len(words) && (words[i] == "ok" || words[i] == "em" || words[i] == "xin" || words[i] == "cho" || words[i] == "da") {
 		i++
@@ -384,12 +385,12 @@ func typedRequestDecision(text string) (id string, yes bool, reason string, ok b
 	}
 	// After the number: polite words only, or a refusal's reason ("từ chối 2 vì …"). "em giới thiệu 1
 	// bạn nữa vào tổ" names no request; "từ chối yêu cầu 1 được không?" asks.
-	head := beforeReason(words)
-	if !onlyParticles(head[min(i+1, len(head)):]) || hedged(head) || asked(text, head) || (yes && len(head) < len(words)) {
+	head := m.head
+	if i >= len(head) || !onlyParticles(head[i+1:]) || hedged(head) || asks(text) || m.found && (yes || reasonAsks(m.reason)) {
 		return "", false, "", false
 	}
-	if !yes && len(head) < len(words) && usableReason(reasonOf(text)) {
-		reason = reasonOf(text)
+	if m.found && usableReason(m.reason) {
+		reason = m.reason
 	}
 	return words[i], yes, reason, true
 }
@@ -414,22 +415,13 @@ func usableReason(reason string) bool {
 }
 
 // hasReason tells a message that gives a reason ("… vì …", "… do …", "lý do: …").
-func hasReason(text string) bool {
-	return reasonOf(text) != strings.TrimSpace(text)
-}
+func hasReason(text string) bool { return splitReason(text).found }
 
-// reasonOf is the reason in a refusal typed in one message: what follows "vì", "do" or "lý do" ("từ
-// chối vì chưa đủ tuổi" → "chưa đủ tuổi"), else the whole message.
+// reasonOf is the reason in a message: what follows "vì", "do" or "lý do" ("từ chối vì chưa đủ tuổi"
+// → "chưa đủ tuổi"), else the whole message.
 func reasonOf(text string) string {
-	words := strings.Fields(text)
-	for i, w := range words {
-		f := vntext.Fold(w)
-		if i+1 < len(words) && (f == "vi" || f == "do") {
-			return strings.TrimLeft(strings.Join(words[i+1:], " "), ":, ")
-		}
-		if i+2 < len(words) && f == "ly" && vntext.Fold(words[i+1]) == "do" {
-			return strings.TrimLeft(strings.Join(words[i+2:], " "), ":, ")
-		}
+	if m := splitReason(text); m.found {
+		return m.reason
 	}
 	return strings.TrimSpace(text)
 }
@@ -451,7 +443,8 @@ func (c *convo) decideTyped(id string, yes bool, reason string) error {
 // bareDecision reads a decision typed without a request's number ("duyệt", "ok giới thiệu", "từ chối
 // vì chưa đủ tuổi"): yes or no, and ok when the message is one.
 func bareDecision(text string) (yes, ok bool) {
-	words := strings.Fields(vntext.Fold(text))
+	m := splitReason(text)
+	words := m.words
 	if len(words) == 0 || len(words) > 10 {
 		return false, false
 	}
@@ -462,9 +455,9 @@ func bareDecision(text string) (yes, ok bool) {
 		}
 		i++
 	}
-	head := beforeReason(words)
-	if hedged(head) || asked(text, head) {
-		return false, false // "duyệt sau nhé", "từ chối thì bạn ấy có biết không?"
+	head := m.head
+	if hedged(head) || asks(text) || m.found && reasonAsks(m.reason) {
+		return false, false // "duyệt sau nhé", "từ chối thì bạn ấy có biết không?", "từ chối vì sao vậy"
 	}
 	rest := strings.Join(head[min(i, len(head)):], " ") + " "
 	for _, p := range []string{"phe duyet ", "duyet ", "gioi thieu ", "chap thuan "} {
@@ -513,12 +506,12 @@ func (c *convo) withdrawOwnRequest(text string) (bool, error) {
 		return false, nil
 	}
 	// "em không muốn hủy đăng ký đâu", "nếu đổi số thì có phải hủy đăng ký không ạ?": not asking to.
-	for _, w := range []string{" khong muon ", " ko muon ", " dung ", " chua ", " neu ", " thi ", " co phai ", " co can ", " sao "} {
-		if strings.Contains(f, w) {
+	for _, w := range []string{" khong muon ", " ko muon ", " chua ", " co phai ", " co can ", " sao "} {
+		if strings.Contains(f, w) || strings.HasPrefix(f, " neu ") || strings.Contains(strings.ToLower(text), "đừng") {
 			return false, nil
 		}
 	}
-	if asked(text, words) {
+	if asks(text) {
 		return false, nil
 	}
 	kinds := []string{store.RequestLeave, store.RequestJoin}

@@ -5,7 +5,7 @@ package flows
 
 import (
 	"fmt"
-	"slices"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -235,6 +235,11 @@ func (c *convo) handle() error {
 			return err
 		}
 	}
+	if c.s != nil && !c.s.Paused && c.s.Flow == "privacy" && c.in.Kind == KindText && !strings.HasPrefix(text, "#") {
+		// "xóa dữ liệu?" is answered in the step's own words, all of them: "xóa đi, em không dùng nữa"
+		// is not "hủy", "xóa hết" not the erase command again.
+		return c.answer()
+	}
 	if handled, err := c.correcting(text); handled || err != nil {
 		return err // "sửa câu 1", "câu 1 là 15": one item of the report, in the leader's words
 	}
@@ -389,8 +394,11 @@ func (c *convo) command(cmd string) error {
 	case cmdMyData:
 		return c.myData()
 	case cmdErase, cmdWithdraw:
-		if words := strings.Fields(vntext.Fold(c.in.Text)); notPersonalData(c.in.Text) || asked(c.in.Text, words) ||
-			slices.Contains(words, "neu") {
+		if c.s != nil && !c.s.Paused && c.s.Flow == "privacy" {
+			return c.answer() // "xóa đi", "xóa hết" at "xóa dữ liệu?": the answer, not the question again
+		}
+		if words := strings.Fields(vntext.Fold(c.in.Text)); notPersonalData(c.in.Text) || asks(c.in.Text) ||
+			len(words) > 0 && words[0] == "neu" {
 			// "xóa giúp em câu 9", "xóa ảnh", "rút lại yêu cầu": something of the conversation or a
 			// request, not the person's data (which would end their role and their draft).
 			if c.s != nil && !c.s.Paused && strings.Contains(" "+vntext.Fold(c.in.Text)+" ", " truoc ") {
@@ -409,7 +417,7 @@ func (c *convo) command(cmd string) error {
 			c.say(fmt.Sprintf(textBusy, flowName(c.s.Flow)), btnResume, btnCancel)
 			return nil
 		}
-		if c.s != nil && !c.s.Paused && c.s.Flow == "leave" && hasReason(c.in.Text) {
+		if m := splitReason(c.in.Text); c.s != nil && !c.s.Paused && c.s.Flow == "leave" && m.found && leaveWordsOnly(m.head) {
 			return c.answer() // "rời tổ vì bận việc nhà" while leaving: the reason
 		}
 		if c.s != nil {
@@ -834,6 +842,9 @@ func (c *convo) menuButtons(withHelp bool) error {
 // answer ("câu 9", "mục 3"), a photo, a request, the draft.
 func notPersonalData(text string) bool {
 	f := " " + vntext.Fold(text) + " "
+	if answerNumbered.MatchString(f) {
+		return true // "xóa dữ liệu câu 9 giúp em": an answer of the report
+	}
 	if strings.Contains(f, " du lieu ") || strings.Contains(f, " thong tin ca nhan ") {
 		return false // "xóa dữ liệu của tôi và các tin nhắn", "… trước khi rời tổ": their data
 	}
@@ -845,6 +856,9 @@ func notPersonalData(text string) bool {
 	// "ảnh" (a photo) with its marks: folded it is "anh", the word for an older brother.
 	return strings.Contains(strings.ToLower(norm.NFC.String(text)), "ảnh")
 }
+
+// answerNumbered finds "câu 9", "mục 3" in folded text.
+var answerNumbered = regexp.MustCompile(` (cau|muc) (so )?[0-9]+ `)
 
 // askedForHelp tells a request for help ("trợ giúp", "hướng dẫn", "làm sao", "tổ công nghệ số là
 // gì") from a greeting or "menu", which the help command also covers.

@@ -83,8 +83,10 @@ func leaveConfirmAnswer(c *convo) error {
 	if f := vntext.Fold(c.in.Text); f == "sua ly do" || f == "sua" || f == "doi ly do" {
 		return c.goTo("reason")
 	}
-	if hasReason(c.in.Text) { // "rời tổ vì bận việc nhà": a new reason, shown again before it goes
-		c.s.Data["reason"] = reasonOf(c.in.Text)
+	if m := splitReason(c.in.Text); m.found && leaveWordsOnly(m.head) {
+		// "rời tổ vì bận việc nhà": a new reason, shown again before it goes ("không, vì …" and "gửi
+		// đi, lý do như trên" answer the question instead).
+		c.s.Data["reason"] = m.reason
 		if err := c.save(); err != nil {
 			return err
 		}
@@ -110,4 +112,16 @@ func leaveConfirmAnswer(c *convo) error {
 	}
 	t, _, _ := c.tx.Team(team)
 	return c.route(r, fmt.Sprintf(textLeaveSent, r.ID, t.Name))
+}
+
+// leaveWordsOnly: the words before a reason only ask to leave ("rời tổ", "em xin rời tổ"), or nothing.
+func leaveWordsOnly(head []string) bool {
+	for _, w := range head {
+		switch w {
+		case "em", "toi", "minh", "xin", "roi", "to", "ra", "khoi", "muon", "nghi", "thoi":
+		default:
+			return false
+		}
+	}
+	return true
 }

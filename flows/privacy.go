@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"strings"
 	"time"
 
@@ -175,11 +176,12 @@ func privacyConfirmAnswer(c *convo) error {
 	text := strings.TrimSpace(c.in.Text)
 	switch f := vntext.Fold(text); {
 	case c.in.Kind != KindText:
-	case text == payloadKeep || isNo(text) || keepWords(f) || strings.Contains(text, "?"):
+	case text == payloadKeep || isNo(text) || keepWords(f, text) || strings.Contains(text, "?"):
 		// "thôi đừng xóa nhé", "chưa xóa vội", "sao phải xóa?": keep.
 		c.say(textEraseKept)
 		return c.end()
-	case text == payloadErase || eraseWords[strings.Join(strings.Fields(f), " ")]:
+	case text == payloadErase || eraseWords[strings.Join(strings.Fields(f), " ")] ||
+		strings.HasPrefix(f, "xoa ") && len(strings.Fields(f)) <= 8: // "xóa đi, em không dùng nữa"
 		return c.erase()
 	case isYes(text):
 		// Erasing cannot be undone: "ok", "👍", "đồng ý" may answer something else the person had in
@@ -195,15 +197,23 @@ var eraseWords = map[string]bool{"xoa": true, "xoa di": true, "xoa du lieu": tru
 	"dong y xoa": true, "ok xoa": true, "xoa luon": true, "xoa nhe": true, "xoa di nhe": true, "xoa a": true,
 	"vang xoa": true, "xoa giup em": true, "xoa du lieu cua toi": true, "co xoa di": true}
 
-// keepWords tells a message that holds an erasure back ("đừng", "chưa", "thôi", "khoan", "không").
-func keepWords(f string) bool {
+// keepWords tells a message that holds an erasure back: "đừng xóa", "chưa xóa vội", "thôi", "khoan",
+// "không xóa", "giữ lại" ("dùng" folds like "đừng": "không dùng nữa" is a reason to erase).
+func keepWords(f, text string) bool {
+	lower := strings.ToLower(norm.NFC.String(text))
+	for _, w := range []string{"đừng", "chưa", "khoan", "thôi", "giữ", "khỏi"} {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
 	f = " " + f + " "
-	for _, w := range []string{" khong ", " ko ", " k ", " dung ", " chua ", " thoi ", " khoan ", " sao ", " giu ", " huy "} {
+	for _, w := range []string{" dung xoa ", " chua xoa ", " khong xoa ", " ko xoa ", " k xoa ", " thoi ", " khoan ", " giu lai ",
+		" giu nguyen ", " khoi xoa ", " huy "} {
 		if strings.Contains(f, w) {
 			return true
 		}
 	}
-	return false
+	return f == " khong " || f == " ko " || f == " k "
 }
 
 // erase carries out the confirmed erasure. The reply is the last thing

@@ -92,13 +92,11 @@ func containsWords(title, words []string) bool {
 var (
 	declineWords = []string{"tu choi", "khong dong y", "ko dong y", "k dong y", "khong duyet", "ko duyet", "khong gioi thieu",
 		"ko gioi thieu", "khong chap thuan"}
-	acceptWords = []string{"duyet", "gioi thieu", "dong y", "chap thuan", "ok", "oke", "okay", "nhat tri"}
+	acceptVerbs = []string{"duyet", "gioi thieu", "dong y", "chap thuan", "nhat tri"}
 	// hedgeWords make a message something other than a decision: later, not yet, a question, a
 	// condition ("để xác minh đã rồi duyệt sau", "vâng để em xem lại đã", "chưa đồng ý được").
 	hedgeWords = []string{"chua", "de", "sau", "xem", "hoi", "mai", "khoan", "doi", "kiem", "xac", "minh", "ai", "vay", "sao",
 		"neu", "thi", "biet", "ro", "lai", "da", "nhung", "tai", "gi", "nao", "co le", "chac", "co phai", "duoc khong"}
-	// questionEnds end a question without "?" ("… có biết không", "… được chưa", "… à").
-	questionEnds = map[string]bool{"khong": true, "ko": true, "k": true, "chua": true, "a": true, "ha": true, "nhi": true, "ak": true}
 )
 
 // hedged tells whether folded words put a decision off or ask about it.
@@ -112,50 +110,37 @@ func hedged(words []string) bool {
 	return false
 }
 
-// asked tells a question: "?" in the message as typed, or a question word at its end.
-func asked(original string, words []string) bool {
-	return strings.Contains(original, "?") || len(words) > 1 && questionEnds[words[len(words)-1]]
-}
-
-// beforeReason is the words of a message before its reason ("từ chối vì …" → "từ chối").
-func beforeReason(words []string) []string {
-	for i, w := range words {
-		if w == "vi" || w == "do" || w == "ly" && i+1 < len(words) && words[i+1] == "do" {
-			return words[:i]
-		}
-	}
-	return words
-}
-
 // decisionOf tells whether a short message plainly accepts or declines: "ok", "đồng ý giới thiệu lên
 // xã", "duyệt nhé", "không", "từ chối vì chưa đủ tuổi". A decision cannot be taken back, so anything
-// hedged or asked ("để anh xem đã", "chưa duyệt được", "không đồng ý thì sao ạ?", "đồng ý không?") is
-// neither; a refusal's reason, after "vì", may say anything.
-func decisionOf(typed, original string) (yes, ok bool) {
-	words := strings.Fields(typed)
-	head := beforeReason(words)
-	if len(head) == 0 || len(head) > 7 || hedged(head) || (len(head) == len(words) && asked(original, words)) ||
-		len(head) < len(words) && strings.Contains(original, "?") {
+// hedged or asked ("để anh xem đã", "chưa duyệt được", "không đồng ý thì sao ạ?", "đồng ý không?",
+// "từ chối vì sao vậy") is neither; a refusal's reason may say anything but ask.
+func decisionOf(original string) (yes, ok bool) {
+	m := splitReason(original)
+	head := m.head
+	if len(head) == 0 || len(head) > 7 || hedged(head) || asks(original) || m.found && reasonAsks(m.reason) {
 		return false, false
 	}
 	f := " " + strings.Join(head, " ") + " "
 	for _, w := range declineWords {
-		if strings.HasPrefix(f, " "+w+" ") || strings.Contains(f, " "+w+" ") {
+		if strings.Contains(f, " "+w+" ") {
 			return false, true
 		}
 	}
 	if vntext.IsNo(strings.Join(head, " ")) {
 		return false, true
 	}
-	if len(head) < len(words) {
-		return false, false // "… vì …" after an acceptance is not a refusal's reason
+	if m.found || vntext.IsCourtesy(strings.Join(head[1:], " ")) && head[0] == "ok" && len(head) > 1 {
+		return false, false // "đồng ý vì …", "ok cảm ơn": not a plain acceptance
 	}
-	for _, w := range acceptWords {
+	for _, w := range acceptVerbs {
 		if strings.Contains(f, " "+w+" ") {
 			return true, true
 		}
 	}
-	return false, false // "vâng", "được", "👍" alone: a nod, maybe only to having read it
+	if (head[0] == "ok" || head[0] == "oke" || head[0] == "okay") && onlyParticles(head[1:]) {
+		return true, true // "ok", "ok nhé"
+	}
+	return false, false // "vâng", "được", "👍", "ok cảm ơn": a nod, maybe only to having read it
 }
 
 // decisionPair reads a typed decision when the buttons are a request's pair ([Giới thiệu | Từ chối] or
@@ -165,12 +150,12 @@ func decisionPair(buttons []Button, typed, original string) (string, bool) {
 	if len(buttons) != 2 || !strings.HasPrefix(buttons[0].Payload, "#rq:") || !strings.HasPrefix(buttons[1].Payload, "#rq:") {
 		return "", false
 	}
-	if yes, ok := decisionOf(typed, original); ok {
+	if yes, ok := decisionOf(original); ok {
 		if yes {
 			return buttons[0].Payload, true
 		}
-		if hasReason(original) && usableReason(reasonOf(original)) { // "từ chối vì chưa đủ tuổi"
-			return buttons[1].Payload + ":" + reasonOf(original), true
+		if m := splitReason(original); m.found && usableReason(m.reason) { // "từ chối vì chưa đủ tuổi"
+			return buttons[1].Payload + ":" + m.reason, true
 		}
 		return buttons[1].Payload, true
 	}
