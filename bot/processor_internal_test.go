@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cdtbot/cdtbot/flows"
+	"github.com/cdtbot/cdtbot/flows/flowstest"
 	"github.com/cdtbot/cdtbot/reminders"
 	"github.com/cdtbot/cdtbot/store"
 	"github.com/cdtbot/cdtbot/store/importer"
@@ -58,17 +59,6 @@ func TestTheProcessorReadsAheadOutsideTheWriter(t *testing.T) {
 	}
 }
 
-// watchedDigests records whether each digest was read in a write transaction.
-type watchedDigests struct {
-	inner    flows.Digester
-	writable []bool
-}
-
-func (w *watchedDigests) Digest(tx *store.Tx, o store.Officer, at time.Time, p store.Period) (string, error) {
-	w.writable = append(w.writable, tx.Writable())
-	return w.inner.Digest(tx, o, at, p)
-}
-
 // Through the webhook and the processor: "#baocao" in an officers' group is answered with a digest
 // read in a read transaction (router.prepare found the officer by the event's partition), and
 // nothing is read ahead for a resident's message.
@@ -82,7 +72,7 @@ func TestAnOfficersDigestIsReadAheadThroughTheWebhook(t *testing.T) {
 	if _, err := importer.ImportFile(db, "../testdata/transcripts/tung-anh.json"); err != nil {
 		t.Fatal(err)
 	}
-	watch := &watchedDigests{inner: &reminders.Sweeper{Loc: time.UTC}}
+	watch := &flowstest.WatchedDigests{Inner: &reminders.Sweeper{Loc: time.UTC}}
 	b, err := New(Config{Sandbox: true, Location: time.UTC}, db, flows.New(time.UTC, flows.Deps{Digest: watch}), zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
@@ -100,17 +90,17 @@ func TestAnOfficersDigestIsReadAheadThroughTheWebhook(t *testing.T) {
 	}
 	ts := strconv.FormatInt(now.UnixMilli(), 10)
 	post(`{"app_id":"1","event_name":"user_send_group_text","timestamp":"` + ts + `","sender":{"id":"1100000000000000001"},"recipient":{"id":"9900000000000000001"},"message":{"text":"#baocao","msg_id":"g1"}}`)
-	if len(watch.writable) != 1 || watch.writable[0] {
-		t.Fatalf("the group's digest was read %d times, in write transactions: %v", len(watch.writable), watch.writable)
+	if len(watch.Writable) != 1 || watch.Writable[0] {
+		t.Fatalf("the group's digest was read %d times, in write transactions: %v", len(watch.Writable), watch.Writable)
 	}
 	var reply, bulk int
 	db.View(func(tx *store.Tx) error { reply, bulk = tx.OutboxDepth(); return nil })
 	if reply+bulk == 0 {
 		t.Error("no digest queued for the group")
 	}
-	watch.writable = nil
+	watch.Writable = nil
 	post(`{"app_id":"1","event_name":"user_send_text","timestamp":"` + ts + `","sender":{"id":"2200000000000000001"},"recipient":{"id":"388613280878808645"},"message":{"text":"tình hình báo cáo","msg_id":"u1"}}`)
-	if len(watch.writable) != 0 {
-		t.Errorf("a resident's words read a digest: %v", watch.writable)
+	if len(watch.Writable) != 0 {
+		t.Errorf("a resident's words read a digest: %v", watch.Writable)
 	}
 }
