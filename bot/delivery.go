@@ -169,19 +169,40 @@ func choicesLen(choices []store.Choice) int {
 // number selects them, else as the words that do ("Báo cáo ngay: nhắn "báo cáo""), when every choice
 // is words (a hidden command like "#approve:1" is not for typing: numbered then, as before).
 func choiceText(text string, choices []store.Choice, numbersWork bool) string {
-	if numbersWork || len(choices) == 0 || slices.ContainsFunc(choices, func(c store.Choice) bool { return strings.HasPrefix(c.Payload, "#") }) {
+	if numbersWork || len(choices) == 0 || slices.ContainsFunc(choices, func(c store.Choice) bool { return typedWords(c.Payload) == "" }) {
 		return withChoices(text, choices)
 	}
 	var b strings.Builder
 	b.WriteString(text)
 	b.WriteString("\n")
 	for _, c := range choices {
-		fmt.Fprintf(&b, "\n"+textTypeWords, c.Title, c.Payload)
+		fmt.Fprintf(&b, "\n"+textTypeWords, c.Title, typedWords(c.Payload))
 	}
 	if utf8.RuneCountInString(b.String()) > zalo.MaxTextLen {
 		return withChoices(text, choices) // sized for numbers when it was queued
 	}
 	return b.String()
+}
+
+// typedWords are what a person types for a choice: its payload when it is words, a request's decision
+// by its number ("#rq:3:app" → "duyệt 3"), else "" (a hidden command not for typing).
+func typedWords(payload string) string {
+	if !strings.HasPrefix(payload, "#") {
+		return payload
+	}
+	parts := strings.Split(payload, ":")
+	if len(parts) != 3 || parts[0] != "#rq" {
+		return ""
+	}
+	switch parts[2] {
+	case "app":
+		return "duyệt " + parts[1]
+	case "rec":
+		return "giới thiệu " + parts[1]
+	case "rej", "dec":
+		return "từ chối " + parts[1]
+	}
+	return ""
 }
 
 // withChoices renders choices as numbered lines under the text: what a typed number selects.

@@ -100,14 +100,18 @@ func parseCorrection(text string) (correction, bool) {
 	i++
 	linked := false
 	for i < len(tokens) && (correctionLinks[tokens[i].text] || tokens[i].text == ":" || tokens[i].text == "," || correctionLinks[vntext.Fold(tokens[i].text)]) {
-		i, linked = i+1, true
+		// A comma or colon links only an item named "câu 2": "Đổi 2, 3 lần mật khẩu" is a narrative.
+		if named || (tokens[i].text != "," && tokens[i].text != ":") {
+			linked = true
+		}
+		i++
 	}
 	if i < len(tokens) && !linked {
 		rest := make([]string, 0, len(tokens)-i)
 		for _, t := range tokens[i:] {
 			rest = append(rest, vntext.Fold(t.text))
 		}
-		if onlyParticles(rest) {
+		if onlyParticles(slices.DeleteFunc(rest, func(w string) bool { return w == "em" || w == "minh" || w == "voi" })) {
 			return correction{item: n}, true // "sửa lại câu 2 giúp em", "sửa câu 2 nhé"
 		}
 		return correction{}, false // "câu 3 em chưa rõ": words after an item, not a new answer
@@ -181,6 +185,45 @@ func (c *convo) correcting(text string) (bool, error) {
 // speaks of a month ("nhiều hộ đã chuyển sang … từ tháng 10") does not start so.
 var switchStarts = []string{"nham ", "em nham ", "chuyen sang ", "doi sang ", "chuyen qua ", "bao cao thang ", "bc thang ", "em bao cao thang ", "sua thanh thang "}
 
+// plainSwitch: only switch words before the month ("nhầm, em báo cáo", "chuyển sang"), the month by its
+// number, then nothing but particles or "chứ không phải tháng N".
+func plainSwitch(words []string) bool {
+	i := 0
+	for i < len(words) {
+		switch words[i] {
+		case "nham", "em", "toi", "minh", "bao", "cao", "bc", "chuyen", "sang", "qua", "doi", "la", "lam", "sua", "thanh", "a", "oi":
+			i++
+			continue
+		}
+		break
+	}
+	if i >= len(words) {
+		return false
+	}
+	rest := words[i:]
+	switch {
+	case rest[0] == "thang" && len(rest) > 1:
+		if _, err := strconv.Atoi(rest[1]); err != nil {
+			return false
+		}
+		rest = rest[2:]
+	case len(rest[0]) > 1 && rest[0][0] == 't':
+		if _, err := strconv.Atoi(rest[0][1:]); err != nil {
+			return false
+		}
+		rest = rest[1:]
+	default:
+		return false
+	}
+	for len(rest) > 0 && (rest[0] == "nam" || len(rest[0]) == 4 && strings.Trim(rest[0], "0123456789") == "") {
+		rest = rest[1:] // "năm 2026", "2026"
+	}
+	if _, ok := hasPrefixWords(rest, []string{"chu", "khong", "phai"}); ok {
+		rest = nil // "… chứ không phải tháng 10"
+	}
+	return onlyParticles(rest)
+}
+
 // switchingMonth moves an open report draft to another month the leader names, keeping its answers:
 // figures typed under the wrong month are not lost, nor filed under it. Only a month offered and not
 // yet filed; a month alone ("tháng 11") at a question stays an answer.
@@ -193,8 +236,8 @@ func (c *convo) switchingMonth(text string) (bool, error) {
 	if len(words) > 12 || !slices.ContainsFunc(switchStarts, func(w string) bool { return strings.HasPrefix(f, w) }) {
 		return false, nil
 	}
-	if m, _ := monthIn(words); m == 0 {
-		return false, nil // a month by its number only: "tháng trước" may be the narrative's
+	if !plainSwitch(words) {
+		return false, nil // "Chuyển sang tháng 10 mới có loa", "Nhầm mật khẩu nhiều, tháng 10 khóa 5 tài khoản"
 	}
 	team := c.s.Data["team"]
 	cal, _, err := c.calendar(team)

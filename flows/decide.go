@@ -3,7 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"slices"
+	"golang.org/x/text/unicode/norm"
 	"strconv"
 	"strings"
 
@@ -106,7 +106,7 @@ func decideReasonAnswer(c *convo) error {
 		return nil
 	}
 	switch f := vntext.Fold(reason); {
-	case f == "nham" || f == "nham roi" || f == "bam nham" || f == "thoi" || f == "thoi khong tu choi" || f == "khong tu choi nua":
+	case refusalRecalled(f):
 		// Tapped by mistake: the request waits for them as before.
 		c.say(fmt.Sprintf(textRefusalDropped, c.s.Data["id"]))
 		return c.end()
@@ -386,7 +386,8 @@ func typedRequestDecision(text string) (id string, yes bool, reason string, ok b
 	// After the number: polite words only, or a refusal's reason ("từ chối 2 vì …"). "em giới thiệu 1
 	// bạn nữa vào tổ" names no request; "từ chối yêu cầu 1 được không?" asks.
 	head := m.head
-	if i >= len(head) || !onlyParticles(head[i+1:]) || hedged(head) || asks(text) || m.found && (yes || reasonAsks(m.reason)) {
+	if i >= len(head) || !onlyParticles(head[i+1:]) || putOff(m.before, head) || asks(text) || m.found && (yes || reasonAsks(m.reason) ||
+		reasonPutOff(m.reason)) {
 		return "", false, "", false
 	}
 	if m.found && usableReason(m.reason) {
@@ -396,8 +397,8 @@ func typedRequestDecision(text string) (id string, yes bool, reason string, ok b
 }
 
 // particles may follow a decision without changing it (folded): "duyệt nhé", "giới thiệu lên xã ạ".
-var particles = map[string]bool{"nhe": true, "nha": true, "a": true, "luon": true, "di": true, "em": true, "anh": true,
-	"chi": true, "giup": true, "voi": true, "len": true, "xa": true, "phuong": true, "ok": true, "nhen": true, "nghe": true}
+var particles = map[string]bool{"nhe": true, "nha": true, "a": true, "luon": true, "di": true, "giup": true,
+	"len": true, "xa": true, "phuong": true, "ok": true, "nhen": true, "nghe": true, "nhe a": true, "nha a": true}
 
 func onlyParticles(words []string) bool {
 	for _, w := range words {
@@ -412,6 +413,23 @@ func onlyParticles(words []string) bool {
 // "ko" or "không".
 func usableReason(reason string) bool {
 	return !vntext.IsYes(reason) && !vntext.IsNo(reason) && len([]rune(vntext.Fold(reason))) >= 4
+}
+
+// refusalRecalled: the refusal was not meant ("nhầm", "bấm lộn", "không phải từ chối", "ko từ chối",
+// "anh định bấm giới thiệu", "để anh hỏi lại tổ trưởng đã").
+func refusalRecalled(f string) bool {
+	if f == "thoi" || f == "nham" {
+		return true
+	}
+	g := " " + f + " "
+	for _, w := range []string{" nham ", " lon ", " khong phai tu choi ", " khong tu choi ", " ko tu choi ", " k tu choi ",
+		" dinh bam ", " bam gioi thieu ", " gioi thieu ", " duyet ", " de anh ", " de em ", " de toi ", " de chi ", " hoi lai ",
+		" xem lai ", " thoi khong "} {
+		if strings.Contains(g, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasReason tells a message that gives a reason ("… vì …", "… do …", "lý do: …").
@@ -443,34 +461,27 @@ func (c *convo) decideTyped(id string, yes bool, reason string) error {
 // bareDecision reads a decision typed without a request's number ("duyệt", "ok giới thiệu", "từ chối
 // vì chưa đủ tuổi"): yes or no, and ok when the message is one.
 func bareDecision(text string) (yes, ok bool) {
-	m := splitReason(text)
-	words := m.words
-	if len(words) == 0 || len(words) > 10 {
-		return false, false
+	words := strings.Fields(vntext.Fold(text))
+	if len(words) == 0 || head0IsOK(words) && len(words) == 1 {
+		return false, false // "ok" alone, with no buttons: too little to decide a request on
 	}
-	i := 0
-	for i < len(words) && (words[i] == "ok" || words[i] == "em" || words[i] == "xin" || words[i] == "da" || words[i] == "vang" || words[i] == "dong" && i+1 < len(words) && words[i+1] == "y" && i+2 < len(words)) {
-		if words[i] == "dong" {
-			i++
-		}
-		i++
+	if _, verb := firstDecisionVerb(words); !verb {
+		return false, false // "dạ", "vâng": no decision word
 	}
-	head := m.head
-	if hedged(head) || asks(text) || m.found && reasonAsks(m.reason) {
-		return false, false // "duyệt sau nhé", "từ chối thì bạn ấy có biết không?", "từ chối vì sao vậy"
+	return plainDecision(text)
+}
+
+// firstDecisionVerb tells whether the words, past lead words, start with a decision phrase.
+func firstDecisionVerb(words []string) ([]string, bool) {
+	for len(words) > 0 && leadWords[words[0]] {
+		words = words[1:]
 	}
-	rest := strings.Join(head[min(i, len(head)):], " ") + " "
-	for _, p := range []string{"phe duyet ", "duyet ", "gioi thieu ", "chap thuan "} {
-		if strings.HasPrefix(rest, p) && len(head) == len(words) && onlyParticles(strings.Fields(rest[len(p):])) {
-			return true, true // "ok giới thiệu", "duyệt nhé"; not "giới thiệu về tổ công nghệ số"
+	for _, p := range append(acceptPhrases, declinePhrases...) {
+		if rest, ok := hasPrefixWords(words, p); ok {
+			return rest, true
 		}
 	}
-	for _, p := range []string{"tu choi ", "khong duyet ", "khong gioi thieu "} {
-		if strings.HasPrefix(rest, p) && onlyParticles(strings.Fields(rest[len(p):])) {
-			return false, true // with its reason after "vì", or asked next
-		}
-	}
-	return false, false
+	return nil, false
 }
 
 // decideBare takes a decision typed without a number: on the one request waiting for this person,
@@ -496,24 +507,56 @@ var withdrawWords = []string{"huy yeu cau", "rut lai yeu cau", "rut yeu cau", "x
 	"huy dang ky", "khong roi nua", "khong roi to nua", "ko roi nua", "k roi nua", "khong xin roi nua", "khong tham gia nua",
 	"ko tham gia nua", "doi y khong roi", "thoi khong roi"}
 
+// plainWithdraw reads a message that only asks to take one's request back: lead words ("em", "thôi",
+// "cho em"), a withdraw phrase, then particles or what is withdrawn ("yêu cầu", "rời tổ", "số 3").
+// Not "em không hủy đăng ký đâu", "mai em rút đơn", "hủy đăng ký ở đâu", "muốn hủy thì làm thế nào",
+// "có thể hủy yêu cầu không ạ", "anh Huy đón em nhé".
+func plainWithdraw(text string) bool {
+	if asks(text) || strings.Contains(strings.ToLower(norm.NFC.String(text)), "đón") {
+		return false
+	}
+	words := strings.Fields(vntext.Fold(text))
+	if len(words) > 12 {
+		return false
+	}
+	i := 0
+	for i < len(words) {
+		switch words[i] {
+		case "em", "toi", "minh", "thoi", "cho", "xin", "da", "vang", "ok", "oke", "muon", "doi", "y", "nay", "a":
+			i++
+			continue
+		}
+		break
+	}
+	rest := " " + strings.Join(words[i:], " ") + " "
+	for _, w := range withdrawWords {
+		after, found := strings.CutPrefix(rest, " "+w+" ")
+		if !found {
+			continue
+		}
+		for _, x := range strings.Fields(after) {
+			switch x {
+			case "yeu", "cau", "so", "cua", "em", "toi", "minh", "nhe", "nha", "a", "giup", "voi", "di", "roi", "to", "tham",
+				"gia", "xin", "nua", "luon", "ak":
+			default:
+				if _, err := strconv.Atoi(x); err != nil {
+					return false // "… ở đâu", "… thì làm thế nào", "… rồi đi chơi"
+				}
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // withdrawOwnRequest takes back the person's open request when they ask to ("rút lại yêu cầu", "em đổi
 // ý không rời tổ nữa", "hủy đăng ký"): it is cancelled, and whoever it waited for is told. False when
 // the words are not such a request, or nothing is open.
 func (c *convo) withdrawOwnRequest(text string) (bool, error) {
-	words := strings.Fields(vntext.Fold(text))
-	f := " " + strings.Join(words, " ") + " "
-	if len(words) > 14 || !slices.ContainsFunc(withdrawWords, func(w string) bool { return strings.Contains(f, " "+w+" ") }) {
+	if !plainWithdraw(text) {
 		return false, nil
 	}
-	// "em không muốn hủy đăng ký đâu", "nếu đổi số thì có phải hủy đăng ký không ạ?": not asking to.
-	for _, w := range []string{" khong muon ", " ko muon ", " chua ", " co phai ", " co can ", " sao "} {
-		if strings.Contains(f, w) || strings.HasPrefix(f, " neu ") || strings.Contains(strings.ToLower(text), "đừng") {
-			return false, nil
-		}
-	}
-	if asks(text) {
-		return false, nil
-	}
+	f := " " + vntext.Fold(text) + " "
 	kinds := []string{store.RequestLeave, store.RequestJoin}
 	if strings.Contains(f, " tham gia ") || strings.Contains(f, " dang ky ") {
 		kinds = []string{store.RequestJoin}
@@ -550,4 +593,15 @@ func (c *convo) withdrawOwnRequest(text string) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// tellDecision sends a request to the one who decides it, with its buttons. Someone with several
+// requests waiting gets them by words only ("duyệt 3", "từ chối 3 vì …"): a typed "1" meant for
+// request 1 would otherwise tap the buttons of whichever request came last.
+func (c *convo) tellDecision(to string, r store.Request, buttons []Button) {
+	rep := Reply{ToUser: to, Text: c.requestText(r), Buttons: buttons}
+	if waiting, err := c.waitingFor(to); err == nil && len(waiting) > 1 {
+		rep.WordsOnly = true
+	}
+	c.out = append(c.out, rep)
 }

@@ -158,12 +158,15 @@ type convo struct {
 	in  Input
 	s   *store.Session // nil when no conversation is open
 	out []Reply
+	// typed is the text as the person sent it (after a typed number became its button's payload): a
+	// step that acts for good reads this, not the "đồng ý" a yes-word was turned into.
+	typed string
 }
 
 // Handle answers one input inside tx. Any record change it makes commits with
 // the replies and the "handled" mark, or not at all.
 func (e *Engine) Handle(tx *store.Tx, in Input) ([]Reply, error) {
-	c := &convo{e: e, tx: tx, in: in}
+	c := &convo{e: e, tx: tx, in: in, typed: in.Text}
 	var err error
 	switch in.Kind {
 	case KindFollow:
@@ -290,7 +293,9 @@ func (c *convo) handle() error {
 				res = c.e.intents.Classify(text, sit)
 			}
 		}
-		if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow && !(c.s.Flow == "leave" && hasReason(text)) {
+		if sit == intent.Confirm && c.s != nil && c.s.Flow == "report" && c.s.Step == "drop" && commandOf[res.Intent] == "report" {
+			res.Intent = intent.No // "báo cáo", "gửi báo cáo" at "bỏ bản nháp?": go on with the report
+		} else if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow && !(c.s.Flow == "leave" && hasReason(text)) {
 			// "gửi báo cáo" at the report's own confirmation sends it; it does not start the report again.
 			res.Intent = intent.Yes
 		}
@@ -953,7 +958,8 @@ func (c *convo) pending() error {
 		if r.State == store.StateAwaitApprover {
 			buttons = []Button{{Title: "Phê duyệt", Payload: fmt.Sprintf("#rq:%d:app", r.ID)}, {Title: "Từ chối", Payload: fmt.Sprintf("#rq:%d:rej", r.ID)}}
 		}
-		c.say(c.requestText(r), buttons...)
+		// Several listed: each by words only, so a typed "1" taps none of them (it named request 1?).
+		c.out = append(c.out, Reply{ToUser: c.in.UserID, Text: c.requestText(r), Buttons: buttons, WordsOnly: len(waiting) > 1})
 	}
 	if more := len(waiting) - maxChoices; more > 0 {
 		c.say(fmt.Sprintf(textMoreWaiting, more))

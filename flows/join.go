@@ -481,7 +481,7 @@ func (c *convo) route(r store.Request, ack string) error {
 	}
 	if hasLead && lead != r.ZaloID {
 		c.say(ack + " " + fmt.Sprintf(textWaitLeader, c.personName(lead), c.authority(r.Team)))
-		c.tell(lead, c.requestText(r), c.leaderButtons(r)...)
+		c.tellDecision(lead, r, c.leaderButtons(r))
 		return nil
 	}
 	// No leader (or the leader is the one leaving): the approver decides alone.
@@ -520,7 +520,7 @@ func (c *convo) toApprover(r store.Request, ack string) error {
 	if ack != "" {
 		c.say(ack + " " + fmt.Sprintf(textWaitApprover, c.authority(r.Team)))
 	}
-	c.tell(a.ZaloID, c.requestText(r), Button{Title: "Phê duyệt", Payload: fmt.Sprintf("#rq:%d:app", r.ID)}, Button{Title: "Từ chối", Payload: fmt.Sprintf("#rq:%d:rej", r.ID)})
+	c.tellDecision(a.ZaloID, r, []Button{{Title: "Phê duyệt", Payload: fmt.Sprintf("#rq:%d:app", r.ID)}, {Title: "Từ chối", Payload: fmt.Sprintf("#rq:%d:rej", r.ID)}})
 	return nil
 }
 

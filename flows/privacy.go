@@ -173,29 +173,76 @@ func privacyConfirmPrompt(c *convo) error {
 }
 
 func privacyConfirmAnswer(c *convo) error {
-	text := strings.TrimSpace(c.in.Text)
-	switch f := vntext.Fold(text); {
-	case c.in.Kind != KindText:
-	case text == payloadKeep || isNo(text) || keepWords(f, text) || strings.Contains(text, "?"):
-		// "thôi đừng xóa nhé", "chưa xóa vội", "sao phải xóa?": keep.
+	if c.in.Kind != KindText {
+		return c.prompt()
+	}
+	switch eraseAnswer(c.in.Text) {
+	case "keep": // "thôi đừng xóa nhé", "chưa xóa vội", "sao phải xóa?", "xóa sau nhé"
 		c.say(textEraseKept)
 		return c.end()
-	case text == payloadErase || eraseWords[strings.Join(strings.Fields(f), " ")] ||
-		strings.HasPrefix(f, "xoa ") && len(strings.Fields(f)) <= 8: // "xóa đi, em không dùng nữa"
+	case "erase":
 		return c.erase()
-	case isYes(text):
+	case "say":
 		// Erasing cannot be undone: "ok", "👍", "đồng ý" may answer something else the person had in
 		// mind. Only the button or the word "xóa" erases.
 		c.say(textEraseSayXoa)
-		return c.prompt()
 	}
 	return c.prompt()
+}
+
+// eraseAnswer reads an answer to "xóa dữ liệu?": "erase" only for the button or plain words ("xóa",
+// "vâng, xóa đi ạ"), "keep" for anything that holds it back or asks, "say" for a bare yes (the word
+// "xóa" is asked for), "" for the rest (the question again).
+func eraseAnswer(text string) string {
+	text = strings.TrimSpace(text)
+	f := vntext.Fold(text)
+	switch {
+	case text == payloadKeep || isNo(text) || keepWords(f, text) || asks(text) || eraseHedged(f):
+		return "keep"
+	case text == payloadErase || eraseWords[strings.Join(strings.Fields(f), " ")] || plainErase(f):
+		return "erase"
+	case isYes(text):
+		return "say"
+	}
+	return ""
 }
 
 // eraseWords confirm an erasure (the whole message, folded): nothing else does.
 var eraseWords = map[string]bool{"xoa": true, "xoa di": true, "xoa du lieu": true, "co xoa": true, "xoa het": true,
 	"dong y xoa": true, "ok xoa": true, "xoa luon": true, "xoa nhe": true, "xoa di nhe": true, "xoa a": true,
 	"vang xoa": true, "xoa giup em": true, "xoa du lieu cua toi": true, "co xoa di": true}
+
+// plainErase: "xóa" (after "dạ", "vâng", "ok", "có") and nothing but particles or what is erased
+// ("xóa hết", "vâng, xóa đi ạ", "dạ xóa dữ liệu của em"). "xóa mỗi số điện thoại", "xóa sau nhé" are not.
+func plainErase(f string) bool {
+	words := strings.Fields(f)
+	for len(words) > 0 && (leadWords[words[0]] || words[0] == "co") {
+		words = words[1:]
+	}
+	if len(words) == 0 || words[0] != "xoa" {
+		return false
+	}
+	for _, w := range words[1:] {
+		switch w {
+		case "di", "het", "luon", "nhe", "nha", "a", "giup", "em", "toi", "minh", "du", "lieu", "cua", "tat", "ca", "ngay":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// eraseHedged: later, by mistake, only part of it, or why ("xóa sau nhé", "xóa nhầm", "xóa mỗi số
+// điện thoại", "xóa làm gì", "xóa là mất hết à"): not a confirmation.
+func eraseHedged(f string) bool {
+	f = " " + f + " "
+	for _, w := range []string{" sau ", " nham ", " moi ", " lam gi ", " mat het ", " co dang ky lai ", " lai duoc ", " thi ", " ha ", " so ", " cu "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // keepWords tells a message that holds an erasure back: "đừng xóa", "chưa xóa vội", "thôi", "khoan",
 // "không xóa", "giữ lại" ("dùng" folds like "đừng": "không dùng nữa" is a reason to erase).

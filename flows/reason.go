@@ -14,11 +14,12 @@ type reasoned struct {
 	head   []string // the folded words before the reason (all of them when there is none)
 	words  []string // every folded word
 	reason string   // the reason as typed, "" when none
+	before string   // the text before the reason, as typed (all of it when there is none)
 	found  bool
 }
 
 func splitReason(text string) reasoned {
-	var r reasoned
+	r := reasoned{before: text}
 	orig := strings.Fields(strings.ToLower(norm.NFC.String(text)))
 	var kept []string // the words as typed, beside their folded forms
 	for _, w := range orig {
@@ -45,8 +46,10 @@ func splitReason(text string) reasoned {
 		fields := strings.Fields(text)
 		if len(fields) == len(orig) {
 			r.reason = strings.TrimLeft(strings.Join(fields[i+skip:], " "), ":, ")
+			r.before = strings.Join(fields[:i], " ")
 		} else {
 			r.reason = strings.Join(kept[i+skip:], " ")
+			r.before = strings.Join(kept[:i], " ")
 		}
 		break
 	}
@@ -80,3 +83,108 @@ func reasonAsks(reason string) bool {
 	}
 	return asks(reason)
 }
+
+// leadWords may open a decision without changing it (folded): "dạ", "vâng", "ok", "em".
+var leadWords = map[string]bool{"da": true, "vang": true, "ok": true, "oke": true, "okay": true, "okie": true, "oki": true,
+	"u": true, "uh": true, "em": true, "toi": true, "minh": true, "thi": false}
+
+// decisionVerbs accept ("đồng ý", "giới thiệu", "duyệt", "phê duyệt", "chấp thuận", "nhất trí") or
+// decline ("từ chối", "không đồng ý", "không duyệt", "không giới thiệu", "không chấp thuận").
+var (
+	acceptPhrases  = [][]string{{"dong", "y"}, {"gioi", "thieu"}, {"phe", "duyet"}, {"duyet"}, {"chap", "thuan"}, {"nhat", "tri"}}
+	declinePhrases = [][]string{{"tu", "choi"}, {"khong", "dong", "y"}, {"ko", "dong", "y"}, {"k", "dong", "y"}, {"khong", "duyet"},
+		{"ko", "duyet"}, {"khong", "gioi", "thieu"}, {"ko", "gioi", "thieu"}, {"khong", "chap", "thuan"}}
+)
+
+// hasPrefixWords tells whether words start with p, and what follows.
+func hasPrefixWords(words, p []string) ([]string, bool) {
+	if len(words) < len(p) {
+		return nil, false
+	}
+	for i := range p {
+		if words[i] != p[i] {
+			return nil, false
+		}
+	}
+	return words[len(p):], true
+}
+
+// putOff tells words that put a decision off or hedge it, as typed ("đã" is "xem đã"; "dạ" is not).
+func putOff(text string, words []string) bool {
+	lower := strings.ToLower(norm.NFC.String(text))
+	return hedged(words) || strings.Contains(lower, "đã") || strings.HasSuffix(strings.TrimRight(lower, " .!"), " da")
+}
+
+// plainDecision reads a message that is only a decision: optional lead words ("dạ", "ok", "em"), then
+// an accepting phrase ("đồng ý", "đồng ý giới thiệu", "duyệt", "ok") or a declining one ("từ chối",
+// "không đồng ý", "không") followed by nothing but particles — or, for a refusal that names its verb,
+// "vì …" and a reason that neither asks nor puts off. Everything else is not a decision: "giới thiệu
+// về tổ …", "đồng ý với chị Lan", "không, vì em chưa xem kỹ", "để anh xem đã", "ok cảm ơn".
+func plainDecision(text string) (yes, ok bool) {
+	m := splitReason(text)
+	if asks(text) || putOff(m.before, m.head) || len(m.head) == 0 || len(m.head) > 8 {
+		return false, false
+	}
+	head := m.head
+	for len(head) > 0 && leadWords[head[0]] {
+		head = head[1:]
+	}
+	if onlyParticles(head) {
+		return head0IsOK(m.head), head0IsOK(m.head) && !m.found // "ok", "dạ ok", "ok nhé"
+	}
+	for _, p := range declinePhrases {
+		if rest, ok := hasPrefixWords(head, p); ok && onlyParticles(rest) {
+			if m.found && (reasonAsks(m.reason) || reasonPutOff(m.reason)) {
+				return false, false // "từ chối vì sao vậy", "không đồng ý vì để anh hỏi lại"
+			}
+			return false, true
+		}
+	}
+	if vntext.IsNo(strings.Join(head, " ")) {
+		return false, !m.found // "không", "ko": a refusal, whose reason is asked next; "không, vì …" is not one
+	}
+	if m.found {
+		return false, false // "đồng ý vì …": not a plain acceptance
+	}
+	for _, p := range acceptPhrases {
+		rest, ok := hasPrefixWords(head, p)
+		if !ok {
+			continue
+		}
+		for _, q := range acceptPhrases { // "đồng ý giới thiệu (lên xã)"
+			if r2, ok := hasPrefixWords(rest, q); ok {
+				rest = r2
+				break
+			}
+		}
+		if onlyParticles(rest) {
+			return true, true
+		}
+	}
+	return false, false
+}
+
+// reasonPutOff: a refusal's "reason" that puts it off ("để anh hỏi lại", "tối anh xem", "mai").
+func reasonPutOff(reason string) bool {
+	f := " " + vntext.Fold(reason) + " "
+	for _, w := range []string{" de ", " xem ", " hoi lai ", " mai ", " sau ", " khoan ", " doi ", " dang di "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func head0IsOK(head []string) bool {
+	for _, w := range head {
+		switch w {
+		case "ok", "oke", "okay", "okie", "oki":
+			return true
+		}
+	}
+	return false
+}
+
+// foldOf and wordsOf: a message folded, whole and as words.
+func foldOf(s string) string    { return strings.Join(wordsOf(s), " ") }
+func wordsOf(s string) []string { return strings.Fields(vntext.Fold(s)) }

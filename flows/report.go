@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"strconv"
 	"strings"
 	"time"
@@ -591,8 +592,12 @@ func reportSummaryAnswer(c *convo) error {
 	}
 	f := vntext.Fold(c.in.Text)
 	switch {
-	case f == "gui" || isYes(c.in.Text):
+	case plainSend(c.typed):
 		return c.fileReport()
+	case f == "gui" || isYes(c.in.Text):
+		// A yes with more to it ("để em gửi ảnh đã", "oke e coi lại", "gửi đi đâu?"): not yet.
+		c.say(textSendHow)
+		return c.prompt()
 	case f == "sua":
 		return c.goTo("edit")
 	case strings.HasPrefix(f, "sua "):
@@ -648,13 +653,48 @@ func reportDropPrompt(c *convo) error {
 }
 
 func reportDropAnswer(c *convo) error {
-	if f := vntext.Fold(c.in.Text); f == "bo ban nhap" || isYes(c.in.Text) {
-		return c.cancel(true)
+	if dropWords[strings.Join(strings.Fields(vntext.Fold(c.typed)), " ")] {
+		return c.cancel(true) // only plain words drop a draft: "gửi", "dạ", "để em gửi ảnh đã" do not
 	}
 	if f := " " + vntext.Fold(c.in.Text) + " "; isNo(c.in.Text) || strings.Contains(f, " khong ") || strings.Contains(f, " ko ") {
 		return c.back() // "không", "ko bỏ", "không hủy": keep the draft and go on where they were
 	}
 	return c.prompt()
+}
+
+// dropWords drop a draft at "bỏ bản nháp?" (folded, the whole message).
+var dropWords = map[string]bool{"bo ban nhap": true, "bo": true, "bo di": true, "bo nhap": true, "xoa ban nhap": true, "xoa nhap": true,
+	"huy ban nhap": true, "co": true, "co bo": true, "dong y": true, "dong y bo": true, "ok": true, "ok bo": true, "chac chan": true,
+	"co bo di": true, "bo luon": true, "huy": true, "huy di": true, "co huy": true}
+
+// plainSend tells a message that only says to file the report: "gửi", "gửi đi", "ok gửi", "nộp",
+// "đồng ý", "xong rồi gửi đi". Not "để em gửi ảnh đã", "chờ em gửi ảnh", "gửi đi đâu?", "chắc chắn chưa".
+func plainSend(text string) bool {
+	lower := strings.ToLower(norm.NFC.String(text))
+	words := strings.Fields(vntext.Fold(text))
+	if len(words) == 0 || len(words) > 6 || asks(text) || putOff(text, words) || strings.Contains(lower, "ảnh") ||
+		strings.Contains(" "+strings.Join(words, " ")+" ", " hinh ") {
+		return false
+	}
+	for len(words) > 0 && (leadWords[words[0]] || words[0] == "xong" || words[0] == "roi") {
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return head0IsOK(strings.Fields(vntext.Fold(text)))
+	}
+	switch words[0] {
+	case "gui", "nop", "dong", "co", "chot":
+	default:
+		return vntext.IsYes(text) && len(words) <= 2
+	}
+	for _, w := range words[1:] {
+		switch w {
+		case "di", "luon", "nhe", "nha", "a", "y", "bao", "cao", "gui", "nop", "giup", "em", "ok":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // fileReport saves the report as a new version and sends the receipt.

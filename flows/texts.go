@@ -220,6 +220,7 @@ const (
 	textEraseKept            = "Đã giữ nguyên dữ liệu của bạn."
 	textSwitchedMonth        = "Đã chuyển bản nháp sang báo cáo %s; các câu đã trả lời vẫn giữ nguyên."
 	textCannotSwitch         = "Không chuyển sang %s được: tháng đó chưa mở hoặc đã có báo cáo (nộp xong tháng này rồi nhắn \"báo cáo\" để sửa tháng kia)."
+	textSendHow              = "Khi đã xong (ảnh gửi vào đây trước, nếu có), nhắn \"gửi\" để nộp báo cáo."
 	textNotAnAnswer          = "Câu này cần vài chữ trả lời (không có gì thì nhắn \"không có\"; câu không bắt buộc thì nhắn \"bỏ qua\")."
 	textEraseWhat            = "Để sửa một câu, nhắn \"sửa câu 3\" (hoặc \"câu 3 là …\"); để hủy việc đang làm, nhắn \"hủy\". Còn xóa dữ liệu cá nhân của bạn thì nhắn \"xóa dữ liệu của tôi\"."
 	textEraseSayXoa          = "Xóa dữ liệu thì không hoàn tác được, nên cần bạn nói rõ: muốn xóa, bấm \"Xóa\" hoặc nhắn \"xóa\"; muốn giữ, nhắn \"không\"."

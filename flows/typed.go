@@ -96,7 +96,7 @@ var (
 	// hedgeWords make a message something other than a decision: later, not yet, a question, a
 	// condition ("để xác minh đã rồi duyệt sau", "vâng để em xem lại đã", "chưa đồng ý được").
 	hedgeWords = []string{"chua", "de", "sau", "xem", "hoi", "mai", "khoan", "doi", "kiem", "xac", "minh", "ai", "vay", "sao",
-		"neu", "thi", "biet", "ro", "lai", "da", "nhung", "tai", "gi", "nao", "co le", "chac", "co phai", "duoc khong"}
+		"neu", "thi", "biet", "ro", "lai", "nhung", "tai", "gi", "nao", "co le", "chac", "co phai", "duoc khong", "voi", "ve"}
 )
 
 // hedged tells whether folded words put a decision off or ask about it.
@@ -115,32 +115,10 @@ func hedged(words []string) bool {
 // hedged or asked ("để anh xem đã", "chưa duyệt được", "không đồng ý thì sao ạ?", "đồng ý không?",
 // "từ chối vì sao vậy") is neither; a refusal's reason may say anything but ask.
 func decisionOf(original string) (yes, ok bool) {
-	m := splitReason(original)
-	head := m.head
-	if len(head) == 0 || len(head) > 7 || hedged(head) || asks(original) || m.found && reasonAsks(m.reason) {
-		return false, false
+	if strings.ContainsAny(splitReason(original).before, "0123456789") {
+		return false, false // a request named by its number is read as such (typedRequestDecision)
 	}
-	f := " " + strings.Join(head, " ") + " "
-	for _, w := range declineWords {
-		if strings.Contains(f, " "+w+" ") {
-			return false, true
-		}
-	}
-	if vntext.IsNo(strings.Join(head, " ")) {
-		return false, true
-	}
-	if m.found || vntext.IsCourtesy(strings.Join(head[1:], " ")) && head[0] == "ok" && len(head) > 1 {
-		return false, false // "đồng ý vì …", "ok cảm ơn": not a plain acceptance
-	}
-	for _, w := range acceptVerbs {
-		if strings.Contains(f, " "+w+" ") {
-			return true, true
-		}
-	}
-	if (head[0] == "ok" || head[0] == "oke" || head[0] == "okay") && onlyParticles(head[1:]) {
-		return true, true // "ok", "ok nhé"
-	}
-	return false, false // "vâng", "được", "👍", "ok cảm ơn": a nod, maybe only to having read it
+	return plainDecision(original)
 }
 
 // decisionPair reads a typed decision when the buttons are a request's pair ([Giới thiệu | Từ chối] or

@@ -1,0 +1,99 @@
+package flows
+
+import "testing"
+
+// Found in a review of consequential actions: what people typed that decided, erased, withdrew,
+// dropped, filed, moved or overwrote without their meaning it — and what they meant that did nothing.
+// Each reader is on the safe side: an action needs plain words, never words around them.
+func TestConsequentialActionsNeedPlainWords(t *testing.T) {
+	pair := []Button{{Title: "Giới thiệu", Payload: "#rq:7:rec"}, {Title: "Từ chối", Payload: "#rq:7:dec"}}
+	for _, c := range []struct{ text, want string }{
+		{"giới thiệu về tổ công nghệ số", "giới thiệu về tổ công nghệ số"},
+		{"đồng ý với chị Lan", "đồng ý với chị Lan"},
+		{"không, vì em chưa xem kỹ hồ sơ", "không, vì em chưa xem kỹ hồ sơ"},
+		{"ko do a đang đi họp, tối a xem", "ko do a đang đi họp, tối a xem"},
+		{"ok cảm ơn", "ok cảm ơn"},
+		{"phê duyệt yêu cầu số 1", "phê duyệt yêu cầu số 1"}, // another request's number: read as such elsewhere
+		{"dạ đồng ý", "#rq:7:rec"},
+		{"Dạ em đồng ý", "#rq:7:rec"},
+		{"dạ giới thiệu ạ", "#rq:7:rec"},
+		{"ok nhé", "#rq:7:rec"},
+		{"không", "#rq:7:dec"},
+		{"từ chối vì chưa đủ 18 tuổi", "#rq:7:dec:chưa đủ 18 tuổi"},
+	} {
+		if got := TypedChoice(pair, c.text); got != c.want {
+			t.Errorf("at the request's buttons, %q → %q, want %q", c.text, got, c.want)
+		}
+	}
+	for _, s := range []string{"xin giới thiệu", "giới thiệu em", "ok", "dạ"} {
+		if _, ok := bareDecision(s); ok {
+			t.Errorf("with no buttons, %q decided the request waiting", s)
+		}
+	}
+	for _, s := range []string{"giới thiệu 2 anh em", "duyệt 3 anh nhé", "em giới thiệu 1 chị nha"} {
+		if _, _, _, ok := typedRequestDecision(s); ok {
+			t.Errorf("%q decided a numbered request", s)
+		}
+	}
+	for _, c := range []struct{ text, want string }{
+		{"xóa rồi có đăng ký lại được không", "keep"}, {"xóa là mất hết à", "keep"}, {"xóa hả", "keep"},
+		{"xóa làm gì", "keep"}, {"xoá thì tổ trưởng có biết không", "keep"}, {"xóa sau nhé", "keep"},
+		{"xóa nhầm", "keep"}, {"xóa mỗi số điện thoại", "keep"}, {"xóa số cũ, em đổi số mới", "keep"},
+		{"thôi đừng xóa nhé", "keep"}, {"chưa xóa vội", "keep"},
+		{"vâng, xóa đi ạ", "erase"}, {"dạ xóa", "erase"}, {"xóa hết", "erase"}, {"xóa đi", "erase"}, {"xóa", "erase"},
+		{"ok", "say"}, {"có", "say"},
+	} {
+		if got := eraseAnswer(c.text); got != c.want {
+			t.Errorf("at \"xóa dữ liệu?\", %q → %q, want %q", c.text, got, c.want)
+		}
+	}
+	for _, s := range []string{"em không hủy đăng ký đâu", "ko rút đơn nữa", "có thể hủy yêu cầu không ạ", "muốn hủy đăng ký thì làm thế nào",
+		"hủy đăng ký ở đâu", "mai em rút đơn", "anh Huy đón em nhé", "cách hủy đăng ký", "khỏi rút đơn", "không hủy đăng ký",
+		"chị Lan hủy đăng ký rồi"} {
+		if plainWithdraw(s) {
+			t.Errorf("%q withdrew the request", s)
+		}
+	}
+	for _, s := range []string{"rút lại yêu cầu", "em đổi ý không rời tổ nữa", "thôi em hủy đăng ký nhé", "hủy yêu cầu số 3", "em muốn hủy đăng ký ạ"} {
+		if !plainWithdraw(s) {
+			t.Errorf("%q did not withdraw", s)
+		}
+	}
+	for _, s := range []string{"không phải từ chối", "ko từ chối", "bấm lộn", "anh định bấm giới thiệu", "để anh hỏi lại tổ trưởng đã"} {
+		if !refusalRecalled(foldOf(s)) {
+			t.Errorf("%q at \"lý do từ chối?\" became the reason", s)
+		}
+	}
+	for _, s := range []string{"gửi", "gửi báo cáo", "nộp báo cáo", "báo cáo", "oke e coi lại", "để em gửi ảnh đã", "dạ"} {
+		if dropWords[foldOf(s)] {
+			t.Errorf("%q at \"bỏ bản nháp?\" drops it", s)
+		}
+	}
+	for _, s := range []string{"để em gửi ảnh đã", "chờ em gửi ảnh", "gửi ảnh", "ok em gửi ảnh nhé", "oke e coi lại", "gửi đi đâu",
+		"chắc chắn chưa", "báo cáo tháng này"} {
+		if plainSend(s) {
+			t.Errorf("%q at the summary files the report", s)
+		}
+	}
+	for _, s := range []string{"gửi", "gửi đi", "ok gửi", "nộp", "đồng ý", "xong rồi gửi đi", "gửi báo cáo", "Gửi", "ok"} {
+		if !plainSend(s) {
+			t.Errorf("%q at the summary does not file the report", s)
+		}
+	}
+	for _, s := range []string{"Nhầm mật khẩu nhiều, tháng 10 khóa 5 tài khoản", "Chuyển sang tháng 10 mới có loa", "Báo cáo tháng 10 em gửi sau",
+		"Đổi sang tháng 10 bà con mới dùng VNeID", "bc tháng 10 còn thiếu"} {
+		if plainSwitch(wordsOf(s)) {
+			t.Errorf("%q moves the draft to another month", s)
+		}
+	}
+	for _, s := range []string{"nhầm, em báo cáo tháng 11 chứ không phải tháng 10", "chuyển sang tháng 11", "bc tháng 11", "báo cáo t11 nhé"} {
+		if !plainSwitch(wordsOf(s)) {
+			t.Errorf("%q does not move the draft", s)
+		}
+	}
+	for _, s := range []string{"Đổi 2, 3 lần mật khẩu vẫn bị khóa", "Xóa 2, 3 app lừa đảo cho bà con", "Sửa 1, 2 lỗi VNeID cho bà con"} {
+		if c, ok := parseCorrection(s); ok && c.value != "" {
+			t.Errorf("%q overwrites item %d with %q", s, c.item, c.value)
+		}
+	}
+}
