@@ -59,7 +59,7 @@ func TypedChoice(buttons []Button, text string) string {
 	case nExact > 1:
 		return text
 	}
-	if p, ok := decisionPair(buttons, typed, text); ok {
+	if p, ok := decisionPair(buttons, text); ok {
 		return p
 	}
 	switch {
@@ -88,14 +88,10 @@ func containsWords(title, words []string) bool {
 	return i == len(words)
 }
 
-// decisionWords read a typed decision on a request (folded, as whole words in the message).
+// hedgeWords make a message something other than a decision: later, not yet, a question, a
+// condition ("để xác minh đã rồi duyệt sau", "vâng để em xem lại đã", "chưa đồng ý được").
 var (
-	declineWords = []string{"tu choi", "khong dong y", "ko dong y", "k dong y", "khong duyet", "ko duyet", "khong gioi thieu",
-		"ko gioi thieu", "khong chap thuan"}
-	acceptVerbs = []string{"duyet", "gioi thieu", "dong y", "chap thuan", "nhat tri"}
-	// hedgeWords make a message something other than a decision: later, not yet, a question, a
-	// condition ("để xác minh đã rồi duyệt sau", "vâng để em xem lại đã", "chưa đồng ý được").
-	hedgeWords = []string{"chua", "de", "sau", "xem", "hoi", "mai", "khoan", "doi", "kiem", "xac", "minh", "ai", "vay", "sao",
+	hedgeWords = []string{"chua", "de", "sau", "xem", "hoi", "mai", "khoan", "doi", "kiem", "xac minh", "ai", "vay", "sao",
 		"neu", "thi", "biet", "ro", "lai", "nhung", "tai", "gi", "nao", "co le", "chac", "co phai", "duoc khong", "voi", "ve"}
 )
 
@@ -124,7 +120,7 @@ func decisionOf(original string) (yes, ok bool) {
 // decisionPair reads a typed decision when the buttons are a request's pair ([Giới thiệu | Từ chối] or
 // [Phê duyệt | Từ chối]): "ok", "đồng ý giới thiệu", "duyệt cho em nó" accept; "không", "ko đồng ý", "từ
 // chối vì …" decline (a reason is asked next).
-func decisionPair(buttons []Button, typed, original string) (string, bool) {
+func decisionPair(buttons []Button, original string) (string, bool) {
 	if len(buttons) != 2 || !strings.HasPrefix(buttons[0].Payload, "#rq:") || !strings.HasPrefix(buttons[1].Payload, "#rq:") {
 		return "", false
 	}
