@@ -97,3 +97,79 @@ func TestConsequentialActionsNeedPlainWords(t *testing.T) {
 		}
 	}
 }
+
+// Found in a fifth pass: clear intentions the plain-word readers refused, and one they took wrongly.
+func TestPlainWordsStillUnderstood(t *testing.T) {
+	pair := []Button{{Title: "Giới thiệu", Payload: "#rq:7:rec"}, {Title: "Từ chối", Payload: "#rq:7:dec"}}
+	for _, c := range []struct{ text, want string }{
+		{"duyệt cho bạn ấy", "#rq:7:rec"}, {"duyệt cho em", "#rq:7:rec"}, {"ok a", "#rq:7:rec"},
+		{"không vì chưa đủ tuổi", "#rq:7:dec:chưa đủ tuổi"},
+	} {
+		if got := TypedChoice(pair, c.text); got != c.want {
+			t.Errorf("at the request's buttons, %q → %q, want %q", c.text, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		text string
+		yes  bool
+	}{{"đồng ý 2", true}, {"ok 2", true}, {"ko duyệt 2", false}, {"không đồng ý 2", false}} {
+		if id, yes, _, ok := typedRequestDecision(c.text); !ok || id != "2" || yes != c.yes {
+			t.Errorf("%q: %s %v %v", c.text, id, yes, ok)
+		}
+	}
+	if _, ok := bareDecision("dạ đồng ý ạ"); ok {
+		t.Error(`"dạ đồng ý ạ" (to any notice) decided the request waiting`)
+	}
+	if yes, ok := bareDecision("đồng ý giới thiệu"); !ok || !yes {
+		t.Error(`"đồng ý giới thiệu" not taken`)
+	}
+	for _, s := range []string{"đăng ký nhầm tổ, bạn ở thôn Trung Lưu", "người lớn tuổi", "đã được tổ khác duyệt rồi", "tổ trưởng không giới thiệu"} {
+		if refusalRecalled(foldOf(s)) {
+			t.Errorf("the reason %q dropped the refusal", s)
+		}
+	}
+	for _, s := range []string{"hủy đăng kí", "thôi không đăng ký nữa", "em không vào tổ nữa", "hủy tham gia", "hủy yc", "em xin rút",
+		"e k tham gia nữa", "em đổi ý rồi, không rời nữa", "rút đơn giùm em", "hủy đăng ký vào tổ"} {
+		if !plainWithdraw(s) {
+			t.Errorf("%q did not withdraw", s)
+		}
+	}
+	for _, s := range []string{"xóa giùm em", "xóa dùm", "xóa hộ em", "em muốn xóa", "chắc chắn xóa", "uk xoá", "đc xóa đi", "xóa thông tin của tôi", "xóa bỏ"} {
+		if got := eraseAnswer(s); got != "erase" {
+			t.Errorf("at \"xóa dữ liệu?\", %q → %q", s, got)
+		}
+	}
+	if got := eraseAnswer("đừng xóa"); got != "keep" {
+		t.Errorf(`"đừng xóa" → %q`, got)
+	}
+	for _, s := range []string{"vâng", "ừ", "oke"} {
+		if !dropWords[foldOf(s)] {
+			t.Errorf("%q at \"bỏ bản nháp?\" does not drop it", s)
+		}
+	}
+	for _, s := range []string{"gửi bc", "nộp bc", "gửi ngay", "gửi hộ em", "gửi giùm em", "gửi đi anh", "em xin nộp", "đúng rồi gửi đi",
+		"gửi báo cáo tháng 11", "gửi lên xã", "không sửa gì, gửi"} {
+		if !plainSend(s) {
+			t.Errorf("%q at the summary does not file", s)
+		}
+	}
+	for _, s := range []string{"đừng gửi", "chưa gửi"} {
+		if plainSend(s) {
+			t.Errorf("%q at the summary files the report", s)
+		}
+	}
+	for _, s := range []string{"nhầm tháng, báo cáo tháng 10", "đổi sang tháng 10 giúp em", "chuyển sang tháng 10 giúp em với", "nhầm rồi, tháng 10 chứ"} {
+		if !plainSwitch(wordsOf(s)) {
+			t.Errorf("%q does not move the draft", s)
+		}
+	}
+	for _, c := range []struct {
+		text  string
+		item  int
+		value string
+	}{{"câu 3 sửa thành 15", 3, "15"}, {"sửa câu thứ 3", 3, ""}, {"câu 3 em nhập nhầm, đúng là 15", 3, "15"}, {"sửa câu 3 giùm em", 3, ""}} {
+		if got, ok := parseCorrection(c.text); !ok || got.item != c.item || got.value != c.value {
+			t.Errorf("%q: %+v %v", c.text, got, ok)
+		}
+	}
+}

@@ -28,7 +28,10 @@ var (
 
 // correctionLinks stand between the item and its new value (folded).
 var correctionLinks = map[string]bool{"la": true, "thanh": true, "phai": true, "bang": true, "=": true, "->": true, "sang": true,
-	"sai": true, "dung": true}
+	"sai": true, "dung": true, "sua": true}
+
+// correctionBetween may stand between an item and its link ("câu 3 em nhập nhầm, đúng là 15").
+var correctionBetween = map[string]bool{"em": true, "minh": true, "nhap": true, "nham": true, "go": true, "bi": true, "ghi": true, "toi": true}
 
 // token is a word of a message with where it starts in the message; ":" and "," are tokens of their own.
 type token struct {
@@ -85,8 +88,8 @@ func parseCorrection(text string) (correction, bool) {
 		switch vntext.Fold(tokens[i].text) {
 		case "cau", "muc", "y":
 			i, named = i+1, true
-			if i < len(tokens) && vntext.Fold(tokens[i].text) == "so" {
-				i++
+			if i < len(tokens) && (vntext.Fold(tokens[i].text) == "so" || vntext.Fold(tokens[i].text) == "thu") {
+				i++ // "câu số 3", "câu thứ 3"
 			}
 		}
 	}
@@ -98,6 +101,15 @@ func parseCorrection(text string) (correction, bool) {
 		return correction{}, false
 	}
 	i++
+	if named { // "câu 3 em nhập nhầm, đúng là 15": the words between, when a link follows
+		j := i
+		for j < len(tokens) && correctionBetween[vntext.Fold(tokens[j].text)] {
+			j++
+		}
+		if j > i && j < len(tokens) && (correctionLinks[vntext.Fold(tokens[j].text)] || tokens[j].text == ",") {
+			i = j
+		}
+	}
 	linked := false
 	for i < len(tokens) && (correctionLinks[tokens[i].text] || tokens[i].text == ":" || tokens[i].text == "," || correctionLinks[vntext.Fold(tokens[i].text)]) {
 		// A comma or colon links only an item named "câu 2": "Đổi 2, 3 lần mật khẩu" is a narrative.
@@ -191,9 +203,17 @@ func plainSwitch(words []string) bool {
 	i := 0
 	for i < len(words) {
 		switch words[i] {
-		case "nham", "em", "toi", "minh", "bao", "cao", "bc", "chuyen", "sang", "qua", "doi", "la", "lam", "sua", "thanh", "a", "oi":
+		case "nham", "em", "toi", "minh", "bao", "cao", "bc", "chuyen", "sang", "qua", "doi", "la", "lam", "sua", "thanh", "a", "oi",
+			"roi", "giup":
 			i++
 			continue
+		case "thang":
+			if i+1 < len(words) {
+				if _, err := strconv.Atoi(words[i+1]); err != nil {
+					i++ // "nhầm tháng, báo cáo tháng 10"
+					continue
+				}
+			}
 		}
 		break
 	}
@@ -220,6 +240,9 @@ func plainSwitch(words []string) bool {
 	}
 	if _, ok := hasPrefixWords(rest, []string{"chu", "khong", "phai"}); ok {
 		rest = nil // "… chứ không phải tháng 10"
+	}
+	if len(rest) > 0 && rest[0] == "chu" {
+		rest = rest[1:] // "tháng 10 chứ"
 	}
 	return onlyParticles(rest)
 }

@@ -357,10 +357,18 @@ func typedRequestDecision(text string) (id string, yes bool, reason string, ok b
 	m := splitReason(text)
 	words := m.words
 	i := 0
-	for i < len(words) && (words[i] == "ok" || words[i] == "em" || words[i] == "xin" || words[i] == "cho" || words[i] == "da") {
+	for i < len(words) && (words[i] == "em" || words[i] == "xin" || words[i] == "cho" || words[i] == "da" || words[i] == "vang") {
 		i++
 	}
 	switch {
+	case i+2 < len(words) && (words[i] == "khong" || words[i] == "ko" || words[i] == "k") && words[i+1] == "dong" && words[i+2] == "y":
+		i = i + 3
+	case i+1 < len(words) && (words[i] == "khong" || words[i] == "ko" || words[i] == "k") && words[i+1] == "duyet":
+		i = i + 2
+	case i+1 < len(words) && words[i] == "dong" && words[i+1] == "y":
+		i, yes = i+2, true
+	case i < len(words) && (words[i] == "ok" || words[i] == "oke"):
+		i, yes = i+1, true
 	case i+1 < len(words) && words[i] == "phe" && words[i+1] == "duyet":
 		i, yes = i+2, true
 	case i+1 < len(words) && words[i] == "gioi" && words[i+1] == "thieu":
@@ -374,8 +382,9 @@ func typedRequestDecision(text string) (id string, yes bool, reason string, ok b
 	default:
 		return "", false, "", false
 	}
-	for i < len(words) && (words[i] == "yeu" || words[i] == "cau" || words[i] == "yc" || words[i] == "so" || words[i] == "don") {
-		i++
+	for i < len(words) && (words[i] == "yeu" || words[i] == "cau" || words[i] == "yc" || words[i] == "so" || words[i] == "don" ||
+		words[i] == "duyet" || words[i] == "phe" || words[i] == "gioi" || words[i] == "thieu") {
+		i++ // "ok duyệt 2", "đồng ý giới thiệu yêu cầu 2"
 	}
 	if i >= len(words) {
 		return "", false, "", false
@@ -401,13 +410,25 @@ var particles = map[string]bool{"nhe": true, "nha": true, "a": true, "luon": tru
 	"len": true, "xa": true, "phuong": true, "ok": true, "nhen": true, "nghe": true, "nhe a": true, "nha a": true}
 
 func onlyParticles(words []string) bool {
-	for _, w := range words {
-		if !particles[w] {
-			return false
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		// "giùm em", "giúp em", "hộ em", "cho bạn ấy", "dùm anh": for someone, after a word that says so.
+		if w == "gium" || w == "dum" || w == "ho" || w == "cho" || w == "voi" || w == "giup" {
+			for i+1 < len(words) && (forWhom[words[i+1]] || particles[words[i+1]]) {
+				i++
+			}
+			continue
 		}
+		if particles[w] {
+			continue
+		}
+		return false
 	}
 	return true
 }
+
+// forWhom may follow "giùm", "hộ", "cho": "em", "anh", "chị", "bạn ấy", "cháu".
+var forWhom = map[string]bool{"em": true, "anh": true, "chi": true, "ban": true, "ay": true, "chau": true, "minh": true, "toi": true, "voi": true}
 
 // usableReason tells a refusal's reason the person refused would understand: some words, not "ok",
 // "ko" or "không".
@@ -418,15 +439,23 @@ func usableReason(reason string) bool {
 // refusalRecalled: the refusal was not meant ("nhầm", "bấm lộn", "không phải từ chối", "ko từ chối",
 // "anh định bấm giới thiệu", "để anh hỏi lại tổ trưởng đã").
 func refusalRecalled(f string) bool {
-	if f == "thoi" || f == "nham" {
+	switch f {
+	case "thoi", "nham", "nham roi", "bam nham", "bam lon", "lon roi", "bam lon roi", "bam nham roi", "khong tu choi",
+		"ko tu choi", "k tu choi", "khong phai tu choi", "khong tu choi nua", "thoi khong tu choi", "thoi khong":
 		return true
 	}
+	if len(strings.Fields(f)) > 8 {
+		return false // a reason, long enough to say something ("đăng ký nhầm tổ, bạn ở thôn Trung Lưu")
+	}
 	g := " " + f + " "
-	for _, w := range []string{" nham ", " lon ", " khong phai tu choi ", " khong tu choi ", " ko tu choi ", " k tu choi ",
-		" dinh bam ", " bam gioi thieu ", " gioi thieu ", " duyet ", " de anh ", " de em ", " de toi ", " de chi ", " hoi lai ",
-		" xem lai ", " thoi khong "} {
+	for _, w := range []string{" dinh bam ", " bam gioi thieu ", " bam duyet ", " bam lon ", " bam nham "} {
 		if strings.Contains(g, w) {
 			return true
+		}
+	}
+	for _, w := range []string{"de anh ", "de em ", "de toi ", "de chi ", "khoan "} {
+		if strings.HasPrefix(f+" ", w) {
+			return true // "để anh hỏi lại tổ trưởng đã"
 		}
 	}
 	return false
@@ -468,6 +497,17 @@ func bareDecision(text string) (yes, ok bool) {
 	if _, verb := firstDecisionVerb(words); !verb {
 		return false, false // "dạ", "vâng": no decision word
 	}
+	head := words
+	for len(head) > 0 && leadWords[head[0]] {
+		head = head[1:]
+	}
+	if rest, ok := hasPrefixWords(head, []string{"dong", "y"}); ok {
+		if _, more := firstDecisionVerb(rest); !more {
+			// "dạ đồng ý ạ" may answer any notice ("… đã được phê duyệt"): with no buttons, agreeing
+			// alone decides nothing; "đồng ý giới thiệu", "đồng ý duyệt" do.
+			return false, false
+		}
+	}
 	return plainDecision(text)
 }
 
@@ -504,8 +544,9 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 
 // withdrawWords ask to take back one's own request (folded, anywhere in a short message).
 var withdrawWords = []string{"huy yeu cau", "rut lai yeu cau", "rut yeu cau", "xoa yeu cau", "huy don", "rut don", "rut lai don",
-	"huy dang ky", "khong roi nua", "khong roi to nua", "ko roi nua", "k roi nua", "khong xin roi nua", "khong tham gia nua",
-	"ko tham gia nua", "doi y khong roi", "thoi khong roi"}
+	"huy dang ky", "huy dang ki", "huy tham gia", "huy yc", "rut yc", "xin rut", "khong roi nua", "khong roi to nua", "ko roi nua",
+	"k roi nua", "khong xin roi nua", "khong tham gia nua", "ko tham gia nua", "k tham gia nua", "khong dang ky nua",
+	"khong dang ki nua", "khong vao to nua", "ko vao to nua", "doi y khong roi", "thoi khong roi", "khong roi", "rut", "rut lai"}
 
 // plainWithdraw reads a message that only asks to take one's request back: lead words ("em", "thôi",
 // "cho em"), a withdraw phrase, then particles or what is withdrawn ("yêu cầu", "rời tổ", "số 3").
@@ -522,7 +563,7 @@ func plainWithdraw(text string) bool {
 	i := 0
 	for i < len(words) {
 		switch words[i] {
-		case "em", "toi", "minh", "thoi", "cho", "xin", "da", "vang", "ok", "oke", "muon", "doi", "y", "nay", "a":
+		case "em", "e", "toi", "minh", "thoi", "cho", "xin", "da", "vang", "ok", "oke", "muon", "doi", "y", "nay", "a", "roi":
 			i++
 			continue
 		}
@@ -537,7 +578,7 @@ func plainWithdraw(text string) bool {
 		for _, x := range strings.Fields(after) {
 			switch x {
 			case "yeu", "cau", "so", "cua", "em", "toi", "minh", "nhe", "nha", "a", "giup", "voi", "di", "roi", "to", "tham",
-				"gia", "xin", "nua", "luon", "ak":
+				"gia", "xin", "nua", "luon", "ak", "gium", "dum", "ho", "vao", "dang", "ky", "ki":
 			default:
 				if _, err := strconv.Atoi(x); err != nil {
 					return false // "… ở đâu", "… thì làm thế nào", "… rồi đi chơi"

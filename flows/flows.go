@@ -263,6 +263,15 @@ func (c *convo) handle() error {
 			if handled, err := c.decideBare(yes); handled || err != nil {
 				return err // "duyệt", "giới thiệu" with one request waiting; which, with several
 			}
+		} else if decisionTalk(text) {
+			if waiting, err := c.waitingFor(c.in.UserID); err != nil {
+				return err
+			} else if len(waiting) > 0 {
+				// Words of a decision that were not plainly one ("duyệt cho bạn ấy vào tổ nhé anh"):
+				// nothing is decided; say how.
+				c.say(fmt.Sprintf(textDecideHow, waiting[0].ID))
+				return c.menu()
+			}
 		}
 	}
 	cmd, isCmd := "", false
@@ -841,6 +850,18 @@ func (c *convo) menuButtons(withHelp bool) error {
 	}
 	c.say(text, buttons...)
 	return nil
+}
+
+// decisionTalk: a message that speaks of deciding a request ("đồng ý", "duyệt", "giới thiệu", "từ
+// chối") without being plainly a decision.
+func decisionTalk(text string) bool {
+	f := " " + foldOf(text) + " "
+	for _, w := range []string{" dong y ", " duyet ", " gioi thieu ", " tu choi ", " chap thuan "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // notPersonalData tells words that erase or withdraw something other than the person's data: an

@@ -201,8 +201,8 @@ func eraseAnswer(text string) string {
 		return "keep"
 	case text == payloadErase || eraseWords[strings.Join(strings.Fields(f), " ")] || plainErase(f):
 		return "erase"
-	case isYes(text):
-		return "say"
+	case isYes(text) || strings.Contains(" "+f+" ", " xoa "):
+		return "say" // a yes, or "xóa" with more to it: the word that erases is asked for
 	}
 	return ""
 }
@@ -216,7 +216,8 @@ var eraseWords = map[string]bool{"xoa": true, "xoa di": true, "xoa du lieu": tru
 // ("xóa hết", "vâng, xóa đi ạ", "dạ xóa dữ liệu của em"). "xóa mỗi số điện thoại", "xóa sau nhé" are not.
 func plainErase(f string) bool {
 	words := strings.Fields(f)
-	for len(words) > 0 && (leadWords[words[0]] || words[0] == "co") {
+	for len(words) > 0 && (leadWords[words[0]] || words[0] == "co" || words[0] == "muon" || words[0] == "chac" || words[0] == "chan" ||
+		words[0] == "uk" || words[0] == "dc" || words[0] == "duoc" || words[0] == "dung" && len(words) > 1 && words[1] == "roi" || words[0] == "roi") {
 		words = words[1:]
 	}
 	if len(words) == 0 || words[0] != "xoa" {
@@ -224,7 +225,8 @@ func plainErase(f string) bool {
 	}
 	for _, w := range words[1:] {
 		switch w {
-		case "di", "het", "luon", "nhe", "nha", "a", "giup", "em", "toi", "minh", "du", "lieu", "cua", "tat", "ca", "ngay":
+		case "di", "het", "luon", "nhe", "nha", "a", "giup", "gium", "dum", "ho", "bo", "em", "toi", "minh", "du", "lieu", "cua",
+			"tat", "ca", "ngay", "thong", "tin", "ca nhan", "nhan":
 		default:
 			return false
 		}
@@ -254,7 +256,7 @@ func keepWords(f, text string) bool {
 		}
 	}
 	f = " " + f + " "
-	for _, w := range []string{" dung xoa ", " chua xoa ", " khong xoa ", " ko xoa ", " k xoa ", " thoi ", " khoan ", " giu lai ",
+	for _, w := range []string{" chua xoa ", " khong xoa ", " ko xoa ", " k xoa ", " thoi ", " khoan ", " giu lai ",
 		" giu nguyen ", " khoi xoa ", " huy "} {
 		if strings.Contains(f, w) {
 			return true

@@ -141,7 +141,9 @@ func plainDecision(text string) (yes, ok bool) {
 		}
 	}
 	if vntext.IsNo(strings.Join(head, " ")) {
-		return false, !m.found // "không", "ko": a refusal, whose reason is asked next; "không, vì …" is not one
+		// "không", "ko": a refusal, whose reason is asked next; "không vì chưa đủ tuổi" refuses with it,
+		// "không, vì em chưa xem kỹ" puts it off.
+		return false, !m.found || !reasonAsks(m.reason) && !reasonPutOff(m.reason)
 	}
 	if m.found {
 		return false, false // "đồng ý vì …": not a plain acceptance

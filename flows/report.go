@@ -594,8 +594,9 @@ func reportSummaryAnswer(c *convo) error {
 	switch {
 	case plainSend(c.typed):
 		return c.fileReport()
-	case f == "gui" || isYes(c.in.Text):
-		// A yes with more to it ("để em gửi ảnh đã", "oke e coi lại", "gửi đi đâu?"): not yet.
+	case f == "gui" || isYes(c.in.Text) || strings.Contains(" "+f+" ", " gui ") || strings.Contains(" "+f+" ", " nop ") ||
+		strings.HasPrefix(f, "xong") || strings.HasPrefix(f, "chot"):
+		// A yes with more to it ("để em gửi ảnh đã", "oke e coi lại", "gửi đi đâu?", "xong rồi"): not yet.
 		c.say(textSendHow)
 		return c.prompt()
 	case f == "sua":
@@ -656,6 +657,10 @@ func reportDropAnswer(c *convo) error {
 	if dropWords[strings.Join(strings.Fields(vntext.Fold(c.typed)), " ")] {
 		return c.cancel(true) // only plain words drop a draft: "gửi", "dạ", "để em gửi ảnh đã" do not
 	}
+	if isYes(c.in.Text) {
+		c.say(textDropHow) // "dạ": which one?
+		return c.prompt()
+	}
 	if f := " " + vntext.Fold(c.in.Text) + " "; isNo(c.in.Text) || strings.Contains(f, " khong ") || strings.Contains(f, " ko ") {
 		return c.back() // "không", "ko bỏ", "không hủy": keep the draft and go on where they were
 	}
@@ -665,18 +670,20 @@ func reportDropAnswer(c *convo) error {
 // dropWords drop a draft at "bỏ bản nháp?" (folded, the whole message).
 var dropWords = map[string]bool{"bo ban nhap": true, "bo": true, "bo di": true, "bo nhap": true, "xoa ban nhap": true, "xoa nhap": true,
 	"huy ban nhap": true, "co": true, "co bo": true, "dong y": true, "dong y bo": true, "ok": true, "ok bo": true, "chac chan": true,
-	"co bo di": true, "bo luon": true, "huy": true, "huy di": true, "co huy": true}
+	"co bo di": true, "bo luon": true, "huy": true, "huy di": true, "co huy": true, "vang": true, "u": true, "uk": true, "oke": true,
+	"okie": true, "dung vay": true, "dung roi": true, "vang a": true, "co a": true, "vang bo": true}
 
 // plainSend tells a message that only says to file the report: "gửi", "gửi đi", "ok gửi", "nộp",
 // "đồng ý", "xong rồi gửi đi". Not "để em gửi ảnh đã", "chờ em gửi ảnh", "gửi đi đâu?", "chắc chắn chưa".
 func plainSend(text string) bool {
 	lower := strings.ToLower(norm.NFC.String(text))
-	words := strings.Fields(vntext.Fold(text))
-	if len(words) == 0 || len(words) > 6 || asks(text) || putOff(text, words) || strings.Contains(lower, "ảnh") ||
+	words := strings.Fields(strings.Replace(" "+vntext.Fold(text)+" ", " khong sua gi ", " ", 1)) // "không sửa gì, gửi"
+	if len(words) == 0 || len(words) > 7 || asks(text) || putOff(text, words) || strings.Contains(lower, "ảnh") ||
+		strings.Contains(lower, "đừng") || strings.Contains(lower, "chưa") ||
 		strings.Contains(" "+strings.Join(words, " ")+" ", " hinh ") {
 		return false
 	}
-	for len(words) > 0 && (leadWords[words[0]] || words[0] == "xong" || words[0] == "roi") {
+	for len(words) > 0 && (leadWords[words[0]] || words[0] == "xong" || words[0] == "roi" || words[0] == "xin" || words[0] == "dung") {
 		words = words[1:]
 	}
 	if len(words) == 0 {
@@ -689,9 +696,12 @@ func plainSend(text string) bool {
 	}
 	for _, w := range words[1:] {
 		switch w {
-		case "di", "luon", "nhe", "nha", "a", "y", "bao", "cao", "gui", "nop", "giup", "em", "ok":
+		case "di", "luon", "nhe", "nha", "a", "y", "bao", "cao", "gui", "nop", "giup", "em", "ok", "bc", "ngay", "ho", "gium", "dum",
+			"anh", "chi", "len", "xa", "phuong", "don", "thang", "nay":
 		default:
-			return false
+			if _, err := strconv.Atoi(w); err != nil {
+				return false // "gửi báo cáo tháng 11" keeps its month
+			}
 		}
 	}
 	return true
