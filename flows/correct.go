@@ -28,10 +28,11 @@ var (
 
 // correctionLinks stand between the item and its new value (folded).
 var correctionLinks = map[string]bool{"la": true, "thanh": true, "phai": true, "bang": true, "=": true, "->": true, "sang": true,
-	"sai": true, "dung": true, "sua": true}
+	"sai": true, "dung": true}
 
 // correctionBetween may stand between an item and its link ("câu 3 em nhập nhầm, đúng là 15").
-var correctionBetween = map[string]bool{"em": true, "minh": true, "nhap": true, "nham": true, "go": true, "bi": true, "ghi": true, "toi": true}
+var correctionBetween = map[string]bool{"em": true, "minh": true, "nhap": true, "nham": true, "go": true, "bi": true, "ghi": true, "toi": true,
+	"sua": true, "lai": true}
 
 // token is a word of a message with where it starts in the message; ":" and "," are tokens of their own.
 type token struct {
@@ -123,6 +124,9 @@ func parseCorrection(text string) (correction, bool) {
 		for _, t := range tokens[i:] {
 			rest = append(rest, vntext.Fold(t.text))
 		}
+		for len(rest) > 0 && (rest[0] == "sua" || rest[0] == "lai" || rest[0] == "chinh") {
+			rest = rest[1:] // "câu 8 sửa giúp em với": open it
+		}
 		if onlyParticles(slices.DeleteFunc(rest, func(w string) bool { return w == "em" || w == "minh" || w == "voi" })) {
 			return correction{item: n}, true // "sửa lại câu 2 giúp em", "sửa câu 2 nhé"
 		}
@@ -131,6 +135,9 @@ func parseCorrection(text string) (correction, bool) {
 	value := ""
 	if i < len(tokens) {
 		value = strings.TrimSpace(text[tokens[i].start:]) // as typed, from the first word after the link
+		if answerNumbered.MatchString(" " + vntext.Fold(value) + " ") {
+			return correction{}, false // "mục 1 em ghi là số người, mục 2 là số buổi": an explanation
+		}
 	}
 	return correction{item: n, value: value}, true
 }

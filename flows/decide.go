@@ -448,6 +448,13 @@ func refusalRecalled(f string) bool {
 		return false // a reason, long enough to say something ("đăng ký nhầm tổ, bạn ở thôn Trung Lưu")
 	}
 	g := " " + f + " "
+	if len(strings.Fields(f)) <= 5 {
+		for _, w := range []string{" nham ", " khong tu choi ", " ko tu choi ", " k tu choi ", " thoi khong "} {
+			if strings.Contains(g, w) {
+				return true // "em nhầm", "nhầm rồi ạ", "không từ chối đâu"
+			}
+		}
+	}
 	for _, w := range []string{" dinh bam ", " bam gioi thieu ", " bam duyet ", " bam lon ", " bam nham "} {
 		if strings.Contains(g, w) {
 			return true
@@ -546,7 +553,7 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 var withdrawWords = []string{"huy yeu cau", "rut lai yeu cau", "rut yeu cau", "xoa yeu cau", "huy don", "rut don", "rut lai don",
 	"huy dang ky", "huy dang ki", "huy tham gia", "huy yc", "rut yc", "xin rut", "khong roi nua", "khong roi to nua", "ko roi nua",
 	"k roi nua", "khong xin roi nua", "khong tham gia nua", "ko tham gia nua", "k tham gia nua", "khong dang ky nua",
-	"khong dang ki nua", "khong vao to nua", "ko vao to nua", "doi y khong roi", "thoi khong roi", "khong roi", "rut", "rut lai"}
+	"khong dang ki nua", "khong vao to nua", "ko vao to nua", "doi y khong roi", "thoi khong roi", "khong roi to", "khong roi nua"}
 
 // plainWithdraw reads a message that only asks to take one's request back: lead words ("em", "thôi",
 // "cho em"), a withdraw phrase, then particles or what is withdrawn ("yêu cầu", "rời tổ", "số 3").
@@ -563,7 +570,7 @@ func plainWithdraw(text string) bool {
 	i := 0
 	for i < len(words) {
 		switch words[i] {
-		case "em", "e", "toi", "minh", "thoi", "cho", "xin", "da", "vang", "ok", "oke", "muon", "doi", "y", "nay", "a", "roi":
+		case "em", "e", "toi", "minh", "thoi", "cho", "da", "vang", "ok", "oke", "muon", "doi", "y", "nay", "a", "roi":
 			i++
 			continue
 		}

@@ -216,9 +216,16 @@ var eraseWords = map[string]bool{"xoa": true, "xoa di": true, "xoa du lieu": tru
 // ("xóa hết", "vâng, xóa đi ạ", "dạ xóa dữ liệu của em"). "xóa mỗi số điện thoại", "xóa sau nhé" are not.
 func plainErase(f string) bool {
 	words := strings.Fields(f)
-	for len(words) > 0 && (leadWords[words[0]] || words[0] == "co" || words[0] == "muon" || words[0] == "chac" || words[0] == "chan" ||
-		words[0] == "uk" || words[0] == "dc" || words[0] == "duoc" || words[0] == "dung" && len(words) > 1 && words[1] == "roi" || words[0] == "roi") {
-		words = words[1:]
+strip:
+	for len(words) > 0 {
+		switch {
+		case leadWords[words[0]], words[0] == "co", words[0] == "muon", words[0] == "uk", words[0] == "dc", words[0] == "duoc", words[0] == "roi":
+			words = words[1:]
+		case len(words) > 1 && (words[0] == "chac" && words[1] == "chan" || words[0] == "dung" && words[1] == "roi"):
+			words = words[2:] // "chắc chắn xóa", "đúng rồi, xóa đi" (never "dung xoa": đừng)
+		default:
+			break strip
+		}
 	}
 	if len(words) == 0 || words[0] != "xoa" {
 		return false

@@ -168,6 +168,12 @@ func plainDecision(text string) (yes, ok bool) {
 
 // reasonPutOff: a refusal's "reason" that puts it off ("để anh hỏi lại", "tối anh xem", "mai").
 func reasonPutOff(reason string) bool {
+	lower := strings.ToLower(norm.NFC.String(reason))
+	for _, w := range []string{"bận", "họp", "tối", "lát", "chút"} {
+		if strings.Contains(lower, w) {
+			return true // "không vì anh đang bận", "tối anh xem"
+		}
+	}
 	f := " " + vntext.Fold(reason) + " "
 	for _, w := range []string{" de ", " xem ", " hoi lai ", " mai ", " sau ", " khoan ", " doi ", " dang di "} {
 		if strings.Contains(f, w) {

@@ -669,9 +669,8 @@ func reportDropAnswer(c *convo) error {
 
 // dropWords drop a draft at "bỏ bản nháp?" (folded, the whole message).
 var dropWords = map[string]bool{"bo ban nhap": true, "bo": true, "bo di": true, "bo nhap": true, "xoa ban nhap": true, "xoa nhap": true,
-	"huy ban nhap": true, "co": true, "co bo": true, "dong y": true, "dong y bo": true, "ok": true, "ok bo": true, "chac chan": true,
-	"co bo di": true, "bo luon": true, "huy": true, "huy di": true, "co huy": true, "vang": true, "u": true, "uk": true, "oke": true,
-	"okie": true, "dung vay": true, "dung roi": true, "vang a": true, "co a": true, "vang bo": true}
+	"huy ban nhap": true, "co bo": true, "dong y bo": true, "ok bo": true, "chac chan bo": true,
+	"co bo di": true, "bo luon": true, "huy": true, "huy di": true, "co huy": true, "vang bo": true, "u bo": true, "ok bo di": true}
 
 // plainSend tells a message that only says to file the report: "gửi", "gửi đi", "ok gửi", "nộp",
 // "đồng ý", "xong rồi gửi đi". Not "để em gửi ảnh đã", "chờ em gửi ảnh", "gửi đi đâu?", "chắc chắn chưa".
@@ -683,7 +682,8 @@ func plainSend(text string) bool {
 		strings.Contains(" "+strings.Join(words, " ")+" ", " hinh ") {
 		return false
 	}
-	for len(words) > 0 && (leadWords[words[0]] || words[0] == "xong" || words[0] == "roi" || words[0] == "xin" || words[0] == "dung") {
+	for len(words) > 0 && (leadWords[words[0]] || words[0] == "xong" || words[0] == "roi" || words[0] == "xin" ||
+		words[0] == "dung" && len(words) > 1 && words[1] == "roi") { // "đúng rồi", never "dung gui" (đừng gửi)
 		words = words[1:]
 	}
 	if len(words) == 0 {
@@ -699,9 +699,7 @@ func plainSend(text string) bool {
 		case "di", "luon", "nhe", "nha", "a", "y", "bao", "cao", "gui", "nop", "giup", "em", "ok", "bc", "ngay", "ho", "gium", "dum",
 			"anh", "chi", "len", "xa", "phuong", "don", "thang", "nay":
 		default:
-			if _, err := strconv.Atoi(w); err != nil {
-				return false // "gửi báo cáo tháng 11" keeps its month
-			}
+			return false // a number ("gửi 2 ảnh", "gửi báo cáo tháng 10" for another month) asks again
 		}
 	}
 	return true
