@@ -65,7 +65,7 @@ func TestConsequentialActionsNeedPlainWords(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"gửi", "gửi báo cáo", "nộp báo cáo", "báo cáo", "oke e coi lại", "để em gửi ảnh đã", "dạ"} {
-		if dropWords[foldOf(s)] {
+		if plainDrop(s) {
 			t.Errorf("%q at \"bỏ bản nháp?\" drops it", s)
 		}
 	}
@@ -143,7 +143,7 @@ func TestPlainWordsStillUnderstood(t *testing.T) {
 		t.Errorf(`"đừng xóa" → %q`, got)
 	}
 	for _, s := range []string{"bỏ", "bỏ bản nháp", "hủy đi", "vâng bỏ"} {
-		if !dropWords[foldOf(s)] {
+		if !plainDrop(s) {
 			t.Errorf("%q at \"bỏ bản nháp?\" does not drop it", s)
 		}
 	}
@@ -200,7 +200,7 @@ func TestWideningLetsNothingThrough(t *testing.T) {
 		t.Error(`"em xin rút" did not withdraw`)
 	}
 	for _, s := range []string{"vâng", "ừ", "oke", "uk", "đúng rồi", "dạ", "có", "đồng ý"} {
-		if dropWords[foldOf(s)] {
+		if plainDrop(s) {
 			t.Errorf("%q drops the draft (a bare yes: the word \"bỏ\" is asked for)", s)
 		}
 	}
@@ -209,5 +209,50 @@ func TestWideningLetsNothingThrough(t *testing.T) {
 	}
 	if _, ok := plainDecision("không vì anh đang bận"); ok {
 		t.Error(`"không vì anh đang bận" refused`)
+	}
+}
+
+// Found in a seventh pass.
+func TestSeventhPass(t *testing.T) {
+	for _, s := range []string{"khong vi toi nay ban", "khong vi anh dang ban"} {
+		if _, ok := plainDecision(s); ok {
+			t.Errorf("%q refused", s)
+		}
+	}
+	if _, _, _, ok := typedRequestDecision("tu choi 2 vi toi nay ban"); ok {
+		t.Error("a refusal put off to tonight was taken")
+	}
+	for _, s := range []string{"bạn ấy bận đi làm xa", "chưa đủ tuổi tối thiểu", "chưa đi họp lần nào"} {
+		if reasonPutOff(s) {
+			t.Errorf("the reason %q read as putting off", s)
+		}
+	}
+	if got := eraseAnswer("tối xóa nhé"); got == "erase" {
+		t.Error(`"tối xóa nhé" erased`)
+	}
+	for _, s := range []string{"dạ không rời tổ ạ", "không rời tổ nhé"} {
+		if plainWithdraw(s) {
+			t.Errorf("%q withdrew", s)
+		}
+	}
+	for _, s := range []string{"đăng ký nhầm tổ", "bạn ấy ghi nhầm thôn", "khai nhầm địa chỉ", "chọn nhầm tổ ạ", "thôi không phù hợp"} {
+		if refusalRecalled(foldOf(s)) {
+			t.Errorf("the reason %q dropped the refusal", s)
+		}
+	}
+	for _, s := range []string{"em xin rút đơn", "cho em xin rút đơn", "em xin hủy yêu cầu", "em xin hủy đăng ký ạ", "em xin rút lại", "em rút lại nhé", "thôi em rút"} {
+		if !plainWithdraw(s) {
+			t.Errorf("%q did not withdraw", s)
+		}
+	}
+	for _, s := range []string{"bỏ đi ạ", "bỏ nhé", "dạ bỏ", "ừ bỏ đi", "vâng bỏ đi", "bỏ luôn đi", "hủy đi ạ", "oke bỏ"} {
+		if !plainDrop(s) {
+			t.Errorf("%q did not drop", s)
+		}
+	}
+	for _, c := range []struct{ text, value string }{{"câu 3 sửa 15", "15"}, {"câu 3 sửa lại 15", "15"}, {"câu 3 sửa lại: 15", "15"}} {
+		if got, ok := parseCorrection(c.text); !ok || got.item != 3 || got.value != c.value {
+			t.Errorf("%q: %+v %v", c.text, got, ok)
+		}
 	}
 }

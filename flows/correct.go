@@ -124,9 +124,21 @@ func parseCorrection(text string) (correction, bool) {
 		for _, t := range tokens[i:] {
 			rest = append(rest, vntext.Fold(t.text))
 		}
-		for len(rest) > 0 && (rest[0] == "sua" || rest[0] == "lai" || rest[0] == "chinh") {
-			rest = rest[1:] // "câu 8 sửa giúp em với": open it
+		k := 0
+		for k < len(rest) && (rest[k] == "sua" || rest[k] == "lai" || rest[k] == "chinh") {
+			k++ // "câu 8 sửa giúp em với": open it
 		}
+		if named && k > 0 && i+k < len(tokens) {
+			// "câu 3 sửa 15", "câu 3 sửa lại: 15": the new answer after the verb
+			j := i + k
+			if tokens[j].text == ":" && j+1 < len(tokens) {
+				j++
+			}
+			if _, err := strconv.Atoi(strings.TrimRight(tokens[j].text, ".,")); err == nil && j == len(tokens)-1 || tokens[i+k].text == ":" {
+				return correction{item: n, value: strings.TrimSpace(text[tokens[j].start:])}, true
+			}
+		}
+		rest = rest[k:]
 		if onlyParticles(slices.DeleteFunc(rest, func(w string) bool { return w == "em" || w == "minh" || w == "voi" })) {
 			return correction{item: n}, true // "sửa lại câu 2 giúp em", "sửa câu 2 nhé"
 		}

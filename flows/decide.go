@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"golang.org/x/text/unicode/norm"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -449,10 +450,21 @@ func refusalRecalled(f string) bool {
 	}
 	g := " " + f + " "
 	if len(strings.Fields(f)) <= 5 {
-		for _, w := range []string{" nham ", " khong tu choi ", " ko tu choi ", " k tu choi ", " thoi khong "} {
+		for _, w := range []string{" khong tu choi ", " ko tu choi ", " k tu choi "} {
 			if strings.Contains(g, w) {
-				return true // "em nhầm", "nhầm rồi ạ", "không từ chối đâu"
+				return true // "không từ chối đâu", "em không từ chối"
 			}
+		}
+		// "em nhầm", "nhầm rồi ạ", "xin lỗi em nhầm" — but "đăng ký nhầm tổ" is a reason.
+		rest := slices.DeleteFunc(strings.Fields(f), func(w string) bool {
+			switch w {
+			case "em", "a", "roi", "xin", "loi", "ah", "oi", "bam", "thoi", "khong", "nua", "tu", "choi":
+				return true
+			}
+			return false
+		})
+		if len(rest) == 1 && rest[0] == "nham" || len(rest) == 0 {
+			return true
 		}
 	}
 	for _, w := range []string{" dinh bam ", " bam gioi thieu ", " bam duyet ", " bam lon ", " bam nham "} {
@@ -553,7 +565,7 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 var withdrawWords = []string{"huy yeu cau", "rut lai yeu cau", "rut yeu cau", "xoa yeu cau", "huy don", "rut don", "rut lai don",
 	"huy dang ky", "huy dang ki", "huy tham gia", "huy yc", "rut yc", "xin rut", "khong roi nua", "khong roi to nua", "ko roi nua",
 	"k roi nua", "khong xin roi nua", "khong tham gia nua", "ko tham gia nua", "k tham gia nua", "khong dang ky nua",
-	"khong dang ki nua", "khong vao to nua", "ko vao to nua", "doi y khong roi", "thoi khong roi", "khong roi to", "khong roi nua"}
+	"khong dang ki nua", "khong vao to nua", "ko vao to nua", "doi y khong roi", "thoi khong roi", "khong roi nua", "khong roi to nua"}
 
 // plainWithdraw reads a message that only asks to take one's request back: lead words ("em", "thôi",
 // "cho em"), a withdraw phrase, then particles or what is withdrawn ("yêu cầu", "rời tổ", "số 3").
@@ -570,14 +582,18 @@ func plainWithdraw(text string) bool {
 	i := 0
 	for i < len(words) {
 		switch words[i] {
-		case "em", "e", "toi", "minh", "thoi", "cho", "da", "vang", "ok", "oke", "muon", "doi", "y", "nay", "a", "roi":
+		case "em", "e", "toi", "minh", "thoi", "cho", "xin", "da", "vang", "ok", "oke", "muon", "doi", "y", "nay", "a", "roi":
 			i++
 			continue
 		}
 		break
 	}
 	rest := " " + strings.Join(words[i:], " ") + " "
-	for _, w := range withdrawWords {
+	phrases := withdrawWords
+	if i > 0 {
+		phrases = append(slices.Clip(withdrawWords), "rut lai", "rut") // "thôi em rút", "em xin rút lại"; never "rút" alone
+	}
+	for _, w := range phrases {
 		after, found := strings.CutPrefix(rest, " "+w+" ")
 		if !found {
 			continue

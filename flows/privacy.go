@@ -219,7 +219,7 @@ func plainErase(f string) bool {
 strip:
 	for len(words) > 0 {
 		switch {
-		case leadWords[words[0]], words[0] == "co", words[0] == "muon", words[0] == "uk", words[0] == "dc", words[0] == "duoc", words[0] == "roi":
+		case leadWords[words[0]] && words[0] != "toi", words[0] == "co", words[0] == "muon", words[0] == "uk", words[0] == "dc", words[0] == "duoc", words[0] == "roi":
 			words = words[1:]
 		case len(words) > 1 && (words[0] == "chac" && words[1] == "chan" || words[0] == "dung" && words[1] == "roi"):
 			words = words[2:] // "chắc chắn xóa", "đúng rồi, xóa đi" (never "dung xoa": đừng)

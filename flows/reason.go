@@ -169,13 +169,14 @@ func plainDecision(text string) (yes, ok bool) {
 // reasonPutOff: a refusal's "reason" that puts it off ("để anh hỏi lại", "tối anh xem", "mai").
 func reasonPutOff(reason string) bool {
 	lower := strings.ToLower(norm.NFC.String(reason))
-	for _, w := range []string{"bận", "họp", "tối", "lát", "chút"} {
+	for _, w := range []string{"đang bận", "tối nay", "lát nữa", "chút nữa", "đang họp"} {
 		if strings.Contains(lower, w) {
-			return true // "không vì anh đang bận", "tối anh xem"
+			return true // "không vì anh đang bận", "tối nay anh xem"
 		}
 	}
 	f := " " + vntext.Fold(reason) + " "
-	for _, w := range []string{" de ", " xem ", " hoi lai ", " mai ", " sau ", " khoan ", " doi ", " dang di "} {
+	for _, w := range []string{" de ", " xem ", " hoi lai ", " mai ", " sau ", " khoan ", " doi ", " dang di ", " dang ban ", " toi nay ",
+		" lat nua ", " chut nua ", " dang hop "} {
 		if strings.Contains(f, w) {
 			return true
 		}

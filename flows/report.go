@@ -654,7 +654,7 @@ func reportDropPrompt(c *convo) error {
 }
 
 func reportDropAnswer(c *convo) error {
-	if dropWords[strings.Join(strings.Fields(vntext.Fold(c.typed)), " ")] {
+	if plainDrop(c.typed) {
 		return c.cancel(true) // only plain words drop a draft: "gửi", "dạ", "để em gửi ảnh đã" do not
 	}
 	if isYes(c.in.Text) {
@@ -667,10 +667,27 @@ func reportDropAnswer(c *convo) error {
 	return c.prompt()
 }
 
-// dropWords drop a draft at "bỏ bản nháp?" (folded, the whole message).
-var dropWords = map[string]bool{"bo ban nhap": true, "bo": true, "bo di": true, "bo nhap": true, "xoa ban nhap": true, "xoa nhap": true,
-	"huy ban nhap": true, "co bo": true, "dong y bo": true, "ok bo": true, "chac chan bo": true,
-	"co bo di": true, "bo luon": true, "huy": true, "huy di": true, "co huy": true, "vang bo": true, "u bo": true, "ok bo di": true}
+// plainDrop: "bỏ" or "hủy" (with "bản nháp"), after lead words, before particles: "bỏ đi ạ", "dạ bỏ",
+// "vâng bỏ đi", "hủy đi ạ". A bare yes is not enough: the word is asked for.
+func plainDrop(text string) bool {
+	if asks(text) {
+		return false
+	}
+	words := wordsOf(text)
+	for len(words) > 0 && (leadWords[words[0]] || words[0] == "co" || words[0] == "u" || words[0] == "dong" || words[0] == "y") {
+		words = words[1:]
+	}
+	if len(words) == 0 || words[0] != "bo" && words[0] != "huy" && words[0] != "xoa" {
+		return false
+	}
+	rest := words[1:]
+	if r, ok := hasPrefixWords(rest, []string{"ban", "nhap"}); ok {
+		rest = r
+	} else if r, ok := hasPrefixWords(rest, []string{"nhap"}); ok {
+		rest = r
+	}
+	return onlyParticles(rest)
+}
 
 // plainSend tells a message that only says to file the report: "gửi", "gửi đi", "ok gửi", "nộp",
 // "đồng ý", "xong rồi gửi đi". Not "để em gửi ảnh đã", "chờ em gửi ảnh", "gửi đi đâu?", "chắc chắn chưa".
