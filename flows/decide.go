@@ -669,3 +669,26 @@ func (c *convo) tellDecision(to string, r store.Request, buttons []Button) {
 	}
 	c.out = append(c.out, rep)
 }
+
+// ownOpenRequest is the person's open request, join or leave, if any.
+func (c *convo) ownOpenRequest() (store.Request, bool, error) {
+	for _, kind := range []string{store.RequestJoin, store.RequestLeave} {
+		if r, ok, err := c.tx.OpenRequestOf(c.in.UserID, kind); err != nil || ok {
+			return r, ok, err
+		}
+	}
+	return store.Request{}, false, nil
+}
+
+// changedMind: words that may take a request back without plainly doing so ("chị nghĩ lại rồi",
+// "không muốn tham gia nữa", "chưa muốn rời").
+func changedMind(text string) bool {
+	f := " " + foldOf(text) + " "
+	for _, w := range []string{" nghi lai ", " doi y ", " khong muon tham gia ", " chua muon tham gia ", " ko muon tham gia ",
+		" khong tham gia nua ", " khong muon roi ", " chua muon roi ", " khong roi nua ", " thoi khong ", " khong vao nua "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}

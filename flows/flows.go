@@ -6,6 +6,7 @@ package flows
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -268,10 +269,25 @@ func (c *convo) handle() error {
 				return err
 			} else if len(waiting) > 0 {
 				// Words of a decision that were not plainly one ("duyệt cho bạn ấy vào tổ nhé anh"):
-				// nothing is decided; say how.
-				c.say(fmt.Sprintf(textDecideHow, waiting[0].ID))
+				// nothing is decided; say how, for the request named if it is one of those waiting.
+				id := waiting[0].ID
+				for _, w := range wordsOf(text) {
+					for _, r := range waiting {
+						if w == strconv.FormatUint(r.ID, 10) {
+							id = r.ID
+						}
+					}
+				}
+				c.say(fmt.Sprintf(textDecideHow, id))
 				return c.menu()
 			}
+		}
+		if r, open, err := c.ownOpenRequest(); err != nil {
+			return err
+		} else if open && changedMind(text) {
+			// "chị nghĩ lại rồi, chị chưa muốn tham gia nữa": not plainly a withdrawal; say how.
+			c.say(fmt.Sprintf(textWithdrawHow, r.ID))
+			return nil
 		}
 	}
 	cmd, isCmd := "", false
@@ -425,6 +441,23 @@ func (c *convo) command(cmd string) error {
 			return nil
 		}
 		return c.startErase(cmd == cmdWithdraw)
+	case cmdLeave:
+		if lower := strings.ToLower(norm.NFC.String(c.in.Text)); c.s == nil && vntext.Fold(lower) != lower &&
+			!strings.Contains(lower, "rời") && !strings.Contains(lower, "ra khỏi") && !strings.Contains(lower, "nghỉ") &&
+			!strings.Contains(lower, "thôi") && !strings.Contains(lower, "rút") {
+			// Typed with marks and none of them says leaving: "tổ đủ người rồi" is not "rời tổ".
+			return c.menu()
+		}
+		return c.startOrTakeUp(cmd)
+	case cmdJoin, cmdReport:
+		return c.startOrTakeUp(cmd)
+	}
+	return c.menu()
+}
+
+// startOrTakeUp starts (or takes up) a join, a leave or a report.
+func (c *convo) startOrTakeUp(cmd string) error {
+	switch cmd {
 	case cmdJoin, cmdLeave, cmdReport:
 		if c.s != nil && c.s.Flow != cmd {
 			// Starting something new while another conversation is open would lose it: ask first.

@@ -44,3 +44,10 @@ func TestSplitCounts(t *testing.T) {
 		}
 	}
 }
+
+// A month is not a count: "tháng 11" at "Số hộ…?" was stored as 11.
+func TestAMonthIsNotACount(t *testing.T) {
+	if n, ok, _ := ParseCount("tháng 11", 0); ok {
+		t.Errorf(`"tháng 11" read as %d`, n)
+	}
+}

@@ -147,7 +147,7 @@ func IsZeroWords(s string) bool {
 var leadWords = map[string]bool{
 	"da": true, "vang": true, "co": true, "duoc": true, "dc": true, "la": true, "tong": true, "cong": true,
 	"het": true, "khoang": true, "tam": true, "chung": true, "do": true, "em": true, "ok": true, "oke": true,
-	"u": true, "uh": true, "thang": true, "nay": true, "so": true, "luong": true, "gan": true, "ca": true,
+	"u": true, "uh": true, "so": true, "luong": true, "gan": true, "ca": true,
 }
 
 // skipLeadWords drops words that may precede a count ("dạ", "có", "khoảng") and returns the rest when
