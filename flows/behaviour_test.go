@@ -244,7 +244,7 @@ func TestNotYoursToDecide(t *testing.T) {
 		{"the leader approves in the approver's place", hung, "#rq:1:app", notYours},
 		{"the approver before the leader", chutich, "#rq:1:app", "Yêu cầu số 1 đang chờ tổ trưởng xem xét."},
 		{"the approver rejects before the leader", chutich, "#rq:1:rej", "Yêu cầu số 1 đang chờ tổ trưởng xem xét."},
-		{"a request that does not exist", hung, "#rq:99:rec", "Không tìm thấy yêu cầu này."},
+		{"a request that does not exist", hung, "#rq:99:rec", "Không tìm thấy yêu cầu này.\n\nCác yêu cầu đang chờ bạn: số 1."},
 		{"an action that does not exist", hung, "#rq:1:ok", "Không tìm thấy yêu cầu này."},
 	}
 	for _, tc := range cases {

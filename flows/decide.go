@@ -83,6 +83,16 @@ func (c *convo) requestNamed(idText string) (store.Request, bool, error) {
 		return r, ok, err
 	}
 	c.say(textUnknownRequest)
+	// Which ones there are: those waiting for this person ("đồng ý yêu cầu số 3" when 1 and 2 wait).
+	if waiting, err := c.waitingFor(c.in.UserID); err != nil {
+		return r, false, err
+	} else if len(waiting) > 0 {
+		ids := make([]string, len(waiting))
+		for i, w := range waiting {
+			ids[i] = strconv.FormatUint(w.ID, 10)
+		}
+		c.say(fmt.Sprintf(textWaitingAre, strings.Join(ids, ", ")))
+	}
 	return r, false, nil
 }
 

@@ -109,6 +109,7 @@ const (
 	textLeaveRequest      = "Yêu cầu số %d: %s (%s) xin rời %s. Lý do: %s"
 
 	textUnknownRequest         = "Không tìm thấy yêu cầu này."
+	textWaitingAre             = "Các yêu cầu đang chờ bạn: số %s."
 	textNotYours               = "Yêu cầu số %d không thuộc quyền xử lý của bạn."
 	textRightGone              = "Bạn không còn quyền xử lý yêu cầu số %d (vai trò của bạn đã thay đổi), nên từ chối này không được ghi nhận."
 	textAlreadyDecided         = "Yêu cầu số %d đã %s rồi."
