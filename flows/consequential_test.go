@@ -256,3 +256,16 @@ func TestSeventhPass(t *testing.T) {
 		}
 	}
 }
+
+// Found in a ninth pass.
+func TestNinthPass(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		item  int
+		value string
+	}{{"à nhầm, câu 1 là 6", 1, "6"}, {"à nhầm, câu 2 là 14", 2, "14"}} {
+		if got, ok := parseCorrection(c.text); !ok || got.item != c.item || got.value != c.value {
+			t.Errorf("%q: %+v %v", c.text, got, ok)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
+	"github.com/cdtbot/cdtbot/store"
 )
 
 // A correction is a leader going back to one item of the report in their own words, at a question,
@@ -23,7 +24,8 @@ type correction struct {
 var (
 	correctionVerbs   = map[string]bool{"sua": true, "chinh": true, "nham": true, "sai": true, "xoa": true, "doi": true}
 	correctionFillers = map[string]bool{"lai": true, "giup": true, "em": true, "cho": true, "minh": true, "bi": true,
-		"nhap": true, "go": true, "ghi": true, "xin": true, "muon": true, "toi": true, ",": true}
+		"nhap": true, "go": true, "ghi": true, "xin": true, "muon": true, "toi": true, ",": true, "a": true, "ah": true, "oi": true,
+		"loi": true, "chet": true, "thoi": true}
 )
 
 // correctionLinks stand between the item and its new value (folded).
@@ -281,6 +283,7 @@ func (c *convo) switchingMonth(text string) (bool, error) {
 	if !plainSwitch(words) {
 		return false, nil // "Chuyển sang tháng 10 mới có loa", "Nhầm mật khẩu nhiều, tháng 10 khóa 5 tài khoản"
 	}
+	explicit := slices.ContainsFunc(words, func(w string) bool { return w == "nham" || w == "chuyen" || w == "doi" || w == "sua" })
 	team := c.s.Data["team"]
 	cal, _, err := c.calendar(team)
 	if err != nil {
@@ -290,6 +293,12 @@ func (c *convo) switchingMonth(text string) (bool, error) {
 	p, ok := typedPeriod(text, cal.OpenPeriod(c.tx.Now()), c.tx.Now().In(c.e.loc))
 	if !ok || p.String() == c.s.Data["period"] {
 		return false, nil
+	}
+	if !explicit {
+		// "báo cáo tháng 11" while December is open may mean "November too": say how, move nothing.
+		cur, _ := store.ParsePeriod(c.s.Data["period"])
+		c.say(fmt.Sprintf(textSwitchHow, cur.Label(), p.Label(), int(p.Month)))
+		return true, c.prompt()
 	}
 	offered, err := c.offeredPeriods(team)
 	if err != nil {

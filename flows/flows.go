@@ -270,13 +270,20 @@ func (c *convo) handle() error {
 			} else if len(waiting) > 0 {
 				// Words of a decision that were not plainly one ("duyệt cho bạn ấy vào tổ nhé anh"):
 				// nothing is decided; say how, for the request named if it is one of those waiting.
-				id := waiting[0].ID
+				var id uint64
 				for _, w := range wordsOf(text) {
 					for _, r := range waiting {
 						if w == strconv.FormatUint(r.ID, 10) {
 							id = r.ID
 						}
 					}
+				}
+				switch {
+				case id == 0 && len(waiting) > 1:
+					c.say(textWhichRequest) // several, none named: each with its buttons, not "số 1"
+					return c.pending()
+				case id == 0:
+					id = waiting[0].ID
 				}
 				c.say(fmt.Sprintf(textDecideHow, id))
 				return c.menu()

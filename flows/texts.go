@@ -221,6 +221,7 @@ const (
 		"Không thể hoàn tác. Bạn chắc chắn muốn xóa dữ liệu của mình?"
 	textWithdrawAsk          = "Rút lại đồng ý thì hệ thống không được lưu dữ liệu của bạn nữa, nên dữ liệu sẽ bị xóa."
 	textEraseKept            = "Đã giữ nguyên dữ liệu của bạn."
+	textSwitchHow            = "Bạn đang làm báo cáo %s. Muốn chuyển bản nháp này sang %s, nhắn \"chuyển sang tháng %d\"; muốn làm cả hai, gửi tháng này xong rồi nhắn \"báo cáo\"."
 	textSwitchedMonth        = "Đã chuyển bản nháp sang báo cáo %s; các câu đã trả lời vẫn giữ nguyên."
 	textCannotSwitch         = "Không chuyển sang %s được: tháng đó chưa mở hoặc đã có báo cáo (nộp xong tháng này rồi nhắn \"báo cáo\" để sửa tháng kia)."
 	textDropHow              = "Nhắn \"bỏ\" để bỏ bản nháp, hoặc \"tiếp tục\" để làm tiếp báo cáo."

@@ -323,7 +323,7 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 		// "ai còn thiếu?"); "em đã nộp báo cáo rồi ạ" is the officers' own talk.
 		// An order that starts with the request ("tổng hợp báo cáo tháng 10") is one too.
 		startsWith := len(best.at) > 0 && best.at[0] && len(words) <= 8
-		if !mentioned && score >= 0.75 && (isQuestion(raw, words) || len(words) <= 5 && !pronoun[words[0]] || startsWith && best.intent == Status) {
+		if !mentioned && score >= 0.75 && (isQuestion(raw, words) || len(words) <= 5 && !pronoun[words[0]] || startsWith && (best.intent == Status || best.intent == Page)) {
 			return res
 		}
 		return Result{Intent: None, Score: score, Why: why + " (chatter)"}
