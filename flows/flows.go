@@ -289,6 +289,13 @@ func (c *convo) handle() error {
 				return c.menu()
 			}
 		}
+		if f := " " + foldOf(text) + " "; strings.Contains(f, " yeu cau ") && (strings.Contains(f, " cho ") || strings.Contains(f, " dang cho ")) {
+			if waiting, err := c.waitingFor(c.in.UserID); err != nil {
+				return err
+			} else if len(waiting) > 0 {
+				return c.pending() // "còn yêu cầu nào đang chờ không": the list, each with its buttons
+			}
+		}
 		if r, open, err := c.ownOpenRequest(); err != nil {
 			return err
 		} else if open && changedMind(text) {
@@ -327,7 +334,8 @@ func (c *convo) handle() error {
 		}
 		if sit == intent.Confirm && c.s != nil && c.s.Flow == "report" && c.s.Step == "drop" && commandOf[res.Intent] == "report" {
 			res.Intent = intent.No // "báo cáo", "gửi báo cáo" at "bỏ bản nháp?": go on with the report
-		} else if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow && !(c.s.Flow == "leave" && hasReason(text)) {
+		} else if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow && !(c.s.Flow == "leave" && hasReason(text)) &&
+			(c.s.Step == "summary" || c.s.Step == "confirm") {
 			// "gửi báo cáo" at the report's own confirmation sends it; it does not start the report again.
 			res.Intent = intent.Yes
 		}
@@ -473,6 +481,9 @@ func (c *convo) startOrTakeUp(cmd string) error {
 		}
 		if m := splitReason(c.in.Text); c.s != nil && !c.s.Paused && c.s.Flow == "leave" && m.found && leaveWordsOnly(m.head) {
 			return c.answer() // "rời tổ vì bận việc nhà" while leaving: the reason
+		}
+		if c.s != nil && !c.s.Paused && c.s.Flow == "report" && c.s.Step == "period" && cmd == cmdReport {
+			return c.answer() // "chị báo cáo tháng 12 nhé" at "tháng nào?": the month, if it names one
 		}
 		if c.s != nil {
 			if c.s.Paused { // "báo cáo" to a paused report takes it up again, as "tiếp tục" does

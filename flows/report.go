@@ -168,6 +168,10 @@ func reportPeriodAnswer(c *convo) error {
 		}
 		p, ok = typedPeriod(c.in.Text, cal.OpenPeriod(c.tx.Now()), c.tx.Now().In(c.e.loc))
 		err = nil
+		if m, _ := monthIn(wordsOf(c.in.Text)); !ok && m != 0 {
+			c.say(textPeriodNotOffered) // "chị báo cáo tháng 12 nhé" when December is not open: say so
+			return c.prompt()
+		}
 	}
 	if !ok || err != nil {
 		return c.prompt()
