@@ -335,7 +335,7 @@ func (c *convo) handle() error {
 		if sit == intent.Confirm && c.s != nil && c.s.Flow == "report" && c.s.Step == "drop" && commandOf[res.Intent] == "report" {
 			res.Intent = intent.No // "báo cáo", "gửi báo cáo" at "bỏ bản nháp?": go on with the report
 		} else if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow && !(c.s.Flow == "leave" && hasReason(text)) &&
-			(c.s.Step == "summary" || c.s.Step == "confirm") {
+			(c.s.Step == "summary" || c.s.Step == "confirm" || c.s.Step == "collab") { // "tham gia" to "làm cộng tác viên?"
 			// "gửi báo cáo" at the report's own confirmation sends it; it does not start the report again.
 			res.Intent = intent.Yes
 		}
