@@ -269,3 +269,13 @@ func TestNinthPass(t *testing.T) {
 		}
 	}
 }
+
+// The whole phrases that once confirmed an erasure by list are plain words now.
+func TestErasePhrasesArePlainWords(t *testing.T) {
+	for _, s := range []string{"xóa", "xóa đi", "xóa dữ liệu", "có xóa", "xóa hết", "đồng ý xóa", "ok xóa", "xóa luôn", "xóa nhé",
+		"xóa đi nhé", "xóa ạ", "vâng xóa", "xóa giúp em", "xóa dữ liệu của tôi", "có xóa đi"} {
+		if got := eraseAnswer(s); got != "erase" {
+			t.Errorf("%q → %q", s, got)
+		}
+	}
+}

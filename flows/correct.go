@@ -275,7 +275,7 @@ func (c *convo) switchingMonth(text string) (bool, error) {
 	if c.s == nil || c.s.Paused || c.s.Flow != "report" || c.in.Kind != KindText || c.s.Data["period"] == "" {
 		return false, nil
 	}
-	words := strings.Fields(vntext.Fold(text))
+	words := wordsOf(text)
 	f := strings.Join(words, " ") + " "
 	if len(words) > 12 || !slices.ContainsFunc(switchStarts, func(w string) bool { return strings.HasPrefix(f, w) }) {
 		return false, nil

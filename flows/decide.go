@@ -418,7 +418,7 @@ func typedRequestDecision(text string) (id string, yes bool, reason string, ok b
 
 // particles may follow a decision without changing it (folded): "duyệt nhé", "giới thiệu lên xã ạ".
 var particles = map[string]bool{"nhe": true, "nha": true, "a": true, "luon": true, "di": true, "giup": true,
-	"len": true, "xa": true, "phuong": true, "ok": true, "nhen": true, "nghe": true, "nhe a": true, "nha a": true}
+	"len": true, "xa": true, "phuong": true, "ok": true, "nhen": true, "nghe": true}
 
 func onlyParticles(words []string) bool {
 	for i := 0; i < len(words); i++ {
@@ -519,7 +519,7 @@ func (c *convo) decideTyped(id string, yes bool, reason string) error {
 // bareDecision reads a decision typed without a request's number ("duyệt", "ok giới thiệu", "từ chối
 // vì chưa đủ tuổi"): yes or no, and ok when the message is one.
 func bareDecision(text string) (yes, ok bool) {
-	words := strings.Fields(vntext.Fold(text))
+	words := wordsOf(text)
 	if len(words) == 0 || head0IsOK(words) && len(words) == 1 {
 		return false, false // "ok" alone, with no buttons: too little to decide a request on
 	}
@@ -585,7 +585,7 @@ func plainWithdraw(text string) bool {
 	if asks(text) || strings.Contains(strings.ToLower(norm.NFC.String(text)), "đón") {
 		return false
 	}
-	words := strings.Fields(vntext.Fold(text))
+	words := wordsOf(text)
 	if len(words) > 12 {
 		return false
 	}

@@ -442,7 +442,7 @@ func (c *convo) command(cmd string) error {
 		if c.s != nil && !c.s.Paused && c.s.Flow == "privacy" {
 			return c.answer() // "xóa đi", "xóa hết" at "xóa dữ liệu?": the answer, not the question again
 		}
-		if words := strings.Fields(vntext.Fold(c.in.Text)); notPersonalData(c.in.Text) || asks(c.in.Text) ||
+		if words := wordsOf(c.in.Text); notPersonalData(c.in.Text) || asks(c.in.Text) ||
 			len(words) > 0 && words[0] == "neu" {
 			// "xóa giúp em câu 9", "xóa ảnh", "rút lại yêu cầu": something of the conversation or a
 			// request, not the person's data (which would end their role and their draft).
@@ -577,7 +577,7 @@ func digestTag(text string) bool {
 	if !strings.HasPrefix(t, "#") {
 		return false
 	}
-	words := strings.Fields(vntext.Fold(t))
+	words := wordsOf(t)
 	if len(words) == 0 {
 		return false
 	}

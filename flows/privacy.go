@@ -199,18 +199,13 @@ func eraseAnswer(text string) string {
 	switch {
 	case text == payloadKeep || isNo(text) || keepWords(f, text) || asks(text) || eraseHedged(f):
 		return "keep"
-	case text == payloadErase || eraseWords[strings.Join(strings.Fields(f), " ")] || plainErase(f):
+	case text == payloadErase || plainErase(f):
 		return "erase"
 	case isYes(text) || strings.Contains(" "+f+" ", " xoa "):
 		return "say" // a yes, or "xóa" with more to it: the word that erases is asked for
 	}
 	return ""
 }
-
-// eraseWords confirm an erasure (the whole message, folded): nothing else does.
-var eraseWords = map[string]bool{"xoa": true, "xoa di": true, "xoa du lieu": true, "co xoa": true, "xoa het": true,
-	"dong y xoa": true, "ok xoa": true, "xoa luon": true, "xoa nhe": true, "xoa di nhe": true, "xoa a": true,
-	"vang xoa": true, "xoa giup em": true, "xoa du lieu cua toi": true, "co xoa di": true}
 
 // plainErase: "xóa" (after "dạ", "vâng", "ok", "có") and nothing but particles or what is erased
 // ("xóa hết", "vâng, xóa đi ạ", "dạ xóa dữ liệu của em"). "xóa mỗi số điện thoại", "xóa sau nhé" are not.
@@ -221,8 +216,9 @@ strip:
 		switch {
 		case leadWords[words[0]] && words[0] != "toi", words[0] == "co", words[0] == "muon", words[0] == "uk", words[0] == "dc", words[0] == "duoc", words[0] == "roi":
 			words = words[1:]
-		case len(words) > 1 && (words[0] == "chac" && words[1] == "chan" || words[0] == "dung" && words[1] == "roi"):
-			words = words[2:] // "chắc chắn xóa", "đúng rồi, xóa đi" (never "dung xoa": đừng)
+		case len(words) > 1 && (words[0] == "chac" && words[1] == "chan" || words[0] == "dung" && words[1] == "roi" ||
+			words[0] == "dong" && words[1] == "y"):
+			words = words[2:] // "chắc chắn xóa", "đúng rồi, xóa đi", "đồng ý xóa" (never "dung xoa": đừng)
 		default:
 			break strip
 		}
@@ -233,7 +229,7 @@ strip:
 	for _, w := range words[1:] {
 		switch w {
 		case "di", "het", "luon", "nhe", "nha", "a", "giup", "gium", "dum", "ho", "bo", "em", "toi", "minh", "du", "lieu", "cua",
-			"tat", "ca", "ngay", "thong", "tin", "ca nhan", "nhan":
+			"tat", "ca", "ngay", "thong", "tin", "nhan":
 		default:
 			return false
 		}

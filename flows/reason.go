@@ -86,7 +86,7 @@ func reasonAsks(reason string) bool {
 
 // leadWords may open a decision without changing it (folded): "dạ", "vâng", "ok", "em".
 var leadWords = map[string]bool{"da": true, "vang": true, "ok": true, "oke": true, "okay": true, "okie": true, "oki": true,
-	"u": true, "uh": true, "em": true, "toi": true, "minh": true, "thi": false}
+	"u": true, "uh": true, "em": true, "toi": true, "minh": true}
 
 // decisionVerbs accept ("đồng ý", "giới thiệu", "duyệt", "phê duyệt", "chấp thuận", "nhất trí") or
 // decline ("từ chối", "không đồng ý", "không duyệt", "không giới thiệu", "không chấp thuận").

@@ -195,7 +195,7 @@ func reportPeriodAnswer(c *convo) error {
 // overdue one, before open. Figures are not months: "10, 12, 3" says nothing. The caller checks that
 // the month is one offered.
 func typedPeriod(text string, open store.Period, now time.Time) (store.Period, bool) {
-	words := strings.Fields(vntext.Fold(text))
+	words := wordsOf(text)
 	month, year := monthIn(words)
 	if month != 0 {
 		for _, p := range []store.Period{open, open.Prev()} {
@@ -260,7 +260,7 @@ func monthIn(words []string) (month, year int) {
 // askedPeriod is the month an officer names in a question about reports ("tình hình báo cáo tháng
 // 10", "#baocao t11", "tháng trước"): the latest such month not after now; zero when none is named.
 func askedPeriod(text string, now time.Time) store.Period {
-	words := strings.Fields(vntext.Fold(text))
+	words := wordsOf(text)
 	this := store.Period{Year: now.Year(), Month: now.Month()}
 	month, year := monthIn(words)
 	switch {
@@ -708,7 +708,7 @@ func plainSend(text string) bool {
 		words = words[1:]
 	}
 	if len(words) == 0 {
-		return head0IsOK(strings.Fields(vntext.Fold(text)))
+		return head0IsOK(wordsOf(text))
 	}
 	switch words[0] {
 	case "gui", "nop", "dong", "co", "chot":

@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/cdtbot/cdtbot/flows/vntext"
 )
 
 // placeQueries are the ways to read a place typed by a person, most faithful first: as typed; without
@@ -21,7 +19,7 @@ func placeQueries(text string) []string {
 		}
 	}
 	add(text)
-	words := strings.Fields(vntext.Fold(text))
+	words := wordsOf(text)
 	for len(words) > 0 && placeLead[words[0]] {
 		words = words[1:]
 	}
