@@ -702,3 +702,59 @@ func changedMind(text string) bool {
 	}
 	return false
 }
+
+// aboutRequests reads, with no conversation open, what is said about requests: one's own taken back,
+// one decided by its number or as the one waiting, the list of those waiting, or how to say it when
+// the words were not plainly that.
+func (c *convo) aboutRequests(text string) (bool, error) {
+	if handled, err := c.withdrawOwnRequest(text); handled || err != nil {
+		return true, err // "rút lại yêu cầu", "em đổi ý không rời tổ nữa"
+	}
+	if id, yes, reason, ok := typedRequestDecision(text); ok {
+		return true, c.decideTyped(id, yes, reason) // "duyệt 1", "phê duyệt yêu cầu số 1"
+	}
+	if yes, ok := bareDecision(text); ok {
+		if handled, err := c.decideBare(yes); handled || err != nil {
+			return handled, err // "duyệt", "giới thiệu" with one request waiting; which, with several
+		}
+	} else if decisionTalk(text) {
+		if waiting, err := c.waitingFor(c.in.UserID); err != nil {
+			return false, err
+		} else if len(waiting) > 0 {
+			// Words of a decision that were not plainly one ("duyệt cho bạn ấy vào tổ nhé anh"):
+			// nothing is decided; say how, for the request named if it is one of those waiting.
+			var id uint64
+			for _, w := range wordsOf(text) {
+				for _, r := range waiting {
+					if w == strconv.FormatUint(r.ID, 10) {
+						id = r.ID
+					}
+				}
+			}
+			switch {
+			case id == 0 && len(waiting) > 1:
+				c.say(textWhichRequest) // several, none named: each with its buttons, not "số 1"
+				return true, c.pending()
+			case id == 0:
+				id = waiting[0].ID
+			}
+			c.say(fmt.Sprintf(textDecideHow, id))
+			return true, c.menu()
+		}
+	}
+	if f := " " + foldOf(text) + " "; strings.Contains(f, " yeu cau ") && strings.Contains(f, " cho ") {
+		if waiting, err := c.waitingFor(c.in.UserID); err != nil {
+			return false, err
+		} else if len(waiting) > 0 {
+			return true, c.pending() // "còn yêu cầu nào đang chờ không": the list, each with its buttons
+		}
+	}
+	if r, open, err := c.ownOpenRequest(); err != nil {
+		return false, err
+	} else if open && changedMind(text) {
+		// "chị nghĩ lại rồi, chị chưa muốn tham gia nữa": not plainly a withdrawal; say how.
+		c.say(fmt.Sprintf(textWithdrawHow, r.ID))
+		return true, nil
+	}
+	return false, nil
+}

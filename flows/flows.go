@@ -6,7 +6,6 @@ package flows
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -254,54 +253,8 @@ func (c *convo) handle() error {
 		return c.deadlines() // "hạn nộp báo cáo là ngày nào?": an answer, not the report
 	}
 	if c.in.Kind == KindText && (c.s == nil || c.s.Paused) {
-		if handled, err := c.withdrawOwnRequest(text); handled || err != nil {
-			return err // "rút lại yêu cầu", "em đổi ý không rời tổ nữa"
-		}
-		if id, yes, reason, ok := typedRequestDecision(text); ok {
-			return c.decideTyped(id, yes, reason) // "duyệt 1", "phê duyệt yêu cầu số 1"
-		}
-		if yes, ok := bareDecision(text); ok {
-			if handled, err := c.decideBare(yes); handled || err != nil {
-				return err // "duyệt", "giới thiệu" with one request waiting; which, with several
-			}
-		} else if decisionTalk(text) {
-			if waiting, err := c.waitingFor(c.in.UserID); err != nil {
-				return err
-			} else if len(waiting) > 0 {
-				// Words of a decision that were not plainly one ("duyệt cho bạn ấy vào tổ nhé anh"):
-				// nothing is decided; say how, for the request named if it is one of those waiting.
-				var id uint64
-				for _, w := range wordsOf(text) {
-					for _, r := range waiting {
-						if w == strconv.FormatUint(r.ID, 10) {
-							id = r.ID
-						}
-					}
-				}
-				switch {
-				case id == 0 && len(waiting) > 1:
-					c.say(textWhichRequest) // several, none named: each with its buttons, not "số 1"
-					return c.pending()
-				case id == 0:
-					id = waiting[0].ID
-				}
-				c.say(fmt.Sprintf(textDecideHow, id))
-				return c.menu()
-			}
-		}
-		if f := " " + foldOf(text) + " "; strings.Contains(f, " yeu cau ") && (strings.Contains(f, " cho ") || strings.Contains(f, " dang cho ")) {
-			if waiting, err := c.waitingFor(c.in.UserID); err != nil {
-				return err
-			} else if len(waiting) > 0 {
-				return c.pending() // "còn yêu cầu nào đang chờ không": the list, each with its buttons
-			}
-		}
-		if r, open, err := c.ownOpenRequest(); err != nil {
-			return err
-		} else if open && changedMind(text) {
-			// "chị nghĩ lại rồi, chị chưa muốn tham gia nữa": not plainly a withdrawal; say how.
-			c.say(fmt.Sprintf(textWithdrawHow, r.ID))
-			return nil
+		if handled, err := c.aboutRequests(text); handled || err != nil {
+			return err // a request taken back, decided, listed, or how to
 		}
 	}
 	cmd, isCmd := "", false
