@@ -504,14 +504,22 @@ func (c *convo) groupText() error {
 	if digestTag(c.in.Text) {
 		res.Intent = intent.Status
 	}
+	o, found, err := c.officerOf("", c.in.GroupID)
+	if err != nil {
+		return err
+	}
+	if cmd := commandOf[res.Intent]; found && cmd != cmdStatus && cmd != cmdPage {
+		// A commune's name is not chatter: "xã Tùng Ảnh đã nộp chưa" is read as "đã nộp chưa".
+		if _, rest, named, err := c.namedCommune(c.in.Text, o.Scope); err != nil {
+			return err
+		} else if named {
+			res = c.e.intents.Classify(rest, intent.Group)
+		}
+	}
 	c.e.Log.Debug().Str("group", c.in.GroupID).Str("intent", res.Intent).Str("why", res.Why).Msg("intent")
 	cmd, ok := commandOf[res.Intent]
 	if !ok || (cmd != cmdStatus && cmd != cmdPage) {
 		return nil // chatter: officers talk among themselves
-	}
-	o, found, err := c.officerOf("", c.in.GroupID)
-	if err != nil {
-		return err
 	}
 	if !found {
 		c.out = append(c.out, Reply{ToGroup: c.in.GroupID, Text: textNoScopeGroup})
@@ -606,7 +614,14 @@ func (c *convo) pageLink(o store.Officer, r Reply) error {
 
 func (c *convo) digestTo(o store.Officer, r Reply) error {
 	asked := askedPeriod(c.in.Text, c.tx.Now().In(c.e.loc))
-	if text, ok := c.e.prepared.take(o.ID, asked, c.tx.Now()); ok {
+	u, _, narrowed, err := c.namedCommune(c.in.Text, o.Scope)
+	if err != nil {
+		return err
+	}
+	if narrowed { // "xã Tùng Ảnh đã nộp chưa": that commune alone, under its own name
+		o.Scope, o.Name = u.Code, u.Display()
+	}
+	if text, ok := c.e.prepared.take(o.ID, asked, c.tx.Now()); ok && !narrowed {
 		r.Text = text
 	} else if c.e.deps.Digest == nil {
 		r.Text = textNoDigestYet
@@ -619,6 +634,61 @@ func (c *convo) digestTo(o store.Officer, r Reply) error {
 	}
 	c.out = append(c.out, r)
 	return nil
+}
+
+// namedCommune is the one commune within scope the text names ("xã Tùng Ảnh đã nộp chưa", "tung anh
+// xong chua"), and the text's words without it; a name of one word counts only after its level ("xã
+// Hòa"). Two of the same name: none.
+func (c *convo) namedCommune(text, scope string) (u store.Unit, rest string, ok bool, err error) {
+	all, err := c.communes()
+	if err != nil {
+		return store.Unit{}, "", false, err
+	}
+	words := " " + strings.Join(wordsOf(text), " ") + " "
+	var found []store.Unit
+	var phrase string
+	for _, u := range all {
+		name := " " + strings.Join(wordsOf(u.Name), " ") + " "
+		if name == "  " || len(name) < len(phrase) {
+			continue
+		}
+		if strings.Count(name, " ") == 2 {
+			name = " " + strings.Join(wordsOf(u.Level), " ") + name
+		}
+		if !strings.Contains(words, name) {
+			continue
+		}
+		if in, err := c.tx.IsUnder(u.Code, scope); err != nil || !in {
+			continue
+		}
+		if len(name) > len(phrase) {
+			found, phrase = found[:0], name
+		}
+		found = append(found, u)
+	}
+	if len(found) != 1 {
+		return store.Unit{}, "", false, nil
+	}
+	if level := " " + strings.Join(wordsOf(found[0].Level), " "); strings.Contains(words, level+phrase) {
+		phrase = level + phrase // "xã" before the name goes with it
+	}
+	return found[0], without(text, strings.Fields(phrase)), true, nil
+}
+
+// without is text less the first run of words that fold to phrase, as typed otherwise ("Tùng Lộc còn
+// tổ nào chưa nộp?" less "tung loc" is "còn tổ nào chưa nộp?").
+func without(text string, phrase []string) string {
+	typed := strings.Fields(text)
+	for i := 0; i+len(phrase) <= len(typed); i++ {
+		j := 0
+		for j < len(phrase) && strings.Join(wordsOf(typed[i+j]), " ") == phrase[j] {
+			j++
+		}
+		if j == len(phrase) {
+			return strings.Join(append(typed[:i:i], typed[i+j:]...), " ")
+		}
+	}
+	return text
 }
 
 // step is one question of a conversation.
