@@ -500,21 +500,13 @@ func (c *convo) payload(p string) (bool, error) {
 
 // groupText answers "#baocao" / "tình hình báo cáo" in an officers' group; other chatter is ignored.
 func (c *convo) groupText() error {
-	res := c.e.intents.Classify(c.in.Text, intent.Group)
-	if digestTag(c.in.Text) {
-		res.Intent = intent.Status
-	}
 	o, found, err := c.officerOf("", c.in.GroupID)
 	if err != nil {
 		return err
 	}
-	if cmd := commandOf[res.Intent]; found && cmd != cmdStatus && cmd != cmdPage {
-		// A commune's name is not chatter: "xã Tùng Ảnh đã nộp chưa" is read as "đã nộp chưa".
-		if _, rest, named, err := c.namedCommune(c.in.Text, o.Scope); err != nil {
-			return err
-		} else if named {
-			res = c.e.intents.Classify(rest, intent.Group)
-		}
+	res, asked, err := c.e.officerAsks(c.tx, c.in.Text, intent.Group, o, found)
+	if err != nil {
+		return err
 	}
 	c.e.Log.Debug().Str("group", c.in.GroupID).Str("intent", res.Intent).Str("why", res.Why).Msg("intent")
 	cmd, ok := commandOf[res.Intent]
@@ -528,7 +520,29 @@ func (c *convo) groupText() error {
 	if cmd == cmdPage {
 		return c.pageLink(o, Reply{ToGroup: c.in.GroupID})
 	}
-	return c.digestTo(o, Reply{ToGroup: c.in.GroupID})
+	return c.digestTo(asked, Reply{ToGroup: c.in.GroupID})
+}
+
+// officerAsks reads an officer's words (o, when known): what they ask, and of what — the officer's
+// scope, or the one commune of it the words name ("xã Tùng Ảnh đã nộp chưa"). In a group a commune's
+// name is not chatter: that message is read as "đã nộp chưa".
+func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situation, o store.Officer, known bool) (intent.Result, store.Officer, error) {
+	res := e.intents.Classify(text, situation)
+	if digestTag(text) {
+		res.Intent = intent.Status
+	}
+	if !known {
+		return res, o, nil
+	}
+	u, rest, named, err := e.namedCommune(tx, text, o.Scope)
+	if err != nil || !named {
+		return res, o, err
+	}
+	if cmd := commandOf[res.Intent]; situation == intent.Group && cmd != cmdStatus && cmd != cmdPage {
+		res = e.intents.Classify(rest, situation)
+	}
+	o.Scope, o.Name = u.Code, u.Display()
+	return res, o, nil
 }
 
 // digestTag is the digest asked by a tag, as officers type it: "#baocao", "# baocao", "#bc",
@@ -574,7 +588,10 @@ func (c *convo) officerWords(cmd string) error {
 	case ok && cmd == cmdPage:
 		err = c.pageLink(o, Reply{ToUser: c.in.UserID})
 	case ok:
-		err = c.digestTo(o, Reply{ToUser: c.in.UserID})
+		var asked store.Officer
+		if _, asked, err = c.e.officerAsks(c.tx, c.in.Text, intent.Idle, o, true); err == nil {
+			err = c.digestTo(asked, Reply{ToUser: c.in.UserID})
+		}
 	case c.s == nil:
 		// "báo cáo của em đã gửi được chưa?", "tổ mình nộp chưa": their own team's standing.
 		return c.deadlines()
@@ -614,14 +631,7 @@ func (c *convo) pageLink(o store.Officer, r Reply) error {
 
 func (c *convo) digestTo(o store.Officer, r Reply) error {
 	asked := askedPeriod(c.in.Text, c.tx.Now().In(c.e.loc))
-	u, _, narrowed, err := c.namedCommune(c.in.Text, o.Scope)
-	if err != nil {
-		return err
-	}
-	if narrowed { // "xã Tùng Ảnh đã nộp chưa": that commune alone, under its own name
-		o.Scope, o.Name = u.Code, u.Display()
-	}
-	if text, ok := c.e.prepared.take(o.ID, asked, c.tx.Now()); ok && !narrowed {
+	if text, ok := c.e.prepared.take(o, asked, c.tx.Now()); ok {
 		r.Text = text
 	} else if c.e.deps.Digest == nil {
 		r.Text = textNoDigestYet
@@ -639,8 +649,8 @@ func (c *convo) digestTo(o store.Officer, r Reply) error {
 // namedCommune is the one commune within scope the text names ("xã Tùng Ảnh đã nộp chưa", "tung anh
 // xong chua"), and the text's words without it; a name of one word counts only after its level ("xã
 // Hòa"). Two of the same name: none.
-func (c *convo) namedCommune(text, scope string) (u store.Unit, rest string, ok bool, err error) {
-	all, err := c.communes()
+func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, rest string, ok bool, err error) {
+	all, err := e.communesOf(tx)
 	if err != nil {
 		return store.Unit{}, "", false, err
 	}
@@ -658,7 +668,7 @@ func (c *convo) namedCommune(text, scope string) (u store.Unit, rest string, ok 
 		if !strings.Contains(words, name) {
 			continue
 		}
-		if in, err := c.tx.IsUnder(u.Code, scope); err != nil || !in {
+		if in, err := tx.IsUnder(u.Code, scope); err != nil || !in {
 			continue
 		}
 		if len(name) > len(phrase) {

@@ -54,15 +54,17 @@ func (c *convo) startJoin(team *store.Team) error {
 
 // communes are the units people choose first (store.Communes), cached while the directory does not
 // change: a national list takes a moment to build, and a search runs inside the handling transaction.
-func (c *convo) communes() ([]store.Unit, error) {
-	gen := c.tx.DirectoryGen()
-	cc := &c.e.communes
+func (c *convo) communes() ([]store.Unit, error) { return c.e.communesOf(c.tx) }
+
+func (e *Engine) communesOf(tx *store.Tx) ([]store.Unit, error) {
+	gen := tx.DirectoryGen()
+	cc := &e.communes
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	if cc.built && cc.gen == gen {
 		return cc.list, nil
 	}
-	list, err := c.tx.Communes()
+	list, err := tx.Communes()
 	if err != nil {
 		return nil, err
 	}

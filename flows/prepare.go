@@ -30,7 +30,8 @@ func (e *Engine) Prepare(tx *store.Tx, in Input) {
 	if !ok {
 		return // most messages: no officer, nothing to read
 	}
-	if !digestTag(in.Text) && commandOf[e.intents.Classify(in.Text, situation).Intent] != cmdStatus {
+	res, o, err := e.officerAsks(tx, in.Text, situation, o, true)
+	if err != nil || commandOf[res.Intent] != cmdStatus {
 		return
 	}
 	now := tx.Now()
@@ -39,7 +40,7 @@ func (e *Engine) Prepare(tx *store.Tx, in Input) {
 	if err != nil {
 		return // Handle reads it again and reports the error where it belongs
 	}
-	e.prepared.put(o.ID, asked, text, now)
+	e.prepared.put(o, asked, text, now)
 }
 
 // preparedFor is how long a prepared digest may wait for its handling: that comes within the same
@@ -55,10 +56,14 @@ type preparedDigest struct {
 // preparedDigests holds digests read by Prepare until Handle takes them (each once).
 type preparedDigests struct {
 	mu sync.Mutex
-	m  map[string]preparedDigest // by officer id
+	m  map[string]preparedDigest // by officer id and scope asked
 }
 
-func (p *preparedDigests) put(officer string, period store.Period, text string, at time.Time) {
+// preparedKey: an officer's digest of their scope, or of a commune in it they named.
+func preparedKey(o store.Officer) string { return o.ID + "\x00" + o.Scope }
+
+func (p *preparedDigests) put(o store.Officer, period store.Period, text string, at time.Time) {
+	officer := preparedKey(o)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.m == nil {
@@ -72,7 +77,8 @@ func (p *preparedDigests) put(officer string, period store.Period, text string, 
 	p.m[officer] = preparedDigest{period: period, text: text, at: at}
 }
 
-func (p *preparedDigests) take(officer string, period store.Period, now time.Time) (string, bool) {
+func (p *preparedDigests) take(o store.Officer, period store.Period, now time.Time) (string, bool) {
+	officer := preparedKey(o)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	d, ok := p.m[officer]
