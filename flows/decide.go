@@ -575,13 +575,23 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 var withdrawWords = []string{"huy yeu cau", "rut lai yeu cau", "rut yeu cau", "xoa yeu cau", "huy don", "rut don", "rut lai don",
 	"huy dang ky", "huy dang ki", "huy tham gia", "huy yc", "rut yc", "xin rut", "khong roi nua", "khong roi to nua", "ko roi nua",
 	"k roi nua", "khong xin roi nua", "khong tham gia nua", "ko tham gia nua", "k tham gia nua", "khong dang ky nua",
-	"khong dang ki nua", "khong vao to nua", "ko vao to nua", "doi y khong roi", "thoi khong roi", "khong roi nua", "khong roi to nua"}
+	"khong dang ki nua", "khong vao to nua", "ko vao to nua", "doi y khong roi", "thoi khong roi", "khong roi nua", "khong roi to nua",
+	"hong vao to nua", "hong vo to nua", "khong vo to nua", "ko vo to nua", "khong muon tham gia nua", "ko muon tham gia nua",
+	"bo don", "rut ten", "xin rut ten"}
 
 // plainWithdraw reads a message that only asks to take one's request back: lead words ("em", "thôi",
 // "cho em"), a withdraw phrase, then particles or what is withdrawn ("yêu cầu", "rời tổ", "số 3").
 // Not "em không hủy đăng ký đâu", "mai em rút đơn", "hủy đăng ký ở đâu", "muốn hủy thì làm thế nào",
 // "có thể hủy yêu cầu không ạ", "anh Huy đón em nhé".
 func plainWithdraw(text string) bool {
+	if withdrawTyped(text) {
+		return true
+	}
+	_, ok := actClause(text, withdrawTyped) // "e rút, e đi làm xa rồi", "thôi khỏi xét nữa, hủy giúp em"
+	return ok
+}
+
+func withdrawTyped(text string) bool {
 	if asks(text) || strings.Contains(strings.ToLower(norm.NFC.String(text)), "đón") {
 		return false
 	}
@@ -592,7 +602,8 @@ func plainWithdraw(text string) bool {
 	i := 0
 	for i < len(words) {
 		switch words[i] {
-		case "em", "e", "toi", "minh", "thoi", "cho", "xin", "da", "vang", "ok", "oke", "muon", "doi", "y", "nay", "a", "roi":
+		case "em", "e", "toi", "tui", "minh", "thoi", "cho", "xin", "da", "vang", "ok", "oke", "muon", "doi", "y", "nay", "a", "roi",
+			"vui", "long":
 			i++
 			continue
 		}
@@ -610,8 +621,9 @@ func plainWithdraw(text string) bool {
 		}
 		for _, x := range strings.Fields(after) {
 			switch x {
-			case "yeu", "cau", "so", "cua", "em", "toi", "minh", "nhe", "nha", "a", "giup", "voi", "di", "roi", "to", "tham",
-				"gia", "xin", "nua", "luon", "ak", "gium", "dum", "ho", "vao", "dang", "ky", "ki":
+			case "yeu", "cau", "so", "cua", "em", "e", "toi", "minh", "nhe", "nha", "a", "giup", "voi", "di", "roi", "to", "tham",
+				"gia", "xin", "nua", "luon", "ak", "gium", "dum", "ho", "vao", "dang", "ky", "ki", "dau", "hom", "qua", "ten", "chi",
+				"anh", "cnscd", "cds", "thon", "cong", "nghe":
 			default:
 				if _, err := strconv.Atoi(x); err != nil {
 					return false // "… ở đâu", "… thì làm thế nào", "… rồi đi chơi"

@@ -201,6 +201,8 @@ func eraseAnswer(text string) string {
 		return "keep"
 	case text == payloadErase || plainErase(f):
 		return "erase"
+	case eraseClause(text): // "biết rồi, cứ xóa", "Xóa. Tôi không muốn dùng nữa."
+		return "erase"
 	case isYes(text) || strings.Contains(" "+f+" ", " xoa "):
 		return "say" // a yes, or "xóa" with more to it: the word that erases is asked for
 	}
@@ -237,6 +239,11 @@ strip:
 	return true
 }
 
+func eraseClause(text string) bool {
+	_, ok := actClause(text, func(typed string) bool { return plainErase(foldOf(typed)) })
+	return ok
+}
+
 // eraseHedged: later, by mistake, only part of it, or why ("xóa sau nhé", "xóa nhầm", "xóa mỗi số
 // điện thoại", "xóa làm gì", "xóa là mất hết à"): not a confirmation.
 func eraseHedged(f string) bool {
@@ -253,6 +260,9 @@ func eraseHedged(f string) bool {
 // "không xóa", "giữ lại" ("dùng" folds like "đừng": "không dùng nữa" is a reason to erase).
 func keepWords(f, text string) bool {
 	lower := strings.ToLower(norm.NFC.String(text))
+	for _, w := range []string{"không cần giữ", "ko cần giữ", "k cần giữ"} {
+		lower = strings.ReplaceAll(lower, w, "") // "xóa đi, không cần giữ"
+	}
 	for _, w := range []string{"đừng", "chưa", "khoan", "thôi", "giữ", "khỏi"} {
 		if strings.Contains(lower, w) {
 			return true

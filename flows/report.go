@@ -672,8 +672,17 @@ func reportDropAnswer(c *convo) error {
 }
 
 // plainDrop: "bỏ" or "hủy" (with "bản nháp"), after lead words, before particles: "bỏ đi ạ", "dạ bỏ",
-// "vâng bỏ đi", "hủy đi ạ". A bare yes is not enough: the word is asked for.
+// "vâng bỏ đi", "hủy đi ạ", "uh bỏ", "chắc chắn bỏ", "xóa hết đi", "bỏ bản nháp, tháng này tổ phó làm".
+// A bare yes is not enough: the word is asked for.
 func plainDrop(text string) bool {
+	if dropWords(text) {
+		return true
+	}
+	_, ok := actClause(text, dropWords)
+	return ok
+}
+
+func dropWords(text string) bool {
 	if asks(text) {
 		return false
 	}
@@ -681,10 +690,13 @@ func plainDrop(text string) bool {
 	for len(words) > 0 && (leadWords[words[0]] || words[0] == "co" || words[0] == "u" || words[0] == "dong" || words[0] == "y") {
 		words = words[1:]
 	}
-	if len(words) == 0 || words[0] != "bo" && words[0] != "huy" && words[0] != "xoa" {
+	if len(words) == 0 || words[0] != "bo" && words[0] != "huy" && words[0] != "xoa" && words[0] != "dep" {
 		return false
 	}
 	rest := words[1:]
+	if len(rest) > 0 && rest[0] == "het" {
+		rest = rest[1:] // "xóa hết đi"
+	}
 	if r, ok := hasPrefixWords(rest, []string{"ban", "nhap"}); ok {
 		rest = r
 	} else if r, ok := hasPrefixWords(rest, []string{"nhap"}); ok {
@@ -694,8 +706,17 @@ func plainDrop(text string) bool {
 }
 
 // plainSend tells a message that only says to file the report: "gửi", "gửi đi", "ok gửi", "nộp",
-// "đồng ý", "xong rồi gửi đi". Not "để em gửi ảnh đã", "chờ em gửi ảnh", "gửi đi đâu?", "chắc chắn chưa".
+// "đồng ý", "xong rồi gửi đi", "ok hết rồi, gửi", "uk gửi". Not "để em gửi ảnh đã", "chờ em gửi ảnh",
+// "gửi đi đâu?", "chắc chắn chưa".
 func plainSend(text string) bool {
+	if sendWords(text) {
+		return true
+	}
+	_, ok := actClause(text, sendWords)
+	return ok
+}
+
+func sendWords(text string) bool {
 	lower := strings.ToLower(norm.NFC.String(text))
 	words := strings.Fields(strings.Replace(" "+vntext.Fold(text)+" ", " khong sua gi ", " ", 1)) // "không sửa gì, gửi"
 	if len(words) == 0 || len(words) > 7 || asks(text) || putOff(text, words) || strings.Contains(lower, "ảnh") ||

@@ -133,5 +133,14 @@ func decisionPair(buttons []Button, original string) (string, bool) {
 		}
 		return buttons[1].Payload, true
 	}
+	if yes, reason, ok := buttonDecision(original); ok { // "Đồng ý giới thiệu bạn Lan nhé", "Từ chối, chưa đủ 18 tuổi"
+		switch {
+		case yes:
+			return buttons[0].Payload, true
+		case reason != "":
+			return buttons[1].Payload + ":" + reason, true
+		}
+		return buttons[1].Payload, true
+	}
 	return "", false
 }
