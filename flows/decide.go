@@ -117,7 +117,7 @@ func decideReasonAnswer(c *convo) error {
 		return nil
 	}
 	switch f := vntext.Fold(reason); {
-	case refusalRecalled(f):
+	case refusalRecalled(f), acceptsInstead(reason):
 		// Tapped by mistake: the request waits for them as before.
 		c.say(fmt.Sprintf(textRefusalDropped, c.s.Data["id"]))
 		return c.end()
@@ -441,11 +441,54 @@ func onlyParticles(words []string) bool {
 // forWhom may follow "giùm", "hộ", "cho": "em", "anh", "chị", "bạn ấy", "cháu".
 var forWhom = map[string]bool{"em": true, "anh": true, "chi": true, "ban": true, "ay": true, "chau": true, "minh": true, "toi": true, "voi": true}
 
-// usableReason tells a refusal's reason the person refused would understand: some words, not "ok",
-// "ko" or "không".
+// usableReason tells a refusal's reason the person refused would understand: two words that say
+// something, not a question — not "ok", "ko em", "vì thế", "như đã nói", "bạn ấy biết mà", "không có
+// lý do", "ừ từ chối đó".
 func usableReason(reason string) bool {
-	return !vntext.IsYes(reason) && !vntext.IsNo(reason) && len([]rune(vntext.Fold(reason))) >= 4
+	if vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(vntext.Fold(reason))) < 4 || asks(reason) {
+		return false
+	}
+	said := 0
+	for _, w := range wordsOf(reason) {
+		if !emptyOfReason[w] {
+			said++
+		}
+	}
+	return said >= 2
 }
+
+// emptyOfReason are words that say nothing of why by themselves (folded): particles, pronouns, yes and
+// no, "vì", "thế", "lý do", "như", "nói", "biết".
+var emptyOfReason = map[string]bool{"ok": true, "oke": true, "u": true, "uh": true, "uk": true, "da": true, "vang": true,
+	"khong": true, "ko": true, "k": true, "co": true, "vi": true, "do": true, "the": true, "vay": true, "ly": true, "nhu": true,
+	"noi": true, "biet": true, "ma": true, "roi": true, "thi": true, "voi": true, "no": true, "ay": true, "ban": true, "em": true,
+	"e": true, "anh": true, "a": true, "chi": true, "toi": true, "minh": true, "nhe": true, "nha": true, "oi": true, "tu": true,
+	"choi": true, "di": true, "luon": true, "nay": true, "kia": true, "o": true, "tren": true, "day": true, "nhieu": true,
+	"lam": true, "qua": true, "thoi": true, "giup": true, "gium": true, "ho": true, "cho": true, "dung": true}
+
+// acceptsInstead: at "lý do từ chối?", words that take the refusal back to accept ("nhầm, giới thiệu",
+// "thôi cho nó vào đi", "Xin lỗi, tôi chọn nhầm. Tôi đồng ý giới thiệu.", "quay lại, anh muốn giới
+// thiệu"): the request waits for its buttons again, not refused with them as its reason.
+func acceptsInstead(text string) bool {
+	var kept []string
+	for _, c := range clausesOf(text) {
+		words := c.words
+		for len(words) > 0 && recallWords[words[0]] {
+			words = words[1:]
+		}
+		if len(words) > 0 {
+			kept = append(kept, typedTail(c.typed, len(words)))
+		}
+	}
+	yes, _, ok := buttonDecision(strings.Join(kept, ", "))
+	return ok && yes
+}
+
+// recallWords open words that take a refusal back (folded): "nhầm", "bấm nhầm nút", "xin lỗi", "tôi chọn
+// nhầm", "đổi ý rồi", "quay lại", "thôi", "à", "ấy chết", "ý anh là", "anh muốn".
+var recallWords = map[string]bool{"nham": true, "bam": true, "nut": true, "chon": true, "xin": true, "loi": true, "doi": true,
+	"y": true, "roi": true, "quay": true, "lai": true, "thoi": true, "a": true, "ay": true, "chet": true, "la": true, "muon": true,
+	"toi": true, "anh": true, "em": true, "chi": true, "lon": true}
 
 // refusalRecalled: the refusal was not meant ("nhầm", "bấm lộn", "không phải từ chối", "ko từ chối",
 // "anh định bấm giới thiệu", "để anh hỏi lại tổ trưởng đã").
@@ -473,7 +516,9 @@ func refusalRecalled(f string) bool {
 			}
 			return false
 		})
-		if len(rest) == 1 && rest[0] == "nham" || len(rest) == 0 {
+		if len(rest) == 1 && rest[0] == "nham" || len(rest) == 0 && slices.ContainsFunc(strings.Fields(f), func(w string) bool {
+			return w == "nham" || w == "khong" || w == "thoi" // not "từ chối" alone, nor "." or an emoji
+		}) {
 			return true
 		}
 	}
