@@ -129,8 +129,8 @@ var (
 	subjects = map[string]bool{"toi": true, "tui": true, "em": true, "e": true, "anh": true, "a": true, "chi": true, "c": true,
 		"minh": true, "bac": true, "thi": true, "vay": true, "the": true, "rua": true, "da": true, "vang": true, "ok": true}
 	// persons name the one a request is about: "bạn Lan", "chị ấy", "em nó", "con bé", "đồng chí Lan".
-	persons = map[string]bool{"ban": true, "chi": true, "em": true, "co": true, "chau": true, "bac": true, "anh": true, "ong": true,
-		"ba": true, "no": true, "con": true, "dong": true}
+	persons = map[string]bool{"ban": true, "chi": true, "c": true, "em": true, "e": true, "co": true, "chau": true, "bac": true,
+		"anh": true, "ong": true, "ba": true, "no": true, "con": true, "dong": true}
 )
 
 // buttonDecision reads a typed decision at a request's buttons: yes or no, the reason given for a
@@ -258,7 +258,9 @@ func decisionTail(words []string, no bool) bool {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		switch {
-		case particles[w], w == "chu", w == "het", w == "nay", w == "ay", w == "em", w == "anh", w == "bot", w == "lam", w == "nhen":
+		case particles[w], w == "chu", w == "het", w == "nay", w == "ay", w == "em", w == "anh", w == "bot", w == "lam", w == "nhen",
+			w == "moi" && i+1 < len(words) && words[i+1] == "dung":
+			i += map[bool]int{true: 1}[w == "moi"] // "giới thiệu mới đúng"
 		case no && (w == "dau" || w == "nhan" || w == "duoc" || w == "dc"):
 		case w == "cho" || persons[w]:
 			// "cho chị Lan", "bạn Lan": who, then up to two words of a name

@@ -445,7 +445,7 @@ var forWhom = map[string]bool{"em": true, "anh": true, "chi": true, "ban": true,
 // something, not a question — not "ok", "ko em", "vì thế", "như đã nói", "bạn ấy biết mà", "không có
 // lý do", "ừ từ chối đó".
 func usableReason(reason string) bool {
-	if vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(vntext.Fold(reason))) < 4 || asks(reason) {
+	if vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(vntext.Fold(reason))) < 4 || reasonAsks(reason) || notYet(reason) {
 		return false
 	}
 	said := 0
@@ -457,6 +457,18 @@ func usableReason(reason string) bool {
 	return said >= 2
 }
 
+// notYet: words that put the reason off, as typed: "để nghĩ đã", "để anh xem", "lát nữa" ("đề nghị ở
+// lại đến hết quý" is a reason).
+func notYet(text string) bool {
+	lower := strings.TrimRight(strings.ToLower(norm.NFC.String(strings.TrimSpace(text))), " .!")
+	for _, p := range []string{"để ", "lát ", "tí nữa", "chút nữa"} {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return strings.HasSuffix(lower, " đã") || lower == "đã"
+}
+
 // emptyOfReason are words that say nothing of why by themselves (folded): particles, pronouns, yes and
 // no, "vì", "thế", "lý do", "như", "nói", "biết".
 var emptyOfReason = map[string]bool{"ok": true, "oke": true, "u": true, "uh": true, "uk": true, "da": true, "vang": true,
@@ -464,7 +476,8 @@ var emptyOfReason = map[string]bool{"ok": true, "oke": true, "u": true, "uh": tr
 	"noi": true, "biet": true, "ma": true, "roi": true, "thi": true, "voi": true, "no": true, "ay": true, "ban": true, "em": true,
 	"e": true, "anh": true, "a": true, "chi": true, "toi": true, "minh": true, "nhe": true, "nha": true, "oi": true, "tu": true,
 	"choi": true, "di": true, "luon": true, "nay": true, "kia": true, "o": true, "tren": true, "day": true, "nhieu": true,
-	"lam": true, "qua": true, "thoi": true, "giup": true, "gium": true, "ho": true, "cho": true, "dung": true}
+	"lam": true, "qua": true, "thoi": true, "giup": true, "gium": true, "ho": true, "cho": true, "dung": true, "hom": true,
+	"truoc": true, "giong": true, "ghi": true, "nhap": true}
 
 // acceptsInstead: at "lý do từ chối?", words that take the refusal back to accept ("nhầm, giới thiệu",
 // "thôi cho nó vào đi", "Xin lỗi, tôi chọn nhầm. Tôi đồng ý giới thiệu.", "quay lại, anh muốn giới
@@ -472,6 +485,9 @@ var emptyOfReason = map[string]bool{"ok": true, "oke": true, "u": true, "uh": tr
 func acceptsInstead(text string) bool {
 	var kept []string
 	for _, c := range clausesOf(text) {
+		if len(c.words) <= 5 && refusalRecalled(strings.Join(c.words, " ")) {
+			return true // "ấy chết bấm lộn rồi, không từ chối đâu"
+		}
 		words := c.words
 		for len(words) > 0 && recallWords[words[0]] {
 			words = words[1:]
@@ -494,7 +510,7 @@ var recallWords = map[string]bool{"nham": true, "bam": true, "nut": true, "chon"
 // "anh định bấm giới thiệu", "để anh hỏi lại tổ trưởng đã").
 func refusalRecalled(f string) bool {
 	switch f {
-	case "thoi", "nham", "nham roi", "bam nham", "bam lon", "lon roi", "bam lon roi", "bam nham roi", "khong tu choi",
+	case "thoi", "nham", "nham roi", "bam nham", "bam lon", "lon roi", "bam lon roi", "bam nham roi", "khong tu choi", "doi y", "doi y roi",
 		"ko tu choi", "k tu choi", "khong phai tu choi", "khong tu choi nua", "thoi khong tu choi", "thoi khong":
 		return true
 	}

@@ -285,7 +285,9 @@ func (c *convo) handle() error {
 				res = c.e.intents.Classify(text, sit)
 			}
 		}
-		if sit == intent.Confirm && c.s != nil && c.s.Flow == "report" && c.s.Step == "drop" && commandOf[res.Intent] == "report" {
+		if sit == intent.Confirm && c.s != nil && c.s.Flow == "report" && c.s.Step == "drop" && plainDrop(text) {
+			res.Intent = intent.Answer // "huy ban nhap", "ừ hủy", "xóa hết đi" at "bỏ bản nháp?": the step's own words
+		} else if sit == intent.Confirm && c.s != nil && c.s.Flow == "report" && c.s.Step == "drop" && commandOf[res.Intent] == "report" {
 			res.Intent = intent.No // "báo cáo", "gửi báo cáo" at "bỏ bản nháp?": go on with the report
 		} else if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow && !(c.s.Flow == "leave" && hasReason(text)) &&
 			(c.s.Step == "summary" || c.s.Step == "confirm" || c.s.Step == "collab") { // "tham gia" to "làm cộng tác viên?"
@@ -851,6 +853,10 @@ func (c *convo) cancel(confirmed bool) error {
 	if c.s.Flow == "report" && !confirmed && c.s.Step != "drop" {
 		c.s.Paused = false // acting on the paused draft: "quay lại" from here resumes it
 		return c.goTo("drop")
+	}
+	if c.s.Flow == "report" && !confirmed && !plainDrop(c.typed) {
+		c.say(textDropHow) // "bỏ câu 3 thôi" at "bỏ bản nháp?" cancels one answer, not the draft
+		return c.prompt()
 	}
 	flow := c.s.Flow
 	if err := c.end(); err != nil {

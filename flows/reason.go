@@ -66,6 +66,9 @@ func asks(text string) bool {
 	if len(words) < 2 {
 		return false
 	}
+	for len(words) > 2 && vocatives[strings.Trim(words[len(words)-1], ".,!")] {
+		words = words[:len(words)-1] // "… không em", "… chưa anh ơi"
+	}
 	switch strings.Trim(words[len(words)-1], ".,!") {
 	case "à", "hả", "ha", "nhỉ", "nhi", "không", "khong", "ko", "k", "chưa", "chua", "ak", "hử":
 		return true
@@ -73,10 +76,13 @@ func asks(text string) bool {
 	return false
 }
 
+// vocatives end a message by calling whom it is for: "em", "anh ơi", "bot".
+var vocatives = map[string]bool{"em": true, "anh": true, "chị": true, "ơi": true, "bot": true, "ad": true, "admin": true, "bác": true}
+
 // questionWords in a reason make it a question, not a reason ("từ chối vì sao vậy", "vì lý do gì").
 func reasonAsks(reason string) bool {
 	f := " " + vntext.Fold(reason) + " "
-	for _, w := range []string{" gi ", " sao ", " ai ", " nao ", " dau ", " vay ", " duoc khong ", " phai khong "} {
+	for _, w := range []string{" gi ", " sao ", " ai ", " nao ", " dau ", " vay ", " duoc khong ", " phai khong ", " rang ", " bat buoc "} {
 		if strings.Contains(f, w) {
 			return true
 		}
