@@ -146,13 +146,14 @@ func buttonDecision(text string) (yes bool, reason string, ok bool) {
 	decided := -1
 	for i, c := range cls {
 		words := stripAssent(c.words)
-		for len(words) > 0 && subjects[words[0]] {
+		y, ok := clauseDecision(words) // "bác bỏ" before "bác" is taken for who speaks
+		for !ok && len(words) > 0 && subjects[words[0]] {
 			words = words[1:]
+			y, ok = clauseDecision(words)
 		}
 		if len(words) == 0 {
 			continue
 		}
-		y, ok := clauseDecision(words)
 		if !ok || hasDigit(c.typed) || putOff(c.typed, c.words) {
 			continue
 		}

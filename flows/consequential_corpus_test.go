@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
@@ -19,18 +20,28 @@ import (
 	"github.com/cdtbot/cdtbot/store"
 )
 
-// Floors of TestConsequentialCorpus, from a measurement of the outside corpus (404 lines, written
-// without reading the readers): 287 right (71.0%) and 14 wrong actions (lines meant to do nothing,
-// none/keep/ask/back, on which the bot acted). minCorpusAccuracy is a little under the accuracy
-// measured, maxWrongActions the wrong actions measured. When the corpus changes they are measured
-// again and set the same way; a change to the readers may raise the first and lower the second,
-// never the other way round.
-const (
-	minCorpusAccuracy = 0.70
-	maxWrongActions   = 14
-	minCorpusLines    = 50
-	corpusFile        = "testdata/consequential.tsv"
-)
+// The corpora of TestConsequentialCorpus, each written by someone who did not read the readers, and
+// their floors (a little under what was measured, and the wrong actions measured: lines meant to do
+// nothing — none/keep/ask/back — on which the bot acted). A change to the readers may raise a floor
+// and lower a maximum, never the other way round.
+//   - consequential.tsv (404 lines) was the first: the readers were mended from its misses, so it is
+//     no longer a measure of new wording (71.0% and 14 wrong actions before; 91.1% and 1 after).
+//   - consequential-2.tsv (340 lines) was held out until its wrong actions were looked at and their
+//     kinds mended (69.7% and 19 before; 85.0% and 3 after; those left are bare "ok" at a request's
+//     buttons and at the summary, which the bot takes as yes by design).
+//   - consequential-3.tsv (337 lines) is held out: nobody has read it; it measures new wording
+//     (60.5% and 27 wrong actions at the start of the day, 81.3% and 5 after the mending).
+var corpora = []struct {
+	file        string
+	minAccuracy float64
+	maxWrong    int
+}{
+	{"testdata/consequential.tsv", 0.90, 1},
+	{"testdata/consequential-2.tsv", 0.84, 3},
+	{"testdata/consequential-3.tsv", 0.80, 5},
+}
+
+const minCorpusLines = 50
 
 // Labels: what the bot did. Acting ones change something for good (or start a refusal);
 // the others leave things as they were.
@@ -51,6 +62,14 @@ var restingLabel = map[string]bool{"none": true, "keep": true, "ask": true, "bac
 // rolled back after what was done has been read, so every line starts from exactly the state the
 // situation was built to (nothing a line did, stored or in an engine's memory, reaches the next).
 func TestConsequentialCorpus(t *testing.T) {
+	for _, c := range corpora {
+		t.Run(strings.TrimSuffix(filepath.Base(c.file), ".tsv"), func(t *testing.T) {
+			scoreCorpus(t, c.file, c.minAccuracy, c.maxWrong)
+		})
+	}
+}
+
+func scoreCorpus(t *testing.T, corpusFile string, minCorpusAccuracy float64, maxWrongActions int) {
 	lines := readCorpus(t, corpusFile)
 	if len(lines) < minCorpusLines {
 		t.Fatalf("%s: %d lines, want at least %d", corpusFile, len(lines), minCorpusLines)

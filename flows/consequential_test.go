@@ -279,3 +279,50 @@ func TestErasePhrasesArePlainWords(t *testing.T) {
 		}
 	}
 }
+
+// Found by the outside corpora (testdata/consequential*.tsv): at "lý do từ chối?", accepting words take
+// the refusal back and words that say nothing of why are asked again; at a request's buttons a clause
+// of why stands beside the verb; an act may follow a yes in a clause of its own.
+func TestOutsideCorpusKinds(t *testing.T) {
+	for _, s := range []string{"nhầm, giới thiệu", "thôi cho nó vào đi", "đổi ý rồi, cho c Lan vào tổ", "ấy chết bấm lộn rồi, không từ chối đâu"} {
+		if !acceptsInstead(s) {
+			t.Errorf("at the reason, %q did not take the refusal back", s)
+		}
+	}
+	for _, s := range []string{"chưa đủ 18 tuổi", "tổ đủ người rồi", "không ở thôn 1", "Chưa có người thay, đề nghị ở lại đến hết quý."} {
+		if acceptsInstead(s) || !usableReason(s) {
+			t.Errorf("%q is a reason", s)
+		}
+	}
+	for _, s := range []string{"vì thế", "như đã nói", "bạn ấy biết mà", "không có lý do", "ừ từ chối đó", "để nghĩ đã", "có bắt buộc nhập lý do không em", "ok nha", "ko em"} {
+		if usableReason(s) {
+			t.Errorf("%q was taken as a reason", s)
+		}
+	}
+	pair := []Button{{Title: "Giới thiệu", Payload: "#rq:7:rec"}, {Title: "Từ chối", Payload: "#rq:7:dec"}}
+	for _, c := range []struct{ text, want string }{
+		{"Đồng ý giới thiệu bạn Lan nhé", "#rq:7:rec"}, {"cho dzô đi", "#rq:7:rec"}, {"ừ nhận đi, con bé nhiệt tình lắm", "#rq:7:rec"},
+		{"Từ chối, chưa đủ 18 tuổi", "#rq:7:dec:chưa đủ 18 tuổi"}, {"hông nhận đâu", "#rq:7:dec"}, {"bác bỏ", "#rq:7:dec"},
+		{"yêu cầu số 6 thì từ chối, còn số 7 để anh xem", "yêu cầu số 6 thì từ chối, còn số 7 để anh xem"},
+		{"nếu chị Lan đủ 18 tuổi thì giới thiệu", "nếu chị Lan đủ 18 tuổi thì giới thiệu"},
+		{"anh nhận được rồi", "anh nhận được rồi"}, {"duyệt, à không, từ chối", "duyệt, à không, từ chối"},
+	} {
+		if got := TypedChoice(pair, c.text); got != c.want {
+			t.Errorf("at the request's buttons, %q → %q, want %q", c.text, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		text string
+		read func(string) bool
+		want bool
+	}{
+		{"ok hết rồi, gửi", plainSend, true}, {"uk gửi", plainSend, true}, {"câu 2 sửa lại là 15, gửi", plainSend, false},
+		{"ừ hủy", plainDrop, true}, {"bỏ bản nháp, tháng này tổ phó làm", plainDrop, true}, {"bỏ câu 3 thôi", plainDrop, false},
+		{"e rút, e đi làm xa rồi", plainWithdraw, true}, {"chồng em bảo hủy nhưng em vẫn muốn vào", plainWithdraw, false},
+		{"biết rồi, cứ xóa", eraseClause, true}, {"xóa đi, à mà thôi", func(s string) bool { return eraseAnswer(s) == "erase" }, false},
+	} {
+		if got := c.read(c.text); got != c.want {
+			t.Errorf("%q read as %v, want %v", c.text, got, c.want)
+		}
+	}
+}
