@@ -289,7 +289,7 @@ func TestOutsideCorpusKinds(t *testing.T) {
 			t.Errorf("at the reason, %q did not take the refusal back", s)
 		}
 	}
-	for _, s := range []string{"chưa đủ 18 tuổi", "tổ đủ người rồi", "không ở thôn 1", "Chưa có người thay, đề nghị ở lại đến hết quý."} {
+	for _, s := range []string{"chưa đủ 18 tuổi", "tổ đủ người rồi", "không ở thôn 1", "Không ở thôn này", "Chưa có người thay, đề nghị ở lại đến hết quý."} {
 		if acceptsInstead(s) || !usableReason(s) {
 			t.Errorf("%q is a reason", s)
 		}

@@ -475,7 +475,7 @@ var emptyOfReason = map[string]bool{"ok": true, "oke": true, "u": true, "uh": tr
 	"khong": true, "ko": true, "k": true, "co": true, "vi": true, "do": true, "the": true, "vay": true, "ly": true, "nhu": true,
 	"noi": true, "biet": true, "ma": true, "roi": true, "thi": true, "voi": true, "no": true, "ay": true, "ban": true, "em": true,
 	"e": true, "anh": true, "a": true, "chi": true, "toi": true, "minh": true, "nhe": true, "nha": true, "oi": true, "tu": true,
-	"choi": true, "di": true, "luon": true, "nay": true, "kia": true, "o": true, "tren": true, "day": true, "nhieu": true,
+	"choi": true, "di": true, "luon": true, "nhieu": true,
 	"lam": true, "qua": true, "thoi": true, "giup": true, "gium": true, "ho": true, "cho": true, "dung": true, "hom": true,
 	"truoc": true, "giong": true, "ghi": true, "nhap": true}
 
