@@ -3,6 +3,8 @@ package flows
 import (
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // People put a plain yes in front of what they ask, or a few words of why beside it, in clauses of
@@ -16,7 +18,7 @@ var assentPhrases = [][]string{
 	{"ok", "het", "roi"}, {"ok", "roi"}, {"chuan", "roi"}, {"on", "roi"}, {"dung", "roi"}, {"chac", "chan"}, {"chac", "roi"},
 	{"biet", "roi"}, {"hieu", "roi"}, {"xac", "nhan"}, {"dong", "y"}, {"khong", "sua", "gi"}, {"ko", "sua", "gi"},
 	{"khong", "can", "sua"}, {"ko", "can", "sua"}, {"da", "kiem", "tra"}, {"thong", "tin", "chinh", "xac"}, {"chinh", "xac"},
-	{"duoc", "roi"}, {"dc", "roi"}, {"xong", "roi"}, {"chuan"}, {"ok"}, {"oke"}, {"okay"}, {"oki"}, {"okie"}, {"u"}, {"uh"},
+	{"duoc", "roi"}, {"dc", "roi"}, {"xong", "roi"}, {"da", "xem", "xet"}, {"da", "xem"}, {"chuan"}, {"ok"}, {"oke"}, {"okay"}, {"oki"}, {"okie"}, {"u"}, {"uh"},
 	{"uk"}, {"um"}, {"uhm"}, {"vang"}, {"co"}, {"duoc"}, {"dc"}, {"cu"}, {"roi"},
 } // not "da": "đã" folds alike ("đã gửi" says it was sent)
 
@@ -147,14 +149,14 @@ func buttonDecision(text string) (yes bool, reason string, ok bool) {
 	for i, c := range cls {
 		words := stripAssent(c.words)
 		y, ok := clauseDecision(words) // "bác bỏ" before "bác" is taken for who speaks
-		for !ok && len(words) > 0 && subjects[words[0]] {
-			words = words[1:]
+		for !ok && len(words) > 0 && subjects[words[0]] && !saysĐã(typedTail(c.typed, len(words))) {
+			words = words[1:] // "rứa thì giới thiệu đi", "tôi đồng ý"
 			y, ok = clauseDecision(words)
 		}
 		if len(words) == 0 {
 			continue
 		}
-		if !ok || hasDigit(c.typed) || putOff(c.typed, c.words) {
+		if !ok || hasDigit(c.typed) || putOff(typedTail(c.typed, len(words)), words) {
 			continue
 		}
 		if decided >= 0 && y != yes {
@@ -187,6 +189,11 @@ func buttonDecision(text string) (yes bool, reason string, ok bool) {
 		}
 	}
 	return yes, reason, true
+}
+
+// saysĐã: a clause opens with "đã", which folds like "dạ" ("Đã nhận" says it was received).
+func saysĐã(typed string) bool {
+	return strings.HasPrefix(strings.ToLower(norm.NFC.String(typed)), "đã")
 }
 
 // clauseDecision reads one clause: a verb that accepts or declines, then only particles or who it is for.

@@ -707,8 +707,8 @@ func (c *convo) withdrawOwnRequest(text string) (bool, error) {
 	kinds := []string{store.RequestLeave, store.RequestJoin}
 	if strings.Contains(f, " tham gia ") || strings.Contains(f, " dang ky ") {
 		kinds = []string{store.RequestJoin}
-	} else if strings.Contains(f, " roi ") {
-		kinds = []string{store.RequestLeave}
+	} else if strings.Contains(strings.ToLower(norm.NFC.String(text)), "rời") {
+		kinds = []string{store.RequestLeave} // as typed: "rồi" folds alike ("e rút, e đi làm xa rồi")
 	}
 	for _, kind := range kinds {
 		r, open, err := c.tx.OpenRequestOf(c.in.UserID, kind)
@@ -740,6 +740,25 @@ func (c *convo) withdrawOwnRequest(text string) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// offerWithdraw answers words that may mean taking one's own open request back, when they have
+// nothing else to mean ("hủy" with nothing to cancel, "rút" from someone in no team): how, with the
+// button. False when nothing of theirs is open.
+func (c *convo) offerWithdraw() (bool, error) {
+	r, open, err := c.ownOpenRequest()
+	if err != nil || !open {
+		return false, err
+	}
+	f := " " + foldOf(c.in.Text) + " "
+	for _, w := range []string{" khong muon huy ", " khong huy ", " ko huy ", " k huy ", " dung huy ", " chua huy ", " khong rut ", " ko rut ", " dung rut "} {
+		if strings.Contains(f, w) {
+			c.sayState(r) // "em không muốn hủy đăng ký đâu, bao giờ em được duyệt ạ": where it stands
+			return true, nil
+		}
+	}
+	c.say(fmt.Sprintf(textWithdrawHow, r.ID), btnWithdraw)
+	return true, nil
 }
 
 // tellDecision sends a request to the one who decides it, with its buttons. Someone with several
@@ -826,7 +845,7 @@ func (c *convo) aboutRequests(text string) (bool, error) {
 		return false, err
 	} else if open && changedMind(text) {
 		// "chị nghĩ lại rồi, chị chưa muốn tham gia nữa": not plainly a withdrawal; say how.
-		c.say(fmt.Sprintf(textWithdrawHow, r.ID))
+		c.say(fmt.Sprintf(textWithdrawHow, r.ID), btnWithdraw)
 		return true, nil
 	}
 	return false, nil

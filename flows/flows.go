@@ -847,6 +847,9 @@ func (c *convo) skip() error {
 // cancel ends the conversation; a report draft is only dropped after a second "hủy".
 func (c *convo) cancel(confirmed bool) error {
 	if c.s == nil {
+		if offered, err := c.offerWithdraw(); offered || err != nil {
+			return err // "hủy giúp cái đăng ký" with a request of theirs waiting
+		}
 		c.say(textNothingToCancel)
 		return c.menu()
 	}

@@ -20,6 +20,9 @@ func (c *convo) startLeave() error {
 		return err
 	}
 	if len(roles) == 0 {
+		if offered, err := c.offerWithdraw(); offered || err != nil {
+			return err // "thôi em rút" from someone whose request to join waits
+		}
 		c.say(textLeaveNotMember)
 		return c.menu()
 	}

@@ -230,8 +230,8 @@ strip:
 	}
 	for _, w := range words[1:] {
 		switch w {
-		case "di", "het", "luon", "nhe", "nha", "a", "giup", "gium", "dum", "ho", "bo", "em", "toi", "minh", "du", "lieu", "cua",
-			"tat", "ca", "ngay", "thong", "tin", "nhan":
+		case "di", "het", "luon", "nhe", "nha", "a", "giup", "gium", "dum", "dzum", "zum", "ho", "bo", "em", "toi", "minh", "du", "lieu",
+			"cua", "tat", "ca", "ngay", "thong", "tin", "nhan", "cai", "ma":
 		default:
 			return false
 		}
@@ -247,7 +247,7 @@ func eraseClause(text string) bool {
 // eraseHedged: later, by mistake, only part of it, or why ("xóa sau nhé", "xóa nhầm", "xóa mỗi số
 // điện thoại", "xóa làm gì", "xóa là mất hết à"): not a confirmation.
 func eraseHedged(f string) bool {
-	f = " " + f + " "
+	f = strings.Replace(" "+f+" ", " cu xoa ", " xoa ", 1) // "cứ xóa" is not "số cũ"
 	for _, w := range []string{" sau ", " nham ", " moi ", " lam gi ", " mat het ", " co dang ky lai ", " lai duoc ", " thi ", " ha ", " so ", " cu "} {
 		if strings.Contains(f, w) {
 			return true

@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"golang.org/x/text/unicode/norm"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -697,6 +698,12 @@ func dropWords(text string) bool {
 	if len(rest) > 0 && rest[0] == "het" {
 		rest = rest[1:] // "xóa hết đi"
 	}
+	for _, redo := range [][]string{{"lam", "lai", "tu", "dau"}, {"lam", "lai"}} { // "bỏ làm lại", "xóa nháp đi làm lại từ đầu"
+		if i := len(rest) - len(redo); i >= 0 && slices.Equal(rest[i:], redo) {
+			rest = rest[:i]
+			break
+		}
+	}
 	if r, ok := hasPrefixWords(rest, []string{"ban", "nhap"}); ok {
 		rest = r
 	} else if r, ok := hasPrefixWords(rest, []string{"nhap"}); ok {
@@ -739,7 +746,7 @@ func sendWords(text string) bool {
 	for _, w := range words[1:] {
 		switch w {
 		case "di", "luon", "nhe", "nha", "a", "y", "bao", "cao", "gui", "nop", "giup", "em", "ok", "bc", "ngay", "ho", "gium", "dum",
-			"anh", "chi", "len", "xa", "phuong", "don", "thang", "nay":
+			"anh", "chi", "len", "xa", "phuong", "don", "thang", "nay", "bot", "dzum", "zum", "ad":
 		default:
 			return false // a number ("gửi 2 ảnh", "gửi báo cáo tháng 10" for another month) asks again
 		}

@@ -17,8 +17,10 @@ var (
 	btnStatus = Button{Title: "Tình hình báo cáo", Payload: "tình hình báo cáo"}
 	btnResume = Button{Title: "Tiếp tục", Payload: "tiếp tục"}
 	btnCancel = Button{Title: "Hủy", Payload: "hủy"}
-	btnYes    = Button{Title: "Đồng ý", Payload: "đồng ý"}
-	btnNo     = Button{Title: "Không", Payload: "không"}
+	// btnWithdraw takes one's own open request back (the words plainWithdraw reads).
+	btnWithdraw = Button{Title: "Rút lại yêu cầu", Payload: "rút lại yêu cầu"}
+	btnYes      = Button{Title: "Đồng ý", Payload: "đồng ý"}
+	btnNo       = Button{Title: "Không", Payload: "không"}
 
 	btnEraseData = Button{Title: "Xóa dữ liệu", Payload: "xóa dữ liệu của tôi"}
 )
