@@ -199,8 +199,8 @@ func eraseAnswer(text string) string {
 	switch {
 	case text == payloadKeep || isNo(text) || keepWords(f, text) || asks(text) || eraseHedged(f):
 		return "keep"
-	case text == payloadErase || plainErase(f):
-		return "erase"
+	case text == payloadErase || plainErase(f) || plainErase(strings.TrimPrefix(f, "toi ")) && saysTôi(text):
+		return "erase" // "Tôi chắc chắn muốn xóa dữ liệu của mình." ("toi" alone may be "tối": "tối xóa nhé")
 	case eraseClause(text): // "biết rồi, cứ xóa", "Xóa. Tôi không muốn dùng nữa."
 		return "erase"
 	case isYes(text) || strings.Contains(" "+f+" ", " xoa "):
@@ -237,6 +237,11 @@ strip:
 		}
 	}
 	return true
+}
+
+// saysTôi: the message opens with "tôi" as typed, with its marks.
+func saysTôi(text string) bool {
+	return strings.HasPrefix(strings.ToLower(norm.NFC.String(strings.TrimSpace(text))), "tôi ")
 }
 
 func eraseClause(text string) bool {
