@@ -493,6 +493,10 @@ func stripMentions(s string) (string, bool) {
 			}
 			inMention = false
 		}
+		if canonical(strings.Trim(f, ",.!?:")) == "bot" {
+			mentioned = true // "bot ơi, tổ nào chưa nộp", "link web xem báo cáo đâu bot": spoken to by name
+			continue
+		}
 		out = append(out, f)
 	}
 	return strings.Join(out, " "), mentioned
