@@ -122,7 +122,7 @@ func typedChoice(tx *store.Tx, userID, text string) string {
 	for i, c := range choices {
 		buttons[i] = flows.Button{Title: c.Title, Payload: c.Payload}
 	}
-	return flows.TypedChoice(buttons, text)
+	return flows.TypedChoiceIn(tx, buttons, text)
 }
 
 // inputOf maps the Zalo event categories the conversations care about.

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -88,19 +89,34 @@ func actClause(text string, plain func(typed string) bool) (string, bool) {
 	return actTyped, act >= 0
 }
 
-// besideAct tells a clause that may stand beside an act: it says why or who, and does not ask, put
-// off, hold back or turn it round ("nhưng", "thôi", "khoan", "đừng", "chưa", "để", "sau", "mai").
+// besideAct tells a clause that may stand beside an act: it says why, and does not ask, put off, hold
+// back, take back, joke, quote someone, name another month, photo, item or number, or speak of someone
+// else's things ("em rút, đùa đấy", "Xóa, bấm lộn", "Chồng em bảo, xóa đi", "Gửi, tháng 10 nhé",
+// "Gửi, em còn ảnh nữa", "xóa, dữ liệu của mẹ em", "em rút, cho chị Hoa"). A "không" only in a reason
+// for stopping ("Xóa. Tôi không muốn dùng nữa.").
 func besideAct(c clause) bool {
-	if putOff(c.typed, c.words) || len(c.words) > 12 {
+	if putOff(c.typed, c.words) || len(c.words) > 12 || hasDigit(c.typed) || asks(c.typed) {
 		return false
 	}
-	lower := strings.ToLower(c.typed)
-	for _, w := range []string{"thôi", "đừng", "khoan", "chưa", "nhưng"} {
+	lower := " " + strings.ToLower(norm.NFC.String(c.typed)) + " "
+	for _, w := range []string{"không dùng", "không muốn dùng", "không sử dụng", "không cần", "không muốn tham gia", "không tham gia",
+		"ko dùng", "ko cần", "ko tham gia", "k dùng", "k cần"} {
+		lower = strings.ReplaceAll(lower, w, " ")
+	}
+	return !turnsRound(lower)
+}
+
+// turnsRound tells words (lower-case, NFC, spaced at both ends) that hold back, take back, doubt,
+// joke, quote, or bring in another thing or person beside an act.
+func turnsRound(lower string) bool {
+	for _, w := range []string{"thôi", "đừng", "khoan", "chưa", "nhưng", "nhầm", "lộn", "đùa", "giỡn", "từ từ", "ủa", "bảo",
+		" nói", "\"", "“", "”", "'", "tháng", "ảnh", "hình", "câu", "mục", "số", "của", " cho ", "không", " ko ", " k ", " kh ",
+		"hông", "chẳng", " hả", " à ", " à,", "sao", "gì", " ai ", "đâu"} {
 		if strings.Contains(lower, w) {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // typedTail is the fields of a clause as typed that hold its last n folded words.
@@ -136,8 +152,9 @@ var (
 )
 
 // buttonDecision reads a typed decision at a request's buttons: yes or no, the reason given for a
-// no ("" when none: it is asked next), and whether the words are a decision at all.
-func buttonDecision(text string) (yes bool, reason string, ok bool) {
+// no ("" when none: it is asked next), and whether the words are a decision at all. about are the
+// folded words of the requester's name: "giới thiệu bạn Lan" is about them, "giới thiệu chị Hoa" not.
+func buttonDecision(text string, about []string) (yes bool, reason string, ok bool) {
 	if asks(text) || len(text) > 200 {
 		return false, "", false
 	}
@@ -146,40 +163,39 @@ func buttonDecision(text string) (yes bool, reason string, ok bool) {
 		return false, "", false
 	}
 	decided := -1
+	said := make([]bool, len(cls)) // the clause says a decision (the one taken, or the same again)
 	for i, c := range cls {
-		words := stripAssent(c.words)
-		y, ok := clauseDecision(words) // "bác bỏ" before "bác" is taken for who speaks
+		words := c.words
+		y, ok := clauseDecision(words, about) // "đồng ý" alone is a decision here, not assent around one
+		if !ok {
+			words = stripAssent(words)
+			y, ok = clauseDecision(words, about)
+		}
 		for !ok && len(words) > 0 && subjects[words[0]] && !saysĐã(typedTail(c.typed, len(words))) {
-			words = words[1:] // "rứa thì giới thiệu đi", "tôi đồng ý"
-			y, ok = clauseDecision(words)
+			words = words[1:] // "rứa thì giới thiệu đi", "tôi đồng ý", "bác bỏ" before "bác" is who speaks
+			y, ok = clauseDecision(words, about)
 		}
-		if len(words) == 0 {
+		if !ok || len(words) == 0 {
 			continue
 		}
-		if !ok || hasDigit(c.typed) || putOff(typedTail(c.typed, len(words)), words) {
-			continue
+		if hasDigit(c.typed) || putOff(typedTail(c.typed, len(words)), words) {
+			return false, "", false // "duyệt số 8 trước đi", "thì giới thiệu sau"
 		}
 		if decided >= 0 && y != yes {
-			return false, "", false // "duyệt, à không, từ chối"
+			return false, "", false // "duyệt, à không, từ chối", "Từ chối. Thôi, đồng ý"
 		}
-		decided, yes = i, y
+		decided, yes, said[i] = i, y, true
 	}
 	if decided < 0 {
 		return false, "", false
 	}
 	var why []string
 	for i, c := range cls {
-		if i == decided {
+		if said[i] || len(stripAssent(c.words)) == 0 {
 			continue
 		}
-		if len(stripAssent(c.words)) == 0 {
-			continue
-		}
-		if yes && !besideAct(c) || !yes && (reasonAsks(c.typed) || reasonPutOff(c.typed)) {
+		if yes && !besideAct(c) || !yes && !reasonBeside(c) {
 			return false, "", false
-		}
-		if y, ok := clauseDecision(stripAssent(c.words)); ok && y == yes {
-			continue // said twice: "ok, duyệt"
 		}
 		why = append(why, c.typed)
 	}
@@ -191,26 +207,48 @@ func buttonDecision(text string) (yes bool, reason string, ok bool) {
 	return yes, reason, true
 }
 
-// saysĐã: a clause opens with "đã", which folds like "dạ" ("Đã nhận" says it was received).
-func saysĐã(typed string) bool {
-	return strings.HasPrefix(strings.ToLower(norm.NFC.String(typed)), "đã")
+// reasonBeside tells a clause that may stand beside a refusal as its reason ("tổ đủ 3 người rồi",
+// "chưa đủ 18 tuổi", "không ở thôn 1"): not a question, a put-off or an excuse of the one deciding
+// ("Không, anh đang chạy xe", "ko, tối a trả lời"), not taking it back or agreeing after all ("Từ
+// chối, nhưng anh vẫn muốn giới thiệu bạn Lan", "mà thôi đồng ý"), not another request ("yêu cầu số 2").
+func reasonBeside(c clause) bool {
+	if reasonAsks(c.typed) || reasonPutOff(c.typed) || notYet(c.typed) {
+		return false
+	}
+	lower := " " + strings.ToLower(norm.NFC.String(c.typed)) + " "
+	for _, w := range []string{"thôi", "đừng", "khoan", "nhưng", "nhầm", "lộn", "đùa", "giỡn", "từ từ", "ủa", "bảo", "\"", "“",
+		"đồng ý", "duyệt", "giới thiệu", "nhận", " ok", "yêu cầu", " yc", "số 1", "số 2", "số 3", "số 4", "số 5", "số 6", "số 7",
+		"số 8", "số 9", "trả lời", "nhắn", "đang chạy", "đang lái", "đang ăn", "đang họp", "đang bận", "đang ngủ", "đang đi đường",
+		"anh bận", "em bận", "tôi bận", "a bận", "e bận"} {
+		if strings.Contains(lower, w) {
+			return false
+		}
+	}
+	return true
 }
 
-// clauseDecision reads one clause: a verb that accepts or declines, then only particles or who it is for.
-func clauseDecision(words []string) (yes, ok bool) {
+// saysĐã: a clause opens with "đã", which folds like "dạ" ("Đã nhận", "👍đã nhận" say it was received).
+func saysĐã(typed string) bool {
+	lower := strings.TrimLeftFunc(strings.ToLower(norm.NFC.String(typed)), func(r rune) bool { return !unicode.IsLetter(r) })
+	return strings.HasPrefix(lower, "đã")
+}
+
+// clauseDecision reads one clause: a verb that accepts or declines, then only particles or who it is
+// for; or a bare no ("không", "ko ạ", "k đc").
+func clauseDecision(words, about []string) (yes, ok bool) {
 	no := false
 	if len(words) > 0 && noWordsLead[words[0]] {
 		no, words = true, words[1:]
-		if len(words) == 0 || decisionTail(words, true) {
+		if onlyParticles(words) || len(words) == 1 && words[0] == "dau" {
 			return false, true // "không", "ko đâu"
 		}
 		if w := words[0]; w == "duoc" || w == "dc" {
-			return false, decisionTail(words[1:], true) // "k đc", "không được đâu"
+			return false, onlyParticles(words[1:]) // "k đc", "không được đâu"
 		}
 	}
 	for _, p := range buttonDeclines {
 		if rest, found := hasPrefixWords(words, p); found && !no {
-			return false, decisionTail(rest, true)
+			return false, decisionTail(rest, true, about)
 		}
 	}
 	for _, p := range buttonAccepts {
@@ -224,23 +262,23 @@ func clauseDecision(words []string) (yes, ok bool) {
 				break
 			}
 		}
-		if decisionTail(rest, no) {
+		if decisionTail(rest, no, about) {
 			return !no, true
 		}
 		return false, false
 	}
-	if len(words) > 0 && words[0] == "cho" && letIn(words[1:]) {
+	if len(words) > 0 && words[0] == "cho" && letIn(words[1:], about) {
 		return !no, true // "cho vào", "cho dzô đi", "cho nó vào tổ", "không cho vào"
 	}
 	return false, false
 }
 
 // letIn: what follows "cho" that lets the person in: "(chị Lan) vào (tổ)", "tham gia".
-func letIn(words []string) bool {
+func letIn(words, about []string) bool {
 	i := 0
 	if i < len(words) && persons[words[i]] {
 		i++
-		for n := 0; n < 2 && i < len(words) && !entering(words[i]); n++ {
+		for i < len(words) && slices.Contains(about, words[i]) {
 			i++
 		}
 	}
@@ -253,31 +291,35 @@ func letIn(words []string) bool {
 		}
 		i++
 	}
-	return decisionTail(words[i+1:], false)
+	return decisionTail(words[i+1:], false, about)
 }
 
 func entering(w string) bool {
 	return w == "vao" || w == "vo" || w == "dzo" || w == "zo" || w == "tham"
 }
 
-// decisionTail tells what may follow a decision's verb: particles, who it is for ("bạn Lan", "cho chị
-// Lan", "em nó"), where ("vào tổ", "tham gia tổ", "lên xã"), and for a no, "đâu".
-func decisionTail(words []string, no bool) bool {
+// decisionTail tells what may follow a decision's verb: particles, who it is for ("bạn ấy", "cho chị
+// Lan", "em nó" — a name only the requester's), where ("vào tổ", "tham gia tổ", "lên xã"), and for a
+// no, "đâu".
+func decisionTail(words []string, no bool, about []string) bool {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		switch {
-		case particles[w], w == "chu", w == "het", w == "nay", w == "ay", w == "em", w == "anh", w == "bot", w == "lam", w == "nhen",
-			w == "moi" && i+1 < len(words) && words[i+1] == "dung":
-			i += map[bool]int{true: 1}[w == "moi"] // "giới thiệu mới đúng"
-		case no && (w == "dau" || w == "nhan" || w == "duoc" || w == "dc"):
+		case particles[w], w == "chu", w == "het", w == "nay", w == "ay", w == "em", w == "anh", w == "bot", w == "lam", w == "nhen":
+		case w == "moi" && i+1 < len(words) && words[i+1] == "dung":
+			i++ // "giới thiệu mới đúng"
+		case no && w == "dau":
 		case w == "cho" || persons[w]:
-			// "cho chị Lan", "bạn Lan": who, then up to two words of a name
+			// "cho chị Lan", "bạn ấy": who, then the requester's name, if any
 			j := i + 1
-			for j < len(words) && (persons[words[j]] || w == "cho" && j == i+1) {
+			for j < len(words) && (persons[words[j]] || words[j] == "ay" || words[j] == "nay") {
 				j++
 			}
-			for n := 0; n < 2 && j < len(words) && !particles[words[j]] && !entering(words[j]) && words[j] != "to"; n++ {
+			for j < len(words) && slices.Contains(about, words[j]) {
 				j++
+			}
+			if j < len(words) && !particles[words[j]] && !entering(words[j]) && words[j] != "to" && words[j] != "gia" {
+				return false // "giới thiệu chị Hoa", "từ chối bạn kia": someone else
 			}
 			i = j - 1
 		case entering(w), w == "to", w == "gia", w == "thon", w == "cnscd", w == "cds":

@@ -117,7 +117,7 @@ func decideReasonAnswer(c *convo) error {
 		return nil
 	}
 	switch f := vntext.Fold(reason); {
-	case refusalRecalled(f), acceptsInstead(reason):
+	case refusalRecalled(f), acceptsInstead(reason, c.requesterWords(c.s.Data["id"])):
 		// Tapped by mistake: the request waits for them as before.
 		c.say(fmt.Sprintf(textRefusalDropped, c.s.Data["id"]))
 		return c.end()
@@ -461,12 +461,17 @@ func usableReason(reason string) bool {
 // lại đến hết quý" is a reason).
 func notYet(text string) bool {
 	lower := strings.TrimRight(strings.ToLower(norm.NFC.String(strings.TrimSpace(text))), " .!")
-	for _, p := range []string{"để ", "lát ", "tí nữa", "chút nữa"} {
+	for _, p := range []string{"để ", "lát ", "tí nữa", "chút nữa", "hỏi ", "chưa nghĩ"} {
 		if strings.HasPrefix(lower, p) {
 			return true
 		}
 	}
-	return strings.HasSuffix(lower, " đã") || lower == "đã"
+	for _, w := range []string{"trả lời", "nhắn sau", "nhắn lại", "báo sau", "tính sau", "suy nghĩ", "nghĩ đã", "nghĩ thêm", "xem lại"} {
+		if strings.Contains(lower, w) {
+			return true // "mai anh trả lời", "tối anh nhắn sau"
+		}
+	}
+	return strings.HasSuffix(lower, " đã") || lower == "đã" || strings.HasSuffix(lower, " sau")
 }
 
 // emptyOfReason are words that say nothing of why by themselves (folded): particles, pronouns, yes and
@@ -477,12 +482,12 @@ var emptyOfReason = map[string]bool{"ok": true, "oke": true, "u": true, "uh": tr
 	"e": true, "anh": true, "a": true, "chi": true, "toi": true, "minh": true, "nhe": true, "nha": true, "oi": true, "tu": true,
 	"choi": true, "di": true, "luon": true, "nhieu": true,
 	"lam": true, "qua": true, "thoi": true, "giup": true, "gium": true, "ho": true, "cho": true, "dung": true, "hom": true,
-	"truoc": true, "giong": true, "ghi": true, "nhap": true}
+	"truoc": true, "giong": true, "ghi": true, "nhap": true, "dai": true, "mot": true, "cai": true, "tren": true}
 
 // acceptsInstead: at "lý do từ chối?", words that take the refusal back to accept ("nhầm, giới thiệu",
 // "thôi cho nó vào đi", "Xin lỗi, tôi chọn nhầm. Tôi đồng ý giới thiệu.", "quay lại, anh muốn giới
 // thiệu"): the request waits for its buttons again, not refused with them as its reason.
-func acceptsInstead(text string) bool {
+func acceptsInstead(text string, about []string) bool {
 	var kept []string
 	for _, c := range clausesOf(text) {
 		if len(c.words) <= 5 && refusalRecalled(strings.Join(c.words, " ")) {
@@ -496,8 +501,27 @@ func acceptsInstead(text string) bool {
 			kept = append(kept, typedTail(c.typed, len(words)))
 		}
 	}
-	yes, _, ok := buttonDecision(strings.Join(kept, ", "))
+	yes, _, ok := buttonDecision(strings.Join(kept, ", "), about)
 	return ok && yes
+}
+
+// requesterWords are the folded words of the name of the person request id is from (none when unknown).
+func (c *convo) requesterWords(id string) []string { return requesterWords(c.tx, id) }
+
+func requesterWords(tx *store.Tx, id string) []string {
+	n, err := store.ParseRequestID(id)
+	if err != nil || tx == nil {
+		return nil
+	}
+	r, ok, err := tx.Request(n)
+	if err != nil || !ok {
+		return nil
+	}
+	name := r.Name
+	if p, found, _ := tx.Person(r.ZaloID); name == "" && found {
+		name = p.Name
+	}
+	return wordsOf(name)
 }
 
 // recallWords open words that take a refusal back (folded): "nhầm", "bấm nhầm nút", "xin lỗi", "tôi chọn
@@ -538,7 +562,8 @@ func refusalRecalled(f string) bool {
 			return true
 		}
 	}
-	for _, w := range []string{" dinh bam ", " bam gioi thieu ", " bam duyet ", " bam lon ", " bam nham "} {
+	for _, w := range []string{" dinh bam ", " bam gioi thieu ", " bam duyet ", " bam lon ", " bam nham ", " nhan nham ", " an nham ",
+		" nham nut ", " lon nut ", " nhan lon "} {
 		if strings.Contains(g, w) {
 			return true
 		}

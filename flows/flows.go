@@ -6,8 +6,10 @@ package flows
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/rs/zerolog"
@@ -537,13 +539,24 @@ func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situati
 		return res, o, nil
 	}
 	u, rest, named, err := e.namedCommune(tx, text, o.Scope)
+	if err == nil && !named {
+		// A commune of elsewhere: said so, not answered for the whole scope (nor ignored in the group).
+		if u, rest, named, err = e.namedCommune(tx, text, ""); named {
+			u.Code = "" // outside: no scope to read
+		}
+	}
 	if err != nil || !named {
 		return res, o, err
 	}
 	if cmd := commandOf[res.Intent]; situation == intent.Group && cmd != cmdStatus && cmd != cmdPage {
 		res = e.intents.Classify(rest, situation)
 	}
-	o.Scope, o.Name = u.Code, u.Display()
+	if u.Code == "" {
+		o.Name = fmt.Sprintf(textOutsideScope, u.Display(), o.Name)
+	} else {
+		o.Name = u.Display()
+	}
+	o.Scope = u.Code
 	return res, o, nil
 }
 
@@ -632,6 +645,11 @@ func (c *convo) pageLink(o store.Officer, r Reply) error {
 }
 
 func (c *convo) digestTo(o store.Officer, r Reply) error {
+	if o.Scope == "" { // a commune outside the officer's scope was named (officerAsks)
+		r.Text = o.Name
+		c.out = append(c.out, r)
+		return nil
+	}
 	asked := askedPeriod(c.in.Text, c.tx.Now().In(c.e.loc))
 	if text, ok := c.e.prepared.take(o, asked, c.tx.Now()); ok {
 		r.Text = text
@@ -648,15 +666,24 @@ func (c *convo) digestTo(o store.Officer, r Reply) error {
 	return nil
 }
 
-// namedCommune is the one commune within scope the text names ("xã Tùng Ảnh đã nộp chưa", "tung anh
-// xong chua"), and the text's words without it; a name of one word counts only after its level ("xã
-// Hòa"). Two of the same name: none.
+// namedCommune is the one commune within scope the text names, and the text without it: after its
+// level ("xã Tùng Ảnh đã nộp chưa", "phuong thanh sen"), or first ("Tùng Lộc còn tổ nào chưa nộp?",
+// "#baocao Tùng Lộc"); elsewhere a name may be words of the sentence ("… để thống nhất số liệu"). A
+// name followed by a capitalised word may be a longer one ("xã Tân Hưng Đông"); two of a name: none.
 func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, rest string, ok bool, err error) {
 	all, err := e.communesOf(tx)
 	if err != nil {
 		return store.Unit{}, "", false, err
 	}
+	lead := wordsOf(text)
+	if digestTag(text) && len(lead) > 0 {
+		lead = lead[1:] // "#baocao Tùng Lộc"
+		if len(lead) > 0 && (lead[0] == "cao" || lead[0] == "hinh" || lead[0] == "hop") {
+			lead = lead[1:] // "# báo cáo Tùng Lộc"
+		}
+	}
 	words := " " + strings.Join(wordsOf(text), " ") + " "
+	first := " " + strings.Join(lead, " ") + " "
 	var found []store.Unit
 	var phrase string
 	for _, u := range all {
@@ -664,27 +691,69 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 		if name == "  " || len(name) < len(phrase) {
 			continue
 		}
-		if strings.Count(name, " ") == 2 {
-			name = " " + strings.Join(wordsOf(u.Level), " ") + name
-		}
-		if !strings.Contains(words, name) {
+		level := " " + strings.Join(wordsOf(u.Level), " ")
+		at := ""
+		switch {
+		case strings.Contains(words, level+name):
+			at = level + name
+		case strings.HasPrefix(first, name) && strings.Count(name, " ") > 2 && (!digestTag(text) || onlyMonth(strings.Fields(first[len(name):]))):
+			at = name // a name of two words or more, first ("#bc Tùng Lộc t10", not "#bc thống nhất lịch họp")
+		default:
 			continue
 		}
-		if in, err := tx.IsUnder(u.Code, scope); err != nil || !in {
+		if scope == "" && at == name && !digestTag(text) {
+			continue // of elsewhere: only after its level ("xã Tùng Lộc")
+		}
+		if in, err := tx.IsUnder(u.Code, scope); scope != "" && (err != nil || !in) {
 			continue
 		}
-		if len(name) > len(phrase) {
-			found, phrase = found[:0], name
+		if longer(text, strings.Fields(at)) {
+			continue
+		}
+		if len(at) > len(phrase) {
+			found, phrase = found[:0], at
 		}
 		found = append(found, u)
 	}
 	if len(found) != 1 {
 		return store.Unit{}, "", false, nil
 	}
-	if level := " " + strings.Join(wordsOf(found[0].Level), " "); strings.Contains(words, level+phrase) {
-		phrase = level + phrase // "xã" before the name goes with it
-	}
 	return found[0], without(text, strings.Fields(phrase)), true, nil
+}
+
+// onlyMonth: folded words that say a month and nothing else ("t10", "tháng 10", "tháng này", "nhé").
+func onlyMonth(words []string) bool {
+	for _, w := range words {
+		if _, err := strconv.Atoi(strings.TrimPrefix(w, "t")); err == nil || particles[w] {
+			continue
+		}
+		switch w {
+		case "thang", "nay", "truoc", "roi", "chua", "sao", "the", "nao":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// longer tells whether the words that fold to phrase are followed, as typed, by a capitalised word:
+// part of a longer name ("Tân Hưng Đông" is not "Tân Hưng").
+func longer(text string, phrase []string) bool {
+	typed := strings.Fields(text)
+	for i := 0; i+len(phrase) <= len(typed); i++ {
+		j := 0
+		for j < len(phrase) && strings.Join(wordsOf(typed[i+j]), " ") == phrase[j] {
+			j++
+		}
+		if j == len(phrase) {
+			if next := i + j; next < len(typed) {
+				r := []rune(typed[next])
+				return len(r) > 0 && unicode.IsUpper(r[0])
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // without is text less the first run of words that fold to phrase, as typed otherwise ("Tùng Lộc còn

@@ -31,7 +31,7 @@ func (e *Engine) Prepare(tx *store.Tx, in Input) {
 		return // most messages: no officer, nothing to read
 	}
 	res, o, err := e.officerAsks(tx, in.Text, situation, o, true)
-	if err != nil || commandOf[res.Intent] != cmdStatus {
+	if err != nil || commandOf[res.Intent] != cmdStatus || o.Scope == "" {
 		return
 	}
 	now := tx.Now()

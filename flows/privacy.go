@@ -231,7 +231,7 @@ strip:
 	for _, w := range words[1:] {
 		switch w {
 		case "di", "het", "luon", "nhe", "nha", "a", "giup", "gium", "dum", "dzum", "zum", "ho", "bo", "em", "toi", "minh", "du", "lieu",
-			"cua", "tat", "ca", "ngay", "thong", "tin", "nhan", "cai", "ma":
+			"cua", "tat", "ca", "ngay", "thong", "tin", "nhan", "ma":
 		default:
 			return false
 		}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -62,7 +63,9 @@ func asks(text string) bool {
 	if strings.Contains(text, "?") {
 		return true
 	}
-	words := strings.Fields(strings.ToLower(norm.NFC.String(text)))
+	words := strings.Fields(strings.ToLower(norm.NFC.String(strings.TrimRightFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) // "… hả 😅"
+	}))))
 	if len(words) < 2 {
 		return false
 	}
@@ -70,14 +73,15 @@ func asks(text string) bool {
 		words = words[:len(words)-1] // "… không em", "… chưa anh ơi"
 	}
 	switch strings.Trim(words[len(words)-1], ".,!") {
-	case "à", "hả", "ha", "nhỉ", "nhi", "không", "khong", "ko", "k", "chưa", "chua", "ak", "hử":
+	case "à", "hả", "ha", "nhỉ", "nhi", "không", "khong", "ko", "k", "chưa", "chua", "ak", "hử", "hông", "hong", "hem", "hok", "hăm":
 		return true
 	}
 	return false
 }
 
 // vocatives end a message by calling whom it is for: "em", "anh ơi", "bot".
-var vocatives = map[string]bool{"em": true, "anh": true, "chị": true, "ơi": true, "bot": true, "ad": true, "admin": true, "bác": true}
+var vocatives = map[string]bool{"em": true, "anh": true, "chị": true, "ơi": true, "bot": true, "ad": true, "admin": true, "bác": true,
+	"e": true, "a": true, "c": true}
 
 // questionWords in a reason make it a question, not a reason ("từ chối vì sao vậy", "vì lý do gì").
 func reasonAsks(reason string) bool {

@@ -691,7 +691,8 @@ func dropWords(text string) bool {
 	for len(words) > 0 && (leadWords[words[0]] || words[0] == "co" || words[0] == "u" || words[0] == "dong" || words[0] == "y") {
 		words = words[1:]
 	}
-	if len(words) == 0 || words[0] != "bo" && words[0] != "huy" && words[0] != "xoa" && words[0] != "dep" {
+	if len(words) == 0 || words[0] != "bo" && words[0] != "huy" && words[0] != "xoa" &&
+		!(words[0] == "dep" && strings.Contains(strings.ToLower(norm.NFC.String(text)), "dẹp")) { // not "đẹp"
 		return false
 	}
 	rest := words[1:]

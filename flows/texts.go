@@ -75,6 +75,7 @@ const (
 	textCancelled         = "Đã hủy việc %s."
 	textSomeone           = "(chưa có tên)"
 	textNoScopeGroup      = "Nhóm này chưa được đăng ký theo dõi báo cáo. Vui lòng liên hệ quản trị hệ thống."
+	textOutsideScope      = "%s không thuộc phạm vi theo dõi của %s."
 	textNoDigestYet       = "Chưa có số liệu tổng hợp."
 	textPageLink          = "Trang tổng hợp báo cáo của %s (link dùng được trong 24 giờ, không chia sẻ ra ngoài):\n%s"
 	textOfficersOnly      = "Tình hình báo cáo và trang tổng hợp chỉ dành cho cán bộ theo dõi báo cáo đã đăng ký trên hệ thống."

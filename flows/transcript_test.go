@@ -121,5 +121,7 @@ func (w *engineWorld) remember(tx *store.Tx, in flows.Input, replies []flows.Rep
 
 // typedChoice is bot/router.go's: a typed number or title picks that choice of the last buttons sent.
 func (w *engineWorld) typedChoice(user, text string) string {
-	return flows.TypedChoice(w.choices[user], text)
+	out := text
+	w.view(func(tx *store.Tx) error { out = flows.TypedChoiceIn(tx, w.choices[user], text); return nil })
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
+	"github.com/cdtbot/cdtbot/store"
 )
 
 // TypedChoice reads what a person typed instead of tapping one of the buttons of the last message
@@ -19,7 +20,22 @@ import (
 //     thiệu", "không").
 //
 // Two buttons that fit equally are not a choice: the words go on as typed.
-func TypedChoice(buttons []Button, text string) string {
+func TypedChoice(buttons []Button, text string) string { return typedChoice(buttons, text, nil) }
+
+// TypedChoiceIn is TypedChoice for buttons of the person's last message as tx holds it: a request's
+// pair is read knowing the requester's name ("giới thiệu bạn Lan" is about Lan; "giới thiệu chị Hoa"
+// decides nothing).
+func TypedChoiceIn(tx *store.Tx, buttons []Button, text string) string {
+	var about []string
+	if len(buttons) == 2 {
+		if f := strings.Split(buttons[0].Payload, ":"); len(f) >= 3 && f[0] == "#rq" {
+			about = requesterWords(tx, f[1])
+		}
+	}
+	return typedChoice(buttons, text, about)
+}
+
+func typedChoice(buttons []Button, text string, about []string) string {
 	if len(buttons) == 0 || len(text) > 200 || strings.HasPrefix(text, "#") {
 		return text
 	}
@@ -59,7 +75,7 @@ func TypedChoice(buttons []Button, text string) string {
 	case nExact > 1:
 		return text
 	}
-	if p, ok := decisionPair(buttons, text); ok {
+	if p, ok := decisionPair(buttons, text, about); ok {
 		return p
 	}
 	switch {
@@ -120,7 +136,7 @@ func decisionOf(original string) (yes, ok bool) {
 // decisionPair reads a typed decision when the buttons are a request's pair ([Giới thiệu | Từ chối] or
 // [Phê duyệt | Từ chối]): "ok", "đồng ý giới thiệu", "duyệt cho em nó" accept; "không", "ko đồng ý", "từ
 // chối vì …" decline (a reason is asked next).
-func decisionPair(buttons []Button, original string) (string, bool) {
+func decisionPair(buttons []Button, original string, about []string) (string, bool) {
 	if len(buttons) != 2 || !strings.HasPrefix(buttons[0].Payload, "#rq:") || !strings.HasPrefix(buttons[1].Payload, "#rq:") {
 		return "", false
 	}
@@ -133,7 +149,7 @@ func decisionPair(buttons []Button, original string) (string, bool) {
 		}
 		return buttons[1].Payload, true
 	}
-	if yes, reason, ok := buttonDecision(original); ok { // "Đồng ý giới thiệu bạn Lan nhé", "Từ chối, chưa đủ 18 tuổi"
+	if yes, reason, ok := buttonDecision(original, about); ok { // "Đồng ý giới thiệu bạn Lan nhé", "Từ chối, chưa đủ 18 tuổi"
 		switch {
 		case yes:
 			return buttons[0].Payload, true
