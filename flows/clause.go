@@ -278,8 +278,8 @@ func letIn(words, about []string) bool {
 	i := 0
 	if i < len(words) && persons[words[i]] {
 		i++
-		for i < len(words) && slices.Contains(about, words[i]) {
-			i++
+		for i < len(words) && (slices.Contains(about, words[i]) || words[i] == "ay" || words[i] == "nay") {
+			i++ // "cho chị Lan vào", "cho chị ấy vào"
 		}
 	}
 	if i >= len(words) || !entering(words[i]) {

@@ -116,6 +116,13 @@ func decideReasonAnswer(c *convo) error {
 		c.say(fmt.Sprintf(textAskRefusalReason, c.s.Data["id"]))
 		return nil
 	}
+	if id, yes, why, ok := typedRequestDecision(reason); ok {
+		// "giới thiệu 29", "phê duyệt 19": a decision, this request's or another's, in place of the reason.
+		if err := c.end(); err != nil {
+			return err
+		}
+		return c.decideTyped(id, yes, why)
+	}
 	switch f := vntext.Fold(reason); {
 	case refusalRecalled(f), acceptsInstead(reason, c.requesterWords(c.s.Data["id"])):
 		// Tapped by mistake: the request waits for them as before.
@@ -503,6 +510,18 @@ func acceptsInstead(text string, about []string) bool {
 	}
 	yes, _, ok := buttonDecision(strings.Join(kept, ", "), about)
 	return ok && yes
+}
+
+// decidesInstead: at "lý do từ chối?", words that decide instead of giving a reason ("giới thiệu 29",
+// "nhầm, giới thiệu", "à thôi, cho chị ấy vào đi").
+func decidesInstead(c *convo, text string) bool {
+	if c.s.Step != "reason" {
+		return false
+	}
+	if _, _, _, ok := typedRequestDecision(text); ok {
+		return true
+	}
+	return acceptsInstead(text, c.requesterWords(c.s.Data["id"])) || refusalRecalled(vntext.Fold(text))
 }
 
 // requesterWords are the folded words of the name of the person request id is from (none when unknown).

@@ -245,6 +245,11 @@ func (c *convo) handle() error {
 		// is not "hủy", "xóa hết" not the erase command again.
 		return c.answer()
 	}
+	if c.s != nil && !c.s.Paused && c.s.Flow == "decide" && c.in.Kind == KindText && !strings.HasPrefix(text, "#") && decidesInstead(c, text) {
+		// At "lý do từ chối?", "giới thiệu 29", "à thôi, cho chị ấy vào đi" decide otherwise: the step's
+		// own words, not "thôi" the cancel command nor a reason.
+		return c.answer()
+	}
 	if handled, err := c.correcting(text); handled || err != nil {
 		return err // "sửa câu 1", "câu 1 là 15": one item of the report, in the leader's words
 	}
