@@ -417,6 +417,20 @@ func (c *convo) command(cmd string) error {
 			}
 			return nil
 		}
+		if !namesPersonalData(c.in.Text, cmd == cmdWithdraw) {
+			// "cứ xóa", "xóa đi", "rút", "ừ rút đi": nothing says it is their data or their consent. Their
+			// own request waiting is what "rút" most likely means; else, what each word does.
+			if c.s == nil || c.s.Paused {
+				if offered, err := c.offerWithdraw(); offered || err != nil {
+					return err
+				}
+			}
+			c.say(textEraseWhat)
+			if c.s != nil && !c.s.Paused {
+				return c.prompt()
+			}
+			return nil
+		}
 		return c.startErase(cmd == cmdWithdraw)
 	case cmdLeave:
 		if lower := strings.ToLower(norm.NFC.String(c.in.Text)); c.s == nil && vntext.Fold(lower) != lower &&
@@ -803,6 +817,24 @@ func init() {
 	for k, v := range privacySteps {
 		steps["privacy."+k] = v
 	}
+}
+
+// namesPersonalData tells words that say what is erased is the person's data ("xóa dữ liệu của tôi",
+// "xóa số điện thoại của em", "xóa tôi khỏi hệ thống") or, taking consent back, that it is consent to
+// keeping it ("rút lại đồng ý", "không cho lưu thông tin nữa").
+func namesPersonalData(text string, consent bool) bool {
+	f := " " + foldOf(text) + " "
+	words := []string{" du lieu ", " thong tin ", " tai khoan ", " so dien thoai ", " sdt ", " ho ten ", " ten ", " ho so ", " ca nhan ",
+		" data ", " info ", " luu ", " he thong ", " toi ", " minh ", " em ", " tui ", " zalo ", " tat ca ", " xu ly "}
+	if consent {
+		words = []string{" dong y ", " du lieu ", " thong tin ", " luu ", " xu ly ", " chap thuan ", " consent ", " ca nhan "}
+	}
+	for _, w := range words {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func isPrivacy(cmd string) bool { return cmd == cmdMyData || cmd == cmdErase || cmd == cmdWithdraw }
