@@ -423,6 +423,11 @@ func reportQuestionAnswer(c *convo) error {
 			return c.answerCounts(qs.Questions, i, parts)
 		}
 	}
+	if q.Kind != store.QuestionCount && plainSend(text) && c.s.Data["edit"] != "1" {
+		// "gửi luôn đi" at question 4 says to send, it is no answer: the report is sent from its summary.
+		c.say(fmt.Sprintf(textSendFromSummary, len(qs.Questions)-i))
+		return c.prompt()
+	}
 	value, problem := checkAnswer(q, text)
 	if problem != "" {
 		c.say(problem)
