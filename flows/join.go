@@ -324,8 +324,9 @@ func joinNameAnswer(c *convo) error {
 		return c.goTo("phone")
 	}
 	name, phone := nameAndPhone(c.in.Text)
-	if vntext.IsCourtesy(name) || vntext.IsYes(name) || vntext.IsNo(name) {
-		name = "" // "cảm ơn", "ok", "đồng ý", "chia sẻ": not a name
+	if name != "" && (vntext.IsCourtesy(name) || vntext.IsYes(name) || vntext.IsNo(name) || onlyCommandWords(name)) {
+		c.say(textJoinNotAName) // "cảm ơn", "ok", "đồng ý", "gửi yêu cầu": not a name
+		return nil
 	}
 	if name == "" {
 		c.say(textJoinBadName)
@@ -338,6 +339,23 @@ func joinNameAnswer(c *convo) error {
 	}
 	return c.goTo("phone")
 }
+
+// onlyCommandWords tells a "name" made only of words of the bot's commands and answers ("gửi yêu cầu",
+// "tham gia tổ", "hủy"), which no one is called.
+func onlyCommandWords(name string) bool {
+	words := wordsOf(name)
+	for _, w := range words {
+		if !notNameWords[w] {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
+var notNameWords = map[string]bool{"gui": true, "yeu": true, "cau": true, "dong": true, "y": true, "huy": true, "xoa": true,
+	"bao": true, "cao": true, "tham": true, "gia": true, "to": true, "ok": true, "khong": true, "co": true, "roi": true,
+	"thoi": true, "tiep": true, "tuc": true, "quay": true, "lai": true, "bo": true, "qua": true, "sua": true, "xong": true,
+	"tro": true, "giup": true, "menu": true, "di": true, "nhe": true, "a": true, "da": true, "vang": true, "chia": true, "se": true}
 
 // nameAndPhone reads a name typed at the name question, with what people put around it ("tên: …",
 // "em tên là …", "họ tên …") and a phone number after it when they give both at once.

@@ -95,6 +95,7 @@ const (
 	textJoinNoThanks      = "Cảm ơn bạn đã quan tâm! Khi cần, bạn cứ nhắn \"tham gia\"."
 	textAskInfoTitle      = "Chia sẻ họ tên và số điện thoại"
 	textJoinAskName       = "Mời bạn nhập họ và tên đầy đủ (hoặc bấm \"Chia sẻ\" nếu thấy nút này)."
+	textJoinNotAName      = "Đây có vẻ không phải họ tên. Vui lòng nhập họ và tên của bạn, ví dụ: Nguyễn Văn An."
 	textJoinBadName       = "Họ tên chỉ gồm chữ cái, ví dụ: Nguyễn Văn An. Vui lòng nhập lại."
 	textJoinAskPhone      = "Số điện thoại di động của bạn là gì? (ví dụ: 0912 345 678)"
 	textJoinBadPhone      = "Số điện thoại chưa đúng. Vui lòng nhập số di động 10 chữ số, ví dụ: 0912 345 678."
