@@ -786,6 +786,67 @@ func (c *convo) withdrawOwnRequest(text string) (bool, error) {
 	return false, nil
 }
 
+// requestQuestion tells a question about one's own request ("đơn em tới đâu rồi ạ", "kiểm tra yêu
+// cầu", "bao giờ được duyệt", "sao lâu vậy chưa thấy duyệt"), not about a report ("báo cáo nộp chưa").
+func requestQuestion(text string) bool {
+	f := " " + foldOf(text) + " "
+	if strings.Contains(f, " bao cao ") || strings.Contains(f, " bc ") || strings.Contains(f, " nop ") || strings.Contains(f, " don vi ") {
+		return false
+	}
+	for _, w := range []string{" duoc duyet chua ", " duyet chua ", " bao gio duoc duyet ", " sao lau ", " chua thay duyet ", " sao chua duyet ",
+		" bao gio duoc vao ", " duoc vao to chua ", " vao to duoc chua "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	noun := false
+	for _, w := range []string{" yeu cau ", " yc ", " don ", " ho so ", " dang ky ", " dang ki "} {
+		noun = noun || strings.Contains(f, w)
+	}
+	if !noun {
+		return false
+	}
+	for _, w := range []string{" sao roi ", " toi dau ", " den dau ", " chua ", " the nao ", " ra sao ", " kiem tra ", " tinh trang ", " bao gio ",
+		" lau ", " xong chua ", " sao "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return asks(text)
+}
+
+// requestStanding says where the person's own request stands: the open one, else the latest, else
+// that they have sent none.
+func (c *convo) requestStanding() error {
+	if r, open, err := c.ownOpenRequest(); err != nil || open {
+		if open {
+			c.sayState(r)
+		}
+		return err
+	}
+	var latest store.Request
+	if err := c.tx.RequestsOf(c.in.UserID, func(r store.Request) error {
+		if r.ID > latest.ID {
+			latest = r
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if latest.ID != 0 {
+		c.sayState(latest)
+		return nil
+	}
+	if waiting, err := c.waitingFor(c.in.UserID); err != nil || len(waiting) > 0 {
+		if err != nil {
+			return err
+		}
+		return c.pending() // a leader or an approver asking after requests: those waiting for them
+	}
+	c.say(textNoOwnRequest)
+	return c.menu()
+}
+
 // offerWithdraw answers words that may mean taking one's own open request back, when they have
 // nothing else to mean ("hủy" with nothing to cancel, "rút" from someone in no team): how, with the
 // button. False when nothing of theirs is open.
@@ -884,6 +945,9 @@ func (c *convo) aboutRequests(text string) (bool, error) {
 		} else if len(waiting) > 0 {
 			return true, c.pending() // "còn yêu cầu nào đang chờ không": the list, each with its buttons
 		}
+	}
+	if requestQuestion(text) {
+		return true, c.requestStanding() // "đơn em duyệt chưa", "yêu cầu của em sao rồi", "bao giờ được duyệt"
 	}
 	if r, open, err := c.ownOpenRequest(); err != nil {
 		return false, err

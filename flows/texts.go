@@ -117,6 +117,7 @@ const (
 	textNotYours               = "Yêu cầu số %d không thuộc quyền xử lý của bạn."
 	textRightGone              = "Bạn không còn quyền xử lý yêu cầu số %d (vai trò của bạn đã thay đổi), nên từ chối này không được ghi nhận."
 	textAlreadyDecided         = "Yêu cầu số %d đã %s rồi."
+	textNoOwnRequest           = "Bạn chưa gửi yêu cầu nào."
 	textRequestWaiting         = "Yêu cầu số %d đang %s."
 	textRecommended            = "Đã chuyển yêu cầu số %d lên %s."
 	textToRequesterRecommended = "Yêu cầu số %d của bạn đã được tổ trưởng đồng ý, đang chờ %s phê duyệt."
