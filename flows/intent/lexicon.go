@@ -29,7 +29,8 @@ var lexicon = map[string][]string{
 		"kết quả báo cáo", "thống kê", "ai chưa", "tổ nào chưa", "thiếu báo cáo", "chưa báo cáo", "còn ai", "xem tình hình",
 		"số liệu tổng hợp", "tỉ lệ", "tình trạng báo cáo", "tình hình nộp", "nộp chưa", "ai trễ", "trễ hạn", "quá hạn",
 		"danh sách chưa", "báo cáo tổng hợp", "tổng kết", "đã đủ chưa", "đủ chưa", "ai thiếu", "thiếu ai", "tổ nào thiếu",
-		"chưa gửi báo cáo", "nộp chưa", "gửi chưa", "báo cáo chưa", "đủ chưa", "số tổ", "đã báo cáo", "chưa nộp báo cáo", "tổ nào chưa nộp", "bao nhiêu tổ đã", "đúng hạn", "tỉ lệ nộp", "sao rồi", "đến đâu rồi", "tới đâu rồi", "thế nào rồi", "ra sao rồi", "tiến độ nộp", "tiến độ"},
+		"chưa gửi báo cáo", "nộp chưa", "gửi chưa", "báo cáo chưa", "đủ chưa", "số tổ", "đã báo cáo", "chưa nộp báo cáo", "tổ nào chưa nộp", "bao nhiêu tổ đã", "đúng hạn", "tỉ lệ nộp", "sao rồi", "đến đâu rồi", "tới đâu rồi", "thế nào rồi", "ra sao rồi", "tiến độ nộp", "tiến độ", "nộp hết chưa", "nộp đủ chưa", "báo cáo thế nào", "báo cáo ra sao", "bc ra sao", "báo cáo răng rồi",
+		"số liệu báo cáo", "xin số liệu"},
 	Page: {"trang tổng hợp", "xem trang", "trang web", "đường link", "link", "đường dẫn", "trang báo cáo", "trang theo dõi", "gửi link", "link xem", "link trang",
 		"bảng tổng hợp", "trang quản lý", "web", "website", "gửi link", "mở trang", "biểu đồ", "dashboard", "xuất file",
 		"file excel", "excel", "trang tổng hợp báo cáo", "link tổng hợp", "web tổng hợp", "xem trang tổng hợp", "in báo cáo", "trang xem"},
@@ -316,6 +317,26 @@ var doneVerbs = map[string]bool{"nop": true, "gui": true, "xong": true, "cao": t
 var questionWords = map[string]bool{"gì": true, "j": true, "ji": true, "sao": true, "răng": true, "hả": true, "à": true,
 	"ai": true, "mấy": true, "nhiêu": true, "chi": true, "gì?": true, "ntn": true}
 
+// asksTheAccount tells a group message that opens by asking for something ("cho em xin …", "cho xin
+// …", "xin …", "nhờ …", "gửi lại …", "gửi giúp …"): officers asking one another say a name first.
+func asksTheAccount(words []string) bool {
+	for len(words) > 0 && (words[0] == "da" || words[0] == "vang" || words[0] == "a" || words[0] == "anh" || words[0] == "chi") {
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return false
+	}
+	switch words[0] {
+	case "xin", "nho":
+		return true
+	case "cho":
+		return len(words) > 1 && (words[1] == "xin" || len(words) > 2 && words[2] == "xin" || words[1] == "xem")
+	case "gui":
+		return len(words) > 1 && (words[1] == "lai" || words[1] == "giup" || words[1] == "gium" || words[1] == "cho")
+	}
+	return false
+}
+
 // questionTail are trailing particles dropped before looking for the question word (folded).
 var questionTail = wordSet("ạ ad admin vậy nhỉ nha nhé em anh chị bạn ơi ak ah rứa hết đây kia rồi zậy")
 
@@ -333,6 +354,9 @@ func isQuestion(raw string, _ []string) bool {
 	}
 	if len(ws) > 0 && questionWords[ws[len(ws)-1]] {
 		return !negatedBefore(ws[:len(ws)-1])
+	}
+	if n := len(ws); n >= 2 && (ws[n-2] == "thế" || ws[n-2] == "the") && (ws[n-1] == "nào" || ws[n-1] == "nao") {
+		return true // "báo cáo tháng 10 thế nào"
 	}
 	// "tổ nào trễ hạn", "bao nhiêu tổ đã nộp", "xã Tùng Ảnh nộp chưa": which, how many, done yet.
 	if len(ws) <= 10 {
