@@ -389,3 +389,11 @@ func TestBesideAnActReview(t *testing.T) {
 		t.Error("a pressed-by-mistake did not take the refusal back")
 	}
 }
+
+// A digest sent to one officer names leaders without the group's mention codes.
+func TestDirectDigestHasNoMentionCodes(t *testing.T) {
+	got := mentionCode.ReplaceAllString("• Tổ CNSCĐ tổ dân phố 3 — tổ trưởng Hoàng Văn Sơn [@4200000000000000301]\n• Tổ 5", "")
+	if want := "• Tổ CNSCĐ tổ dân phố 3 — tổ trưởng Hoàng Văn Sơn\n• Tổ 5"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

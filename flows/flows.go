@@ -622,6 +622,9 @@ func (c *convo) officerWords(cmd string) error {
 	case ok && cmd == cmdPage:
 		err = c.pageLink(o, Reply{ToUser: c.in.UserID})
 	case ok:
+		if u, found, _ := c.tx.Unit(o.Scope); found {
+			o.Name = u.Display() // the digest is of a place: "Tỉnh Hà Tĩnh", not the officer's own name
+		}
 		var asked store.Officer
 		if _, asked, err = c.e.officerAsks(c.tx, c.in.Text, intent.Idle, o, true); err == nil {
 			err = c.digestTo(asked, Reply{ToUser: c.in.UserID})
@@ -681,9 +684,15 @@ func (c *convo) digestTo(o store.Officer, r Reply) error {
 		}
 		r.Text = text
 	}
+	if r.ToUser != "" {
+		r.Text = mentionCode.ReplaceAllString(r.Text, "") // a mention shows only in a group: "[@4200…]" would be read as is
+	}
 	c.out = append(c.out, r)
 	return nil
 }
+
+// mentionCode is how a digest mentions a leader in a group.
+var mentionCode = regexp.MustCompile(` ?\[@[0-9]+\]`)
 
 // namedCommune is the one commune within scope the text names, and the text without it: after its
 // level ("xã Tùng Ảnh đã nộp chưa", "phuong thanh sen"), or first ("Tùng Lộc còn tổ nào chưa nộp?",
