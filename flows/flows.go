@@ -557,6 +557,9 @@ func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situati
 	if !known {
 		return res, o, nil
 	}
+	if u, found, _ := tx.Unit(o.Scope); found && situation != intent.Group {
+		o.Name = u.Display() // to one officer the digest is of a place ("Tỉnh Hà Tĩnh"), not of their own name
+	}
 	u, rest, named, err := e.namedCommune(tx, text, o.Scope)
 	if err == nil && !named {
 		// A commune of elsewhere: said so, not answered for the whole scope (nor ignored in the group).
@@ -622,9 +625,6 @@ func (c *convo) officerWords(cmd string) error {
 	case ok && cmd == cmdPage:
 		err = c.pageLink(o, Reply{ToUser: c.in.UserID})
 	case ok:
-		if u, found, _ := c.tx.Unit(o.Scope); found {
-			o.Name = u.Display() // the digest is of a place: "Tỉnh Hà Tĩnh", not the officer's own name
-		}
 		var asked store.Officer
 		if _, asked, err = c.e.officerAsks(c.tx, c.in.Text, intent.Idle, o, true); err == nil {
 			err = c.digestTo(asked, Reply{ToUser: c.in.UserID})

@@ -102,6 +102,7 @@ func (s *Sweeper) Digest(tx *store.Tx, o store.Officer, at time.Time, asked stor
 		return "", err
 	}
 	groups := map[string]*digestGroup{}
+	notBegun := 0
 	for _, v := range sn.teams {
 		if !sn.inScope(v.team.Unit, o.Scope) {
 			continue
@@ -109,7 +110,8 @@ func (s *Sweeper) Digest(tx *store.Tx, o store.Officer, at time.Time, asked stor
 		p := v.cal.OpenPeriod(at)
 		if asked != (store.Period{}) {
 			if v.cal.PeriodStart(asked).After(at) {
-				continue // not begun for this team's calendar
+				notBegun++ // not begun for this team's calendar
+				continue
 			}
 			p = asked
 		}
@@ -119,6 +121,9 @@ func (s *Sweeper) Digest(tx *store.Tx, o store.Officer, at time.Time, asked stor
 			groups[k] = &digestGroup{period: p, cutoff: cutoff}
 		}
 		groups[k].teams = append(groups[k].teams, v)
+	}
+	if len(groups) == 0 && notBegun > 0 {
+		return fmt.Sprintf(textDigestNotBegun, asked.Label()), nil // "tháng 12" asked in November
 	}
 	if len(groups) == 0 {
 		return fmt.Sprintf(textDigestEmpty, o.Name), nil
@@ -170,7 +175,11 @@ func digestText(sn *snapshot, o store.Officer, g *digestGroup, at time.Time) str
 	reported := onTime + late
 	var b strings.Builder
 	fmt.Fprintf(&b, textDigestHead, g.period.Label(), o.Name)
-	fmt.Fprintf(&b, "\n"+textDigestCutoff, g.cutoff.Format("02/01/2006"), countdown(g.cutoff, at))
+	stands := countdown(g.cutoff, at)
+	if reported == len(rows) && at.After(g.cutoff) {
+		stands = textDigestAllIn // a month every team has filed is not "overdue 41 days"
+	}
+	fmt.Fprintf(&b, "\n"+textDigestCutoff, g.cutoff.Format("02/01/2006"), stands)
 	fmt.Fprintf(&b, "\n"+textDigestTotals, reported, len(rows), percent(reported, len(rows)), onTime, late)
 	missing := func(r teamStatus) bool { return r.status == store.StatusMissing || r.status == store.StatusNotDue }
 	if len(communes) > 1 {

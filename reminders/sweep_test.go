@@ -1086,3 +1086,45 @@ func TestCatchUpQueuesTheOverflowAfterDowntime(t *testing.T) {
 		t.Error("without a rate, a start at 07:10 swept")
 	}
 }
+
+// A month every team has filed is not "overdue 41 days", and a month not begun is said to be so.
+func TestDigestOfAFiledMonthAndOfOneNotBegun(t *testing.T) {
+
+	db, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.Update(func(tx *store.Tx) error {
+		tx.PutUnit(store.Unit{Code: "X", Name: "Tùng Ảnh", Level: "xã", Policy: &store.Policy{CutoffDay: ptr(20)}})
+		tx.PutUnit(store.Unit{Code: "X.1", Name: "Thôn 1", Level: "thôn", Parent: "X"})
+		tx.PutTeam(store.Team{Code: "T1", Name: "Tổ thôn 1", Unit: "X.1"})
+		_, err := tx.SaveReport(store.Report{Team: "T1", Period: "2027-10", FiledBy: "l", Role: store.RoleLeader,
+			FiledAt: time.Date(2027, 10, 15, 9, 0, 0, 0, hcm), Answers: map[string]string{}})
+		if err != nil {
+			return err
+		}
+		return tx.PutOfficer(store.Officer{ID: "o", Name: "UBND xã", GroupID: "g", Scope: "X"})
+	})
+	s := &Sweeper{DB: db, Loc: hcm}
+	at := time.Date(2027, 11, 27, 9, 0, 0, 0, hcm)
+	for _, c := range []struct {
+		p    store.Period
+		want string
+	}{
+		{store.Period{Year: 2027, Month: 10}, "Hạn chót: 20/10/2027 (đã qua, các tổ đã nộp đủ)"},
+		{store.Period{Year: 2027, Month: 12}, "Kỳ báo cáo tháng 12/2027 chưa bắt đầu."},
+	} {
+		var text string
+		db.View(func(tx *store.Tx) error {
+			o, _, _ := tx.Officer("o")
+			text, err = s.Digest(tx, o, at, c.p)
+			return err
+		})
+		if !strings.Contains(text, c.want) {
+			t.Errorf("digest of %v: %q, want %q in it", c.p, text, c.want)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -16,5 +16,7 @@ const (
 	textDigestMissing      = "Chưa báo cáo (%d):"
 	textDigestUnreachable  = "Không liên lạc được qua Zalo (nhắc trực tiếp giúp): %s"
 	textDigestEmpty        = "%s chưa có tổ nào trong phạm vi theo dõi."
+	textDigestAllIn        = "đã qua, các tổ đã nộp đủ"
+	textDigestNotBegun     = "Kỳ báo cáo %s chưa bắt đầu."
 	textZNSOverdue         = "đã quá hạn"
 )
