@@ -573,6 +573,9 @@ func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situati
 	if cmd := commandOf[res.Intent]; situation == intent.Group && cmd != cmdStatus && cmd != cmdPage {
 		res = e.intents.Classify(rest, situation)
 	}
+	if cmd := commandOf[res.Intent]; cmd != cmdStatus && cmd != cmdPage && asksAfter(rest) {
+		res.Intent = intent.Status // "xã Đức Thọ thì sao ạ", "Thành Sen thế nào": a commune asked after
+	}
 	if u.Code == "" {
 		o.Name = fmt.Sprintf(textOutsideScope, u.Display(), o.Name)
 	} else {
@@ -712,8 +715,8 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 	}
 	words := " " + strings.Join(wordsOf(text), " ") + " "
 	first := " " + strings.Join(lead, " ") + " "
-	var found []store.Unit
-	var phrase string
+	var found, near []store.Unit
+	var phrase, nearAt string
 	for _, u := range all {
 		name := " " + strings.Join(wordsOf(u.Name), " ") + " "
 		if name == "  " || len(name) < len(phrase) {
@@ -724,6 +727,13 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 		switch {
 		case strings.Contains(words, level+name):
 			at = level + name
+		case levelAbbrev[level] != "" && strings.Contains(words, levelAbbrev[level]+name):
+			at = levelAbbrev[level] + name // "X. Đức Thọ", "P. Thành Sen"
+		case len(name) >= 8 && nearAfter(words, level, name) != "":
+			at = nearAfter(words, level, name) // "xa duc tgo", "xã Tùng Anhh": one letter off, after its level
+			near = append(near, u)
+			nearAt = at
+			continue
 		case strings.HasPrefix(first, name) && strings.Count(name, " ") > 2 && (!digestTag(text) || onlyMonth(strings.Fields(first[len(name):]))):
 			at = name // a name of two words or more, first ("#bc Tùng Lộc t10", not "#bc thống nhất lịch họp")
 		default:
@@ -743,10 +753,48 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 		}
 		found = append(found, u)
 	}
+	if len(found) == 0 && len(near) == 1 { // a name one letter off only when none is right
+		if in, err := tx.IsUnder(near[0].Code, scope); scope == "" || err == nil && in {
+			found, phrase = near, nearAt
+		}
+	}
 	if len(found) != 1 {
 		return store.Unit{}, "", false, nil
 	}
 	return found[0], without(text, strings.Fields(phrase)), true, nil
+}
+
+// asksAfter: what is left of a message once a commune is named only asks after it ("thì sao ạ", "thế
+// nào", "ra sao", "sao rồi", "nộp chưa").
+func asksAfter(rest string) bool {
+	f := " " + foldOf(rest) + " "
+	for _, w := range []string{" thi sao ", " the nao ", " ra sao ", " sao roi ", " nop chua ", " xong chua ", " bao cao chua ", " the nao roi "} {
+		if strings.Contains(f, w) {
+			return len(strings.Fields(f)) <= 6
+		}
+	}
+	return false
+}
+
+// levelAbbrev are the short forms of a level as typed ("X. Đức Thọ"), folded.
+var levelAbbrev = map[string]string{" xa": " x", " phuong": " p", " thi tran": " tt", " dac khu": " dk"}
+
+// nearAfter finds, after the level, words one letter from name ("xa duc tgo" for " duc tho "), and
+// returns them with the level as they are in words; "" when none.
+func nearAfter(words, level, name string) string {
+	n := strings.Count(strings.TrimSpace(name), " ") + 1
+	ws := strings.Fields(words)
+	lv := strings.Fields(level)
+	for i := 0; i+len(lv)+n <= len(ws); i++ {
+		if strings.Join(ws[i:i+len(lv)], " ") != strings.Join(lv, " ") {
+			continue
+		}
+		cand := strings.Join(ws[i+len(lv):i+len(lv)+n], " ")
+		if vntext.WithinOneEdit(cand, strings.TrimSpace(name)) {
+			return " " + strings.Join(ws[i:i+len(lv)+n], " ") + " "
+		}
+	}
+	return ""
 }
 
 // onlyMonth: folded words that say a month and nothing else ("t10", "tháng 10", "tháng này", "nhé").
