@@ -178,7 +178,7 @@ func buttonDecision(text string, about []string) (yes bool, reason string, ok bo
 		if !ok || len(words) == 0 {
 			continue
 		}
-		if hasDigit(c.typed) || putOff(typedTail(c.typed, len(words)), words) {
+		if hasDigit(c.typed) || putOff(withoutName(typedTail(c.typed, len(words)), about), withoutNameWords(words, about)) {
 			return false, "", false // "duyệt số 8 trước đi", "thì giới thiệu sau"
 		}
 		if decided >= 0 && y != yes {
@@ -205,6 +205,36 @@ func buttonDecision(text string, about []string) (yes bool, reason string, ok bo
 		}
 	}
 	return yes, reason, true
+}
+
+// withoutNameWords drops the requester's name after the word for a person ("chị Mai": "mai" is also
+// "tomorrow", a put-off), so that a name is not read as words around the decision.
+func withoutNameWords(words, about []string) []string {
+	var out []string
+	for i, w := range words {
+		if i > 0 && slices.Contains(about, w) && (persons[words[i-1]] || slices.Contains(about, words[i-1])) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// withoutName is typed text with the requester's name dropped as withoutNameWords drops it.
+func withoutName(typed string, about []string) string {
+	fields := strings.Fields(typed)
+	var out []string
+	prev := ""
+	for _, f := range fields {
+		w := foldOf(f)
+		if prev != "" && slices.Contains(about, w) && (persons[prev] || slices.Contains(about, prev)) {
+			prev = w
+			continue
+		}
+		out = append(out, f)
+		prev = w
+	}
+	return strings.Join(out, " ")
 }
 
 // reasonBeside tells a clause that may stand beside a refusal as its reason ("tổ đủ 3 người rồi",

@@ -676,6 +676,27 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 	return true, c.decideTyped(strconv.FormatUint(waiting[0].ID, 10), yes, reason)
 }
 
+// decideNamed decides the one request waiting for the person when the words name its requester and
+// decide as they would at its buttons ("duyệt cho em Quý", "cho chị Yến vào tổ nhé", "từ chối chị Ánh
+// vì chưa đủ tuổi"). Without the name, words around a decision decide nothing here (no buttons say
+// which request they are about).
+func (c *convo) decideNamed(text string) (bool, error) {
+	waiting, err := c.waitingFor(c.in.UserID)
+	if err != nil || len(waiting) != 1 {
+		return false, err
+	}
+	r := waiting[0]
+	about := requesterWords(c.tx, strconv.FormatUint(r.ID, 10))
+	if len(about) == 0 || !slices.Contains(wordsOf(text), about[len(about)-1]) {
+		return false, nil // the given name (last word) is not in the message
+	}
+	yes, reason, ok := buttonDecision(text, about)
+	if !ok {
+		return false, nil
+	}
+	return true, c.decideTyped(strconv.FormatUint(r.ID, 10), yes, reason)
+}
+
 // withdrawWords ask to take back one's own request (folded, anywhere in a short message).
 var withdrawWords = []string{"huy yeu cau", "rut lai yeu cau", "rut yeu cau", "xoa yeu cau", "huy don", "rut don", "rut lai don",
 	"huy dang ky", "huy dang ki", "huy tham gia", "huy yc", "rut yc", "xin rut", "khong roi nua", "khong roi to nua", "ko roi nua",
@@ -914,6 +935,8 @@ func (c *convo) aboutRequests(text string) (bool, error) {
 		if handled, err := c.decideBare(yes); handled || err != nil {
 			return handled, err // "duyệt", "giới thiệu" with one request waiting; which, with several
 		}
+	} else if handled, err := c.decideNamed(text); handled || err != nil {
+		return handled, err // "duyệt cho em Quý", "cho chị Yến vào tổ nhé": the one waiting, by the requester's name
 	} else if decisionTalk(text) {
 		if waiting, err := c.waitingFor(c.in.UserID); err != nil {
 			return false, err
