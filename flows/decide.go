@@ -958,7 +958,13 @@ func (c *convo) aboutRequests(text string) (bool, error) {
 			case id == 0:
 				id = waiting[0].ID
 			}
-			c.say(fmt.Sprintf(textDecideHow, id))
+			verb := "duyệt"
+			for _, r := range waiting {
+				if r.ID == id && r.State == store.StateAwaitLeader {
+					verb = "giới thiệu" // the leader's word for their step
+				}
+			}
+			c.say(fmt.Sprintf(textDecideHow, id, verb))
 			return true, c.menu()
 		}
 	}

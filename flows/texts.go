@@ -125,7 +125,7 @@ const (
 	textRefusalNeedsReason     = "Người gửi yêu cầu sẽ đọc lý do này, nên cần vài chữ cụ thể (ví dụ: \"chưa đủ 18 tuổi\"). Vui lòng nhập lý do từ chối yêu cầu số %s, hoặc nhắn \"nhầm\" nếu không muốn từ chối:"
 	textRequestWithdrawn       = "Đã rút lại yêu cầu số %d (%s %s). Khi cần, bạn có thể gửi yêu cầu mới."
 	textRequestWithdrawnTo     = "Yêu cầu số %d của %s (%s %s) đã được người gửi rút lại: không cần xử lý nữa."
-	textDecideHow              = "Chưa quyết định yêu cầu nào. Để quyết định yêu cầu số %[1]d, bấm nút dưới yêu cầu hoặc nhắn \"duyệt %[1]d\" (tổ trưởng: \"giới thiệu %[1]d\"), hay \"từ chối %[1]d vì …\"."
+	textDecideHow              = "Chưa quyết định yêu cầu nào. Để quyết định yêu cầu số %[1]d, bấm nút dưới yêu cầu hoặc nhắn \"%[2]s %[1]d\", hay \"từ chối %[1]d vì …\"."
 	textWithdrawHow            = "Yêu cầu số %[1]d của bạn vẫn đang chờ xét. Muốn rút lại, nhắn \"rút lại yêu cầu\"; muốn giữ, không cần làm gì."
 	textWhichRequest           = "Có nhiều yêu cầu đang chờ bạn: bấm nút dưới yêu cầu, hoặc nhắn kèm số (ví dụ: \"duyệt 3\", \"từ chối 3 vì …\")."
 	textRefusalDropped         = "Đã thôi, chưa từ chối. Yêu cầu số %s vẫn chờ bạn quyết định."
