@@ -661,16 +661,18 @@ func TestRefusalRecordedBeforeTheQuestion(t *testing.T) {
 }
 
 // The officers' words ("xem trang tổng hợp", "tình hình báo cáo") from someone who is not an officer,
-// in the middle of a report, get a short explanation and the open question again: no menu, and the
-// report stays where it was.
+// in the middle of a report, get a short answer — the page is for officers; the picture asked by a
+// leader is their own team's standing — and the open question again: no menu, and the report stays
+// where it was.
 func TestOfficerWordsFromOthersMidReport(t *testing.T) {
-	for _, in := range []string{"xem trang tổng hợp", "tình hình báo cáo", "#baocao"} {
+	for in, said := range map[string]string{"xem trang tổng hợp": "dành cho cán bộ theo dõi", "tình hình báo cáo": "📅 Tổ CNSCĐ thôn 1",
+		"#baocao": "📅 Tổ CNSCĐ thôn 1"} {
 		t.Run(in, func(t *testing.T) {
 			w := tungAnh(t)
 			startReport(t, w, "12")
 			r := only(t, hung, w.text(hung, in))
-			contains(t, r, "dành cho cán bộ theo dõi", "Câu 2/12")
-			if strings.Index(r.Text, "Câu 2/12") < strings.Index(r.Text, "dành cho cán bộ theo dõi") {
+			contains(t, r, said, "Câu 2/12")
+			if strings.Index(r.Text, "Câu 2/12") < strings.Index(r.Text, said) {
 				t.Errorf("the question must come last: %q", r.Text)
 			}
 			if strings.Contains(r.Text, "Bạn muốn làm gì?") || len(r.Buttons) > 0 {

@@ -635,6 +635,8 @@ func (c *convo) officerWords(cmd string) error {
 	case c.s == nil:
 		// "báo cáo của em đã gửi được chưa?", "tổ mình nộp chưa": their own team's standing.
 		return c.deadlines()
+	case cmd == cmdStatus && !c.s.Paused && hasTeamRole(c.tx, c.in.UserID):
+		return c.deadlines() // the same in the middle of a conversation; its question comes again after
 	default:
 		c.say(textOfficersOnly)
 	}
@@ -648,6 +650,12 @@ func (c *convo) officerWords(cmd string) error {
 		return nil
 	}
 	return c.prompt()
+}
+
+// hasTeamRole tells whether the person is in a team (any role): their team's standing is theirs to ask.
+func hasTeamRole(tx *store.Tx, userID string) bool {
+	roles, err := tx.RolesOf(userID)
+	return err == nil && len(roles) > 0
 }
 
 // pageLinkTTL is how long a link to the officer page works.

@@ -894,8 +894,9 @@ func deadlineQuestion(text string, strict bool) bool {
 		return false
 	}
 	cues := []string{" ngay nao ", " khi nao ", " bao gio ", " luc nao ", " hom nao ", " ngay may "}
-	if strict && !strings.Contains(f, " bao cao ") && !strings.Contains(f, " bc ") && !strings.Contains(f, " han chot ") {
-		return false // "bà con hỏi hạn nộp thuế đất khi nào?" is a narrative's
+	if strict && !strings.Contains(f, " bao cao ") && !strings.Contains(f, " bc ") && !strings.Contains(f, " han chot ") &&
+		!(strings.HasPrefix(f, " han nop ") && len(strings.Fields(f)) <= 5) {
+		return false // "bà con hỏi hạn nộp thuế đất khi nào?" is a narrative's; "hạn nộp là ngày nào?" is asked of the report
 	}
 	if !strict {
 		cues = append(cues, " la ngay ", " den ngay ", " may ", " chua ", " con ", " bao lau ")
