@@ -615,6 +615,8 @@ func reportSummaryAnswer(c *convo) error {
 		return c.editItem(strings.TrimPrefix(f, "sua "))
 	case len(f) <= 2 && f != "" && strings.Trim(f, "0123456789") == "":
 		return c.editItem(f) // "3": the item numbered 3 above
+	case slices.Contains([]string{"thoi", "thoi khoi", "thoi khong gui", "thoi khong gui nua", "thoi dung"}, foldOf(c.typed)):
+		return c.cancel(false) // "thôi" at the summary stops, it does not pick an item: "bỏ bản nháp?" asks
 	case isNo(c.in.Text):
 		return c.goTo("edit") // "không" to "Gửi?": something is to be changed
 	}
