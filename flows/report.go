@@ -408,6 +408,9 @@ func reportQuestionAnswer(c *convo) error {
 	if c.in.Kind != KindText || text == "" || strings.HasPrefix(text, "#") {
 		return c.prompt()
 	}
+	if c.s.Data["edit"] == "1" && c.s.Data["a."+q.ID] != "" && keepsAnswer(text) {
+		return c.nextQuestion(i, len(qs.Questions)) // "giữ nguyên" at "Hiện tại: 20": it stays 20
+	}
 	if items, ok := splitAnswers(qs.Questions, i, text); ok {
 		if c.s.Data["edit"] != "1" {
 			return c.answerBatch(qs.Questions, i, items)
@@ -677,6 +680,17 @@ func reportDropAnswer(c *convo) error {
 		return c.back() // "không", "ko bỏ", "không hủy": keep the draft and go on where they were
 	}
 	return c.prompt()
+}
+
+// keepsAnswer: words that keep an answer as it is when it is being corrected ("giữ nguyên", "như cũ",
+// "không đổi", "để vậy").
+func keepsAnswer(text string) bool {
+	switch strings.TrimSuffix(strings.TrimSuffix(foldOf(text), " a"), " nhe") {
+	case "giu nguyen", "giu", "nhu cu", "khong doi", "ko doi", "de vay", "de nguyen", "van vay", "van the", "khong sua", "ko sua",
+		"thoi giu nguyen", "dung roi", "dung", "van nhu cu":
+		return true
+	}
+	return false
 }
 
 // plainDrop: "bỏ" or "hủy" (with "bản nháp"), after lead words, before particles: "bỏ đi ạ", "dạ bỏ",
