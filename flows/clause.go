@@ -211,28 +211,59 @@ func buttonDecision(text string, about []string) (yes bool, reason string, ok bo
 // "tomorrow", a put-off), so that a name is not read as words around the decision.
 func withoutNameWords(words, about []string) []string {
 	var out []string
-	for i, w := range words {
-		if i > 0 && slices.Contains(about, w) && (persons[words[i-1]] || slices.Contains(about, words[i-1])) {
-			continue
+	for _, i := range nameAt(words, about) {
+		words[i] = ""
+	}
+	for _, w := range words {
+		if w != "" {
+			out = append(out, w)
 		}
-		out = append(out, w)
 	}
 	return out
+}
+
+// nameAt are the places of the requester's name in words: after a word for a person, the words of
+// about in their order, each once ("chị Mai mai nhé": the second "mai" is "tomorrow").
+func nameAt(words, about []string) []int {
+	var at []int
+	for i := 1; i < len(words); i++ {
+		if !persons[words[i-1]] {
+			continue
+		}
+		j := 0
+		for k := i; k < len(words); k++ {
+			for j < len(about) && about[j] != words[k] {
+				j++
+			}
+			if j == len(about) {
+				break
+			}
+			at = append(at, k)
+			j++
+		}
+		if len(at) > 0 {
+			return at
+		}
+	}
+	return nil
 }
 
 // withoutName is typed text with the requester's name dropped as withoutNameWords drops it.
 func withoutName(typed string, about []string) string {
 	fields := strings.Fields(typed)
+	folded := make([]string, len(fields))
+	for i, f := range fields {
+		folded[i] = foldOf(f)
+	}
+	drop := map[int]bool{}
+	for _, i := range nameAt(folded, about) {
+		drop[i] = true
+	}
 	var out []string
-	prev := ""
-	for _, f := range fields {
-		w := foldOf(f)
-		if prev != "" && slices.Contains(about, w) && (persons[prev] || slices.Contains(about, prev)) {
-			prev = w
-			continue
+	for i, f := range fields {
+		if !drop[i] {
+			out = append(out, f)
 		}
-		out = append(out, f)
-		prev = w
 	}
 	return strings.Join(out, " ")
 }

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -395,5 +396,67 @@ func TestDirectDigestHasNoMentionCodes(t *testing.T) {
 	got := mentionCode.ReplaceAllString("• Tổ CNSCĐ tổ dân phố 3 — tổ trưởng Hoàng Văn Sơn [@4200000000000000301]\n• Tổ 5", "")
 	if want := "• Tổ CNSCĐ tổ dân phố 3 — tổ trưởng Hoàng Văn Sơn\n• Tổ 5"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// From a second review: a name that is also a pronoun or a word ("Lan Anh", "Linh Chi", "Mai") is
+// called only after a word for a person; "em" and "tất cả" do not name one's data; a commune is not
+// guessed for a name that is another commune's; a name of real syllables is a name.
+func TestSecondReviewKinds(t *testing.T) {
+	for _, c := range []struct {
+		text, name string
+		want       bool
+	}{
+		{"dạ đồng ý anh ạ", "Nguyễn Lan Anh", false}, {"ok anh nhận nhé", "Nguyễn Lan Anh", false}, {"vâng anh đồng ý", "Nguyễn Lan Anh", false},
+		{"duyệt cho chị Lan Anh", "Nguyễn Lan Anh", true}, {"ok chị đồng ý", "Nguyễn Linh Chi", false}, {"nhận nhé chị", "Nguyễn Linh Chi", false},
+		{"nhận em Chi nhé", "Nguyễn Linh Chi", true}, {"nhận nhé, cảm ơn lần nữa", "Lê Thị Lan", false}, {"cho chị Mai vào tổ", "Trần Thị Mai", true},
+		{"giới thiệu chị Anh", "Nguyễn Ngọc Ánh", false}, {"giới thiệu chị Ánh", "Nguyễn Ngọc Ánh", true},
+	} {
+		if got := callsByName(c.text, wordsOf(c.name), c.name); got != c.want {
+			t.Errorf("%q calls %s: %v, want %v", c.text, c.name, got, c.want)
+		}
+	}
+	mai := []string{"tran", "thi", "mai"}
+	if _, _, ok := buttonDecision("giới thiệu chị Mai mai nhé", mai); ok {
+		t.Error(`"giới thiệu chị Mai mai nhé" (tomorrow) decided`)
+	}
+	if y, _, ok := buttonDecision("giới thiệu chị Mai nhé", mai); !ok || !y {
+		t.Error(`"giới thiệu chị Mai nhé" did not recommend`)
+	}
+	for _, s := range []string{"xóa luôn đi em", "xóa đi em", "cứ xóa em ơi", "xóa giúp mình", "xóa tất cả"} {
+		if namesPersonalData(s, false) {
+			t.Errorf("%q named the person's data", s)
+		}
+	}
+	for _, s := range []string{"xóa dữ liệu của em", "xóa số điện thoại của tôi", "xóa em khỏi danh sách"} {
+		if !namesPersonalData(s, false) {
+			t.Errorf("%q did not name the person's data", s)
+		}
+	}
+	for _, s := range []string{"Cao Bảo Huy", "Đồng Gia Bảo", "Vàng A Dí", "Lại Gia Bảo"} {
+		if onlyCommandWords(s) {
+			t.Errorf("%q was not taken as a name", s)
+		}
+	}
+	for _, s := range []string{"gửi yêu cầu", "đồng ý", "tham gia tổ nhé"} {
+		if !onlyCommandWords(s) {
+			t.Errorf("%q was taken as a name", s)
+		}
+	}
+	for _, s := range []string{"làm sao để đăng ký", "đăng ký tham gia tổ thế nào", "em muốn làm đơn xin vào tổ sao ạ", "đăng ký VNeID chưa",
+		"xóa hồ sơ của tôi thế nào", "có bao nhiêu hồ sơ chưa duyệt", "đơn vị mình nộp chưa"} {
+		if requestQuestion(s) {
+			t.Errorf("%q was taken for a question about one's own request", s)
+		}
+	}
+	for _, s := range []string{"đơn em duyệt chưa", "yêu cầu của em sao rồi", "bao giờ được duyệt vậy ad", "kiểm tra yêu cầu"} {
+		if !requestQuestion(s) {
+			t.Errorf("%q was not taken for a question about one's own request", s)
+		}
+	}
+	for _, s := range []string{"giới thiệu 1 vì chị ấy nhiệt tình", "duyệt 1 thôi", "thôi cho chị ấy vào mai nhé", strings.Repeat("quá tuổi ", 80)} {
+		if usableReason(s) {
+			t.Errorf("%q was taken as a refusal's reason", s)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
 	"github.com/cdtbot/cdtbot/store"
@@ -452,7 +453,8 @@ var forWhom = map[string]bool{"em": true, "anh": true, "chi": true, "ban": true,
 // something, not a question — not "ok", "ko em", "vì thế", "như đã nói", "bạn ấy biết mà", "không có
 // lý do", "ừ từ chối đó".
 func usableReason(reason string) bool {
-	if vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(vntext.Fold(reason))) < 4 || reasonAsks(reason) || notYet(reason) {
+	if vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(vntext.Fold(reason))) < 4 || reasonAsks(reason) || notYet(reason) ||
+		startsAccepting(reason) || len([]rune(reason)) > maxReason {
 		return false
 	}
 	said := 0
@@ -462,6 +464,34 @@ func usableReason(reason string) bool {
 		}
 	}
 	return said >= 2
+}
+
+// maxReason is the longest reason a refusal carries to the applicant (a message, not a letter).
+const maxReason = 500
+
+// startsAccepting: words that open by accepting ("giới thiệu 1 vì chị ấy nhiệt tình", "duyệt 1 thôi",
+// "thôi cho chị ấy vào mai nhé") are no reason for a refusal.
+func startsAccepting(text string) bool {
+	words := wordsOf(text)
+	for len(words) > 0 && (recallWords[words[0]] || leadWords[words[0]]) {
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return false
+	}
+	for _, p := range buttonAccepts {
+		if _, ok := hasPrefixWords(words, p); ok && !(p[0] == "nhan" && len(words) > 1 && words[1] == "duoc") {
+			return true
+		}
+	}
+	if words[0] == "cho" {
+		for _, w := range words[1:min(len(words), 5)] {
+			if entering(w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // notYet: words that put the reason off, as typed: "để nghĩ đã", "để anh xem", "lát nữa" ("đề nghị ở
@@ -687,14 +717,76 @@ func (c *convo) decideNamed(text string) (bool, error) {
 	}
 	r := waiting[0]
 	about := requesterWords(c.tx, strconv.FormatUint(r.ID, 10))
-	if len(about) == 0 || !slices.Contains(wordsOf(text), about[len(about)-1]) {
-		return false, nil // the given name (last word) is not in the message
+	if !callsByName(text, about, c.requesterName(r)) {
+		return false, nil // "dạ đồng ý anh ạ" names nobody, even for a requester called Lan Anh
+	}
+	if r.Kind == store.RequestLeave && entersTeam(text) {
+		return false, nil // "cho chị Hoa vào tổ nhé" is not about her leaving
 	}
 	yes, reason, ok := buttonDecision(text, about)
 	if !ok {
 		return false, nil
 	}
 	return true, c.decideTyped(strconv.FormatUint(r.ID, 10), yes, reason)
+}
+
+// requesterName is the name a request is from, as typed.
+func (c *convo) requesterName(r store.Request) string {
+	if r.Name != "" {
+		return r.Name
+	}
+	p, _, _ := c.tx.Person(r.ZaloID)
+	return p.Name
+}
+
+// callsByName tells whether text calls the requester by name: their given name (the last word of
+// about) right after a word for a person ("chị Mai", "em Ánh", "cho bạn Lan"), and, typed with marks,
+// as their name is spelled ("chị Ánh" is not "chị Anh").
+func callsByName(text string, about []string, name string) bool {
+	if len(about) == 0 {
+		return false
+	}
+	given := about[len(about)-1]
+	typedGiven := ""
+	if f := strings.Fields(name); len(f) > 0 {
+		typedGiven = strings.ToLower(norm.NFC.String(f[len(f)-1]))
+	}
+	fields := strings.Fields(text)
+	folded := make([]string, len(fields))
+	for i, f := range fields {
+		folded[i] = foldOf(f)
+	}
+	for _, i := range nameAt(folded, about) {
+		if folded[i] != given {
+			continue
+		}
+		typed := strings.ToLower(norm.NFC.String(strings.Trim(fields[i], ".,!?")))
+		if !hasMarks(text) || typed == typedGiven {
+			return true // a message typed without marks, or the name with its own ("chị Anh" is not "chị Ánh")
+		}
+	}
+	return false
+}
+
+// hasMarks tells text typed with Vietnamese letters (any letter beyond ASCII, NFC or NFD).
+func hasMarks(text string) bool {
+	for _, r := range text {
+		if r > unicode.MaxASCII && (unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)) {
+			return true
+		}
+	}
+	return false
+}
+
+// entersTeam: words of letting someone into a team ("cho vào", "tham gia", "vô tổ").
+func entersTeam(text string) bool {
+	f := " " + foldOf(text) + " "
+	for _, w := range []string{" vao ", " vo ", " dzo ", " tham gia "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // withdrawWords ask to take back one's own request (folded, anywhere in a short message).
@@ -811,29 +903,31 @@ func (c *convo) withdrawOwnRequest(text string) (bool, error) {
 // cầu", "bao giờ được duyệt", "sao lâu vậy chưa thấy duyệt"), not about a report ("báo cáo nộp chưa").
 func requestQuestion(text string) bool {
 	f := " " + foldOf(text) + " "
-	if strings.Contains(f, " bao cao ") || strings.Contains(f, " bc ") || strings.Contains(f, " nop ") || strings.Contains(f, " don vi ") {
-		return false
+	for _, w := range []string{" bao cao ", " bc ", " nop ", " don vi ", " don gian ", " lam sao ", " lam don ", " the nao ", " cach ",
+		" bao nhieu ", " nhung ", " cac "} {
+		if strings.Contains(f, w) {
+			return false // a report, how to do something, or many requests: not one's own request
+		}
 	}
-	for _, w := range []string{" duoc duyet chua ", " duyet chua ", " bao gio duoc duyet ", " sao lau ", " chua thay duyet ", " sao chua duyet ",
+	for _, w := range []string{" duoc duyet chua ", " bao gio duoc duyet ", " sao lau ", " chua thay duyet ", " sao chua duyet ",
 		" bao gio duoc vao ", " duoc vao to chua ", " vao to duoc chua "} {
 		if strings.Contains(f, w) {
 			return true
 		}
 	}
 	noun := false
-	for _, w := range []string{" yeu cau ", " yc ", " don ", " ho so ", " dang ky ", " dang ki "} {
+	for _, w := range []string{" yeu cau ", " yc ", " don "} {
 		noun = noun || strings.Contains(f, w)
 	}
 	if !noun {
 		return false
 	}
-	for _, w := range []string{" sao roi ", " toi dau ", " den dau ", " chua ", " the nao ", " ra sao ", " kiem tra ", " tinh trang ", " bao gio ",
-		" lau ", " xong chua ", " sao "} {
+	for _, w := range []string{" sao roi ", " toi dau ", " den dau ", " tinh trang ", " kiem tra ", " duyet chua ", " xong chua ", " ra sao "} {
 		if strings.Contains(f, w) {
 			return true
 		}
 	}
-	return asks(text)
+	return false
 }
 
 // requestStanding says where the person's own request stands: the open one, else the latest, else

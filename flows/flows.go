@@ -725,6 +725,7 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 	first := " " + strings.Join(lead, " ") + " "
 	var found, near []store.Unit
 	var phrase, nearAt string
+	exactAnywhere := false
 	for _, u := range all {
 		name := " " + strings.Join(wordsOf(u.Name), " ") + " "
 		if name == "  " || len(name) < len(phrase) {
@@ -737,7 +738,7 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 			at = level + name
 		case levelAbbrev[level] != "" && strings.Contains(words, levelAbbrev[level]+name):
 			at = levelAbbrev[level] + name // "X. Đức Thọ", "P. Thành Sen"
-		case len(name) >= 8 && nearAfter(words, level, name) != "":
+		case len(strings.TrimSpace(name)) >= 8 && nearAfter(words, level, name) != "":
 			at = nearAfter(words, level, name) // "xa duc tgo", "xã Tùng Anhh": one letter off, after its level
 			near = append(near, u)
 			nearAt = at
@@ -747,6 +748,7 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 		default:
 			continue
 		}
+		exactAnywhere = true // a commune of this name exists, in scope or not: no other is guessed for it
 		if scope == "" && at == name && !digestTag(text) {
 			continue // of elsewhere: only after its level ("xã Tùng Lộc")
 		}
@@ -761,7 +763,7 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 		}
 		found = append(found, u)
 	}
-	if len(found) == 0 && len(near) == 1 { // a name one letter off only when none is right
+	if len(found) == 0 && len(near) == 1 && !exactAnywhere { // a name one letter off only when none is right
 		if in, err := tx.IsUnder(near[0].Code, scope); scope == "" || err == nil && in {
 			found, phrase = near, nearAt
 		}
@@ -798,7 +800,8 @@ func nearAfter(words, level, name string) string {
 			continue
 		}
 		cand := strings.Join(ws[i+len(lv):i+len(lv)+n], " ")
-		if vntext.WithinOneEdit(cand, strings.TrimSpace(name)) {
+		if d := len(cand) - len(strings.TrimSpace(name)); (d == 1 || d == -1) && vntext.WithinOneEdit(cand, strings.TrimSpace(name)) {
+			// a letter more or less ("tung locc"), never another letter: "Xuân Hội" is a commune of its own
 			return " " + strings.Join(ws[i:i+len(lv)+n], " ") + " "
 		}
 	}
@@ -890,7 +893,7 @@ func init() {
 func namesPersonalData(text string, consent bool) bool {
 	f := " " + foldOf(text) + " "
 	words := []string{" du lieu ", " thong tin ", " tai khoan ", " so dien thoai ", " sdt ", " ho ten ", " ten ", " ho so ", " ca nhan ",
-		" data ", " info ", " luu ", " he thong ", " toi ", " minh ", " em ", " tui ", " zalo ", " tat ca ", " xu ly "}
+		" data ", " info ", " luu ", " he thong ", " zalo ", " xu ly ", " khoi "} // "xóa em khỏi danh sách"; not "xóa đi em"
 	if consent {
 		words = []string{" dong y ", " du lieu ", " thong tin ", " luu ", " xu ly ", " chap thuan ", " consent ", " ca nhan "}
 	}

@@ -343,19 +343,23 @@ func joinNameAnswer(c *convo) error {
 // onlyCommandWords tells a "name" made only of words of the bot's commands and answers ("gửi yêu cầu",
 // "tham gia tổ", "hủy"), which no one is called.
 func onlyCommandWords(name string) bool {
-	words := wordsOf(name)
-	for _, w := range words {
-		if !notNameWords[w] {
-			return false
-		}
+	f := foldOf(name)
+	for _, p := range []string{" nhe", " di", " a", " nha"} {
+		f = strings.TrimSuffix(f, p)
 	}
-	return len(words) > 0
+	return notNames[f]
 }
 
-var notNameWords = map[string]bool{"gui": true, "yeu": true, "cau": true, "dong": true, "y": true, "huy": true, "xoa": true,
-	"bao": true, "cao": true, "tham": true, "gia": true, "to": true, "ok": true, "khong": true, "co": true, "roi": true,
-	"thoi": true, "tiep": true, "tuc": true, "quay": true, "lai": true, "bo": true, "qua": true, "sua": true, "xong": true,
-	"tro": true, "giup": true, "menu": true, "di": true, "nhe": true, "a": true, "da": true, "vang": true, "chia": true, "se": true}
+// notNames are what people type at the name question that is the bot's words, not a name (folded,
+// whole): real names share their syllables ("Cao Bảo Huy", "Đồng Gia Bảo"), so only whole phrases.
+var notNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range strings.Split("gui|gui yeu cau|gui di|yeu cau|tham gia|tham gia to|huy|huy bo|xoa|bao cao|dong y|ok|tiep tuc|"+
+		"quay lai|bo qua|sua|xong|tro giup|menu|chia se|co|khong|roi|thoi|xac nhan|gui thong tin", "|") {
+		m[p] = true
+	}
+	return m
+}()
 
 // nameAndPhone reads a name typed at the name question, with what people put around it ("tên: …",
 // "em tên là …", "họ tên …") and a phone number after it when they give both at once.

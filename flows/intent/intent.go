@@ -316,7 +316,7 @@ func (c *Classifier) Classify(text string, sit Situation) Result {
 			return r
 		}
 	case Group:
-		if (mentioned || asksTheAccount(words)) && score >= 0.5 {
+		if (mentioned || asksTheAccount(raw, words)) && score >= 0.5 {
 			return res // spoken to, or asked: "cho em xin tình hình báo cáo tháng này với ạ", "gửi lại link giúp em"
 		}
 		// Not spoken to: only a short request or a question is for the account ("tình hình báo cáo",

@@ -319,7 +319,11 @@ var questionWords = map[string]bool{"gì": true, "j": true, "ji": true, "sao": t
 
 // asksTheAccount tells a group message that opens by asking for something ("cho em xin …", "cho xin
 // …", "xin …", "nhờ …", "gửi lại …", "gửi giúp …"): officers asking one another say a name first.
-func asksTheAccount(words []string) bool {
+func asksTheAccount(raw string, words []string) bool {
+	lower := strings.ToLower(norm.NFC.String(raw))
+	if strings.Contains(lower, "họp") || strings.Contains(lower, "zoom") || strings.Contains(lower, "meet") {
+		return false // "gửi lại link họp giúp em": a meeting's, not the account's
+	}
 	for len(words) > 0 && (words[0] == "da" || words[0] == "vang" || words[0] == "a" || words[0] == "anh" || words[0] == "chi") {
 		words = words[1:]
 	}
@@ -327,15 +331,21 @@ func asksTheAccount(words []string) bool {
 		return false
 	}
 	switch words[0] {
-	case "xin", "nho":
-		return true
+	case "xin":
+		// "xin số liệu", "xin link", not "xin báo cáo: …" (reporting up) nor "xin phép"
+		return len(words) > 1 && asksForWhat[words[1]]
+	case "nho":
+		return len(words) > 1 && words[1] == "bot" // "nhờ anh …", "nhờ các anh chị …" ask people
 	case "cho":
 		return len(words) > 1 && (words[1] == "xin" || len(words) > 2 && words[2] == "xin" || words[1] == "xem")
 	case "gui":
-		return len(words) > 1 && (words[1] == "lai" || words[1] == "giup" || words[1] == "gium" || words[1] == "cho")
+		return len(words) > 2 && (words[1] == "lai" || words[1] == "giup" || words[1] == "gium") && asksForWhat[words[2]]
 	}
 	return false
 }
+
+// asksForWhat are what officers ask the account for (folded first words): figures, the picture, the link.
+var asksForWhat = wordSet("so tinh link duong danh thong ket tien ti trang bang")
 
 // questionTail are trailing particles dropped before looking for the question word (folded).
 var questionTail = wordSet("ạ ad admin vậy nhỉ nha nhé em anh chị bạn ơi ak ah rứa hết đây kia rồi zậy")
