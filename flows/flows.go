@@ -826,26 +826,26 @@ func onlyMonth(words []string) bool {
 // longer tells whether the words that fold to phrase are followed, as typed, by a capitalised word:
 // part of a longer name ("Tân Hưng Đông" is not "Tân Hưng").
 func longer(text string, phrase []string) bool {
-	typed := strings.Fields(text)
-	for i := 0; i+len(phrase) <= len(typed); i++ {
-		j := 0
-		for j < len(phrase) && strings.Join(wordsOf(typed[i+j]), " ") == phrase[j] {
-			j++
-		}
-		if j == len(phrase) {
-			if next := i + j; next < len(typed) {
-				r := []rune(typed[next])
-				return len(r) > 0 && unicode.IsUpper(r[0])
-			}
-			return false
-		}
+	typed, i := findTyped(text, phrase)
+	if i < 0 || i+len(phrase) >= len(typed) {
+		return false
 	}
-	return false
+	r := []rune(typed[i+len(phrase)])
+	return len(r) > 0 && unicode.IsUpper(r[0])
 }
 
 // without is text less the first run of words that fold to phrase, as typed otherwise ("Tùng Lộc còn
 // tổ nào chưa nộp?" less "tung loc" is "còn tổ nào chưa nộp?").
 func without(text string, phrase []string) string {
+	typed, i := findTyped(text, phrase)
+	if i < 0 {
+		return text
+	}
+	return strings.Join(append(typed[:i:i], typed[i+len(phrase):]...), " ")
+}
+
+// findTyped is text's fields and where the first run of them that folds to phrase starts (-1: none).
+func findTyped(text string, phrase []string) ([]string, int) {
 	typed := strings.Fields(text)
 	for i := 0; i+len(phrase) <= len(typed); i++ {
 		j := 0
@@ -853,10 +853,10 @@ func without(text string, phrase []string) string {
 			j++
 		}
 		if j == len(phrase) {
-			return strings.Join(append(typed[:i:i], typed[i+j:]...), " ")
+			return typed, i
 		}
 	}
-	return text
+	return typed, -1
 }
 
 // step is one question of a conversation.
