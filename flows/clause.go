@@ -367,8 +367,8 @@ func decisionTail(words []string, no bool, about []string) bool {
 		w := words[i]
 		switch {
 		case particles[w], w == "chu", w == "het", w == "nay", w == "ay", w == "em", w == "anh", w == "bot", w == "lam", w == "nhen":
-		case w == "moi" && i+1 < len(words) && words[i+1] == "dung":
-			i++ // "giới thiệu mới đúng"
+		case w == "moi" && i+1 < len(words) && words[i+1] == "dung", w == "cung" && i+1 < len(words) && words[i+1] == "duoc" && !no:
+			i++ // "giới thiệu mới đúng", "cho vào cũng được"
 		case no && w == "dau":
 		case w == "cho" || persons[w]:
 			// "cho chị Lan", "bạn ấy": who, then the requester's name, if any

@@ -576,6 +576,7 @@ func requesterWords(tx *store.Tx, id string) []string {
 // recallWords open words that take a refusal back (folded): "nhầm", "bấm nhầm nút", "xin lỗi", "tôi chọn
 // nhầm", "đổi ý rồi", "quay lại", "thôi", "à", "ấy chết", "ý anh là", "anh muốn".
 var recallWords = map[string]bool{"nham": true, "bam": true, "nut": true, "chon": true, "xin": true, "loi": true, "doi": true,
+	"khoan": true, "o": true, "ui": true, "ah": true,
 	"y": true, "roi": true, "quay": true, "lai": true, "thoi": true, "a": true, "ay": true, "chet": true, "la": true, "muon": true,
 	"toi": true, "anh": true, "em": true, "chi": true, "lon": true}
 

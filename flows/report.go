@@ -906,10 +906,10 @@ func (c *convo) fmtTime(t time.Time) string { return t.In(c.e.loc).Format("15:04
 // since a report's narrative may speak of deadlines ("còn nhiều hộ chưa biết hạn nộp thuế").
 func deadlineQuestion(text string, strict bool) bool {
 	f := " " + vntext.Fold(text) + " "
-	if !strings.Contains(f, " han ") || len(strings.Fields(f)) > 12 {
+	if !strings.Contains(f, " han ") && !strings.Contains(f, " nop truoc ngay ") || len(strings.Fields(f)) > 12 {
 		return false
 	}
-	cues := []string{" ngay nao ", " khi nao ", " bao gio ", " luc nao ", " hom nao ", " ngay may "}
+	cues := []string{" ngay nao ", " khi nao ", " bao gio ", " luc nao ", " hom nao ", " ngay may ", " ngay bao nhieu ", " truoc ngay may "}
 	if strict && !strings.Contains(f, " bao cao ") && !strings.Contains(f, " bc ") && !strings.Contains(f, " han chot ") &&
 		!(strings.HasPrefix(f, " han nop ") && len(strings.Fields(f)) <= 5) {
 		return false // "bà con hỏi hạn nộp thuế đất khi nào?" is a narrative's; "hạn nộp là ngày nào?" is asked of the report
