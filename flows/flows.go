@@ -301,6 +301,10 @@ func (c *convo) handle() error {
 			// "gửi báo cáo" at the report's own confirmation sends it; it does not start the report again.
 			res.Intent = intent.Yes
 		}
+		if c.s != nil && c.s.Flow == "leave" && c.s.Step == "reason" && (res.Intent == intent.Pause || res.Intent == intent.Ask && res.Alt == intent.Pause) &&
+			!saysPause(text) {
+			res.Intent = intent.Answer // "em bận quá", "dạo này em bận việc gia đình quá" is why they leave, not "pause"
+		}
 		switch res.Intent {
 		case intent.Yes:
 			if !isYes(c.in.Text) {
@@ -650,6 +654,17 @@ func (c *convo) officerWords(cmd string) error {
 		return nil
 	}
 	return c.prompt()
+}
+
+// saysPause: words that put a conversation off in so many words ("tạm dừng", "để sau", "lát nữa").
+func saysPause(text string) bool {
+	f := " " + foldOf(text) + " "
+	for _, w := range []string{" tam dung ", " dung lai ", " de sau ", " lat nua ", " chut nua ", " lam tiep sau ", " mai lam tiep ", " tinh sau "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasTeamRole tells whether the person is in a team (any role): their team's standing is theirs to ask.
