@@ -688,12 +688,12 @@ func TestOfficerWordsFromOthersMidReport(t *testing.T) {
 		})
 	}
 
-	// On a paused draft the explanation comes with the offer to go on, as any other message would.
+	// On a paused draft the answer comes with the offer to go on, as any other message would.
 	w := tungAnh(t)
 	startReport(t, w, "12")
 	w.text(hung, "tạm dừng")
 	r := only(t, hung, w.text(hung, "tình hình báo cáo"))
-	contains(t, r, "dành cho cán bộ theo dõi", "Bạn đang dở việc báo cáo tháng")
+	contains(t, r, "📅 Tổ CNSCĐ thôn 1", "Bạn đang dở việc báo cáo tháng")
 	hasButtons(t, r, []string{"Tiếp tục", "Hủy"})
 }
 

@@ -639,8 +639,8 @@ func (c *convo) officerWords(cmd string) error {
 	case c.s == nil:
 		// "báo cáo của em đã gửi được chưa?", "tổ mình nộp chưa": their own team's standing.
 		return c.deadlines()
-	case cmd == cmdStatus && !c.s.Paused && hasTeamRole(c.tx, c.in.UserID):
-		return c.deadlines() // the same in the middle of a conversation; its question comes again after
+	case cmd == cmdStatus && hasTeamRole(c.tx, c.in.UserID):
+		return c.deadlines() // the same in the middle of a conversation (its question comes again after) or a paused one
 	default:
 		c.say(textOfficersOnly)
 	}

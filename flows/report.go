@@ -968,5 +968,9 @@ func (c *convo) deadlines() error {
 	if c.s != nil && !c.s.Paused {
 		return c.prompt()
 	}
+	if c.s != nil {
+		c.sayPaused() // a paused draft: the offer to go on, as any other message gets
+		return nil
+	}
 	return c.menu()
 }
