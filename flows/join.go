@@ -395,8 +395,22 @@ func nameAndPhone(text string) (name, phone string) {
 		}
 		break
 	}
+	// A title before a name of two words or more ("chị Nguyễn Thị Lan", "anh Phạm Đức Phúc") and
+	// particles after it ("Nguyễn Thu Hương ạ") are not the name.
+	if len(words) > 2 && titles[vntext.Fold(words[0])] {
+		words = words[1:]
+	}
+	for len(words) > 1 && nameTail[strings.ToLower(words[len(words)-1])] {
+		words = words[:len(words)-1]
+	}
 	return cleanName(strings.Join(words, " ")), phone
 }
+
+// titles are said before a person's name (folded); nameTail are particles said after it, as typed.
+var (
+	titles   = map[string]bool{"chi": true, "anh": true, "co": true, "chu": true, "bac": true, "ong": true, "ba": true, "di": true, "thim": true, "ban": true}
+	nameTail = map[string]bool{"ạ": true, "nhé": true, "nha": true, "ah": true, "à": true, "nhe": true, "a.": true, "ạ.": true}
+)
 
 // cleanName accepts a person's name: letters and spaces, two to 80 characters.
 func cleanName(s string) string {
@@ -419,6 +433,10 @@ func joinPhonePrompt(c *convo) error {
 
 func joinPhoneAnswer(c *convo) error {
 	phone, ok := vntext.NormalizePhone(c.in.Text)
+	if !ok {
+		_, phone = nameAndPhone(c.in.Text) // "sđt em là 0905 678 910": the number at the end, after its words
+		ok = phone != ""
+	}
 	if c.in.Kind == KindSubmitInfo {
 		phone, ok = vntext.NormalizePhone(c.in.Phone)
 	}
