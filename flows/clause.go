@@ -366,6 +366,12 @@ func decisionTail(words []string, no bool, about []string) bool {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		switch {
+		case (persons[w] || w == "cho") && i+1 < len(words) && slices.Contains(about, words[i+1]):
+			j := i + 1 // "giới thiệu anh An": the requester, named after the word for them
+			for j < len(words) && slices.Contains(about, words[j]) {
+				j++
+			}
+			i = j - 1
 		case particles[w], w == "chu", w == "het", w == "nay", w == "ay", w == "em", w == "anh", w == "bot", w == "lam", w == "nhen":
 		case w == "moi" && i+1 < len(words) && words[i+1] == "dung", w == "cung" && i+1 < len(words) && words[i+1] == "duoc" && !no:
 			i++ // "giới thiệu mới đúng", "cho vào cũng được"

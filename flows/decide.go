@@ -713,13 +713,22 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 // which request they are about).
 func (c *convo) decideNamed(text string) (bool, error) {
 	waiting, err := c.waitingFor(c.in.UserID)
-	if err != nil || len(waiting) != 1 {
+	if err != nil || len(waiting) == 0 {
 		return false, err
 	}
-	r := waiting[0]
-	about := requesterWords(c.tx, strconv.FormatUint(r.ID, 10))
-	if !callsByName(text, about, c.requesterName(r)) {
-		return false, nil // "dạ đồng ý anh ạ" names nobody, even for a requester called Lan Anh
+	// The one waiting whose requester the words call by name ("giới thiệu anh Minh lên phường nhé"
+	// among several); two called, or none: nothing decided here.
+	var r store.Request
+	var about []string
+	called := 0
+	for _, w := range waiting {
+		words := requesterWords(c.tx, strconv.FormatUint(w.ID, 10))
+		if callsByName(text, words, c.requesterName(w)) { // "dạ đồng ý anh ạ" names nobody, even Lan Anh
+			r, about, called = w, words, called+1
+		}
+	}
+	if called != 1 {
+		return false, nil
 	}
 	if r.Kind == store.RequestLeave && entersTeam(text) {
 		return false, nil // "cho chị Hoa vào tổ nhé" is not about her leaving
@@ -1026,12 +1035,13 @@ func (c *convo) aboutRequests(text string) (bool, error) {
 	if id, yes, reason, ok := typedRequestDecision(text); ok {
 		return true, c.decideTyped(id, yes, reason) // "duyệt 1", "phê duyệt yêu cầu số 1"
 	}
+	if handled, err := c.decideNamed(text); handled || err != nil {
+		return handled, err // "duyệt cho anh Minh", "cho chị Yến vào tổ nhé": the one waiting called by name
+	}
 	if yes, ok := bareDecision(text); ok {
 		if handled, err := c.decideBare(yes); handled || err != nil {
 			return handled, err // "duyệt", "giới thiệu" with one request waiting; which, with several
 		}
-	} else if handled, err := c.decideNamed(text); handled || err != nil {
-		return handled, err // "duyệt cho em Quý", "cho chị Yến vào tổ nhé": the one waiting, by the requester's name
 	} else if decisionTalk(text) {
 		if waiting, err := c.waitingFor(c.in.UserID); err != nil {
 			return false, err
