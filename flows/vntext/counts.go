@@ -25,6 +25,9 @@ func SplitCounts(s string) []string {
 	if len(parts) >= 2 && allStartWithDigit(parts) {
 		return parts
 	}
+	if nums := countsInWords(s); nums != nil {
+		return nums
+	}
 	if _, ok, _ := ParseCount(s, 0); ok {
 		return nil
 	}
@@ -71,4 +74,38 @@ func allDigits(parts []string) bool {
 		}
 	}
 	return true
+}
+
+// numberToken is a count as written inside words ("45", "1.200").
+var numberToken = regexp.MustCompile(`\d+(?:[.,]\d{3})*`)
+
+// countsInWords reads counts said in words, one to a part: "tháng này tổ hướng dẫn 45 hộ, hỗ trợ 120 hồ
+// sơ dvc, kích hoạt 38 tài khoản vneid", "Số hộ: 30 / Hồ sơ DVC: 64 / VNeID: 15". Each part holds one
+// number and no word that makes it part of another ("trong đó 10 hộ nghèo"); nil otherwise.
+func countsInWords(s string) []string {
+	var parts []string
+	for _, p := range listSep.Split(strings.ReplaceAll(s, " / ", "; "), -1) {
+		if p = strings.Trim(p, " \t.,"); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	var out []string
+	for _, p := range parts {
+		f := strings.ReplaceAll(" "+Fold(p)+" ", " thang nay ", " ") // "tháng này tổ hướng dẫn 45 hộ": this month, no date
+		for _, w := range []string{" trong do ", " trong so ", " gom ", " moi ", " tren ", " tang ", " giam ", " thang ", " nam ", " ngay ", " khoang ",
+			" tam ", " gan ", " hon ", " duoi ", " co le "} {
+			if strings.Contains(f, w) {
+				return nil // a share, a rate, a date: not one count of the list
+			}
+		}
+		nums := numberToken.FindAllString(p, -1)
+		if len(nums) != 1 {
+			return nil
+		}
+		out = append(out, nums[0])
+	}
+	return out
 }

@@ -38,6 +38,12 @@ func TestSplitCounts(t *testing.T) {
 		{"12/15", nil},
 		{"12, 30, 5, 0, không, 0, 2", []string{"12", "30", "5", "0", "không", "0", "2"}},
 		{"không, không", nil}, // no number at all: not a list of counts
+		// Counts said in words, one to a part.
+		{"tháng này tổ hướng dẫn 45 hộ, hỗ trợ 120 hồ sơ dvc, kích hoạt 38 tài khoản vneid", []string{"45", "120", "38"}},
+		{"Số hộ: 30 / Hồ sơ DVC: 64 / VNeID: 15", []string{"30", "64", "15"}},
+		{"45 hộ, trong đó 10 hộ nghèo", nil},
+		{"tháng 11: 45 hộ, 120 hồ sơ", nil},
+		{"hướng dẫn bà con, không có số liệu", nil},
 	} {
 		if got := SplitCounts(c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("SplitCounts(%q) = %q, want %q", c.in, got, c.want)
