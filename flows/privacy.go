@@ -165,6 +165,12 @@ func (c *convo) startErase(withdraw bool) error {
 
 func privacyConfirmPrompt(c *convo) error {
 	text := textEraseAsk
+	if roles, err := c.tx.RolesOf(c.in.UserID); err == nil && len(roles) == 0 {
+		text = strings.Replace(text, textEraseAskRoles, "", 1) // someone in no team is not told they will leave one
+	}
+	if _, open, err := c.ownOpenRequest(); err == nil && !open {
+		text = strings.Replace(text, textEraseAskRequests, "", 1)
+	}
 	if c.s.Data["why"] == "withdraw" {
 		text = textWithdrawAsk + " " + textEraseAsk
 	}

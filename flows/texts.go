@@ -221,7 +221,9 @@ const (
 	textNo                = "không"
 	textMore              = "và %d mục khác"
 
-	textEraseAsk = "Sẽ xóa họ tên, số điện thoại, mã Zalo, vai trò trong tổ (bạn sẽ rời tổ), yêu cầu đang chờ (sẽ bị hủy), " +
+	textEraseAskRoles    = "vai trò trong tổ (bạn sẽ rời tổ), "
+	textEraseAskRequests = "yêu cầu đang chờ (sẽ bị hủy), "
+	textEraseAsk         = "Sẽ xóa họ tên, số điện thoại, mã Zalo, " + textEraseAskRoles + textEraseAskRequests +
 		"việc đang dở và tin nhắn đã lưu. Báo cáo tổ đã gửi vẫn giữ nhưng không còn ghi tên bạn. " +
 		"Không thể hoàn tác. Bạn chắc chắn muốn xóa dữ liệu của mình?"
 	textWithdrawAsk          = "Rút lại đồng ý thì hệ thống không được lưu dữ liệu của bạn nữa, nên dữ liệu sẽ bị xóa."
