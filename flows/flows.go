@@ -6,6 +6,7 @@ package flows
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -1115,6 +1116,16 @@ func (c *convo) menuButtons(withHelp bool) error {
 		text = textMenuMember
 	case official:
 		text = textMenuOfficial
+	}
+	if r, open, err := c.ownOpenRequest(); err != nil {
+		return err
+	} else if open {
+		// Their own request waiting comes first: "Tham gia tổ" would only say it was sent already.
+		text = fmt.Sprintf(textRequestWaiting, r.ID, stateTextAt(r.State, c.authority(r.Team))) + "\n" + text
+		if r.Kind == store.RequestJoin && len(roles) == 0 {
+			buttons = slices.DeleteFunc(buttons, func(b Button) bool { return b == btnJoin })
+			buttons = append(buttons, btnWithdraw)
+		}
 	}
 	if waiting, err := c.waitingFor(c.in.UserID); err != nil {
 		return err
