@@ -103,7 +103,11 @@ func (c *convo) sayState(r store.Request) {
 		c.say(fmt.Sprintf(textRequestWaiting, r.ID, stateTextAt(r.State, c.authority(r.Team))))
 		return
 	}
-	c.say(fmt.Sprintf(textAlreadyDecided, r.ID, stateTextAt(r.State, c.authority(r.Team))))
+	text := fmt.Sprintf(textAlreadyDecided, r.ID, stateTextAt(r.State, c.authority(r.Team)))
+	if n := len(r.History); n > 0 && (r.State == store.StateDeclined || r.State == store.StateRejected) && r.History[n-1].Note != "" {
+		text += " " + fmt.Sprintf(textRefusalWhy, r.History[n-1].Note) // "sao yêu cầu của em bị từ chối vậy ạ"
+	}
+	c.say(text)
 }
 
 func decideReasonPrompt(c *convo) error {
@@ -932,7 +936,8 @@ func requestQuestion(text string) bool {
 	if !noun {
 		return false
 	}
-	for _, w := range []string{" sao roi ", " toi dau ", " den dau ", " tinh trang ", " kiem tra ", " duyet chua ", " xong chua ", " ra sao "} {
+	for _, w := range []string{" sao roi ", " toi dau ", " den dau ", " tinh trang ", " kiem tra ", " duyet chua ", " xong chua ", " ra sao ",
+		" bi tu choi ", " khong duoc duyet "} {
 		if strings.Contains(f, w) {
 			return true
 		}

@@ -116,6 +116,7 @@ const (
 	textWaitingAre             = "Các yêu cầu đang chờ bạn: số %s."
 	textNotYours               = "Yêu cầu số %d không thuộc quyền xử lý của bạn."
 	textRightGone              = "Bạn không còn quyền xử lý yêu cầu số %d (vai trò của bạn đã thay đổi), nên từ chối này không được ghi nhận."
+	textRefusalWhy             = "Lý do: %s"
 	textAlreadyDecided         = "Yêu cầu số %d đã %s rồi."
 	textNoOwnRequest           = "Bạn chưa gửi yêu cầu nào."
 	textRequestWaiting         = "Yêu cầu số %d đang %s."
