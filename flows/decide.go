@@ -185,7 +185,8 @@ func (c *convo) refuse(id uint64, action, reason string) ([]Reply, error) {
 	others := []Reply{{ToUser: r.ZaloID, Text: fmt.Sprintf(textToRequesterRefused, r.ID, kindText(r.Kind), t.Name, reason)}}
 	if action == "rej" {
 		if lead, ok, _ := c.tx.Leader(r.Team); ok && lead != c.in.UserID && lead != r.ZaloID {
-			others = append(others, Reply{ToUser: lead, Text: fmt.Sprintf(textToLeaderOutcome, r.ID, c.personName(r.ZaloID), stateTextAt(r.State, c.authority(r.Team)))})
+			others = append(others, Reply{ToUser: lead, Text: fmt.Sprintf(textToLeaderOutcome, r.ID, c.personName(r.ZaloID), stateTextAt(r.State, c.authority(r.Team))) +
+				" " + fmt.Sprintf(textRefusalWhy, reason)}) // the leader who recommended is told why too
 		}
 	}
 	return others, nil
