@@ -387,18 +387,13 @@ func nameAndPhone(text string) (name, phone string) {
 		}
 	}
 	words = words[:cut]
-	for len(words) > 1 {
-		switch vntext.Fold(words[0]) {
-		case "ten", "ho", "em", "toi", "minh", "la", "chau":
-			words = words[1:]
-			continue
-		}
-		break
-	}
-	// A title before a name of two words or more ("chị Nguyễn Thị Lan", "anh Phạm Đức Phúc") and
-	// particles after it ("Nguyễn Thu Hương ạ") are not the name.
-	if len(words) > 2 && titles[vntext.Fold(words[0])] {
+	// Words said before a name, typed in small letters ("họ tên", "em tên là", "chị"): a name's first
+	// word has its capital ("Hồ Thị Lan", "Chu Văn An", "La Văn Cầu" keep theirs).
+	for len(words) > 2 && lowerFirst(words[0]) && (leadBeforeName[vntext.Fold(words[0])] || titles[vntext.Fold(words[0])]) {
 		words = words[1:]
+	}
+	for len(words) > 1 && lowerFirst(words[0]) && leadBeforeName[vntext.Fold(words[0])] {
+		words = words[1:] // "tên Lan", "em Hoa"
 	}
 	for len(words) > 1 && nameTail[strings.ToLower(words[len(words)-1])] {
 		words = words[:len(words)-1]
@@ -406,10 +401,18 @@ func nameAndPhone(text string) (name, phone string) {
 	return cleanName(strings.Join(words, " ")), phone
 }
 
-// titles are said before a person's name (folded); nameTail are particles said after it, as typed.
+// lowerFirst: a word typed with a small first letter.
+func lowerFirst(w string) bool {
+	r := []rune(w)
+	return len(r) > 0 && unicode.IsLower(r[0])
+}
+
+// leadBeforeName and titles are said before a person's name (folded); nameTail are particles said
+// after it, as typed.
 var (
-	titles   = map[string]bool{"chi": true, "anh": true, "co": true, "chu": true, "bac": true, "ong": true, "ba": true, "di": true, "thim": true, "ban": true}
-	nameTail = map[string]bool{"ạ": true, "nhé": true, "nha": true, "ah": true, "à": true, "nhe": true, "a.": true, "ạ.": true}
+	leadBeforeName = map[string]bool{"ten": true, "ho": true, "em": true, "toi": true, "minh": true, "la": true, "chau": true}
+	titles         = map[string]bool{"chi": true, "anh": true, "co": true, "chu": true, "bac": true, "ong": true, "ba": true, "di": true, "thim": true, "ban": true}
+	nameTail       = map[string]bool{"ạ": true, "nhé": true, "ah": true, "à": true, "a.": true, "ạ.": true}
 )
 
 // cleanName accepts a person's name: letters and spaces, two to 80 characters.

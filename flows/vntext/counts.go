@@ -84,19 +84,27 @@ var numberToken = regexp.MustCompile(`\d+(?:[.,]\d{3})*`)
 // number and no word that makes it part of another ("trong đó 10 hộ nghèo"); nil otherwise.
 func countsInWords(s string) []string {
 	var parts []string
-	for _, p := range listSep.Split(strings.ReplaceAll(s, " / ", "; "), -1) {
+	for _, p := range listSep.Split(s, -1) {
 		if p = strings.Trim(p, " \t.,"); p != "" {
 			parts = append(parts, p)
 		}
 	}
-	if len(parts) < 2 {
-		return nil
+	if len(parts) < 3 {
+		return nil // "thôn A 5 hộ, thôn B 7 hộ", "12 hộ, mất 2 tiếng": two parts are a count and a comment as often
 	}
 	var out []string
+	units := map[string]bool{}
 	for _, p := range parts {
+		if unit := unitAfterNumber(p); unit != "" {
+			if units[unit] {
+				return nil // "5 hộ, 7 hộ, …": one thing counted twice is a breakdown, not a list
+			}
+			units[unit] = true
+		}
 		f := strings.ReplaceAll(" "+Fold(p)+" ", " thang nay ", " ") // "tháng này tổ hướng dẫn 45 hộ": this month, no date
 		for _, w := range []string{" trong do ", " trong so ", " gom ", " moi ", " tren ", " tang ", " giam ", " thang ", " nam ", " ngay ", " khoang ",
-			" tam ", " gan ", " hon ", " duoi ", " co le "} {
+			" tam ", " gan ", " hon ", " duoi ", " co le ", " them ", " nua ", " khac ", " ngoai ra ", " chua tinh ", " lan ", " tuan ",
+			" thon ", " lop ", " tieng ", " gio ", " voi "} {
 			if strings.Contains(f, w) {
 				return nil // a share, a rate, a date: not one count of the list
 			}
@@ -108,4 +116,17 @@ func countsInWords(s string) []string {
 		out = append(out, nums[0])
 	}
 	return out
+}
+
+// unitAfterNumber is the word after a part's number ("hộ" in "45 hộ"), as typed in small letters
+// ("hộ" and "hồ sơ" fold alike); "" when none.
+func unitAfterNumber(p string) string {
+	loc := numberToken.FindStringIndex(p)
+	if loc == nil {
+		return ""
+	}
+	if f := strings.Fields(strings.ToLower(p[loc[1]:])); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }

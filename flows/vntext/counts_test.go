@@ -40,7 +40,11 @@ func TestSplitCounts(t *testing.T) {
 		{"không, không", nil}, // no number at all: not a list of counts
 		// Counts said in words, one to a part.
 		{"tháng này tổ hướng dẫn 45 hộ, hỗ trợ 120 hồ sơ dvc, kích hoạt 38 tài khoản vneid", []string{"45", "120", "38"}},
-		{"Số hộ: 30 / Hồ sơ DVC: 64 / VNeID: 15", []string{"30", "64", "15"}},
+		{"Số hộ: 30 / Hồ sơ DVC: 64 / VNeID: 15", nil}, // labels are not read: by position they could go to the wrong questions
+		{"hướng dẫn 12 hộ, hỗ trợ thêm cho 3 hộ khác nữa", nil},
+		{"thôn A 5 hộ, thôn B 7 hộ", nil},
+		{"12 hộ, mất 2 tiếng", nil},
+		{"tuần đầu 5 hộ, tuần sau 7 hộ, tuần cuối 2 hộ", nil},
 		{"45 hộ, trong đó 10 hộ nghèo", nil},
 		{"tháng 11: 45 hộ, 120 hồ sơ", nil},
 		{"hướng dẫn bà con, không có số liệu", nil},
