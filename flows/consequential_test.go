@@ -411,6 +411,10 @@ func TestSecondReviewKinds(t *testing.T) {
 		{"duyệt cho chị Lan Anh", "Nguyễn Lan Anh", true}, {"ok chị đồng ý", "Nguyễn Linh Chi", false}, {"nhận nhé chị", "Nguyễn Linh Chi", false},
 		{"nhận em Chi nhé", "Nguyễn Linh Chi", true}, {"nhận nhé, cảm ơn lần nữa", "Lê Thị Lan", false}, {"cho chị Mai vào tổ", "Trần Thị Mai", true},
 		{"giới thiệu chị Anh", "Nguyễn Ngọc Ánh", false}, {"giới thiệu chị Ánh", "Nguyễn Ngọc Ánh", true},
+		// From a third review: names that are words.
+		{"em đồng ý", "Nguyễn Như Ý", false}, {"em đồng ý nhé", "Phạm Văn Đồng", false}, {"em duyệt nhé", "Nguyễn Thị Duyệt", false},
+		{"đồng ý, bạn ấy có thành tích tốt", "Lê Văn Thành", false}, {"duyệt nhé, chị thu xếp giúp em", "Lê Thị Thu", false},
+		{"duyệt cho chị Thu nhé", "Lê Thị Thu", true},
 	} {
 		if got := callsByName(c.text, wordsOf(c.name), c.name); got != c.want {
 			t.Errorf("%q calls %s: %v, want %v", c.text, c.name, got, c.want)

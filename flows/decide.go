@@ -771,16 +771,37 @@ func callsByName(text string, about []string, name string) bool {
 	for i, f := range fields {
 		folded[i] = foldOf(f)
 	}
-	for _, i := range nameAt(folded, about) {
-		if folded[i] != given {
-			continue
-		}
-		typed := strings.ToLower(norm.NFC.String(strings.Trim(fields[i], ".,!?")))
-		if !hasMarks(text) || typed == typedGiven {
-			return true // a message typed without marks, or the name with its own ("chị Anh" is not "chị Ánh")
-		}
+	if decisionWordNames[given] {
+		return false // a requester called Ý, Đồng, Duyệt, Nhận is not told from "đồng ý", "duyệt", "nhận"
 	}
-	return false
+	at := nameAt(folded, about)
+	if len(at) == 0 || at[0] == 0 || folded[at[len(at)-1]] != given {
+		return false // the run of the name must end with the given name ("chị Lan Anh", "em Ánh")
+	}
+	first, last := at[0], at[len(at)-1]
+	typed := strings.ToLower(norm.NFC.String(strings.Trim(fields[last], ".,!?")))
+	title := strings.ToLower(norm.NFC.String(fields[first-1]))
+	if hasMarks(text) && (typed != typedGiven || !calledTitles[title]) {
+		return false // "chị Anh" is not "chị Ánh"; "có Thành", "đồng Ý" are no titles
+	}
+	if last+1 < len(folded) && !nameMayEnd(folded[last+1]) {
+		return false // "chị thu xếp", "có thành tích": the word goes on
+	}
+	return true
+}
+
+// calledTitles are the words, as typed, that call a person by name ("chị Lan", "em Ánh", "đ/c Minh").
+var calledTitles = map[string]bool{"anh": true, "chị": true, "em": true, "bạn": true, "cô": true, "chú": true, "bác": true, "ông": true,
+	"bà": true, "cháu": true, "e": true, "c": true, "a": true, "chi": true, "đ/c": true, "cu": true, "cậu": true, "dì": true}
+
+// decisionWordNames are given names that are decision words (folded).
+var decisionWordNames = map[string]bool{"y": true, "dong": true, "duyet": true, "nhan": true, "thieu": true, "choi": true, "ok": true,
+	"thuan": true, "tri": true, "qua": true}
+
+// nameMayEnd: what may follow a name called (folded): particles, where, for, or a pause.
+func nameMayEnd(w string) bool {
+	return particles[w] || entering(w) || w == "to" || w == "voi" || w == "luon" || w == "len" || w == "nay" || w == "ay" ||
+		w == "tham" || w == "vi" || w == "do" || w == "a" || w == "nhe" || w == "nha" || w == "di" || w == "roi"
 }
 
 // hasMarks tells text typed with Vietnamese letters (any letter beyond ASCII, NFC or NFD).
