@@ -166,6 +166,9 @@ func (c *convo) correcting(text string) (bool, error) {
 	if !isQ && c.s.Step != "summary" && c.s.Step != "edit" {
 		return false, nil
 	}
+	if handled, err := c.correctingSeveral(text, cur, isQ); handled || err != nil {
+		return handled, err // "câu 1 là 12, câu 2 là 35"
+	}
 	corr, ok := parseCorrection(text)
 	if !ok {
 		return false, nil
@@ -210,6 +213,59 @@ func (c *convo) correcting(text string) (bool, error) {
 		return true, err
 	}
 	c.say(fmt.Sprintf(textCorrected, corr.item, q.Label, shown(value)))
+	return true, c.prompt()
+}
+
+// correctingSeveral applies several corrections given in one message, each "câu N là X" with its
+// value, all or none: one that cannot be taken (not answered yet, the question asked now, a value the
+// question refuses) leaves every answer as it was and says why.
+func (c *convo) correctingSeveral(text string, cur int, isQ bool) (bool, error) {
+	parts := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' })
+	if len(parts) < 2 {
+		return false, nil
+	}
+	var corrs []correction
+	for _, p := range parts {
+		corr, ok := parseCorrection(strings.TrimSpace(p))
+		if !ok || corr.value == "" {
+			return false, nil
+		}
+		corrs = append(corrs, corr)
+	}
+	qs, err := c.questions()
+	if err != nil {
+		return false, err
+	}
+	values := map[string]string{}
+	var said []string
+	for _, corr := range corrs {
+		k := corr.item - 1
+		if corr.item > len(qs.Questions) {
+			c.say(fmt.Sprintf(textEditWhich, len(qs.Questions)))
+			return true, c.prompt()
+		}
+		q := qs.Questions[k]
+		if _, answered := c.s.Data["a."+q.ID]; !answered || isQ && k == cur {
+			return false, nil // answers as labels ("câu 3: 5, câu 4: 7" while at 3): the batch reads them
+		}
+		value, problem := checkAnswer(q, corr.value)
+		if problem != "" {
+			c.say(fmt.Sprintf(textCorrectionRefused, corr.item, problem))
+			return true, c.prompt()
+		}
+		values["a."+q.ID] = value
+		said = append(said, fmt.Sprintf(textCorrected, corr.item, q.Label, shown(value)))
+	}
+	for k, v := range values {
+		c.s.Data[k] = v
+	}
+	c.say(strings.Join(said, "\n"))
+	if c.s.Step == "edit" {
+		return true, c.goTo("summary")
+	}
+	if err := c.save(); err != nil {
+		return true, err
+	}
 	return true, c.prompt()
 }
 
