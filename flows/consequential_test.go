@@ -464,3 +464,21 @@ func TestSecondReviewKinds(t *testing.T) {
 		}
 	}
 }
+
+// Corrections as people say them (an outside probe): an interjection first, words before the new
+// value, the old value after it — and a narrative's own "không phải" kept.
+func TestCorrectionsAsSaid(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		item  int
+		value string
+	}{
+		{"khoan, mục 3 phải là 17 chứ không phải 15", 3, "17"}, {"câu 1 sai rồi, đúng là 54 hộ", 1, "54 hộ"},
+		{"mục 4 ghi nhầm, sửa lại là: Hỗ trợ 25 người", 4, "Hỗ trợ 25 người"}, {"câu 2 là 30, không phải 20", 2, "30"},
+		{"câu 8 là Hướng dẫn bà con không phải đi xa", 8, "Hướng dẫn bà con không phải đi xa"},
+	} {
+		if got, ok := parseCorrection(c.text); !ok || got.item != c.item || got.value != c.value {
+			t.Errorf("%q → %+v, want item %d value %q", c.text, got, c.item, c.value)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,9 +67,46 @@ func tokenize(text string) []token {
 	return out
 }
 
-// parseCorrection reads a correction, or says it is none. An item needs "câu"/"mục"/"ý" before its
-// number, or a verb ("sửa 3"), so that a plain count is never taken for one.
+// parseCorrection reads a correction as people say it: an interjection before it ("khoan, mục 3 …"),
+// words before the new value ("sai rồi, đúng là 54", "phải là 17") and the old value after it
+// ("… chứ không phải 15") are not the value.
 func parseCorrection(text string) (correction, bool) {
+	f := foldOf(text)
+	for _, w := range []string{"khoan ", "a ", "o ", "ay ", "xin loi ", "thoi ", "chet "} {
+		if strings.HasPrefix(f, w) {
+			if i := strings.IndexAny(text, ",.!"); i > 0 && i < 16 {
+				text = strings.TrimSpace(text[i+1:]) // "khoan, mục 3 phải là 17"
+			}
+			break
+		}
+	}
+	corr, ok := parseCorrectionWords(text)
+	if !ok || corr.value == "" {
+		return corr, ok
+	}
+	v := corr.value
+	lower := strings.ToLower(norm.NFC.String(v))
+	for _, tail := range []string{" chứ không phải ", " chứ ko phải ", " chu khong phai ", ", không phải ", " không phải "} {
+		i := strings.Index(lower, tail)
+		if i <= 0 || !strings.HasPrefix(tail, " chứ") && !strings.HasPrefix(tail, " chu") && !hasDigit(lower[i+len(tail):]) {
+			continue // "… không phải đi xa" is part of a narrative; "… không phải 15" names the old value
+		}
+		v, lower = v[:i], lower[:i]
+	}
+	for _, lead := range []string{"sai rồi, đúng là ", "sai rồi, phải là ", "rồi, đúng là ", "ghi nhầm, sửa lại là: ", "ghi nhầm, sửa lại là ",
+		"sửa lại là: ", "sửa lại là ", "đúng là ", "phải là ", "thành "} {
+		if strings.HasPrefix(lower, lead) {
+			v = v[len(lead):]
+			break
+		}
+	}
+	corr.value = strings.TrimSpace(v)
+	return corr, true
+}
+
+// parseCorrectionWords reads a correction, or says it is none. An item needs "câu"/"mục"/"ý" before
+// its number, or a verb ("sửa 3"), so that a plain count is never taken for one.
+func parseCorrectionWords(text string) (correction, bool) {
 	tokens := tokenize(text)
 	i, verb := 0, false
 	for i < len(tokens) {
