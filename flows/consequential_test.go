@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -479,6 +480,21 @@ func TestCorrectionsAsSaid(t *testing.T) {
 	} {
 		if got, ok := parseCorrection(c.text); !ok || got.item != c.item || got.value != c.value {
 			t.Errorf("%q → %+v, want item %d value %q", c.text, got, c.item, c.value)
+		}
+	}
+}
+
+// Several requests accepted by number in one message; refusals, reasons and put-offs go one by one.
+func TestSeveralAccepted(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"duyệt 6 và 7", []string{"6", "7"}}, {"giới thiệu số 3, 4 nhé", []string{"3", "4"}}, {"phê duyệt yêu cầu 1, 2, 3", []string{"1", "2", "3"}},
+		{"duyệt 6", nil}, {"từ chối 6 và 7", nil}, {"duyệt 6 và 7 vì đủ tuổi", nil}, {"duyệt 6 và 7 mai làm", nil},
+	} {
+		if got := severalAccepted(c.text); !slices.Equal(got, c.want) {
+			t.Errorf("%q → %q, want %q", c.text, got, c.want)
 		}
 	}
 }

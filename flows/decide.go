@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"golang.org/x/text/unicode/norm"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -712,6 +713,19 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 	return true, c.decideTyped(strconv.FormatUint(waiting[0].ID, 10), yes, reason)
 }
 
+// severalTyped is an acceptance of several requests by number, and nothing else (folded).
+var severalTyped = regexp.MustCompile(`^(?:(?:da|vang|ok|em|toi|anh|chi) )*(?:phe duyet|duyet|gioi thieu|dong y)(?: (?:yeu cau|yc|cac yeu cau))?(?: so)? (\d+(?:(?: ,| va| &|,)? (?:so )?\d+)+)(?: (?:nhe|a|nha|luon|di))*$`)
+
+// severalAccepted reads "duyệt 6 và 7", "giới thiệu số 3, 4 nhé": the requests' numbers (none when
+// the message is anything else; refusals go one by one, each with its reason).
+func severalAccepted(text string) []string {
+	m := severalTyped.FindStringSubmatch(foldOf(text))
+	if m == nil {
+		return nil
+	}
+	return regexp.MustCompile(`\d+`).FindAllString(m[1], -1)
+}
+
 // decideNamed decides the one request waiting for the person when the words name its requester and
 // decide as they would at its buttons ("duyệt cho em Quý", "cho chị Yến vào tổ nhé", "từ chối chị Ánh
 // vì chưa đủ tuổi"). Without the name, words around a decision decide nothing here (no buttons say
@@ -1058,6 +1072,14 @@ func changedMind(text string) bool {
 func (c *convo) aboutRequests(text string) (bool, error) {
 	if handled, err := c.withdrawOwnRequest(text); handled || err != nil {
 		return true, err // "rút lại yêu cầu", "em đổi ý không rời tổ nữa"
+	}
+	if ids := severalAccepted(text); len(ids) > 1 {
+		for _, id := range ids { // "duyệt 6 và 7", "giới thiệu 3, 4": each, as if typed one by one
+			if err := c.decideTyped(id, true, ""); err != nil {
+				return true, err
+			}
+		}
+		return true, nil
 	}
 	if id, yes, reason, ok := typedRequestDecision(text); ok {
 		return true, c.decideTyped(id, yes, reason) // "duyệt 1", "phê duyệt yêu cầu số 1"
