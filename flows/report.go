@@ -855,6 +855,12 @@ func (c *convo) saveReport(team string, p store.Period, role string, qs store.Qu
 	if r.Late {
 		timing = textLate
 	}
+	if first, filed, err := c.tx.FirstFiled(team, p.String()); err == nil && filed && r.Version > 1 {
+		timing = textOnTime // a correction keeps the standing of the report it corrects: filed on time is on time
+		if !first.Before(deadline) {
+			timing = textLate
+		}
+	}
 	lastDay := deadline.AddDate(0, 0, -1)
 	receipt := fmt.Sprintf(textReceipt, p.Label(), t.Name, c.fmtTime(now), timing, lastDay.Format("02/01/2006"))
 	if r.Version > 1 {
