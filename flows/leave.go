@@ -33,9 +33,43 @@ func (c *convo) startLeave() error {
 		return nil
 	}
 	if len(roles) == 1 {
+		if why := leaveReasonIn(c.in.Text); why != "" {
+			// "em chuyển vào Vinh làm rồi, cho em ra khỏi tổ nhé": the reason is given; it is shown to confirm.
+			return c.begin("leave", "confirm", map[string]string{"team": roles[0].Team, "reason": why})
+		}
 		return c.begin("leave", "reason", map[string]string{"team": roles[0].Team})
 	}
 	return c.begin("leave", "team", nil)
+}
+
+// leaveReasonIn is the reason given with the ask to leave: after "vì" ("xin rời tổ vì bận việc nhà"),
+// or the clauses beside the one that asks ("em chuyển vào Vinh làm rồi, cho em ra khỏi tổ nhé"); ""
+// when none is told apart.
+func leaveReasonIn(text string) string {
+	if m := splitReason(text); m.found && leaveWordsOnly(m.head) && len(wordsOf(m.reason)) >= 2 {
+		return m.reason
+	}
+	cls := clausesOf(text)
+	var kept []string
+	asked := false
+	for _, c := range cls {
+		words := c.words
+		for len(words) > 0 && (words[0] == "cho" || words[0] == "nhe" || words[0] == "a" || words[0] == "nha") {
+			words = words[1:]
+		}
+		for len(words) > 0 && (particles[words[len(words)-1]] || words[len(words)-1] == "nhe") {
+			words = words[:len(words)-1]
+		}
+		if leaveWordsOnly(words) {
+			asked = true
+			continue
+		}
+		kept = append(kept, c.typed)
+	}
+	if !asked || len(kept) == 0 || len(wordsOf(strings.Join(kept, " "))) < 3 || asks(text) {
+		return ""
+	}
+	return strings.Join(kept, ", ")
 }
 
 func leaveTeamPrompt(c *convo) error {
