@@ -11,7 +11,7 @@ import (
 // People put a plain yes in front of what they ask, or a few words of why beside it, in clauses of
 // their own: "ok hết rồi, gửi", "uk gửi", "biết rồi, cứ xóa", "e rút, e đi làm xa rồi", "Lan là cháu
 // anh, giới thiệu luôn". The readers of consequential words (plainSend, plainDrop, plainErase,
-// plainWithdraw, plainDecision) each read one plain clause; actClause finds it among the others.
+// plainWithdraw, plainDecision) each read one plain clause; plainAct finds it among the others.
 
 // assentPhrases open a message without changing what it asks (folded): a yes, "all is in order",
 // "I understand".
@@ -58,35 +58,37 @@ func clausesOf(text string) []clause {
 	return out
 }
 
-// actClause finds the one clause of text that plain reads as the act itself, once the assent it
-// opens with is set aside ("uk gửi" reads "gửi"), with at most one other clause beside it that is
-// only assent, or says why without asking, putting off or holding back ("Xóa. Tôi không muốn dùng
-// nữa."). It returns that clause as typed (minus its assent), or false.
-func actClause(text string, plain func(typed string) bool) (string, bool) {
+// plainAct reads a message for an act: plain reads it whole, or reads the one clause of it that is the
+// act itself, once the assent it opens with is set aside ("uk gửi" reads "gửi"), with at most one other
+// clause beside it that is only assent, or says why without asking, putting off or holding back
+// ("Xóa. Tôi không muốn dùng nữa.").
+func plainAct(text string, plain func(typed string) bool) bool {
+	if plain(text) {
+		return true
+	}
 	if asks(text) {
-		return "", false
+		return false
 	}
 	cls := clausesOf(text)
 	if len(cls) == 0 || len(cls) > 4 {
-		return "", false
+		return false
 	}
-	act, others := -1, 0
-	var actTyped string
-	for i, c := range cls {
+	act, others := false, 0
+	for _, c := range cls {
 		rest := stripAssent(c.words)
 		if len(rest) == 0 {
 			continue // "ok", "biết rồi", "chuẩn rồi"
 		}
-		if typed := typedTail(c.typed, len(rest)); act < 0 && plain(typed) {
-			act, actTyped = i, typed
+		if !act && plain(typedTail(c.typed, len(rest))) {
+			act = true
 			continue
 		}
 		others++
 		if others > 1 || !besideAct(c) {
-			return "", false
+			return false
 		}
 	}
-	return actTyped, act >= 0
+	return act
 }
 
 // besideAct tells a clause that may stand beside an act: it says why, and does not ask, put off, hold

@@ -564,19 +564,29 @@ func decidesInstead(c *convo, text string) bool {
 func (c *convo) requesterWords(id string) []string { return requesterWords(c.tx, id) }
 
 func requesterWords(tx *store.Tx, id string) []string {
+	if r, ok := requestOf(tx, id); ok {
+		return wordsOf(requesterName(tx, r))
+	}
+	return nil
+}
+
+// requestOf is the request numbered id (as a payload or a step writes it).
+func requestOf(tx *store.Tx, id string) (store.Request, bool) {
 	n, err := store.ParseRequestID(id)
 	if err != nil || tx == nil {
-		return nil
+		return store.Request{}, false
 	}
 	r, ok, err := tx.Request(n)
-	if err != nil || !ok {
-		return nil
+	return r, ok && err == nil
+}
+
+// requesterName is the name a request is from, as typed: the request's, else the person's.
+func requesterName(tx *store.Tx, r store.Request) string {
+	if r.Name != "" {
+		return r.Name
 	}
-	name := r.Name
-	if p, found, _ := tx.Person(r.ZaloID); name == "" && found {
-		name = p.Name
-	}
-	return wordsOf(name)
+	p, _, _ := tx.Person(r.ZaloID)
+	return p.Name
 }
 
 // recallWords open words that take a refusal back (folded): "nhầm", "bấm nhầm nút", "xin lỗi", "tôi chọn
@@ -716,6 +726,8 @@ func (c *convo) decideBare(yes bool) (bool, error) {
 // severalTyped is an acceptance of several requests by number, and nothing else (folded).
 var severalTyped = regexp.MustCompile(`^(?:(?:da|vang|ok|em|toi|anh|chi) )*(?:phe duyet|duyet|gioi thieu|dong y)(?: (?:yeu cau|yc|cac yeu cau))?(?: so)? (\d+(?:(?: ,| va| &|,)? (?:so )?\d+)+)(?: (?:nhe|a|nha|luon|di))*$`)
 
+var requestNumbers = regexp.MustCompile(`\d+`)
+
 // severalAccepted reads "duyệt 6 và 7", "giới thiệu số 3, 4 nhé": the requests' numbers (none when
 // the message is anything else; refusals go one by one, each with its reason).
 func severalAccepted(text string) []string {
@@ -723,7 +735,7 @@ func severalAccepted(text string) []string {
 	if m == nil {
 		return nil
 	}
-	return regexp.MustCompile(`\d+`).FindAllString(m[1], -1)
+	return requestNumbers.FindAllString(m[1], -1)
 }
 
 // decideNamed decides the one request waiting for the person when the words name its requester and
@@ -741,8 +753,9 @@ func (c *convo) decideNamed(text string) (bool, error) {
 	var about []string
 	called := 0
 	for _, w := range waiting {
-		words := requesterWords(c.tx, strconv.FormatUint(w.ID, 10))
-		if callsByName(text, words, c.requesterName(w)) { // "dạ đồng ý anh ạ" names nobody, even Lan Anh
+		name := requesterName(c.tx, w)
+		words := wordsOf(name)
+		if callsByName(text, words, name) { // "dạ đồng ý anh ạ" names nobody, even Lan Anh
 			r, about, called = w, words, called+1
 		}
 	}
@@ -757,15 +770,6 @@ func (c *convo) decideNamed(text string) (bool, error) {
 		return false, nil
 	}
 	return true, c.decideTyped(strconv.FormatUint(r.ID, 10), yes, reason)
-}
-
-// requesterName is the name a request is from, as typed.
-func (c *convo) requesterName(r store.Request) string {
-	if r.Name != "" {
-		return r.Name
-	}
-	p, _, _ := c.tx.Person(r.ZaloID)
-	return p.Name
 }
 
 // callsByName tells whether text calls the requester by name: their given name (the last word of
@@ -852,11 +856,7 @@ var withdrawWords = []string{"huy yeu cau", "rut lai yeu cau", "rut yeu cau", "x
 // Not "em không hủy đăng ký đâu", "mai em rút đơn", "hủy đăng ký ở đâu", "muốn hủy thì làm thế nào",
 // "có thể hủy yêu cầu không ạ", "anh Huy đón em nhé".
 func plainWithdraw(text string) bool {
-	if withdrawTyped(text) {
-		return true
-	}
-	_, ok := actClause(text, withdrawTyped) // "e rút, e đi làm xa rồi", "thôi khỏi xét nữa, hủy giúp em"
-	return ok
+	return plainAct(text, withdrawTyped) // "e rút, e đi làm xa rồi", "thôi khỏi xét nữa, hủy giúp em"
 }
 
 func withdrawTyped(text string) bool {

@@ -754,14 +754,14 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 			at = level + name
 		case levelAbbrev[level] != "" && strings.Contains(words, levelAbbrev[level]+name):
 			at = levelAbbrev[level] + name // "X. Đức Thọ", "P. Thành Sen"
-		case len(strings.TrimSpace(name)) >= 8 && nearAfter(words, level, name) != "":
-			at = nearAfter(words, level, name) // "xa duc tgo", "xã Tùng Anhh": one letter off, after its level
-			near = append(near, u)
-			nearAt = at
-			continue
 		case strings.HasPrefix(first, name) && strings.Count(name, " ") > 2 && (!digestTag(text) || onlyMonth(strings.Fields(first[len(name):]))):
 			at = name // a name of two words or more, first ("#bc Tùng Lộc t10", not "#bc thống nhất lịch họp")
 		default:
+			if len(strings.TrimSpace(name)) >= 8 {
+				if off := nearAfter(words, level, name); off != "" {
+					near, nearAt = append(near, u), off // "xa tung locc": a letter more or less, after its level
+				}
+			}
 			continue
 		}
 		exactAnywhere = true // a commune of this name exists, in scope or not: no other is guessed for it

@@ -251,8 +251,7 @@ func saysTôi(text string) bool {
 }
 
 func eraseClause(text string) bool {
-	_, ok := actClause(text, func(typed string) bool { return plainErase(foldOf(typed)) })
-	return ok
+	return plainAct(text, func(typed string) bool { return plainErase(foldOf(typed)) })
 }
 
 // eraseHedged: later, by mistake, only part of it, or why ("xóa sau nhé", "xóa nhầm", "xóa mỗi số

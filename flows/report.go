@@ -696,13 +696,7 @@ func keepsAnswer(text string) bool {
 // plainDrop: "bỏ" or "hủy" (with "bản nháp"), after lead words, before particles: "bỏ đi ạ", "dạ bỏ",
 // "vâng bỏ đi", "hủy đi ạ", "uh bỏ", "chắc chắn bỏ", "xóa hết đi", "bỏ bản nháp, tháng này tổ phó làm".
 // A bare yes is not enough: the word is asked for.
-func plainDrop(text string) bool {
-	if dropWords(text) {
-		return true
-	}
-	_, ok := actClause(text, dropWords)
-	return ok
-}
+func plainDrop(text string) bool { return plainAct(text, dropWords) }
 
 func dropWords(text string) bool {
 	if asks(text) {
@@ -737,13 +731,7 @@ func dropWords(text string) bool {
 // plainSend tells a message that only says to file the report: "gửi", "gửi đi", "ok gửi", "nộp",
 // "đồng ý", "xong rồi gửi đi", "ok hết rồi, gửi", "uk gửi". Not "để em gửi ảnh đã", "chờ em gửi ảnh",
 // "gửi đi đâu?", "chắc chắn chưa".
-func plainSend(text string) bool {
-	if sendWords(text) {
-		return true
-	}
-	_, ok := actClause(text, sendWords)
-	return ok
-}
+func plainSend(text string) bool { return plainAct(text, sendWords) }
 
 func sendWords(text string) bool {
 	lower := strings.ToLower(norm.NFC.String(text))

@@ -29,11 +29,11 @@ func TypedChoiceIn(tx *store.Tx, buttons []Button, text string) string {
 	var about []string
 	if len(buttons) == 2 {
 		if f := strings.Split(buttons[0].Payload, ":"); len(f) >= 3 && f[0] == "#rq" {
-			about = requesterWords(tx, f[1])
-			if n, err := store.ParseRequestID(f[1]); err == nil && tx != nil && entersTeam(text) {
-				if r, ok, _ := tx.Request(n); ok && r.Kind == store.RequestLeave {
+			if r, ok := requestOf(tx, f[1]); ok {
+				if r.Kind == store.RequestLeave && entersTeam(text) {
 					return text // "cho chị Hoa vào tổ nhé" at her request to leave decides nothing
 				}
+				about = wordsOf(requesterName(tx, r))
 			}
 		}
 	}
