@@ -275,7 +275,7 @@ func withoutName(typed string, about []string) string {
 // ("Không, anh đang chạy xe", "ko, tối a trả lời"), not taking it back or agreeing after all ("Từ
 // chối, nhưng anh vẫn muốn giới thiệu bạn Lan", "mà thôi đồng ý"), not another request ("yêu cầu số 2").
 func reasonBeside(c clause) bool {
-	if reasonAsks(c.typed) || reasonPutOff(c.typed) {
+	if reasonAsks(c.typed) || reasonPutOff(c.typed) || notYet(c.typed) {
 		return false
 	}
 	lower := " " + strings.ToLower(norm.NFC.String(c.typed)) + " "

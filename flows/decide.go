@@ -459,7 +459,7 @@ var forWhom = map[string]bool{"em": true, "anh": true, "chi": true, "ban": true,
 // something, not a question — not "ok", "ko em", "vì thế", "như đã nói", "bạn ấy biết mà", "không có
 // lý do", "ừ từ chối đó".
 func usableReason(reason string) bool {
-	if vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(vntext.Fold(reason))) < 4 || reasonAsks(reason) || reasonPutOff(reason) ||
+	if vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(vntext.Fold(reason))) < 4 || reasonAsks(reason) || notYet(reason) ||
 		startsAccepting(reason) || len([]rune(reason)) > maxReason {
 		return false
 	}
@@ -498,6 +498,23 @@ func startsAccepting(text string) bool {
 		}
 	}
 	return false
+}
+
+// notYet: words that put the reason off, as typed: "để nghĩ đã", "để anh xem", "lát nữa" ("đề nghị ở
+// lại đến hết quý" is a reason).
+func notYet(text string) bool {
+	lower := strings.TrimRight(strings.ToLower(norm.NFC.String(strings.TrimSpace(text))), " .!")
+	for _, p := range []string{"để ", "lát ", "tí nữa", "chút nữa", "hỏi ", "chưa nghĩ"} {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	for _, w := range []string{"trả lời", "nhắn sau", "nhắn lại", "báo sau", "tính sau", "suy nghĩ", "nghĩ đã", "nghĩ thêm", "xem lại"} {
+		if strings.Contains(lower, w) {
+			return true // "mai anh trả lời", "tối anh nhắn sau"
+		}
+	}
+	return strings.HasSuffix(lower, " đã") || lower == "đã" || strings.HasSuffix(lower, " sau")
 }
 
 // emptyOfReason are words that say nothing of why by themselves (folded): particles, pronouns, yes and

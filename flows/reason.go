@@ -176,29 +176,16 @@ func plainDecision(text string) (yes, ok bool) {
 	return false, false
 }
 
-// reasonPutOff: a refusal's "reason" that puts it off ("để anh hỏi lại", "tối anh xem", "mai", "để nghĩ
-// đã", "mai anh trả lời"), read as typed where the marks tell "để" from "đề" ("đề nghị ở lại …" is one).
+// reasonPutOff: a refusal's "reason" that puts it off ("để anh hỏi lại", "tối anh xem", "mai").
 func reasonPutOff(reason string) bool {
-	lower := strings.TrimRight(strings.ToLower(norm.NFC.String(strings.TrimSpace(reason))), " .!")
-	for _, w := range []string{"đang bận", "tối nay", "lát nữa", "chút nữa", "đang họp", "trả lời", "nhắn sau", "nhắn lại", "báo sau",
-		"tính sau", "suy nghĩ", "nghĩ đã", "nghĩ thêm", "xem lại"} {
+	lower := strings.ToLower(norm.NFC.String(reason))
+	for _, w := range []string{"đang bận", "tối nay", "lát nữa", "chút nữa", "đang họp"} {
 		if strings.Contains(lower, w) {
-			return true // "không vì anh đang bận", "tối nay anh xem", "mai anh trả lời"
+			return true // "không vì anh đang bận", "tối nay anh xem"
 		}
-	}
-	for _, p := range []string{"để ", "lát ", "tí nữa", "hỏi ", "chưa nghĩ"} {
-		if strings.HasPrefix(lower, p) || strings.Contains(lower, " "+p) && p == "để " {
-			return true // "để nghĩ đã", "hỏi tổ trưởng"; "đề nghị ở lại" is a reason
-		}
-	}
-	if strings.HasSuffix(lower, " đã") || lower == "đã" {
-		return true
 	}
 	f := " " + vntext.Fold(reason) + " "
-	if !hasMarks(reason) && strings.Contains(f, " de ") {
-		return true // without marks "de" is "để" as likely as "đề"
-	}
-	for _, w := range []string{" xem ", " hoi lai ", " mai ", " sau ", " khoan ", " doi ", " dang di ", " dang ban ", " toi nay ",
+	for _, w := range []string{" de ", " xem ", " hoi lai ", " mai ", " sau ", " khoan ", " doi ", " dang di ", " dang ban ", " toi nay ",
 		" lat nua ", " chut nua ", " dang hop "} {
 		if strings.Contains(f, w) {
 			return true
