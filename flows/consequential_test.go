@@ -498,3 +498,16 @@ func TestSeveralAccepted(t *testing.T) {
 		}
 	}
 }
+
+// With marks, "đề nghị" is no "để" (a put-off): a refusal at the buttons may give it as its reason.
+func TestĐềIsNotĐể(t *testing.T) {
+	pair := []Button{{Title: "Giới thiệu", Payload: "#rq:7:rec"}, {Title: "Từ chối", Payload: "#rq:7:dec"}}
+	if got, want := TypedChoice(pair, "từ chối vì đề nghị bạn đăng ký ở thôn 2"), "#rq:7:dec:đề nghị bạn đăng ký ở thôn 2"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for _, s := range []string{"để anh hỏi lại", "de anh hoi lai", "không vì để mai tính"} {
+		if !reasonPutOff(s) {
+			t.Errorf("%q is a put-off", s)
+		}
+	}
+}

@@ -500,8 +500,9 @@ func startsAccepting(text string) bool {
 	return false
 }
 
-// notYet: words that put the reason off, as typed: "để nghĩ đã", "để anh xem", "lát nữa" ("đề nghị ở
-// lại đến hết quý" is a reason).
+// notYet: words that put off a reason typed at "lý do từ chối?", as typed: "để nghĩ đã", "để anh xem",
+// "mai anh trả lời". Narrower than reasonPutOff (a reason after "vì" at the buttons), since here the
+// whole message is the reason: "chưa đủ tuổi, sau này đăng ký lại" is one.
 func notYet(text string) bool {
 	lower := strings.TrimRight(strings.ToLower(norm.NFC.String(strings.TrimSpace(text))), " .!")
 	for _, p := range []string{"để ", "lát ", "tí nữa", "chút nữa", "hỏi ", "chưa nghĩ"} {

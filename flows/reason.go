@@ -185,7 +185,10 @@ func reasonPutOff(reason string) bool {
 		}
 	}
 	f := " " + vntext.Fold(reason) + " "
-	for _, w := range []string{" de ", " xem ", " hoi lai ", " mai ", " sau ", " khoan ", " doi ", " dang di ", " dang ban ", " toi nay ",
+	if strings.Contains(f, " de ") && (!hasMarks(reason) || strings.Contains(" "+lower+" ", " để ")) {
+		return true // "để anh hỏi lại"; with marks "đề nghị …" is no put-off
+	}
+	for _, w := range []string{" xem ", " hoi lai ", " mai ", " sau ", " khoan ", " doi ", " dang di ", " dang ban ", " toi nay ",
 		" lat nua ", " chut nua ", " dang hop "} {
 		if strings.Contains(f, w) {
 			return true
