@@ -16,7 +16,8 @@ import (
 
 // decideSteps is the side conversation that collects the reason of a refusal.
 var decideSteps = map[string]step{
-	"reason": {prompt: decideReasonPrompt, answer: decideReasonAnswer},
+	// "giới thiệu 29", "à thôi, cho chị ấy vào đi" decide otherwise: not "thôi" the cancel command.
+	"reason": {prompt: decideReasonPrompt, answer: decideReasonAnswer, owns: decidesInstead},
 }
 
 // decide handles a leader's or approver's button on a request: rec/dec by the leader, app/rej by the approver.
@@ -552,9 +553,6 @@ func acceptsInstead(text string, about []string) bool {
 // decidesInstead: at "lý do từ chối?", words that decide instead of giving a reason ("giới thiệu 29",
 // "nhầm, giới thiệu", "à thôi, cho chị ấy vào đi").
 func decidesInstead(c *convo, text string) bool {
-	if c.s.Step != "reason" {
-		return false
-	}
 	if _, _, _, ok := typedRequestDecision(text); ok {
 		return true
 	}

@@ -241,15 +241,12 @@ func (c *convo) handle() error {
 			return err
 		}
 	}
-	if c.s != nil && !c.s.Paused && c.s.Flow == "privacy" && c.in.Kind == KindText && !strings.HasPrefix(text, "#") {
-		// "xóa dữ liệu?" is answered in the step's own words, all of them: "xóa đi, em không dùng nữa"
-		// is not "hủy", "xóa hết" not the erase command again.
-		return c.answer()
-	}
-	if c.s != nil && !c.s.Paused && c.s.Flow == "decide" && c.in.Kind == KindText && !strings.HasPrefix(text, "#") && decidesInstead(c, text) {
-		// At "lý do từ chối?", "giới thiệu 29", "à thôi, cho chị ấy vào đi" decide otherwise: the step's
-		// own words, not "thôi" the cancel command nor a reason.
-		return c.answer()
+	if c.s != nil && !c.s.Paused && c.in.Kind == KindText && !strings.HasPrefix(text, "#") {
+		// A step's own words go to it before they are read as commands ("xóa hết" at "xóa dữ liệu?",
+		// "huy ban nhap" at "bỏ bản nháp?", "giới thiệu 29" at "lý do từ chối?").
+		if st := steps[c.s.Flow+"."+c.s.Step]; st.owns != nil && st.owns(c, text) {
+			return c.answer()
+		}
 	}
 	if handled, err := c.correcting(text); handled || err != nil {
 		return err // "sửa câu 1", "câu 1 là 15": one item of the report, in the leader's words
@@ -293,9 +290,7 @@ func (c *convo) handle() error {
 				res = c.e.intents.Classify(text, sit)
 			}
 		}
-		if sit == intent.Confirm && c.s != nil && c.s.Flow == "report" && c.s.Step == "drop" && plainDrop(text) {
-			res.Intent = intent.Answer // "huy ban nhap", "ừ hủy", "xóa hết đi" at "bỏ bản nháp?": the step's own words
-		} else if sit == intent.Confirm && c.s != nil && c.s.Flow == "report" && c.s.Step == "drop" && commandOf[res.Intent] == "report" {
+		if sit == intent.Confirm && c.s != nil && c.s.Flow == "report" && c.s.Step == "drop" && commandOf[res.Intent] == "report" {
 			res.Intent = intent.No // "báo cáo", "gửi báo cáo" at "bỏ bản nháp?": go on with the report
 		} else if sit == intent.Confirm && c.s != nil && commandOf[res.Intent] == c.s.Flow && !(c.s.Flow == "leave" && hasReason(text)) &&
 			(c.s.Step == "summary" || c.s.Step == "confirm" || c.s.Step == "collab") { // "tham gia" to "làm cộng tác viên?"
@@ -879,6 +874,9 @@ func findTyped(text string, phrase []string) ([]string, int) {
 type step struct {
 	prompt func(c *convo) error
 	answer func(c *convo) error
+	// owns, when set, tells words that are this step's own answer even where they would read as a
+	// command: they go to answer before any command is looked for.
+	owns func(c *convo, text string) bool
 }
 
 // steps is every step by "flow.step".

@@ -16,7 +16,9 @@ import (
 // confirmation. Leaders, approvers and officers hand their role over first.
 
 var privacySteps = map[string]step{
-	"confirm": {prompt: privacyConfirmPrompt, answer: privacyConfirmAnswer},
+	// "xóa dữ liệu?" is answered in its own words, all of them: "xóa đi, em không dùng nữa" is not
+	// "hủy", "xóa hết" not the erase command again.
+	"confirm": {prompt: privacyConfirmPrompt, answer: privacyConfirmAnswer, owns: func(*convo, string) bool { return true }},
 }
 
 // Button payloads of the confirmation; "#…" so that a stale button says so.

@@ -19,7 +19,7 @@ var reportSteps = map[string]step{
 	"q":        {prompt: reportQuestionPrompt, answer: reportQuestionAnswer},
 	"summary":  {prompt: reportSummaryPrompt, answer: reportSummaryAnswer},
 	"edit":     {prompt: reportEditPrompt, answer: reportEditAnswer},
-	"drop":     {prompt: reportDropPrompt, answer: reportDropAnswer},
+	"drop":     {prompt: reportDropPrompt, answer: reportDropAnswer, owns: func(_ *convo, text string) bool { return plainDrop(text) }}, // "huy ban nhap", "ừ hủy"
 }
 
 // questionStep names the step of question i ("q0", "q1"…) so "quay lại" walks back through them.
