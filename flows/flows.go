@@ -297,10 +297,6 @@ func (c *convo) handle() error {
 			// "gửi báo cáo" at the report's own confirmation sends it; it does not start the report again.
 			res.Intent = intent.Yes
 		}
-		if c.s != nil && c.s.Flow == "leave" && c.s.Step == "reason" && (res.Intent == intent.Pause || res.Intent == intent.Ask && res.Alt == intent.Pause) &&
-			!saysPause(text) {
-			res.Intent = intent.Answer // "em bận quá", "dạo này em bận việc gia đình quá" is why they leave, not "pause"
-		}
 		switch res.Intent {
 		case intent.Yes:
 			if !isYes(c.in.Text) {

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"strings"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
@@ -9,8 +10,14 @@ import (
 )
 
 var leaveSteps = map[string]step{
-	"team":    {prompt: leaveTeamPrompt, answer: leaveTeamAnswer},
-	"reason":  {prompt: leaveReasonPrompt, answer: leaveReasonAnswer},
+	"team": {prompt: leaveTeamPrompt, answer: leaveTeamAnswer},
+	// Being busy is why people leave ("em bận quá", "dạo này em bận việc gia đình quá"), not "pause",
+	// unless they say so in so many words.
+	"reason": {prompt: leaveReasonPrompt, answer: leaveReasonAnswer, owns: func(_ *convo, text string) bool {
+		busy := strings.Contains(strings.ToLower(norm.NFC.String(text)), "bận") ||
+			!hasMarks(text) && strings.Contains(" "+foldOf(text)+" ", " ban ") // with marks "bạn" is a friend
+		return busy && !saysPause(text)
+	}},
 	"confirm": {prompt: leaveConfirmPrompt, answer: leaveConfirmAnswer},
 }
 
