@@ -102,7 +102,14 @@ func Open(path string, opts Options) (*DB, error) {
 			bdb.Close()
 			return nil, fmt.Errorf("%s %s: %w", op, path, err)
 		}
-		offline = loggedOffline(path)
+		var copied uint64
+		_ = bdb.View(func(tx *bolt.Tx) error {
+			if b := tx.Bucket(bucketEvents); b != nil {
+				copied = b.Sequence()
+			}
+			return nil
+		})
+		offline = loggedOffline(path, copied)
 	}
 	// Batch callers (outcome records) wait at most 2 ms for company: a short window keeps crash repeats rare.
 	bdb.MaxBatchDelay = 2 * time.Millisecond

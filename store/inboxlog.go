@@ -19,18 +19,28 @@ import (
 // acknowledged once it is written there and fdatasynced, without waiting for the database's single
 // writer — which the handling, a sweep, a digest or a compaction may hold for a while. A mover copies
 // logged events into the database in order (the processor handles them from there, as before), and
-// the log is emptied whenever everything in it has been copied, so it holds seconds of events, not
-// days (an erased person's messages do not linger in it). At open, whatever the log still holds is
-// copied first: a crash between acknowledging and copying loses nothing, and copying twice is harmless
-// (a record at or below the highest seq copied, or whose key is stored, is skipped).
+// the log is emptied (zeroed) whenever everything in it has been copied, so it holds seconds of
+// events, not days (an erased person's messages do not linger in it). At open, whatever the log still
+// holds is copied first: a crash between acknowledging and copying loses nothing, and copying twice is
+// harmless (a record at or below the highest seq copied, or whose key is stored, is skipped).
+//
+// The file is written over zeros laid down ahead of time (inboxLogChunk at a time) and rewound when
+// emptied: an fdatasync of data alone, with no change of the file's size, skips the filesystem's
+// journal commit and took half the time here (0.19 against 0.36 ms with other files syncing).
 //
 // A record is: length (4 bytes), CRC-32C of the payload (4 bytes), payload = seq (8 bytes) then the
-// event as encodeEvent lays it out. A torn last record (a crash mid-write, never acknowledged) ends
-// the log where it starts.
+// event as encodeEvent lays it out. The log ends at zeros, at a torn record (a crash mid-write, never
+// acknowledged) or at a record whose seq does not follow (an older one whose zeroing a crash undid).
 
 // inboxLogMax is the size past which the webhook waits for the mover to catch up before writing on:
 // the log is then emptied (a constant stream never leaves it empty by itself).
 const inboxLogMax = 16 << 20
+
+// inboxLogChunk is how much of the file is zeroed ahead of the writer at a time.
+const inboxLogChunk = 4 << 20
+
+// zeros is what the log is laid down and emptied with.
+var zeros = make([]byte, 256<<10)
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -49,12 +59,13 @@ type inboxLog struct {
 	cond    *sync.Cond        // signalled when events are logged or moved
 	pending []Event           // logged, not yet in the database, in seq order
 	keys    map[string]uint64 // the keys of pending
-	size    int64
-	seq     uint64 // the last seq given
-	moving  bool   // the mover holds events taken from pending
-	stop    bool   // Close: the mover moves what is left and stops
-	closing bool   // Close began: nobody waits for the mover any more
-	broken  bool   // a failed write could not be cut off: nothing more is logged until the mover empties the log
+	size    int64             // where the next record goes
+	zeroed  int64             // the file is zeros from size to here
+	seq     uint64            // the last seq given
+	moving  bool              // the mover holds events taken from pending
+	stop    bool              // Close: the mover moves what is left and stops
+	closing bool              // Close began: nobody waits for the mover any more
+	broken  bool              // a failed write could not be cut off: nothing more is logged until the mover empties the log
 	moverOK chan struct{}
 	failed  error     // the copy's error while it keeps failing (nil once a copy succeeds)
 	since   time.Time // when it began failing
@@ -66,7 +77,7 @@ func inboxLogPath(path string) string { return path + ".inbox" }
 // openInboxLog copies into the database what a previous run logged and did not copy, empties the
 // log, and starts the writer and the mover.
 func openInboxLog(db *DB) (*inboxLog, error) {
-	f, err := os.OpenFile(inboxLogPath(db.path), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(inboxLogPath(db.path), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +103,10 @@ func openInboxLog(db *DB) (*inboxLog, error) {
 		f.Close()
 		return nil, err
 	}
+	if err := l.layZeros(inboxLogChunk); err != nil {
+		f.Close()
+		return nil, err
+	}
 	if err := db.View(func(tx *Tx) error { l.seq = tx.btx.Bucket(bucketEvents).Sequence(); return nil }); err != nil {
 		f.Close()
 		return nil, err
@@ -108,13 +123,18 @@ func readInboxLog(f *os.File) ([]Event, error) {
 		return nil, err
 	}
 	var out []Event
+	var last uint64
 	for len(raw) >= 8 {
 		n := binary.BigEndian.Uint32(raw[0:4])
 		if uint64(len(raw)-8) < uint64(n) || n < 8 || crc32.Checksum(raw[8:8+n], crcTable) != binary.BigEndian.Uint32(raw[4:8]) {
-			break // a torn last record: it was never acknowledged
+			break // zeros, or a torn last record: it was never acknowledged
 		}
 		p := raw[8 : 8+n]
 		seq := binary.BigEndian.Uint64(p[0:8])
+		if seq <= last {
+			break // a record of before the last rewind, whose zeroing did not reach the disk
+		}
+		last = seq
 		ev, err := decodeEvent(seq, p[8:])
 		if err != nil {
 			return nil, fmt.Errorf("inbox log: %w", err)
@@ -267,15 +287,24 @@ func (l *inboxLog) commit(group []*appendReq) {
 	}
 	if len(buf) > 0 {
 		l.mu.Lock() // the mover empties the file under this lock: not in the middle of a write
+		if l.broken && len(l.pending) == 0 && !l.moving && l.rewind() == nil {
+			l.broken = false // nothing waits to be copied: nobody else would empty it
+		}
 		if l.broken {
 			l.mu.Unlock()
 			fail(errors.New("inbox log: waiting for the copy to catch up after a failed write"))
 			return
 		}
 		size := l.size
-		_, err := l.f.Write(buf)
+		var err error
+		if end := size + int64(len(buf)); end > l.zeroed {
+			err = l.layZeros(end - l.zeroed + inboxLogChunk)
+		}
 		if err == nil {
-			err = l.f.Sync()
+			_, err = l.f.WriteAt(buf, size)
+		}
+		if err == nil {
+			err = fdatasync(l.f)
 		}
 		if err != nil {
 			// No half record may stay behind (records after it would not be read at the next open):
@@ -283,6 +312,7 @@ func (l *inboxLog) commit(group []*appendReq) {
 			if l.f.Truncate(size) != nil {
 				l.broken = true
 			}
+			l.zeroed = min(l.zeroed, size)
 			l.mu.Unlock()
 			fail(err)
 			return
@@ -345,13 +375,54 @@ func (l *inboxLog) move() {
 		}
 		l.pending = append(l.pending[:0:0], l.pending[len(batch):]...)
 		if len(l.pending) == 0 && (l.size > 0 || l.broken) {
-			if l.f.Truncate(0) == nil {
-				l.size, l.broken = 0, false
+			if l.rewind() == nil {
+				l.broken = false
 			}
 		}
 		l.cond.Broadcast()
 		l.mu.Unlock()
 	}
+}
+
+// layZeros zeroes n more bytes of the file after what is zeroed and makes them durable, so that
+// records written over them change no size. Called with mu held (or before the writer starts).
+func (l *inboxLog) layZeros(n int64) error {
+	at := l.zeroed
+	for end := at + n; at < end; {
+		k, err := l.f.WriteAt(zeros[:min(int64(len(zeros)), end-at)], at)
+		at += int64(k)
+		if err != nil {
+			return err
+		}
+	}
+	if err := l.f.Sync(); err != nil {
+		return err
+	}
+	l.zeroed = at
+	return nil
+}
+
+// rewind zeroes what the log holds (all copied) and starts it again from the top; the zeros reach
+// the disk with the next record's sync. Called with mu held.
+func (l *inboxLog) rewind() error {
+	if l.broken {
+		// A failed write was not cut off: start again from an empty file.
+		if err := l.f.Truncate(0); err != nil {
+			return err
+		}
+		l.size, l.zeroed = 0, 0
+		return nil
+	}
+	for at := int64(0); at < l.size; {
+		k, err := l.f.WriteAt(zeros[:min(int64(len(zeros)), l.size-at)], at)
+		at += int64(k)
+		if err != nil {
+			l.broken = true
+			return err
+		}
+	}
+	l.size = 0
+	return nil
 }
 
 // copyError is the copy's error while it keeps failing, and since when.
@@ -448,14 +519,21 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// loggedOffline counts the whole records of a database's inbox log without opening it for writing
-// (read-only opens: a backup or a check after a crash says what the log still holds).
-func loggedOffline(path string) int {
+// loggedOffline counts the whole records of a database's inbox log that are not in the database
+// (copied up to seq copied) without opening it for writing (read-only opens: a backup or a check
+// after a crash says what the log still holds).
+func loggedOffline(path string, copied uint64) int {
 	f, err := os.Open(inboxLogPath(path))
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
 	evs, _ := readInboxLog(f)
-	return len(evs)
+	n := 0
+	for _, ev := range evs {
+		if ev.Seq > copied {
+			n++
+		}
+	}
+	return n
 }
