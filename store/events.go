@@ -114,19 +114,27 @@ func (tx *Tx) event(seq uint64, v []byte) (Event, error) {
 	return ev, err
 }
 
-// encodeEvent lays out an event as uvarint(len(meta)) | meta JSON | body.
+// encodeEvent lays out an event's header in binary after a 0 byte (a JSON header, as earlier releases
+// wrote it, never starts with one: its length comes first and is at least 2), then its body. JSON
+// headers cost ~3% of the webhook's CPU: they were written twice and read twice per event.
 func encodeEvent(ev Event) ([]byte, error) {
-	meta, err := json.Marshal(ev)
-	if err != nil {
-		return nil, err
+	buf := make([]byte, 0, 1+4*binary.MaxVarintLen16+len(ev.Key)+len(ev.Partition)+len(ev.Name)+len(ev.RequestID)+
+		3*binary.MaxVarintLen64+len(ev.Body))
+	buf = append(buf, 0)
+	for _, f := range [...]string{ev.Key, ev.Partition, ev.Name, ev.RequestID} {
+		buf = binary.AppendUvarint(buf, uint64(len(f)))
+		buf = append(buf, f...)
 	}
-	buf := make([]byte, 0, binary.MaxVarintLen64+len(meta)+len(ev.Body))
-	buf = binary.AppendUvarint(buf, uint64(len(meta)))
-	buf = append(buf, meta...)
+	buf = binary.AppendVarint(buf, ev.ReceivedAt.Unix())
+	buf = binary.AppendUvarint(buf, uint64(ev.ReceivedAt.Nanosecond()))
+	buf = binary.AppendUvarint(buf, uint64(max(ev.Attempts, 0)))
 	return append(buf, ev.Body...), nil
 }
 
 func decodeEvent(seq uint64, v []byte) (Event, error) {
+	if len(v) > 0 && v[0] == 0 {
+		return decodeBinaryEvent(seq, v[1:])
+	}
 	n, w := binary.Uvarint(v)
 	if w <= 0 || uint64(len(v)-w) < n {
 		return Event{}, fmt.Errorf("store: event %d: corrupt record", seq)
@@ -139,6 +147,43 @@ func decodeEvent(seq uint64, v []byte) (Event, error) {
 	ev.Body = bytes.Clone(v[w+int(n):])
 	return ev, nil
 }
+
+// decodeBinaryEvent reads what encodeEvent wrote after its 0 byte.
+func decodeBinaryEvent(seq uint64, v []byte) (Event, error) {
+	corrupt := fmt.Errorf("store: event %d: corrupt record", seq)
+	var f [4]string
+	for i := range f {
+		n, w := binary.Uvarint(v)
+		if w <= 0 || uint64(len(v)-w) < n {
+			return Event{}, corrupt
+		}
+		f[i] = string(v[w : w+int(n)])
+		v = v[w+int(n):]
+	}
+	sec, w := binary.Varint(v)
+	if w <= 0 {
+		return Event{}, corrupt
+	}
+	v = v[w:]
+	nsec, w := binary.Uvarint(v)
+	if w <= 0 || nsec >= 1e9 {
+		return Event{}, corrupt
+	}
+	v = v[w:]
+	attempts, w := binary.Uvarint(v)
+	if w <= 0 || attempts > 1<<31 {
+		return Event{}, corrupt
+	}
+	ev := Event{Seq: seq, Key: f[0], Partition: f[1], Name: f[2], RequestID: f[3], Attempts: int(attempts),
+		Body: bytes.Clone(v[w:])}
+	if sec != zeroUnix || nsec != 0 {
+		ev.ReceivedAt = time.Unix(sec, int64(nsec)).UTC()
+	}
+	return ev, nil
+}
+
+// zeroUnix is the zero time's Unix seconds.
+var zeroUnix = time.Time{}.Unix()
 
 // PendingEvents returns up to limit acknowledged events not yet handled, oldest first.
 func (tx *Tx) PendingEvents(limit int) ([]Event, error) {

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -449,4 +450,38 @@ func TestDropEventBodies(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// An event's header is binary now; headers earlier releases wrote in JSON still read, and a record
+// cut short is refused, never read as something else.
+func TestEventHeaders(t *testing.T) {
+	at := time.Date(2026, 11, 30, 8, 1, 2, 345678901, time.UTC)
+	for _, ev := range []Event{
+		{Seq: 7, Key: "m:abc", Partition: "u:1", Name: "user_send_text", RequestID: "r-1", ReceivedAt: at, Attempts: 2, Body: []byte(`{"x":1}`)},
+		{Seq: 8, Key: "e:follow|1|1", Name: "follow"}, // no time, no body
+	} {
+		v, err := encodeEvent(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeEvent(ev.Seq, v)
+		if err != nil || got.Key != ev.Key || got.Partition != ev.Partition || got.Name != ev.Name || got.RequestID != ev.RequestID ||
+			!got.ReceivedAt.Equal(ev.ReceivedAt) || got.ReceivedAt.IsZero() != ev.ReceivedAt.IsZero() || got.Attempts != ev.Attempts ||
+			string(got.Body) != string(ev.Body) {
+			t.Errorf("%+v read back as %+v, %v", ev, got, err)
+		}
+		for cut := 1; cut < len(v)-len(ev.Body); cut++ {
+			if _, err := decodeEvent(ev.Seq, v[:cut]); err == nil {
+				t.Errorf("%+v cut to %d bytes read without error", ev, cut)
+			}
+		}
+	}
+	meta := []byte(`{"key":"m:old","partition":"u:9","name":"user_send_text","at":"2026-11-01T07:00:00+07:00","attempts":1}`)
+	legacy := append(binary.AppendUvarint(nil, uint64(len(meta))), meta...)
+	legacy = append(legacy, `{"body":1}`...)
+	got, err := decodeEvent(3, legacy)
+	if err != nil || got.Key != "m:old" || got.Partition != "u:9" || got.Attempts != 1 || string(got.Body) != `{"body":1}` ||
+		!got.ReceivedAt.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("a JSON header of an earlier release read as %+v, %v", got, err)
+	}
 }
