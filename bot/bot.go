@@ -90,6 +90,7 @@ type Bot struct {
 	oauth     oauthFlows
 	sender    *Sender
 	processor *Processor
+	parsed    *parsedEvents // the webhook's parses, for the handling
 	ready     atomic.Bool
 	// storageFailedAt is when a write to the database last failed (unix ns; 0: never).
 	storageFailedAt atomic.Int64
@@ -157,7 +158,8 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, log zerolog.Logger) (*B
 	if cfg.ZNSTemplateReminder != "" {
 		b.sender.ladder.znsTemplates = map[string]string{"reminder": cfg.ZNSTemplateReminder, "overdue": cfg.ZNSTemplateReminder}
 	}
-	rt := &router{engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked, m: b.m}
+	b.parsed = newParsedEvents()
+	rt := &router{parsed: b.parsed, engine: engine, log: log.With().Str("component", "router").Logger(), revoked: b.permissionRevoked, m: b.m}
 	b.inboxCopyError = db.InboxCopyError
 	b.processor = &Processor{db: db, handle: rt.handle, prepare: rt.prepare, log: log.With().Str("component", "events").Logger(), m: b.m}
 	// The other audiences get what they need of the Zalo side as values and small interfaces.

@@ -13,6 +13,7 @@ import (
 // router turns a stored Zalo event into a flows.Input and the replies into
 // outbox messages, all inside the handling transaction.
 type router struct {
+	parsed *parsedEvents // nil: every body is parsed here
 	engine *flows.Engine
 	log    zerolog.Logger
 	// revoked handles permission_revoked (alerts the operators).
@@ -22,7 +23,7 @@ type router struct {
 }
 
 func (r *router) handle(tx *store.Tx, sev store.Event) error {
-	ev, err := zalo.Parse(sev.Body)
+	ev, err := r.parsed.get(sev.Seq, sev.Body, true)
 	if err != nil {
 		// The webhook only stores bodies that parsed; this is a stored record from an older parser.
 		r.log.Error().Err(err).Uint64("event", sev.Seq).Msg("stored event no longer parses: skipped")
@@ -96,7 +97,7 @@ func (r *router) prepare(tx *store.Tx, sev store.Event) {
 	if !officer {
 		return
 	}
-	ev, err := zalo.Parse(sev.Body)
+	ev, err := r.parsed.get(sev.Seq, sev.Body, false)
 	if err != nil {
 		return
 	}

@@ -113,6 +113,7 @@ func (b *Bot) webhook(c *gin.Context) {
 		b.m.eventsDuplicate.Inc()
 		log.Info().Uint64("seq", res.Seq).Msg("duplicate event: acknowledged, not handled again")
 	} else {
+		b.parsed.put(res.Seq, ev)
 		b.m.eventsReceived.WithLabelValues(ev.Name).Inc()
 		log.Debug().Uint64("seq", res.Seq).Msg("event stored")
 	}
