@@ -20,6 +20,10 @@ const maxHandleAttempts = 3
 // processBatch is how many events one handling transaction takes.
 const processBatch = 256
 
+// inboxCopyDelay is how long an acknowledged event waits in the inbox log for the handling to take it
+// before the log's mover copies it into the database by itself.
+const inboxCopyDelay = 50 * time.Millisecond
+
 // Processor handles acknowledged events after the webhook has answered.
 // One goroutine takes them in arrival order, so each person's events are
 // handled in order; a batch shares one commit.
@@ -39,6 +43,10 @@ type Processor struct {
 func (p *Processor) Run(ctx context.Context) error {
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
+	// Events are taken from the inbox log by the handling transaction (a commit fewer per batch); the
+	// log's mover copies only what waited longer than this (the handling is busy).
+	p.db.DeferInboxCopy(inboxCopyDelay)
+	defer p.db.DeferInboxCopy(0)
 	for {
 		for ctx.Err() == nil {
 			n, err := p.step()
@@ -67,6 +75,9 @@ func (p *Processor) step() (int, error) {
 	var evs []store.Event
 	var failed *store.Event
 	err := p.db.Update(func(tx *store.Tx) error {
+		if err := tx.TakeLogged(processBatch); err != nil {
+			return err
+		}
 		var err error
 		if evs, err = tx.PendingEvents(processBatch); err != nil {
 			return err
@@ -95,6 +106,7 @@ func (p *Processor) step() (int, error) {
 
 func (p *Processor) isolate(badSeq uint64, cause error) (int, error) {
 	n := 0
+	p.db.SettleInbox() // one by one from the database: the batch may have been taken from the log
 	for {
 		var ev store.Event
 		var herr error
@@ -170,6 +182,11 @@ func (p *Processor) prepareBatch() {
 		}
 		for _, ev := range evs {
 			p.safePrepare(tx, ev)
+		}
+		if len(evs) < processBatch {
+			for _, ev := range p.db.LoggedEvents(processBatch - len(evs)) {
+				p.safePrepare(tx, ev) // to be taken from the inbox log by the handling
+			}
 		}
 		return nil
 	})

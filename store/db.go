@@ -392,6 +392,8 @@ type Tx struct {
 	stamp      string // now as the ledger writes it, formatted once per transaction
 	// movedDirectory: this transaction changed the directory (see MovedDirectory).
 	movedDirectory bool
+	batch          bool    // a Batch: fn may run again, so it takes nothing from the inbox log
+	took           []Event // taken from the inbox log: forgotten there once this commits
 }
 
 // Now is the instant the transaction started (one clock reading per transaction).
@@ -408,9 +410,15 @@ func (tx *Tx) MovedDirectory() bool { return tx.movedDirectory }
 func (db *DB) Update(fn func(tx *Tx) error) error {
 	var t *Tx
 	err := db.writeTo((*bolt.DB).Update, func(btx *bolt.Tx) error {
+		if t != nil && t.took != nil {
+			db.log.release(t.took, false) // an attempt on a file compacted meanwhile
+		}
 		t = &Tx{btx: btx, db: db, now: db.now()}
 		return fn(t)
 	})
+	if t != nil && t.took != nil {
+		db.log.release(t.took, err == nil)
+	}
 	if err == nil && t != nil {
 		db.fire(t)
 	}
@@ -422,7 +430,7 @@ func (db *DB) Update(fn func(tx *Tx) error) error {
 func (db *DB) Batch(fn func(tx *Tx) error) error {
 	var t *Tx
 	err := db.writeTo((*bolt.DB).Batch, func(btx *bolt.Tx) error {
-		t = &Tx{btx: btx, db: db, now: db.now()}
+		t = &Tx{btx: btx, db: db, now: db.now(), batch: true}
 		return fn(t)
 	})
 	if err == nil && t != nil {

@@ -67,6 +67,46 @@ var ErrBadEvent = errors.New("event refused")
 // succeeds. The events stay in the log meanwhile, and are copied at the next open if not before.
 func (db *DB) InboxCopyError() (since time.Time, err error) { return db.log.copyError() }
 
+// TakeLogged copies into this transaction up to limit of the oldest events the inbox log holds (none
+// while its mover is copying), so the handling that follows sees them without a commit of their own;
+// they leave the log when this transaction commits and stay there if it rolls back. Update only.
+func (tx *Tx) TakeLogged(limit int) error {
+	if tx.db.log == nil || tx.batch || tx.took != nil || !tx.Writable() {
+		return nil
+	}
+	batch := tx.db.log.claim(limit)
+	if batch == nil {
+		return nil
+	}
+	tx.took = batch
+	if err := tx.moveLogged(batch); err != nil {
+		tx.db.log.copyFailed(err) // the mover takes it from here, retrying
+		return fmt.Errorf("store.TakeLogged: %w", err)
+	}
+	return nil
+}
+
+// DeferInboxCopy lets the handling take logged events itself (TakeLogged): the inbox log's mover
+// copies only those that waited d (0: everything at once, as when nothing handles events).
+func (db *DB) DeferInboxCopy(d time.Duration) {
+	if db.log == nil {
+		return
+	}
+	db.log.mu.Lock()
+	db.log.delay = d
+	db.log.cond.Broadcast()
+	db.log.mu.Unlock()
+}
+
+// LoggedEvents is a copy of up to limit of the oldest events in the inbox log, not yet in the
+// database (the handling reads ahead for them before taking them).
+func (db *DB) LoggedEvents(limit int) []Event {
+	if db.log == nil {
+		return nil
+	}
+	return db.log.snapshot(limit)
+}
+
 // InboxLogged is how many acknowledged events wait in the inbox log for their copy into the database
 // (a number that stays up means the database refuses them: see the log).
 func (db *DB) InboxLogged() int {

@@ -58,14 +58,20 @@ type inboxLog struct {
 	mu      sync.Mutex
 	cond    *sync.Cond        // signalled when events are logged or moved
 	pending []Event           // logged, not yet in the database, in seq order
+	at      []time.Time       // when each of pending was logged
 	keys    map[string]uint64 // the keys of pending
 	size    int64             // where the next record goes
 	zeroed  int64             // the file is zeros from size to here
 	seq     uint64            // the last seq given
-	moving  bool              // the mover holds events taken from pending
-	stop    bool              // Close: the mover moves what is left and stops
-	closing bool              // Close began: nobody waits for the mover any more
-	broken  bool              // a failed write could not be cut off: nothing more is logged until the mover empties the log
+	moving  bool              // the mover or a handling transaction holds events taken from pending
+	// delay: the mover copies only what waited this long (the handling takes events itself, in its
+	// own transaction: a commit fewer per batch); 0 copies at once.
+	delay   time.Duration
+	urgent  int         // callers of settle waiting: the mover copies at once
+	timer   *time.Timer // wakes the mover when the oldest event has waited delay
+	stop    bool        // Close: the mover moves what is left and stops
+	closing bool        // Close began: nobody waits for the mover any more
+	broken  bool        // a failed write could not be cut off: nothing more is logged until the mover empties the log
 	moverOK chan struct{}
 	failed  error     // the copy's error while it keeps failing (nil once a copy succeeds)
 	since   time.Time // when it began failing
@@ -319,12 +325,15 @@ func (l *inboxLog) commit(group []*appendReq) {
 		}
 		l.size += int64(len(buf))
 		l.seq = seq
+		now := time.Now()
 		for _, ev := range logged {
 			l.pending = append(l.pending, ev)
+			l.at = append(l.at, now)
 			l.keys[ev.Key] = ev.Seq
 		}
 		l.cond.Broadcast()
 		l.mu.Unlock()
+		signal(l.db.eventReady) // the handling takes them from here
 	}
 	for i, r := range group {
 		r.done <- appendResp{res: results[i]}
@@ -332,17 +341,18 @@ func (l *inboxLog) commit(group []*appendReq) {
 }
 
 // move copies logged events into the database, in order, and empties the log when it has caught up.
-// A failed copy is tried again: the events were acknowledged.
+// With a delay it copies only what the handling has not taken meanwhile. A failed copy is tried
+// again: the events were acknowledged.
 func (l *inboxLog) move() {
 	defer close(l.moverOK)
 	for {
 		l.mu.Lock()
-		for len(l.pending) == 0 && !l.stop {
+		for !l.moveDue() {
 			l.cond.Wait()
 		}
-		if len(l.pending) == 0 && l.stop {
+		if len(l.pending) == 0 {
 			l.mu.Unlock()
-			return
+			return // stopping, and everything is copied
 		}
 		batch := l.pending[:min(len(l.pending), maxGroup)]
 		l.moving = true
@@ -362,6 +372,7 @@ func (l *inboxLog) move() {
 			}
 			l.failed = err
 			stop := l.stop
+			l.cond.Broadcast()
 			l.mu.Unlock()
 			if stop || errors.Is(err, bolt.ErrDatabaseNotOpen) {
 				return // closing (or closed under us): the log keeps them, the next open copies them
@@ -369,19 +380,89 @@ func (l *inboxLog) move() {
 			time.Sleep(100 * time.Millisecond)
 			continue
 		}
-		l.failed = nil
-		for _, ev := range batch {
-			delete(l.keys, ev.Key)
-		}
-		l.pending = append(l.pending[:0:0], l.pending[len(batch):]...)
-		if len(l.pending) == 0 && (l.size > 0 || l.broken) {
-			if l.rewind() == nil {
-				l.broken = false
-			}
-		}
-		l.cond.Broadcast()
+		l.forget(batch)
 		l.mu.Unlock()
 	}
+}
+
+// moveDue tells the mover to copy now (or, with nothing pending, to stop); else it waits, woken
+// when the oldest event will have waited the delay. Called with mu held.
+func (l *inboxLog) moveDue() bool {
+	switch {
+	case l.moving:
+		return false // a handling transaction holds some: they are copied with it
+	case len(l.pending) == 0:
+		return l.stop
+	case l.stop || l.delay == 0 || l.urgent > 0 || l.failed != nil || l.size > inboxLogMax/2:
+		return true
+	}
+	wait := l.delay - time.Since(l.at[0])
+	if wait <= 0 {
+		return true
+	}
+	if l.timer == nil {
+		l.timer = time.AfterFunc(wait, func() { l.mu.Lock(); l.cond.Broadcast(); l.mu.Unlock() })
+	} else {
+		l.timer.Reset(wait)
+	}
+	return false
+}
+
+// forget drops from pending a batch now in the database, and empties the log once nothing waits.
+// Called with mu held.
+func (l *inboxLog) forget(batch []Event) {
+	l.failed = nil
+	for _, ev := range batch {
+		delete(l.keys, ev.Key)
+	}
+	l.pending = append(l.pending[:0:0], l.pending[len(batch):]...)
+	l.at = append(l.at[:0:0], l.at[len(batch):]...)
+	if len(l.pending) == 0 && (l.size > 0 || l.broken) {
+		if l.rewind() == nil {
+			l.broken = false
+		}
+	}
+	l.cond.Broadcast()
+}
+
+// claim gives a handling transaction up to limit of the oldest logged events to copy itself (none
+// while the mover copies, or while copies fail: the mover retries those); release says how it went.
+func (l *inboxLog) claim(limit int) []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.moving || len(l.pending) == 0 || l.failed != nil || l.fault != nil || l.stop {
+		return nil
+	}
+	l.moving = true
+	return l.pending[:min(len(l.pending), limit)]
+}
+
+// release ends a claim: the batch is in the database when its transaction committed.
+func (l *inboxLog) release(batch []Event, committed bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.moving = false
+	if committed {
+		l.forget(batch)
+	}
+	l.cond.Broadcast()
+}
+
+// copyFailed records a claimed copy's failure: no more claims, the mover retries.
+func (l *inboxLog) copyFailed(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.failed == nil {
+		l.since = time.Now()
+	}
+	l.failed = err
+}
+
+// snapshot is a copy of up to limit of the oldest logged events (the handling reads ahead for them).
+func (l *inboxLog) snapshot(limit int) []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Event(nil), l.pending[:min(len(l.pending), limit)]...)
 }
 
 // layZeros zeroes n more bytes of the file after what is zeroed and makes them durable, so that
@@ -455,6 +536,9 @@ func (l *inboxLog) settle(limit time.Duration) bool {
 	defer l.mu.Unlock()
 	target := l.seq // what was logged before the call: later events do not keep it waiting
 	copied := func() bool { return len(l.pending) == 0 || l.pending[0].Seq > target }
+	l.urgent++
+	defer func() { l.urgent-- }()
+	l.cond.Broadcast()
 	for !copied() && !l.stop && time.Now().Before(deadline) {
 		l.cond.Wait()
 	}

@@ -339,3 +339,82 @@ func TestAFailingCopyIsTold(t *testing.T) {
 		t.Errorf("after the copy: %v, %d logged", err, db.InboxLogged())
 	}
 }
+
+// The handling takes logged events in its own transaction (no commit of the copy alone): they are in
+// the database once it commits and still in the log if it rolls back; a Batch takes nothing; what
+// nobody takes, the mover copies once it has waited the delay.
+func TestTheHandlingTakesLoggedEvents(t *testing.T) {
+	db := MustOpen(t, fixedClock(t0))
+	db.DeferInboxCopy(time.Hour)
+	appendN := func(prefix string, n int) {
+		for i := range n {
+			if _, err := db.AppendEvent(context.Background(), Event{Key: fmt.Sprintf("m:%s%d", prefix, i), Partition: "u:1", ReceivedAt: t0, Body: []byte(`{}`)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	appendN("a", 3)
+	if n := db.InboxLogged(); n != 3 {
+		t.Fatalf("logged with the copy deferred: %d, want 3", n)
+	}
+	// Rolled back: nothing is lost, nothing copied.
+	boom := errors.New("handling failed")
+	if err := db.Update(func(tx *Tx) error {
+		if err := tx.TakeLogged(10); err != nil {
+			return err
+		}
+		if evs, _ := tx.PendingEvents(10); len(evs) != 3 {
+			t.Errorf("taken into the transaction: %d, want 3", len(evs))
+		}
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if n := db.InboxLogged(); n != 3 {
+		t.Errorf("logged after a rollback: %d, want 3", n)
+	}
+	if err := db.Batch(func(tx *Tx) error { return tx.TakeLogged(10) }); err != nil || db.InboxLogged() != 3 {
+		t.Errorf("a Batch took from the log: %v, %d logged", err, db.InboxLogged())
+	}
+	// Committed, two at a time.
+	var handled []string
+	for db.InboxLogged() > 0 {
+		if err := db.Update(func(tx *Tx) error {
+			if err := tx.TakeLogged(2); err != nil {
+				return err
+			}
+			evs, err := tx.PendingEvents(10)
+			for _, ev := range evs {
+				handled = append(handled, ev.Key)
+				if err := tx.MarkHandled(ev.Seq); err != nil {
+					return err
+				}
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Join(handled, " ") != "m:a0 m:a1 m:a2" {
+		t.Errorf("handled %v", handled)
+	}
+	if again, _ := db.AppendEvent(context.Background(), Event{Key: "m:a1", ReceivedAt: t0}); !again.Duplicate {
+		t.Error("an event taken by the handling was stored again")
+	}
+	if left := readLogFile(t, db.path); len(left) != 0 {
+		t.Errorf("the log holds %d records once all were taken", len(left))
+	}
+	// Nobody handles: the mover copies what waited the delay.
+	db.DeferInboxCopy(20 * time.Millisecond)
+	appendN("b", 2)
+	deadline := time.Now().Add(30 * time.Second)
+	for db.InboxLogged() > 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	db.View(func(tx *Tx) error {
+		if n := tx.PendingCount(); n != 2 {
+			t.Errorf("copied by the mover after the delay: %d pending, want 2", n)
+		}
+		return nil
+	})
+}
