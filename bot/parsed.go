@@ -11,37 +11,39 @@ import (
 const parsedCap = 4096
 
 // parsedEvents hands the webhook's parse of an event to its handling, so a body is parsed once (the
-// two parses were ~4% of the webhook's CPU). Keyed by the event's seq; the oldest go first when full.
+// two parses were ~4% of the webhook's CPU). Keyed by the event's dedupe key, kept before the event
+// is stored (the handling may take it from the inbox log before the webhook goes on); the oldest go
+// first when full.
 type parsedEvents struct {
 	mu    sync.Mutex
-	bySeq map[uint64]*zalo.Event
-	order []uint64 // insertion order, a ring of parsedCap
+	byKey map[string]*zalo.Event
+	order []string // insertion order, a ring of parsedCap
 	next  int
 }
 
 func newParsedEvents() *parsedEvents {
-	return &parsedEvents{bySeq: make(map[uint64]*zalo.Event, parsedCap), order: make([]uint64, parsedCap)}
+	return &parsedEvents{byKey: make(map[string]*zalo.Event, parsedCap), order: make([]string, parsedCap)}
 }
 
-// put keeps ev, stored under seq.
-func (p *parsedEvents) put(seq uint64, ev *zalo.Event) {
+// put keeps ev, to be stored under its dedupe key key.
+func (p *parsedEvents) put(key string, ev *zalo.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if old := p.order[p.next]; old != 0 {
-		delete(p.bySeq, old)
+	if old := p.order[p.next]; old != "" {
+		delete(p.byKey, old) // (a key put again since goes early: it is parsed again)
 	}
-	p.order[p.next] = seq
+	p.order[p.next] = key
 	p.next = (p.next + 1) % parsedCap
-	p.bySeq[seq] = ev
+	p.byKey[key] = ev
 }
 
-// get is the parse of the event stored under seq with body, if kept (take: and forgets it).
-func (p *parsedEvents) get(seq uint64, body []byte, take bool) (*zalo.Event, error) {
+// get is the parse of the event stored under key with body, if kept (take: and forgets it).
+func (p *parsedEvents) get(key string, body []byte, take bool) (*zalo.Event, error) {
 	if p != nil {
 		p.mu.Lock()
-		ev, ok := p.bySeq[seq]
+		ev, ok := p.byKey[key]
 		if ok && take {
-			delete(p.bySeq, seq) // its place in order is freed when the ring comes round
+			delete(p.byKey, key) // its place in order is freed when the ring comes round
 		}
 		p.mu.Unlock()
 		if ok && string(ev.Raw) == string(body) {

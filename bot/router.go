@@ -23,7 +23,7 @@ type router struct {
 }
 
 func (r *router) handle(tx *store.Tx, sev store.Event) error {
-	ev, err := r.parsed.get(sev.Seq, sev.Body, true)
+	ev, err := r.parsed.get(sev.Key, sev.Body, true)
 	if err != nil {
 		// The webhook only stores bodies that parsed; this is a stored record from an older parser.
 		r.log.Error().Err(err).Uint64("event", sev.Seq).Msg("stored event no longer parses: skipped")
@@ -97,7 +97,7 @@ func (r *router) prepare(tx *store.Tx, sev store.Event) {
 	if !officer {
 		return
 	}
-	ev, err := r.parsed.get(sev.Seq, sev.Body, false)
+	ev, err := r.parsed.get(sev.Key, sev.Body, false)
 	if err != nil {
 		return
 	}

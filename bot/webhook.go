@@ -90,8 +90,10 @@ func (b *Bot) webhook(c *gin.Context) {
 		c.Data(http.StatusOK, "application/json", okBody)
 		return
 	}
+	key := ev.DedupeKey()
+	b.parsed.put(key, ev) // before it is stored: the handling may take it at once
 	res, err := b.db.AppendEvent(c.Request.Context(), store.Event{
-		Key: ev.DedupeKey(), Partition: ev.PartitionKey(), Name: ev.Name,
+		Key: key, Partition: ev.PartitionKey(), Name: ev.Name,
 		RequestID: web.RequestID(c), ReceivedAt: now, Body: body,
 	})
 	if errors.Is(err, store.ErrBadEvent) {
@@ -113,7 +115,6 @@ func (b *Bot) webhook(c *gin.Context) {
 		b.m.eventsDuplicate.Inc()
 		log.Info().Uint64("seq", res.Seq).Msg("duplicate event: acknowledged, not handled again")
 	} else {
-		b.parsed.put(res.Seq, ev)
 		b.m.eventsReceived.WithLabelValues(ev.Name).Inc()
 		log.Debug().Uint64("seq", res.Seq).Msg("event stored")
 	}
