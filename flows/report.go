@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"golang.org/x/text/unicode/norm"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,6 +58,9 @@ func (c *convo) startReport() error {
 	data := map[string]string{}
 	if c.in.Kind == KindText {
 		data["typed"] = c.in.Text
+		if counts := countsAfterCommand(c.in.Text); counts != "" {
+			data["counts"] = counts // "bc t11: 15 hộ, 20 hồ sơ": answers once the month is chosen
+		}
 	}
 	switch {
 	case len(teams) == 1:
@@ -310,6 +314,8 @@ func (c *convo) choosePeriod(p store.Period) error {
 	}
 	// The version this draft starts from: filing over a newer one is shown first.
 	c.s.Data["base"] = strconv.Itoa(latest.Version)
+	counts := c.s.Data["counts"]
+	delete(c.s.Data, "counts")
 	if filed {
 		for id, a := range latest.Answers {
 			c.s.Data["a."+id] = a
@@ -317,7 +323,59 @@ func (c *convo) choosePeriod(p store.Period) error {
 		c.s.Data["photos"] = strings.Join(latest.Photos, "\n")
 		return c.goTo("existing")
 	}
+	if counts != "" {
+		return c.answerWithCommand(counts)
+	}
 	return c.goTo(questionStep(0))
+}
+
+// reportCommandHead is the command and the month a report may start with ("bc t11:", "Báo cáo tháng
+// 11/2026 -", "gửi báo cáo tháng này,"): what follows it may be the first answers.
+var reportCommandHead = regexp.MustCompile(`(?is)^\s*(?:(?:gửi|gui|nộp|nop)\s+)?(?:báo\s*cáo|bao\s*cao|bcao|bc)\b\s*` +
+	`(?:(?:tháng|thang|t)\s*\d{1,2}(?:\s*[/-]\s*\d{4})?\b|(?:tháng|thang)\s+(?:này|nay|trước|truoc))?\s*[:\-–,.]?\s*(.*)$`)
+
+// countsAfterCommand is what a report command carries after its command and month when it holds a
+// number ("bc t11: 15 hộ, 20 hồ sơ" → "15 hộ, 20 hồ sơ"); "" when nothing, or when it is only one or
+// two numbers without a word ("báo cáo 11", "bc 11/2026": the month).
+func countsAfterCommand(text string) string {
+	m := reportCommandHead.FindStringSubmatch(norm.NFC.String(text))
+	if m == nil {
+		return ""
+	}
+	rest := strings.TrimSpace(m[1])
+	nums := labelledNumber.FindAllString(rest, -1)
+	words := strings.Trim(vntext.Fold(labelledNumber.ReplaceAllString(rest, " ")), " ")
+	if len(nums) == 0 || (len(nums) <= 2 && (words == "" || words == "nam")) {
+		return ""
+	}
+	return rest
+}
+
+// answerWithCommand takes the counts a report command carried as the first answers, under the report's
+// heading, when they read as counts (with what they count, a list, or one count); else it says so and
+// asks the first question.
+func (c *convo) answerWithCommand(counts string) error {
+	qs, err := c.questions()
+	if err != nil {
+		return err
+	}
+	readable := false
+	if len(qs.Questions) > 0 && qs.Questions[0].Kind == store.QuestionCount {
+		_, labelled := labelledCounts(qs.Questions, 0, counts)
+		_, one, _ := vntext.ParseCount(counts, countMax(qs.Questions[0])) // "bc t11: 15 hộ"
+		readable = labelled || vntext.SplitCounts(counts) != nil || one
+	}
+	if !readable {
+		c.say(textCountsNotRead)
+		return c.goTo(questionStep(0))
+	}
+	c.s.Stack = append(c.s.Stack, c.s.Step)
+	c.s.Step = questionStep(0)
+	c.say(c.reportHeading())
+	in := c.in
+	defer func() { c.in = in }()
+	c.in.Text = counts
+	return reportQuestionAnswer(c)
 }
 
 func reportExistingPrompt(c *convo) error {
@@ -422,6 +480,9 @@ func reportQuestionAnswer(c *convo) error {
 		text = items[0].text // "8. …" while correcting 8
 	}
 	if q.Kind == store.QuestionCount {
+		if items, ok := labelledCounts(qs.Questions, i, text); ok && c.s.Data["edit"] != "1" {
+			return c.answerLabelled(qs.Questions, i, items)
+		}
 		if parts := vntext.SplitCounts(text); parts != nil {
 			return c.answerCounts(qs.Questions, i, parts)
 		}
@@ -501,6 +562,45 @@ func (c *convo) answerCounts(qs []store.Question, i int, parts []string) error {
 	}
 	c.say(b.String())
 	return c.nextQuestion(i+len(values)-1, len(qs))
+}
+
+// answerLabelled keeps counts given with what they count ("Số hộ: 30 / VNeID: 15"), each on the question
+// it names, says what it understood (with the next question) and moves on — or asks question i again
+// when it was not among them. Nothing is kept unless every number fits its question.
+func (c *convo) answerLabelled(qs []store.Question, i int, items []answered) error {
+	items = slices.Clone(items)
+	slices.SortStableFunc(items, func(a, b answered) int { return a.idx - b.idx })
+	values := make([]int64, len(items))
+	for k, it := range items {
+		n, ok, reason := vntext.ParseCount(it.text, countMax(qs[it.idx]))
+		if !ok {
+			c.say(fmt.Sprintf(textCountInList, it.idx+1, it.text, reason))
+			return c.prompt()
+		}
+		values[k] = n
+	}
+	ahead := c.ahead()
+	answeredI := false
+	var b strings.Builder
+	b.WriteString(textCountsTaken)
+	for k, it := range items {
+		c.s.Data["a."+qs[it.idx].ID] = strconv.FormatInt(values[k], 10)
+		if it.idx == i {
+			answeredI = true
+		} else {
+			ahead[it.idx] = true
+		}
+		fmt.Fprintf(&b, "\n%d. %s: %s", it.idx+1, qs[it.idx].Label, vntext.FormatNumber(values[k]))
+	}
+	c.say(b.String())
+	c.setAhead(ahead)
+	if !answeredI { // the question asked was left out: asked again, the others kept
+		if err := c.save(); err != nil {
+			return err
+		}
+		return c.prompt()
+	}
+	return c.nextQuestion(i, len(qs))
 }
 
 // nextQuestion moves on from question i to the next one not answered already (ahead of its turn),
