@@ -487,6 +487,9 @@ func reportQuestionAnswer(c *convo) error {
 			return c.answerCounts(qs.Questions, i, parts)
 		}
 	}
+	if answer, ok := answerThenSend(text); ok && q.Kind != store.QuestionCount && c.s.Data["edit"] != "1" {
+		return c.answerAndSend(qs.Questions, i, answer) // "không có, gửi luôn": this answer, then on to sending
+	}
 	if q.Kind != store.QuestionCount && plainSend(text) && c.s.Data["edit"] != "1" {
 		// "gửi luôn đi" at question 4 says to send, it is no answer: the report is sent from its summary.
 		c.say(fmt.Sprintf(textSendFromSummary, len(qs.Questions)-i))
@@ -499,6 +502,54 @@ func reportQuestionAnswer(c *convo) error {
 	}
 	c.s.Data["a."+q.ID] = value
 	return c.nextQuestion(i, len(qs.Questions))
+}
+
+// answerThenSend reads "<answer>, gửi luôn" ("không có, gửi luôn", "tổ đã tuyên truyền 3 buổi. Gửi
+// nhé"): the last clause says to send, what comes before it is the answer.
+func answerThenSend(text string) (answer string, ok bool) {
+	cls := clausesOf(text)
+	if len(cls) < 2 || !plainSend(cls[len(cls)-1].typed) {
+		return "", false
+	}
+	at := strings.LastIndex(text, cls[len(cls)-1].typed)
+	if at <= 0 {
+		return "", false
+	}
+	answer = strings.TrimRight(text[:at], " \t\n,.;!…")
+	if answer == "" || plainSend(answer) || asks(answer) {
+		return "", false
+	}
+	return answer, true
+}
+
+// answerAndSend keeps answer to question i ("không có" to an optional one skips it) and goes to the
+// summary, where the report is sent, when no required question is left unanswered; else it says how
+// many are left and asks the next.
+func (c *convo) answerAndSend(qs []store.Question, i int, answer string) error {
+	q := qs[i]
+	value := ""
+	if !q.Optional || !vntext.IsZeroWords(answer) {
+		v, problem := checkAnswer(q, answer)
+		if problem != "" {
+			c.say(problem)
+			return c.prompt()
+		}
+		value = v
+	}
+	c.s.Data["a."+q.ID] = value
+	ahead := c.ahead()
+	left := 0
+	for j := i + 1; j < len(qs); j++ {
+		if !qs[j].Optional && !ahead[j] && c.s.Data["a."+qs[j].ID] == "" {
+			left++
+		}
+	}
+	if left == 0 {
+		delete(c.s.Data, "ahead")
+		return c.goTo("summary")
+	}
+	c.say(fmt.Sprintf(textSendFromSummary, len(qs)-i-1))
+	return c.nextQuestion(i, len(qs))
 }
 
 // checkAnswer is one answer as it is kept (a count as digits), or why it is refused: the chat and the
