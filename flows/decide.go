@@ -125,6 +125,9 @@ func decideReasonAnswer(c *convo) error {
 	}
 	if id, yes, why, ok := typedRequestDecision(reason); ok {
 		// "giới thiệu 29", "phê duyệt 19": a decision, this request's or another's, in place of the reason.
+		if asked := c.s.Data["id"]; !sameRequest(id, asked) {
+			c.say(fmt.Sprintf(textRefusalDropped, asked)) // the one refused waits still: said, not dropped silently
+		}
 		if err := c.end(); err != nil {
 			return err
 		}
@@ -557,6 +560,13 @@ func decidesInstead(c *convo, text string) bool {
 		return true
 	}
 	return acceptsInstead(text, c.requesterWords(c.s.Data["id"])) || refusalRecalled(vntext.Fold(text))
+}
+
+// sameRequest tells whether two request numbers as typed or stored ("29", "029") are one.
+func sameRequest(a, b string) bool {
+	x, errA := store.ParseRequestID(a)
+	y, errB := store.ParseRequestID(b)
+	return errA == nil && errB == nil && x == y
 }
 
 // requesterWords are the folded words of the name of the person request id is from (none when unknown).
