@@ -2,6 +2,7 @@ package flows
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -17,7 +18,13 @@ import (
 
 // labelledSep separates the parts of such a message: a new line, ";", "|", "/" with a space beside it
 // (not "15/11"), a comma followed by a space, " - ", "và".
-var labelledSep = regexp.MustCompile(`(?i)\s*(?:[;\n|]|\s/|/\s|,\s|\s[-–]\s|\s(?:và|va)\s)\s*`)
+var labelledSep = regexp.MustCompile(`(?i)\s*(?:[;\n|]|\s/|/\s|,\s|\.\s|\s[-–]\s|\s(?:và|va)\s)\s*`)
+
+// bracketed is a comment in brackets beside a count ("30 (trong đó 5 hộ nghèo)"): not read.
+var bracketed = regexp.MustCompile(`\([^()]*\)`)
+
+// questionNumber is a question named by its number ("câu 2", "c2"): read as the word "qb".
+var questionNumber = regexp.MustCompile(`(?i)(?:^|[\s,;:(])(?:câu|cau)\s*(\d{1,2})\b|(?:^|[\s,;:(])c(\d{1,2})\b`)
 
 // labelledNumber is a count as written among words ("45", "1.200").
 var labelledNumber = regexp.MustCompile(`\d+(?:[.,]\d{3})*`)
@@ -30,7 +37,9 @@ var countPhrases = []struct{ from, to string }{
 	{"so suc khoe", "suckhoe"}, {"suc khoe", "suckhoe"}, {"ssk", "suckhoe"}, {"so sk", "suckhoe"},
 	{"dinh danh dien tu", "vneid"}, {"dinh danh", "vneid"}, {"vne id", "vneid"},
 	{"ho gia dinh", "ho"}, {"ho dan", "ho"}, {"gia dinh", "ho"},
-	{"ho so", "hoso"}, {"hs", "hoso"}, {"tai khoan", "taikhoan"}, {"tk", "taikhoan"},
+	{"ho so", "hoso"}, {"hs", "hoso"}, {"tai khoan", "taikhoan"}, {"tktt", "taikhoan thanhtoan"},
+	{"tk tt", "taikhoan thanhtoan"}, {"tk", "taikhoan"}, {"dddt", "vneid"}, {"sskdt", "suckhoe"},
+	{"ngan hang", "thanhtoan"}, {"skdt", "suckhoe"}, {"ho gd", "ho"}, {"hgd", "ho"}, {"gd", "ho"}, {"hd", "huongdan"},
 	{"thanh toan", "thanhtoan"}, {"tien mat", "ttktm"}, {"tap huan", "taphuan"}, {"tuyen truyen", "tuyentruyen"},
 	{"ban hang", "banhang"}, {"huong dan", "huongdan"}, {"kich hoat", "kichhoat"}, {"truc tuyen", "tructuyen"},
 	{"dien tu", "dientu"}, {"ho tro", "hotro"}, {"chu ky so", "chukyso"}, {"ung dung", "ungdung"},
@@ -66,79 +75,332 @@ func isAllDigits(w string) bool { return strings.Trim(w, "0123456789") == "" }
 // labelledShare: a part that is a share, a rate or a breakdown of another, not one count of its own.
 var labelledShare = []string{" trong do ", " trong so ", " gom ", " moi ", " tang ", " giam ", " khoang ", " tren tong "}
 
-// labelledCounts reads a message of two parts or more, each one number with words that name one count
-// question (of those from question from on) ("Số hộ: 30", "20 hồ sơ", "VNeID 15"), each a different question; the
-// items hold the numbers as typed. ok is false when a part has no number, more than one (but after a
-// colon), is a share of another ("trong đó"), names no question or one another part named.
-func labelledCounts(qs []store.Question, from int, text string) (items []answered, ok bool) {
+// notCounts are numbers that name, date or time something, not counts: "VNeID mức 2", "lần 2", "tổ 3",
+// "thôn 4", "ấp 3", "xóm 7", "t11", "tháng 11", "năm 2026", "23/11", "8h", "2 hôm" (Go's \b is ASCII's:
+// "15 hộ" is not "15h", so what follows a letter is spelled out).
+var notCounts = regexp.MustCompile(`(?i)(?:^|[\s(,:;])(?:mức|muc|lần|lan|tổ|to|thôn|thon|ấp|ap|xóm|xom|khu|đội|doi|tháng|thang|năm|nam|t)\s*\d+(?:\s*/\s*\d{2,4})?\b` +
+	`|\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}\s*(?:h|giờ|gio)(?:\s*\d{1,2})?(?:$|[\s,.;:)])|\b\d+\s*(?:hôm|hom|ngày|ngay)(?:$|[\s,.;:)])` +
+	`|(?:\+?84|\b0)\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}\b` + // a phone number
+	`|\b\d+(?:[.,]\d+)?\s*%`) // a share
+
+// labelledCounts reads a message of minParts parts or more, each one number with words that name one
+// count question (of those from question from on): "Số hộ: 30", "20 hồ sơ", "VNeID 15", "hộ 17 hồ sơ 9";
+// each a different question; the items hold the numbers as typed. ok is false when a part has no number
+// or more than one (but after a colon), is a share of another ("trong đó"), names no question, names
+// two ("hộ mở tài khoản": which?), one as much as another ("tài khoản": VNeID or payment?), one answered
+// before, or one another part named.
+func labelledCounts(qs []store.Question, from int, text string, minParts int) (items []answered, ok bool) {
+	if asks(text) {
+		return nil, false // "15 tài khoản mức 1 có tính không ạ?"
+	}
+	text = plainCounts(text)
 	var parts []string
-	for _, p := range labelledSep.Split(norm.NFC.String(text), -1) {
-		if p = strings.Trim(p, " \t.,:"); p != "" {
-			parts = append(parts, p)
-		}
-	}
-	if len(parts) < 2 {
-		return nil, false
-	}
-	// How many count questions name each thing: a thing several name counts for less.
-	terms := map[int]map[string]bool{}
-	df := map[string]int{}
-	for j := range qs { // all of them: a part that names an earlier question is not given to a later one
-		if qs[j].Kind != store.QuestionCount {
+	for _, p := range labelledSep.Split(text, -1) {
+		p = strings.Trim(notCounts.ReplaceAllString(p, " "), " \t.,:-–()")
+		if p == "" {
 			continue
 		}
-		terms[j] = map[string]bool{}
-		for _, t := range countTerms(qs[j].Label) {
-			if !terms[j][t] {
-				terms[j][t] = true
-				df[t]++
+		if strings.Count(p, ":") >= 2 { // "hộ:17 dvc:29", "Dạ báo cáo anh: HGĐ được HD: 38"
+			p = strings.ReplaceAll(p, ":", " ")
+		}
+		if !strings.Contains(p, ":") {
+			if pairs := numberWordPairs(p); pairs != nil {
+				parts = append(parts, pairs...)
+				continue
 			}
 		}
+		parts = append(parts, p)
 	}
+	terms, df := countQuestionTerms(qs)
 	named := map[int]bool{}
 	for _, p := range parts {
 		label, number := p, ""
 		if head, tail, colon := strings.Cut(p, ":"); colon {
 			nums := labelledNumber.FindAllString(tail, -1)
+			if len(nums) == 0 && notYetWords(tail) {
+				continue // "VNeID: chưa có số liệu"
+			}
 			if len(nums) != 1 {
 				return nil, false
 			}
 			label, number = head+" "+labelledNumber.ReplaceAllString(tail, " "), nums[0]
 		} else {
 			nums := labelledNumber.FindAllString(p, -1)
-			if len(nums) != 1 {
+			switch {
+			case len(nums) == 1:
+				number = nums[0]
+			case len(nums) == 0 && (!namesAny(countTerms(p), df) || notYetWords(p)):
+				continue // "dạ", "có gì gọi em ạ", "còn vneid em chưa tổng hợp": nothing counted now
+			default:
+				return nil, false // "hồ sơ thì nhiều": a thing named without its number
+			}
+		}
+		if !strings.Contains(p, ":") {
+			// What follows the number is what it counts, when anything does: "12 người" is no question's.
+			after := p[labelledNumber.FindStringIndex(p)[1]:]
+			if unit := countTerms(after); len(unit) > 0 && df[unit[0]] == 0 {
 				return nil, false
 			}
-			number = nums[0]
 		}
-		f := " " + vntext.Fold(p) + " "
-		for _, w := range labelledShare {
-			if strings.Contains(f, w) {
-				return nil, false
-			}
+		if isShare(p) {
+			continue // "trong đó 5 hộ nghèo": a comment on the count before it
 		}
-		best, bestScore := -1, 0.0
-		for j := range qs { // in order: a tie goes to the earlier question ("Số hộ" is question 1's)
-			if terms[j] == nil {
-				continue
-			}
-			score := 0.0
-			seen := map[string]bool{}
-			for _, t := range countTerms(label) {
-				if terms[j][t] && !seen[t] {
-					seen[t] = true
-					score += 1 / float64(df[t])
-				}
-			}
-			if score > bestScore {
-				best, bestScore = j, score
-			}
-		}
-		if best < from || named[best] {
-			return nil, false // nothing named, a question answered before, or one named twice
+		best, ok := namedQuestion(countTerms(label), terms, df)
+		if !ok || best < from || named[best] {
+			return nil, false // nothing named, two things, a question answered before, or one named twice
 		}
 		named[best] = true
 		items = append(items, answered{idx: best, text: number})
 	}
+	if len(items) < minParts {
+		return nil, false
+	}
 	return items, true
+}
+
+// plainCounts is text without what is never a count's: brackets, and question numbers made words.
+func plainCounts(text string) string {
+	text = bracketed.ReplaceAllString(norm.NFC.String(text), " ")
+	return questionNumber.ReplaceAllStringFunc(text, func(m string) string {
+		sub := questionNumber.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(sub[1] + sub[2])
+		if n < 1 || n > 26 {
+			return m
+		}
+		return " q" + string(rune('a'+n-1)) + " "
+	})
+}
+
+// countQuestionTerms are the things each count question names (and "câu N" its number), and how many
+// questions name each thing: a thing several name counts for less. All of them, from the first: a part
+// that names an earlier question is not given to a later one.
+func countQuestionTerms(qs []store.Question) (terms map[int]map[string]bool, df map[string]int) {
+	terms, df = map[int]map[string]bool{}, map[string]int{}
+	for j := range qs {
+		if qs[j].Kind != store.QuestionCount {
+			continue
+		}
+		terms[j] = map[string]bool{}
+		for _, t := range append(countTerms(qs[j].Label), "q"+string(rune('a'+j))) {
+			if !terms[j][t] {
+				terms[j][t] = true
+				df[t]++
+			}
+		}
+	}
+	return terms, df
+}
+
+// countNamed reads one count typed at count question i with words around it ("Số hộ: 33", "em hướng
+// dẫn được 52 hộ", "VNeID 15 ạ", "👍 38"): the question its words name — i when they name i or nothing
+// in particular, another when they name only that one. other is true when its words name something else
+// than question i ("12 người", "38 tài khoản" at question 1, "3 thôn: 10, 12, 8"): not question i's
+// number. With several numbers only the first one's words are read (ok is then false).
+func countNamed(qs []store.Question, i int, text string) (it answered, ok, other bool) {
+	if asks(text) {
+		return answered{}, false, false
+	}
+	text = notCounts.ReplaceAllString(plainCounts(text), " ")
+	locs := labelledNumber.FindAllStringIndex(text, -1)
+	if len(locs) == 0 {
+		return answered{}, false, false
+	}
+	terms, df := countQuestionTerms(qs)
+	if unit := countTerms(text[locs[0][1]:]); len(unit) > 0 && !terms[i][unit[0]] {
+		// What the (first) number counts, said after it: not question i's thing.
+		if df[unit[0]] == 0 || len(locs) > 1 {
+			return answered{}, false, true
+		}
+	}
+	if len(locs) > 1 {
+		return answered{}, false, false
+	}
+	number := text[locs[0][0]:locs[0][1]]
+	var matched []string
+	for _, w := range countTerms(text) {
+		if df[w] > 0 {
+			matched = append(matched, w)
+		}
+	}
+	mine := true
+	for _, w := range matched {
+		mine = mine && terms[i][w]
+	}
+	if mine {
+		return answered{idx: i, text: number}, true, false
+	}
+	if j, named := namedQuestion(matched, terms, df); named && j > i {
+		return answered{idx: j, text: number}, true, false
+	}
+	return answered{}, false, true
+}
+
+// positionalFits tells whether a list of counts read by position (vntext.SplitCounts) from question i
+// says nothing against it: each part's words, when it has any, name its own question ("12 hộ, 30 hồ
+// sơ"), not another one or something no question counts ("30 hộ, 2 thôn chưa làm", "dvc: 36, ho: 14").
+func positionalFits(qs []store.Question, i int, parts []string) bool {
+	terms, df := countQuestionTerms(qs)
+	units := map[string]bool{}
+	for k, p := range parts {
+		if i+k >= len(qs) || terms[i+k] == nil {
+			continue // more numbers than count questions: answerCounts says so
+		}
+		words := countTerms(plainCounts(p))
+		if len(words) > 0 {
+			if units[words[0]] {
+				return false // "20 tk, 8 tk", "5 hộ, 7 hộ": one thing twice is a breakdown, or which is which?
+			}
+			units[words[0]] = true
+		}
+		for _, w := range words {
+			if !terms[i+k][w] && (df[w] > 0 || !countStopWords[w]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// countFillers are words around a list of counts that say nothing ("dạ 55, 20 ạ", "lần lượt là 25, 48,
+// 16", "ok a, 33 55 21 😊"): the list is read without them.
+var countFillers = regexp.MustCompile(`^[^\d]*?(\d.*?\d)[^\d]*$`)
+
+// withoutFillers is text's list of counts without words before and after it that say nothing.
+func withoutFillers(text string) string {
+	m := countFillers.FindStringSubmatchIndex(text)
+	if m == nil {
+		return text
+	}
+	for _, w := range append(countTerms(text[:m[2]]), countTerms(text[m[3]:])...) {
+		if !fillerWords[w] {
+			return text // "30 hộ, 2 thôn chưa làm": words of their own
+		}
+	}
+	return text[m[2]:m[3]]
+}
+
+// fillerWords say nothing around a list of counts (beside countStopWords).
+var fillerWords = map[string]bool{"vang": true, "ok": true, "oke": true, "okie": true, "lan": true, "luot": true,
+	"gui": true, "bao": true, "cao": true, "day": true, "ah": true, "ha": true, "nha": true, "e": true, "d": true, "ak": true}
+
+// isShare: a part that is a share, a rate or a breakdown of another count.
+func isShare(p string) bool {
+	f := " " + vntext.Fold(p) + " "
+	for _, w := range labelledShare {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// notYetWords: a part that says its count comes later ("VNeID: chưa có số liệu", "em gửi sau").
+func notYetWords(p string) bool {
+	f := " " + vntext.Fold(p) + " "
+	for _, w := range []string{" chua ", " sau ", " bo sung ", " dang tong hop ", " cap nhat "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesAny tells whether some count question names one of words.
+func namesAny(words []string, df map[string]int) bool {
+	for _, w := range words {
+		if df[w] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// namedQuestion is the count question a part's words name: the one scoring most (a thing several
+// questions name counts for less), which must name every thing the part names that any question does;
+// between equals, the one whose own words the part covers most ("hộ": question 1's two words, not
+// question 5's four), else none.
+func namedQuestion(words []string, terms map[int]map[string]bool, df map[string]int) (int, bool) {
+	matched := map[string]bool{}
+	for _, w := range words {
+		if df[w] > 0 {
+			matched[w] = true
+		}
+	}
+	if len(matched) == 0 {
+		return 0, false
+	}
+	best, bestScore, bestCover, tie := -1, 0.0, 0.0, false
+	for j := 0; j < 1<<20 && len(terms) > 0; j++ {
+		tj, isCount := terms[j]
+		if !isCount {
+			if j > maxKey(terms) {
+				break
+			}
+			continue
+		}
+		score, all := 0.0, true
+		for w := range matched {
+			if tj[w] {
+				score += 1 / float64(df[w])
+			} else {
+				all = false
+			}
+		}
+		if !all || score == 0 {
+			continue
+		}
+		cover := float64(len(matched)) / float64(len(tj))
+		switch {
+		case score > bestScore || (score == bestScore && cover > bestCover):
+			best, bestScore, bestCover, tie = j, score, cover, false
+		case score == bestScore && cover == bestCover:
+			tie = true
+		}
+	}
+	return best, best >= 0 && !tie
+}
+
+func maxKey(m map[int]map[string]bool) int {
+	top := -1
+	for k := range m {
+		top = max(top, k)
+	}
+	return top
+}
+
+// numberWordPairs splits a part of several numbers and no other separator into number-word pairs, in
+// the order it starts with: "hộ 17 hồ sơ 9" → "hộ 17", "hồ sơ 9"; "20 hộ 8 vneid" → "20 hộ", "8 vneid";
+// nil when it is not such a run.
+func numberWordPairs(p string) []string {
+	locs := labelledNumber.FindAllStringIndex(p, -1)
+	if len(locs) < 2 {
+		return nil
+	}
+	// The words between the numbers, before the first and after the last.
+	var gaps []string
+	prev := 0
+	for _, l := range locs {
+		gaps = append(gaps, strings.TrimSpace(p[prev:l[0]]))
+		prev = l[1]
+	}
+	gaps = append(gaps, strings.TrimSpace(p[prev:]))
+	for _, g := range gaps[1 : len(gaps)-1] {
+		if g == "" {
+			return nil // two numbers side by side: a list by position, or one number
+		}
+	}
+	var out []string
+	switch {
+	case gaps[0] != "" && gaps[len(gaps)-1] == "": // words first: "hộ 17 hồ sơ 9"
+		for k, l := range locs {
+			out = append(out, gaps[k]+" "+p[l[0]:l[1]])
+		}
+	case gaps[0] == "" && gaps[len(gaps)-1] != "": // numbers first: "20 hộ 8 vneid"
+		for k, l := range locs {
+			out = append(out, p[l[0]:l[1]]+" "+gaps[k+1])
+		}
+	default:
+		return nil
+	}
+	return out
 }

@@ -35,7 +35,7 @@ func TestLabelledCounts(t *testing.T) {
 		{2, "Số hộ: 30, VNeID: 5", ""}, // question 1 is behind: not given to "Số hộ bán hàng"
 		{0, "Số hộ: 30 / Hồ sơ: 64 và 12", ""},
 	} {
-		items, ok := labelledCounts(qs, c.from, c.text)
+		items, ok := labelledCounts(qs, c.from, c.text, 2)
 		got := ""
 		if ok {
 			for k, it := range items {
@@ -64,7 +64,9 @@ func TestCountsAfterCommand(t *testing.T) {
 		"bc 11/2026":                                   "",
 		"báo cáo tháng 11 năm 2026":                    "",
 		"báo cáo tháng 11 nhé":                         "",
-		"tổ em báo cáo 15 hộ":                          "", // not the command's head: read as the team's words
+		"tổ em báo cáo 15 hộ":                          "15 hộ", // a few words may come before the command
+		"xóm 7 bc t11 được 16 hộ":                      "được 16 hộ",
+		"một hai ba bốn năm sáu bảy tám chín mười, báo cáo 15 hộ": "", // too far in: not a command
 	} {
 		if got := countsAfterCommand(text); got != want {
 			t.Errorf("%q: %q, want %q", text, got, want)

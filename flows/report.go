@@ -329,20 +329,32 @@ func (c *convo) choosePeriod(p store.Period) error {
 	return c.goTo(questionStep(0))
 }
 
-// reportCommandHead is the command and the month a report may start with ("bc t11:", "Báo cáo tháng
-// 11/2026 -", "gửi báo cáo tháng này,"): what follows it may be the first answers.
-var reportCommandHead = regexp.MustCompile(`(?is)^\s*(?:(?:gửi|gui|nộp|nop)\s+)?(?:báo\s*cáo|bao\s*cao|bcao|bc)\b\s*` +
-	`(?:(?:tháng|thang|t)\s*\d{1,2}(?:\s*[/-]\s*\d{4})?\b|(?:tháng|thang)\s+(?:này|nay|trước|truoc))?\s*[:\-–,.]?\s*(.*)$`)
+// reportCommand is the command word a report may start with, after a few words ("tổ 5 báo cáo …",
+// "xóm 7 bc …"): what follows it, less its month, may be the first answers.
+var reportCommand = regexp.MustCompile(`(?i)(?:^|[\s,.:;(])(?:báo\s*cáo|bao\s*cao|bcao|bc)(?:$|[\s,.:;)\-–])`)
+
+// reportMonthWords are the month a command names ("t11", "tháng 11/2026", "tháng này", "năm 2026").
+var reportMonthWords = regexp.MustCompile(`(?i)(?:^|[\s,.:;(])(?:(?:tháng|thang|thg|t)\s*\d{1,2}(?:\s*[/-]\s*\d{4})?` +
+	`|(?:tháng|thang|thg)\s+(?:này|nay|trước|truoc|trc)|(?:năm|nam)\s+\d{4}|\d{1,2}\s*/\s*\d{4}|hôm nay|hom nay)(?:$|[\s,.:;)])`)
 
 // countsAfterCommand is what a report command carries after its command and month when it holds a
 // number ("bc t11: 15 hộ, 20 hồ sơ" → "15 hộ, 20 hồ sơ"); "" when nothing, or when it is only one or
 // two numbers without a word ("báo cáo 11", "bc 11/2026": the month).
 func countsAfterCommand(text string) string {
-	m := reportCommandHead.FindStringSubmatch(norm.NFC.String(text))
-	if m == nil {
+	text = norm.NFC.String(text)
+	loc := reportCommand.FindStringIndex(text)
+	if loc == nil || loc[0] > 40 {
 		return ""
 	}
-	rest := strings.TrimSpace(m[1])
+	rest := text[loc[1]:]
+	for { // "tháng 11 năm 2026": each month word goes
+		cut := reportMonthWords.ReplaceAllString(rest, " ")
+		if cut == rest {
+			break
+		}
+		rest = cut
+	}
+	rest = strings.Trim(rest, " \t\n-–:,.;")
 	nums := labelledNumber.FindAllString(rest, -1)
 	words := strings.Trim(vntext.Fold(labelledNumber.ReplaceAllString(rest, " ")), " ")
 	if len(nums) == 0 || (len(nums) <= 2 && (words == "" || words == "nam")) {
@@ -352,30 +364,23 @@ func countsAfterCommand(text string) string {
 }
 
 // answerWithCommand takes the counts a report command carried as the first answers, under the report's
-// heading, when they read as counts (with what they count, a list, or one count); else it says so and
-// asks the first question.
+// heading, when each says what it counts; else it says so and asks the first question.
 func (c *convo) answerWithCommand(counts string) error {
 	qs, err := c.questions()
 	if err != nil {
 		return err
 	}
-	readable := false
-	if len(qs.Questions) > 0 && qs.Questions[0].Kind == store.QuestionCount {
-		_, labelled := labelledCounts(qs.Questions, 0, counts)
-		_, one, _ := vntext.ParseCount(counts, countMax(qs.Questions[0])) // "bc t11: 15 hộ"
-		readable = labelled || vntext.SplitCounts(counts) != nil || one
-	}
-	if !readable {
+	// Only counts that say what they count ("15 hộ", "VNeID: 5"): a bare number after a command may be
+	// anything (a team, a day).
+	items, ok := labelledCounts(qs.Questions, 0, counts, 1)
+	if !ok {
 		c.say(textCountsNotRead)
 		return c.goTo(questionStep(0))
 	}
 	c.s.Stack = append(c.s.Stack, c.s.Step)
 	c.s.Step = questionStep(0)
 	c.say(c.reportHeading())
-	in := c.in
-	defer func() { c.in = in }()
-	c.in.Text = counts
-	return reportQuestionAnswer(c)
+	return c.answerLabelled(qs.Questions, 0, items)
 }
 
 func reportExistingPrompt(c *convo) error {
@@ -469,6 +474,12 @@ func reportQuestionAnswer(c *convo) error {
 	if c.s.Data["edit"] == "1" && c.s.Data["a."+q.ID] != "" && keepsAnswer(text) {
 		return c.nextQuestion(i, len(qs.Questions)) // "giữ nguyên" at "Hiện tại: 20": it stays 20
 	}
+	if q.Kind == store.QuestionCount && c.s.Data["edit"] != "1" {
+		// Counts with what they count come first: "Câu 1: 18, câu 2: 25" is one line of several answers.
+		if items, ok := labelledCounts(qs.Questions, i, text, 2); ok {
+			return c.answerLabelled(qs.Questions, i, items)
+		}
+	}
 	if items, ok := splitAnswers(qs.Questions, i, text); ok {
 		if c.s.Data["edit"] != "1" {
 			return c.answerBatch(qs.Questions, i, items)
@@ -480,11 +491,19 @@ func reportQuestionAnswer(c *convo) error {
 		text = items[0].text // "8. …" while correcting 8
 	}
 	if q.Kind == store.QuestionCount {
-		if items, ok := labelledCounts(qs.Questions, i, text); ok && c.s.Data["edit"] != "1" {
-			return c.answerLabelled(qs.Questions, i, items)
-		}
-		if parts := vntext.SplitCounts(text); parts != nil {
+		if parts := vntext.SplitCounts(withoutFillers(text)); parts != nil && positionalFits(qs.Questions, i, parts) {
 			return c.answerCounts(qs.Questions, i, parts)
+		}
+		switch it, ok, other := countNamed(qs.Questions, i, text); {
+		case ok && it.idx == i:
+			if _, plain, _ := vntext.ParseCount(text, 0); !plain && !strings.Contains(text, "-") {
+				text = it.text // "Số hộ: 33", "em hướng dẫn được 52 hộ" (a sign, a range are told as before)
+			}
+		case ok && c.s.Data["edit"] != "1":
+			return c.answerLabelled(qs.Questions, i, []answered{it}) // "VNeID 15 ạ" at question 1
+		case other:
+			c.say(fmt.Sprintf(textCountOfOther, i+1, q.Label))
+			return c.prompt()
 		}
 	}
 	if answer, ok := answerThenSend(text); ok && q.Kind != store.QuestionCount && c.s.Data["edit"] != "1" {
