@@ -93,7 +93,7 @@ func (b *Bot) webhook(c *gin.Context) {
 	key := ev.DedupeKey()
 	b.parsed.put(key, ev) // before it is stored: the handling may take it at once
 	res, err := b.db.AppendEvent(c.Request.Context(), store.Event{
-		Key: key, Partition: ev.PartitionKey(), Name: ev.Name,
+		Key: key, Partition: ev.PartitionKey(), Name: ev.Name, Stamp: max(ev.TimestampMillis, 0),
 		RequestID: web.RequestID(c), ReceivedAt: now, Body: body,
 	})
 	if errors.Is(err, store.ErrBadEvent) {

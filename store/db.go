@@ -35,6 +35,10 @@ type Options struct {
 	Now func() time.Time
 	// Check runs bbolt's own consistency check at open too (cdtbot check); every page is read anyway.
 	Check bool
+	// DedupeByKeyOnly stores dedupe keys alone, not after the event's stamp (CDTBOT_DEDUPE_ORDER=key):
+	// for a platform whose retries might carry another timestamp than the first delivery (Zalo does
+	// not say; a retry that did would be handled twice in the time order). Both layouts are read.
+	DedupeByKeyOnly bool
 }
 
 // DB is an open cdtbot database.

@@ -462,7 +462,7 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 		}
 	}
 	var del, mentions [][]byte
-	var delKeys []string
+	var delKeys []Event
 	var rewrite []Event
 	err := events.ForEach(func(k, v []byte) error {
 		if !sc.mentions(v) && !sc.mentions(bodies.Get(k)) {
@@ -477,7 +477,7 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 		switch {
 		case bytes.Equal(k, current), own && !pending:
 			del = append(del, bytes.Clone(k))
-			delKeys = append(delKeys, ev.Key)
+			delKeys = append(delKeys, ev)
 		case own:
 			// Their own message that arrived after the request: new, and handled as such.
 		case !pending:
@@ -505,8 +505,8 @@ func (tx *Tx) eraseEvents(er *Erasure, sc *scrubber, d PersonData, opts EraseOpt
 			}
 		}
 	}
-	for _, key := range delKeys {
-		if err := keys.Delete([]byte(key)); err != nil {
+	for _, ev := range delKeys {
+		if err := dropEventKey(keys, ev); err != nil {
 			return err
 		}
 	}

@@ -119,7 +119,7 @@ func seedErasure(t *testing.T, db *DB) {
 		{"m:lead-3", "u:" + leadID, `{"event_name":"user_send_text","sender":{"id":"` + leadID + `"},"message":{"text":"báo cáo","msg_id":"lead-3"}}`, false, false},
 	}
 	for _, e := range events {
-		res, err := db.AppendEvent(ctx, Event{Key: e.key, Partition: e.partition, Name: "user_send_text", ReceivedAt: t0, Body: []byte(e.body)})
+		res, err := db.AppendEvent(ctx, Event{Key: e.key, Partition: e.partition, Name: "user_send_text", ReceivedAt: t0, Stamp: t0.UnixMilli(), Body: []byte(e.body)})
 		must(err)
 		db.SettleInbox()
 		must(db.Update(func(tx *Tx) error {

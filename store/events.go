@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	bolt "go.etcd.io/bbolt"
 	"strconv"
 	"time"
 )
@@ -20,7 +21,10 @@ type Event struct {
 	RequestID  string    `json:"rid,omitempty"`
 	ReceivedAt time.Time `json:"at"`
 	Attempts   int       `json:"attempts,omitempty"`
-	Body       []byte    `json:"-"` // the exact bytes Zalo sent
+	// Stamp is the event's own time (Zalo's timestamp, ms; 0: unknown): its dedupe key is laid out
+	// after it, so keys append instead of landing on random pages (Options.DedupeByKeyOnly: not).
+	Stamp int64  `json:"stamp,omitempty"`
+	Body  []byte `json:"-"` // the exact bytes Zalo sent
 }
 
 // AppendResult tells what became of an appended event.
@@ -66,6 +70,48 @@ var ErrBadEvent = errors.New("event refused")
 // database while it keeps failing (a full disk), and since when (wall clock); nil once a copy
 // succeeds. The events stay in the log meanwhile, and are copied at the next open if not before.
 func (db *DB) InboxCopyError() (since time.Time, err error) { return db.log.copyError() }
+
+// An event's dedupe key is stored in one of two layouts: after its stamp (8 bytes, big-endian ms: keys
+// of one moment sit together and new ones append) or alone (events without a stamp, those of earlier
+// releases, and all of them with Options.DedupeByKeyOnly). Lookups and deletions try both, so the
+// setting may change at any time. A stamped key starts with a 0 byte (ms since 1970 fit in 7 bytes):
+// never a key alone ("m:…", "e:…", "h:…").
+
+// stampedKey is ev's dedupe key after its stamp.
+func stampedKey(ev Event) []byte {
+	return append(u64(uint64(ev.Stamp)), ev.Key...)
+}
+
+// eventKeySeq is the seq stored under ev's dedupe key in either layout, 0 when none.
+func eventKeySeq(keys *bolt.Bucket, ev Event) uint64 {
+	if ev.Stamp > 0 {
+		if v := keys.Get(stampedKey(ev)); v != nil {
+			return btou64(v)
+		}
+	}
+	if v := keys.Get([]byte(ev.Key)); v != nil {
+		return btou64(v)
+	}
+	return 0
+}
+
+// putEventKey stores ev's dedupe key in the layout the database uses.
+func (tx *Tx) putEventKey(keys *bolt.Bucket, ev Event) error {
+	if ev.Stamp > 0 && !tx.db.opts.DedupeByKeyOnly {
+		return keys.Put(stampedKey(ev), u64(ev.Seq))
+	}
+	return keys.Put([]byte(ev.Key), u64(ev.Seq))
+}
+
+// dropEventKey forgets ev's dedupe key, in whichever layout it was stored.
+func dropEventKey(keys *bolt.Bucket, ev Event) error {
+	if ev.Stamp > 0 {
+		if err := keys.Delete(stampedKey(ev)); err != nil {
+			return err
+		}
+	}
+	return keys.Delete([]byte(ev.Key))
+}
 
 // TakeLogged copies into this transaction up to limit of the oldest events the inbox log holds (none
 // while its mover is copying), so the handling that follows sees them without a commit of their own;
@@ -130,7 +176,7 @@ func (db *DB) SettleInbox() {
 func (tx *Tx) putEvent(ev Event) error {
 	k := u64(ev.Seq)
 	val, err := encodeEvent(Event{Seq: ev.Seq, Key: ev.Key, Partition: ev.Partition, Name: ev.Name, RequestID: ev.RequestID,
-		ReceivedAt: ev.ReceivedAt, Attempts: ev.Attempts})
+		ReceivedAt: ev.ReceivedAt, Attempts: ev.Attempts, Stamp: ev.Stamp})
 	if err != nil {
 		return err
 	}
@@ -168,6 +214,7 @@ func encodeEvent(ev Event) ([]byte, error) {
 	buf = binary.AppendVarint(buf, ev.ReceivedAt.Unix())
 	buf = binary.AppendUvarint(buf, uint64(ev.ReceivedAt.Nanosecond()))
 	buf = binary.AppendUvarint(buf, uint64(max(ev.Attempts, 0)))
+	buf = binary.AppendUvarint(buf, uint64(max(ev.Stamp, 0)))
 	return append(buf, ev.Body...), nil
 }
 
@@ -214,8 +261,13 @@ func decodeBinaryEvent(seq uint64, v []byte) (Event, error) {
 	if w <= 0 || attempts > 1<<31 {
 		return Event{}, corrupt
 	}
+	v = v[w:]
+	stamp, w := binary.Uvarint(v)
+	if w <= 0 || stamp > 1<<62 {
+		return Event{}, corrupt
+	}
 	ev := Event{Seq: seq, Key: f[0], Partition: f[1], Name: f[2], RequestID: f[3], Attempts: int(attempts),
-		Body: bytes.Clone(v[w:])}
+		Stamp: int64(stamp), Body: bytes.Clone(v[w:])}
 	if sec != zeroUnix || nsec != 0 {
 		ev.ReceivedAt = time.Unix(sec, int64(nsec)).UTC()
 	}
@@ -340,7 +392,7 @@ func (tx *Tx) PruneEvents(cutoff time.Time, limit int) (int, error) {
 		if inbox.Get(k) != nil {
 			continue
 		}
-		if err := keys.Delete([]byte(ev.Key)); err != nil {
+		if err := dropEventKey(keys, ev); err != nil {
 			return n, err
 		}
 		del = append(del, bytes.Clone(k))

@@ -154,7 +154,7 @@ func readInboxLog(f *os.File) ([]Event, error) {
 // appendLogRecord lays out one record of the log: length, CRC-32C, seq, the event.
 func appendLogRecord(buf []byte, ev Event) ([]byte, error) {
 	rec, err := encodeEvent(Event{Key: ev.Key, Partition: ev.Partition, Name: ev.Name, RequestID: ev.RequestID,
-		ReceivedAt: ev.ReceivedAt, Attempts: ev.Attempts, Body: ev.Body})
+		ReceivedAt: ev.ReceivedAt, Attempts: ev.Attempts, Stamp: ev.Stamp, Body: ev.Body})
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func (tx *Tx) moveLogged(evs []Event) error {
 	copied := events.Sequence()
 	top := copied
 	for _, ev := range evs {
-		if ev.Seq <= copied || keys.Get([]byte(ev.Key)) != nil {
+		if ev.Seq <= copied || eventKeySeq(keys, ev) != 0 {
 			continue
 		}
 		k := u64(ev.Seq)
@@ -187,7 +187,7 @@ func (tx *Tx) moveLogged(evs []Event) error {
 		if err := tx.putEvent(ev); err != nil {
 			return err
 		}
-		if err := keys.Put([]byte(ev.Key), k); err != nil {
+		if err := tx.putEventKey(keys, ev); err != nil {
 			return err
 		}
 		if err := inbox.Put(k, present); err != nil {
@@ -258,8 +258,8 @@ func (l *inboxLog) commit(group []*appendReq) {
 		if err := l.db.View(func(tx *Tx) error {
 			keys := tx.btx.Bucket(bucketEventKeys)
 			for _, i := range lookup {
-				if v := keys.Get([]byte(group[i].ev.Key)); v != nil {
-					stored[group[i].ev.Key] = btou64(v)
+				if s := eventKeySeq(keys, group[i].ev); s != 0 {
+					stored[group[i].ev.Key] = s
 				}
 			}
 			return nil

@@ -457,7 +457,7 @@ func TestDropEventBodies(t *testing.T) {
 func TestEventHeaders(t *testing.T) {
 	at := time.Date(2026, 11, 30, 8, 1, 2, 345678901, time.UTC)
 	for _, ev := range []Event{
-		{Seq: 7, Key: "m:abc", Partition: "u:1", Name: "user_send_text", RequestID: "r-1", ReceivedAt: at, Attempts: 2, Body: []byte(`{"x":1}`)},
+		{Seq: 7, Key: "m:abc", Partition: "u:1", Name: "user_send_text", RequestID: "r-1", ReceivedAt: at, Attempts: 2, Stamp: at.UnixMilli(), Body: []byte(`{"x":1}`)},
 		{Seq: 8, Key: "e:follow|1|1", Name: "follow"}, // no time, no body
 	} {
 		v, err := encodeEvent(ev)
@@ -467,7 +467,7 @@ func TestEventHeaders(t *testing.T) {
 		got, err := decodeEvent(ev.Seq, v)
 		if err != nil || got.Key != ev.Key || got.Partition != ev.Partition || got.Name != ev.Name || got.RequestID != ev.RequestID ||
 			!got.ReceivedAt.Equal(ev.ReceivedAt) || got.ReceivedAt.IsZero() != ev.ReceivedAt.IsZero() || got.Attempts != ev.Attempts ||
-			string(got.Body) != string(ev.Body) {
+			got.Stamp != ev.Stamp || string(got.Body) != string(ev.Body) {
 			t.Errorf("%+v read back as %+v, %v", ev, got, err)
 		}
 		for cut := 1; cut < len(v)-len(ev.Body); cut++ {
@@ -484,4 +484,87 @@ func TestEventHeaders(t *testing.T) {
 		!got.ReceivedAt.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("a JSON header of an earlier release read as %+v, %v", got, err)
 	}
+}
+
+// Dedupe keys are laid out after the event's stamp (time order) unless DedupeByKeyOnly; either way a
+// delivery again is a duplicate — in the log, in the database, after the setting changed — and pruning
+// and erasure forget the key whichever layout holds it.
+func TestDedupeKeysInEitherLayout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cdtbot.db")
+	stamp := t0.UnixMilli()
+	ev := func(key string, s int64) Event {
+		return Event{Key: key, Partition: "u:1", Name: "user_send_text", ReceivedAt: t0, Stamp: s, Body: []byte(`{}`)}
+	}
+	appendOne := func(db *DB, e Event) AppendResult {
+		t.Helper()
+		res, err := db.AppendEvent(context.Background(), e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	for _, keyOnly := range []bool{false, true} {
+		db, err := Open(path, Options{Now: fixedClock(t0), DedupeByKeyOnly: keyOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprint("m:", keyOnly)
+		first := appendOne(db, ev(name, stamp))
+		if again := appendOne(db, ev(name, stamp)); !again.Duplicate || again.Seq != first.Seq {
+			t.Errorf("keyOnly=%v: again while logged: %+v", keyOnly, again)
+		}
+		db.SettleInbox()
+		if again := appendOne(db, ev(name, stamp)); !again.Duplicate || again.Seq != first.Seq {
+			t.Errorf("keyOnly=%v: again once stored: %+v", keyOnly, again)
+		}
+		db.View(func(tx *Tx) error {
+			keys := tx.btx.Bucket(bucketEventKeys)
+			stamped, alone := keys.Get(stampedKey(ev(name, stamp))) != nil, keys.Get([]byte(name)) != nil
+			if stamped == keyOnly || alone != keyOnly {
+				t.Errorf("keyOnly=%v: stored after the stamp %v, alone %v", keyOnly, stamped, alone)
+			}
+			return nil
+		})
+		db.Close()
+	}
+	// The setting changed both ways: the other layout's keys still say duplicate.
+	for _, keyOnly := range []bool{false, true} {
+		db, err := Open(path, Options{Now: fixedClock(t0), DedupeByKeyOnly: keyOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"m:false", "m:true"} {
+			if again := appendOne(db, ev(name, stamp)); !again.Duplicate {
+				t.Errorf("keyOnly=%v: %s stored again after the setting changed", keyOnly, name)
+			}
+		}
+		db.Close()
+	}
+	// Pruned: both keys go, whichever layout.
+	db, err := Open(path, Options{Now: fixedClock(t0.Add(30 * 24 * time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *Tx) error {
+		evs, err := tx.PendingEvents(10)
+		for _, e := range evs {
+			if err := tx.MarkHandled(e.Seq); err != nil {
+				return err
+			}
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.PruneEvents(t0.Add(time.Hour), 100)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		if n := tx.btx.Bucket(bucketEventKeys).Stats().KeyN; n != 0 {
+			t.Errorf("%d dedupe keys left after pruning", n)
+		}
+		return nil
+	})
 }

@@ -31,6 +31,8 @@ type config struct {
 	publicSet bool
 	// morningWindow: how long after 08:00 a morning's reminders may take; more starts before 08:00 (0: never).
 	morningWindow time.Duration
+	// dedupeByKeyOnly: CDTBOT_DEDUPE_ORDER=key (store.Options.DedupeByKeyOnly).
+	dedupeByKeyOnly bool
 }
 
 // morningWindowFlag declares CDTBOT_MORNING_WINDOW on a command's flags.
@@ -97,12 +99,20 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	keepSent := fs.String("keep-sent", envDefault(getenv, "CDTBOT_KEEP_SENT", "35d"), "how long the outcomes of sent messages are kept, e.g. 35d (CDTBOT_KEEP_SENT)")
 	keepBodies := fs.String("keep-bodies", envDefault(getenv, "CDTBOT_KEEP_BODIES", ""), "how long sent messages keep their text before only who/when/status remain, e.g. 2d (CDTBOT_KEEP_BODIES; default 2d, in sandbox mode as long as CDTBOT_KEEP_SENT)")
 	window := morningWindowFlag(fs, getenv)
+	dedupeOrder := fs.String("dedupe-order", envDefault(getenv, "CDTBOT_DEDUPE_ORDER", "time"), "how webhook dedupe keys are laid out: time (after Zalo's timestamp: fast, if a retry keeps the first delivery's timestamp) or key (the key alone) (CDTBOT_DEDUPE_ORDER)")
 	unsigned := fs.String("webhook-unsigned", envDefault(getenv, "CDTBOT_WEBHOOK_UNSIGNED", "reject"), "unsigned events: reject (401) or ack (200, nothing stored; for consoles that probe with sample events) (CDTBOT_WEBHOOK_UNSIGNED)")
 	if err := fs.Parse(args); err != nil {
 		return nil, fs, err
 	}
 	if boolErr != nil {
 		return nil, fs, boolErr
+	}
+	switch *dedupeOrder {
+	case "time":
+	case "key":
+		c.dedupeByKeyOnly = true
+	default:
+		return nil, fs, fmt.Errorf("CDTBOT_DEDUPE_ORDER %q: want time or key", *dedupeOrder)
 	}
 	switch *unsigned {
 	case "reject":

@@ -82,7 +82,13 @@ func TestASandboxListensOnLoopbackByDefault(t *testing.T) {
 	if err != nil || cfg.zalo.Sandbox || cfg.addr != "127.0.0.1:0" {
 		t.Errorf("production: %+v %v", cfg, err)
 	}
-	for _, bad := range []map[string]string{{"CDTBOT_WEBHOOK_UNSIGNED": "maybe"}, {"CDTBOT_OPS_NOTIFY": "12 34"}} {
+	if cfg.dedupeByKeyOnly {
+		t.Error("dedupe keys: time order is the default")
+	}
+	if cfg, _, err = parseConfig("serve", nil, envOf(map[string]string{"CDTBOT_DEDUPE_ORDER": "key"}), io.Discard); err != nil || !cfg.dedupeByKeyOnly {
+		t.Errorf("CDTBOT_DEDUPE_ORDER=key: %v %v", cfg != nil && cfg.dedupeByKeyOnly, err)
+	}
+	for _, bad := range []map[string]string{{"CDTBOT_WEBHOOK_UNSIGNED": "maybe"}, {"CDTBOT_OPS_NOTIFY": "12 34"}, {"CDTBOT_DEDUPE_ORDER": "random"}} {
 		if _, _, err := parseConfig("serve", nil, envOf(bad), io.Discard); err == nil {
 			t.Errorf("config %v accepted", bad)
 		}

@@ -159,7 +159,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			ln.Close()
 		}
 	}()
-	db, err := store.Open(cfg.dbPath, store.Options{LockTimeout: 2 * time.Second})
+	db, err := store.Open(cfg.dbPath, store.Options{LockTimeout: 2 * time.Second, DedupeByKeyOnly: cfg.dedupeByKeyOnly})
 	if err != nil {
 		return err
 	}
