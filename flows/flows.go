@@ -539,32 +539,55 @@ func (c *convo) groupText() error {
 	if cmd == cmdPage {
 		return c.pageLink(o, Reply{ToGroup: c.in.GroupID})
 	}
-	return c.digestTo(asked, Reply{ToGroup: c.in.GroupID})
+	return c.digestsTo(asked, Reply{ToGroup: c.in.GroupID})
 }
 
 // officerAsks reads an officer's words (o, when known): what they ask, and of what — the officer's
-// scope, or the one commune of it the words name ("xã Tùng Ảnh đã nộp chưa"). In a group a commune's
-// name is not chatter: that message is read as "đã nộp chưa".
-func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situation, o store.Officer, known bool) (intent.Result, store.Officer, error) {
+// scope, or the communes of it the words name ("xã Tùng Ảnh đã nộp chưa", "xã Tùng Ảnh và xã Tùng Lộc
+// thì sao": one officer each, up to maxAskedCommunes). In a group a commune's name is not chatter: that
+// message is read as "đã nộp chưa".
+func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situation, o store.Officer, known bool) (intent.Result, []store.Officer, error) {
 	res := e.intents.Classify(text, situation)
 	if digestTag(text) {
 		res.Intent = intent.Status
 	}
 	if !known {
-		return res, o, nil
+		return res, []store.Officer{o}, nil
 	}
 	if u, found, _ := tx.Unit(o.Scope); found && situation != intent.Group {
 		o.Name = u.Display() // to one officer the digest is of a place ("Tỉnh Hà Tĩnh"), not of their own name
 	}
-	u, rest, named, err := e.namedCommune(tx, text, o.Scope)
-	if err == nil && !named {
-		// A commune of elsewhere: said so, not answered for the whole scope (nor ignored in the group).
-		if u, rest, named, err = e.namedCommune(tx, text, ""); named {
-			u.Code = "" // outside: no scope to read
+	var asked []store.Officer
+	rest := text
+	for len(asked) < maxAskedCommunes {
+		u, after, named, err := e.namedCommune(tx, rest, o.Scope)
+		if err == nil && !named {
+			// A commune of elsewhere: said so, not answered for the whole scope (nor ignored in the group).
+			if u, after, named, err = e.namedCommune(tx, rest, ""); named {
+				u.Code = "" // outside: no scope to read
+			}
+		}
+		if err != nil {
+			return res, nil, err
+		}
+		if !named {
+			break
+		}
+		one := o
+		if u.Code == "" {
+			one.Name = fmt.Sprintf(textOutsideScope, u.Display(), o.Name)
+		} else {
+			one.Name = u.Display()
+		}
+		one.Scope = u.Code
+		asked = append(asked, one)
+		rest = strings.TrimLeft(after, " ,;&+") // "… và Tùng Lộc": the next name may come first now
+		if f := strings.Fields(rest); len(f) > 0 && (foldOf(f[0]) == "va" || foldOf(f[0]) == "voi") {
+			rest = strings.Join(f[1:], " ")
 		}
 	}
-	if err != nil || !named {
-		return res, o, err
+	if len(asked) == 0 {
+		return res, []store.Officer{o}, nil
 	}
 	if cmd := commandOf[res.Intent]; situation == intent.Group && cmd != cmdStatus && cmd != cmdPage {
 		res = e.intents.Classify(rest, situation)
@@ -572,14 +595,11 @@ func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situati
 	if cmd := commandOf[res.Intent]; cmd != cmdStatus && cmd != cmdPage && asksAfter(rest) {
 		res.Intent = intent.Status // "xã Đức Thọ thì sao ạ", "Thành Sen thế nào": a commune asked after
 	}
-	if u.Code == "" {
-		o.Name = fmt.Sprintf(textOutsideScope, u.Display(), o.Name)
-	} else {
-		o.Name = u.Display()
-	}
-	o.Scope = u.Code
-	return res, o, nil
+	return res, asked, nil
 }
+
+// maxAskedCommunes bounds the communes one message may ask after (each is a digest in the one reply).
+const maxAskedCommunes = 3
 
 // digestTag is the digest asked by a tag, as officers type it: "#baocao", "# baocao", "#bc",
 // "#tinhhinh", "#BáoCáo t11".
@@ -624,9 +644,9 @@ func (c *convo) officerWords(cmd string) error {
 	case ok && cmd == cmdPage:
 		err = c.pageLink(o, Reply{ToUser: c.in.UserID})
 	case ok:
-		var asked store.Officer
+		var asked []store.Officer
 		if _, asked, err = c.e.officerAsks(c.tx, c.in.Text, intent.Idle, o, true); err == nil {
-			err = c.digestTo(asked, Reply{ToUser: c.in.UserID})
+			err = c.digestsTo(asked, Reply{ToUser: c.in.UserID})
 		}
 	case c.s == nil:
 		// "báo cáo của em đã gửi được chưa?", "tổ mình nộp chưa": their own team's standing.
@@ -684,29 +704,37 @@ func (c *convo) pageLink(o store.Officer, r Reply) error {
 	return nil
 }
 
-func (c *convo) digestTo(o store.Officer, r Reply) error {
-	if o.Scope == "" { // a commune outside the officer's scope was named (officerAsks)
-		r.Text = o.Name
-		c.out = append(c.out, r)
-		return nil
-	}
-	asked := askedPeriod(c.in.Text, c.tx.Now().In(c.e.loc))
-	if text, ok := c.e.prepared.take(o, asked, c.tx.Now()); ok {
-		r.Text = text
-	} else if c.e.deps.Digest == nil {
-		r.Text = textNoDigestYet
-	} else {
-		text, err := c.e.deps.Digest.Digest(c.tx, o, c.tx.Now(), asked)
+// digestsTo sends in r the digest of each scope asked (officerAsks), in one message.
+func (c *convo) digestsTo(asked []store.Officer, r Reply) error {
+	var texts []string
+	for _, o := range asked {
+		text, err := c.digestOf(o)
 		if err != nil {
 			return err
 		}
-		r.Text = text
+		texts = append(texts, text)
 	}
+	r.Text = strings.Join(texts, "\n\n")
 	if r.ToUser != "" {
 		r.Text = mentionCode.ReplaceAllString(r.Text, "") // a mention shows only in a group: "[@4200…]" would be read as is
 	}
 	c.out = append(c.out, r)
 	return nil
+}
+
+// digestOf is the digest of o's scope (read ahead, or read now), or what is said of a commune outside it.
+func (c *convo) digestOf(o store.Officer) (string, error) {
+	if o.Scope == "" { // a commune outside the officer's scope was named (officerAsks)
+		return o.Name, nil
+	}
+	asked := askedPeriod(c.in.Text, c.tx.Now().In(c.e.loc))
+	if text, ok := c.e.prepared.take(o, asked, c.tx.Now()); ok {
+		return text, nil
+	}
+	if c.e.deps.Digest == nil {
+		return textNoDigestYet, nil
+	}
+	return c.e.deps.Digest.Digest(c.tx, o, c.tx.Now(), asked)
 }
 
 // mentionCode is how a digest mentions a leader in a group.
@@ -731,22 +759,23 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 	words := " " + strings.Join(wordsOf(text), " ") + " "
 	first := " " + strings.Join(lead, " ") + " "
 	var found, near []store.Unit
-	var phrase, nearAt string
+	var at []string // where each of found is named
+	var nearAt string
 	exactAnywhere := false
 	for _, u := range all {
 		name := " " + strings.Join(wordsOf(u.Name), " ") + " "
-		if name == "  " || len(name) < len(phrase) {
+		if name == "  " {
 			continue
 		}
 		level := " " + strings.Join(wordsOf(u.Level), " ")
-		at := ""
+		where := ""
 		switch {
 		case strings.Contains(words, level+name):
-			at = level + name
+			where = level + name
 		case levelAbbrev[level] != "" && strings.Contains(words, levelAbbrev[level]+name):
-			at = levelAbbrev[level] + name // "X. Đức Thọ", "P. Thành Sen"
+			where = levelAbbrev[level] + name // "X. Đức Thọ", "P. Thành Sen"
 		case strings.HasPrefix(first, name) && strings.Count(name, " ") > 2 && (!digestTag(text) || onlyMonth(strings.Fields(first[len(name):]))):
-			at = name // a name of two words or more, first ("#bc Tùng Lộc t10", not "#bc thống nhất lịch họp")
+			where = name // a name of two words or more, first ("#bc Tùng Lộc t10", not "#bc thống nhất lịch họp")
 		default:
 			if len(strings.TrimSpace(name)) >= 8 {
 				if off := nearAfter(words, level, name); off != "" {
@@ -756,29 +785,44 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 			continue
 		}
 		exactAnywhere = true // a commune of this name exists, in scope or not: no other is guessed for it
-		if scope == "" && at == name && !digestTag(text) {
+		if scope == "" && where == name && !digestTag(text) {
 			continue // of elsewhere: only after its level ("xã Tùng Lộc")
 		}
 		if in, err := tx.IsUnder(u.Code, scope); scope != "" && (err != nil || !in) {
 			continue
 		}
-		if longer(text, strings.Fields(at)) {
+		if longer(text, strings.Fields(where)) {
 			continue
 		}
-		if len(at) > len(phrase) {
-			found, phrase = found[:0], at
-		}
-		found = append(found, u)
+		found, at = append(found, u), append(at, where)
 	}
 	if len(found) == 0 && len(near) == 1 && !exactAnywhere { // a name one letter off only when none is right
 		if in, err := tx.IsUnder(near[0].Code, scope); scope == "" || err == nil && in {
-			found, phrase = near, nearAt
+			found, at = near, []string{nearAt}
 		}
 	}
-	if len(found) != 1 {
+	// The name said first, of those not part of a longer one said ("xã Tân Hưng" in "xã Tân Hưng
+	// Đông"); a name two communes share: none.
+	phrase, pos := "", len(words)
+	for _, a := range at {
+		inLonger := false
+		for _, b := range at {
+			inLonger = inLonger || (len(b) > len(a) && strings.Contains(b, a))
+		}
+		if i := strings.Index(words, a); !inLonger && i >= 0 && (i < pos || i == pos && len(a) > len(phrase)) {
+			phrase, pos = a, i
+		}
+	}
+	var named []store.Unit
+	for k, u := range found {
+		if at[k] == phrase {
+			named = append(named, u)
+		}
+	}
+	if len(named) != 1 {
 		return store.Unit{}, "", false, nil
 	}
-	return found[0], without(text, strings.Fields(phrase)), true, nil
+	return named[0], without(text, strings.Fields(phrase)), true, nil
 }
 
 // asksAfter: what is left of a message once a commune is named only asks after it ("thì sao ạ", "thế

@@ -30,17 +30,22 @@ func (e *Engine) Prepare(tx *store.Tx, in Input) {
 	if !ok {
 		return // most messages: no officer, nothing to read
 	}
-	res, o, err := e.officerAsks(tx, in.Text, situation, o, true)
-	if err != nil || commandOf[res.Intent] != cmdStatus || o.Scope == "" {
+	res, scopes, err := e.officerAsks(tx, in.Text, situation, o, true)
+	if err != nil || commandOf[res.Intent] != cmdStatus {
 		return
 	}
 	now := tx.Now()
 	asked := askedPeriod(in.Text, now.In(e.loc))
-	text, err := e.deps.Digest.Digest(tx, o, now, asked)
-	if err != nil {
-		return // Handle reads it again and reports the error where it belongs
+	for _, o := range scopes {
+		if o.Scope == "" {
+			continue
+		}
+		text, err := e.deps.Digest.Digest(tx, o, now, asked)
+		if err != nil {
+			return // Handle reads it again and reports the error where it belongs
+		}
+		e.prepared.put(o, asked, text, now)
 	}
-	e.prepared.put(o, asked, text, now)
 }
 
 // preparedFor is how long a prepared digest may wait for its handling: that comes within the same
