@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"golang.org/x/text/unicode/norm"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -197,12 +198,21 @@ func parseCorrectionWords(text string) (correction, bool) {
 // correcting handles a correction at a report's question, summary or "which item?" step, and tells
 // whether the text was one.
 func (c *convo) correcting(text string) (bool, error) {
-	if c.s == nil || c.s.Paused || c.s.Flow != "report" || c.in.Kind != KindText || strings.Contains(text, "\n") {
-		return false, nil // several lines are answers by line (batch.go)
+	if c.s == nil || c.s.Paused || c.s.Flow != "report" || c.in.Kind != KindText {
+		return false, nil
 	}
 	cur, isQ := questionIndex(c.s.Step)
 	if !isQ && c.s.Step != "summary" && c.s.Step != "edit" {
 		return false, nil
+	}
+	if strings.Contains(text, "\n") {
+		if isQ {
+			return false, nil // several lines at a question are answers by line (batch.go)
+		}
+		return c.correctingLines(text) // "câu 8: …\ncâu 9: …" at the summary
+	}
+	if handled, err := c.correctingLabelled(text, cur, isQ); handled || err != nil {
+		return handled, err // "VNeID là 6 chứ không phải 5", "nhầm ạ, câu 3: 5, câu 4: 7"
 	}
 	if handled, err := c.correctingSeveral(text, cur, isQ); handled || err != nil {
 		return handled, err // "câu 1 là 12, câu 2 là 35"
@@ -252,6 +262,116 @@ func (c *convo) correcting(text string) (bool, error) {
 	}
 	c.say(fmt.Sprintf(textCorrected, corr.item, q.Label, shown(value)))
 	return true, c.prompt()
+}
+
+// correctionHead opens a correction in words ("nhầm ạ,", "em sai rồi,", "sửa lại:"), and correctionTail
+// names the old value after the new one ("… chứ không phải 5").
+var (
+	correctionHead = regexp.MustCompile(`(?i)^\s*(?:(?:em|e|mình|minh|tôi|toi)\s+)?(?:nhầm|nham|sai|sửa|sua|ghi nhầm|ghi nham)(?:\s+(?:rồi|roi|lại|lai|ạ|a|nhé|nhe|chút|chut))*\s*[,.:!]?\s*`)
+	correctionTail = regexp.MustCompile(`(?i)\s*,?\s*(?:chứ|chu)?\s*(?:không|khong|ko|k)\s+(?:phải|phai)\s+(?:là\s+|la\s+)?\d[\d.,]*\s*(?:\S+\s*)?(?:ạ|a|nhé|nhe)?\s*$`)
+)
+
+// withoutCorrectionWords is text without the words that say it corrects, and whether there were any.
+func withoutCorrectionWords(text string) (string, bool) {
+	cut := correctionTail.ReplaceAllString(correctionHead.ReplaceAllString(text, ""), "")
+	return strings.TrimSpace(cut), strings.TrimSpace(cut) != strings.TrimSpace(text)
+}
+
+// correctingLabelled corrects answered counts named by what they count or by number ("VNeID là 6 chứ
+// không phải 5", "buổi tập huấn: 3", "c5: 3", "nhầm ạ, câu 3: 5, câu 4: 7"): at the summary and at
+// "which item?" as they come; at a narrative question only with words that say so (else a narrative
+// may well speak of "12 hồ sơ"); at a count question they are the answer path's (it corrects earlier
+// counts too), but for an apology before the asked question's own count ("em nhầm ạ, VNeID là 7").
+// All or none; each says what it was before.
+func (c *convo) correctingLabelled(text string, cur int, isQ bool) (bool, error) {
+	cleaned, cue := withoutCorrectionWords(text)
+	qs, err := c.questions()
+	if err != nil || cleaned == "" {
+		return false, err
+	}
+	countQ := isQ && cur < len(qs.Questions) && qs.Questions[cur].Kind == store.QuestionCount
+	if isQ && !cue {
+		return false, nil
+	}
+	items, ok := labelledCounts(qs.Questions, 0, cleaned, 1)
+	if !ok {
+		return false, nil
+	}
+	if countQ {
+		for _, it := range items {
+			if it.idx == cur { // an apology, then this question's answer: the answer path reads it
+				in := c.in
+				defer func() { c.in = in }()
+				c.in.Text = cleaned
+				return true, reportQuestionAnswer(c)
+			}
+		}
+		return false, nil
+	}
+	for _, it := range items {
+		if isQ && it.idx == cur {
+			return false, nil // the question asked: an answer, not a correction
+		}
+	}
+	return c.applyCorrections(qs.Questions, items)
+}
+
+// applyCorrections changes the answered items to the values given, all or none: an item not answered
+// yet leaves the message to the step (false); a value its question refuses is said. Each change says
+// what it was before; then the step's question again (at "which item?": the summary).
+func (c *convo) applyCorrections(qs []store.Question, items []answered) (bool, error) {
+	values := map[string]string{}
+	var said []string
+	for _, it := range items {
+		q := qs[it.idx]
+		old, answered := c.s.Data["a."+q.ID]
+		if !answered || strings.TrimSpace(it.text) == "" {
+			return false, nil // not answered yet: the batch or the questions take it in its turn
+		}
+		value, problem := checkAnswer(q, it.text)
+		if problem != "" {
+			c.say(fmt.Sprintf(textCorrectionRefused, it.idx+1, problem))
+			return true, c.prompt()
+		}
+		values["a."+q.ID] = value
+		said = append(said, fmt.Sprintf(textCorrected, it.idx+1, q.Label, shown(value))+wasBefore(old, value))
+	}
+	for k, v := range values {
+		c.s.Data[k] = v
+	}
+	c.say(strings.Join(said, "\n"))
+	if c.s.Step == "edit" {
+		return true, c.goTo("summary")
+	}
+	if err := c.save(); err != nil {
+		return true, err
+	}
+	return true, c.prompt()
+}
+
+// correctingLines corrects, at the summary or at "which item?", the answered items a message of several
+// lines names by number or name ("câu 8: …", "9. …", "Kinh tế số: …") or by what its counts count: all or
+// none, each saying what it was before. Lines that name nothing leave the message to the step.
+func (c *convo) correctingLines(text string) (bool, error) {
+	qs, err := c.questions()
+	if err != nil {
+		return false, err
+	}
+	items, ok := splitAnswers(qs.Questions, 0, text)
+	if !ok {
+		if items, ok = labelledCounts(qs.Questions, 0, text, 1); !ok {
+			return false, nil
+		}
+	}
+	return c.applyCorrections(qs.Questions, items)
+}
+
+// wasBefore says an answer's value before a change (" (trước: 5)"), or nothing when it is the same.
+func wasBefore(old, value string) string {
+	if old == value {
+		return ""
+	}
+	return fmt.Sprintf(textWasBefore, shown(old))
 }
 
 // correctingSeveral applies several corrections given in one message, each "câu N là X" with its

@@ -22,7 +22,7 @@ func readCountsAt(qs []store.Question, from int, text string) string {
 	if items, ok := splitAnswers(qs, from, text); ok {
 		return itemsString(qs, items)
 	}
-	if parts := vntext.SplitCounts(withoutFillers(text)); parts != nil && positionalFits(qs, from, parts) {
+	if parts := vntext.SplitCounts(withoutFillers(text)); parts != nil && positionalFits(qs, countTargets(qs, from, nil), parts) {
 		var items []answered
 		for k, p := range parts {
 			if from+k >= len(qs) || qs[from+k].Kind != store.QuestionCount {

@@ -26,8 +26,9 @@ var bracketed = regexp.MustCompile(`\([^()]*\)`)
 // questionNumber is a question named by its number ("câu 2", "c2"): read as the word "qb".
 var questionNumber = regexp.MustCompile(`(?i)(?:^|[\s,;:(])(?:câu|cau)\s*(\d{1,2})\b|(?:^|[\s,;:(])c(\d{1,2})\b`)
 
-// labelledNumber is a count as written among words ("45", "1.200").
-var labelledNumber = regexp.MustCompile(`\d+(?:[.,]\d{3})*`)
+// labelledNumber is a count as written among words ("45", "1.200"), with its sign when it has one
+// ("là -3": refused as negative, not read as 3).
+var labelledNumber = regexp.MustCompile(`(?:-\s?)?\d+(?:[.,]\d{3})*`)
 
 // countPhrases turn the words of a label into the things counted (folded; the longer first): "hồ sơ"
 // is not "hộ", "sổ sức khỏe" and "sức khỏe" are one thing; abbreviations say the same.
@@ -84,7 +85,7 @@ var notCounts = regexp.MustCompile(`(?i)(?:^|[\s(,:;])(?:mức|muc|lần|lan|t�
 	`|\b\d+(?:[.,]\d+)?\s*%`) // a share
 
 // labelledCounts reads a message of minParts parts or more, each one number with words that name one
-// count question (of those from question from on): "Số hộ: 30", "20 hồ sơ", "VNeID 15", "hộ 17 hồ sơ 9";
+// count question (question from when its words are that question's; an earlier one is a correction): "Số hộ: 30", "20 hồ sơ", "VNeID 15", "hộ 17 hồ sơ 9";
 // each a different question; the items hold the numbers as typed. ok is false when a part has no number
 // or more than one (but after a colon), is a share of another ("trong đó"), names no question, names
 // two ("hộ mở tài khoản": which?), one as much as another ("tài khoản": VNeID or payment?), one answered
@@ -145,9 +146,12 @@ func labelledCounts(qs []store.Question, from int, text string, minParts int) (i
 		if isShare(p) {
 			continue // "trong đó 5 hộ nghèo": a comment on the count before it
 		}
-		best, ok := namedQuestion(countTerms(label), terms, df)
-		if !ok || best < from || named[best] {
-			return nil, false // nothing named, two things, a question answered before, or one named twice
+		best, ok := from, coveredBy(countTerms(label), terms[from], df) // "hộ 3" at "Số hộ bán hàng…?" is its own
+		if !ok {
+			best, ok = namedQuestion(countTerms(label), terms, df)
+		}
+		if !ok || named[best] {
+			return nil, false // nothing named, two things, or one named twice
 		}
 		named[best] = true
 		items = append(items, answered{idx: best, text: number})
@@ -229,23 +233,40 @@ func countNamed(qs []store.Question, i int, text string) (it answered, ok, other
 	if mine {
 		return answered{idx: i, text: number}, true, false
 	}
-	if j, named := namedQuestion(matched, terms, df); named && j > i {
-		return answered{idx: j, text: number}, true, false
+	if j, named := namedQuestion(matched, terms, df); named {
+		return answered{idx: j, text: number}, true, false // a later question's, or a correction of an earlier one
 	}
 	return answered{}, false, true
 }
 
-// positionalFits tells whether a list of counts read by position (vntext.SplitCounts) from question i
-// says nothing against it: each part's words, when it has any, name its own question ("12 hộ, 30 hồ
-// sơ"), not another one or something no question counts ("30 hộ, 2 thôn chưa làm", "dvc: 36, ho: 14").
-func positionalFits(qs []store.Question, i int, parts []string) bool {
+// countTargets are the count questions a list by position fills from question i: those in a row from
+// it, less the ones answered before their turn ("bc t11: hộ 12, vneid 5", then "30, 7, 2" at question 2
+// fills 2, 4 and 5 — not 3 again).
+func countTargets(qs []store.Question, i int, ahead map[int]bool) []int {
+	var out []int
+	for j := i; j < len(qs) && qs[j].Kind == store.QuestionCount; j++ {
+		if j == i || !ahead[j] {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// positionalFits tells whether a list of counts read by position (vntext.SplitCounts) onto the
+// questions targets says nothing against it: each part's words, when it has any, name its own question
+// ("12 hộ, 30 hồ sơ"), not another one or something no question counts ("30 hộ, 2 thôn chưa làm",
+// "dvc: 36, ho: 14", "3 buổi, 120 lượt người tham dự").
+func positionalFits(qs []store.Question, targets []int, parts []string) bool {
 	terms, df := countQuestionTerms(qs)
 	units := map[string]bool{}
 	for k, p := range parts {
-		if i+k >= len(qs) || terms[i+k] == nil {
-			continue // more numbers than count questions: answerCounts says so
-		}
 		words := countTerms(plainCounts(p))
+		if k >= len(targets) {
+			if len(words) > 0 {
+				return false // more numbers than questions, and words beside them: not a list
+			}
+			continue // more bare numbers than count questions: answerCounts says so
+		}
 		if len(words) > 0 {
 			if units[words[0]] {
 				return false // "20 tk, 8 tk", "5 hộ, 7 hộ": one thing twice is a breakdown, or which is which?
@@ -253,7 +274,7 @@ func positionalFits(qs []store.Question, i int, parts []string) bool {
 			units[words[0]] = true
 		}
 		for _, w := range words {
-			if !terms[i+k][w] && (df[w] > 0 || !countStopWords[w]) {
+			if !terms[targets[k]][w] && (df[w] > 0 || !countStopWords[w]) {
 				return false
 			}
 		}
@@ -303,6 +324,22 @@ func notYetWords(p string) bool {
 		}
 	}
 	return false
+}
+
+// coveredBy tells whether question terms q name every thing words name that any question does (and
+// one at least).
+func coveredBy(words []string, q map[string]bool, df map[string]int) bool {
+	some := false
+	for _, w := range words {
+		if df[w] == 0 {
+			continue
+		}
+		if !q[w] {
+			return false
+		}
+		some = true
+	}
+	return some
 }
 
 // namesAny tells whether some count question names one of words.

@@ -32,7 +32,8 @@ func TestLabelledCounts(t *testing.T) {
 		{0, "12, 30, 5", ""},                             // no labels: by position, elsewhere
 		{0, "hồ sơ: 20", ""},                             // one part: the question's own answer
 		{0, "VNeID: 15 / VNeID: 20", ""},
-		{2, "Số hộ: 30, VNeID: 5", ""}, // question 1 is behind: not given to "Số hộ bán hàng"
+		{2, "Số hộ: 30, VNeID: 5", "0=30 2=5"}, // question 1 again (a correction), not "Số hộ bán hàng"
+		{4, "hộ 3, sổ sk 5", "4=3 5=5"},        // at "Số hộ bán hàng…?", "hộ" is the question asked
 		{0, "Số hộ: 30 / Hồ sơ: 64 và 12", ""},
 	} {
 		items, ok := labelledCounts(qs, c.from, c.text, 2)

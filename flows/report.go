@@ -491,7 +491,8 @@ func reportQuestionAnswer(c *convo) error {
 		text = items[0].text // "8. …" while correcting 8
 	}
 	if q.Kind == store.QuestionCount {
-		if parts := vntext.SplitCounts(withoutFillers(text)); parts != nil && positionalFits(qs.Questions, i, parts) {
+		parts := vntext.SplitCounts(withoutFillers(text))
+		if parts != nil && positionalFits(qs.Questions, c.listTargets(qs.Questions, i, len(parts)), parts) {
 			return c.answerCounts(qs.Questions, i, parts)
 		}
 		switch it, ok, other := countNamed(qs.Questions, i, text); {
@@ -607,19 +608,25 @@ func (c *convo) answerCounts(qs []store.Question, i int, parts []string) error {
 		c.say(textOneCountOnly)
 		return c.prompt()
 	}
-	room := 0
-	for j := i; j < len(qs) && qs[j].Kind == store.QuestionCount; j++ {
-		room++
-	}
-	if len(parts) > room {
-		c.say(fmt.Sprintf(textTooManyCounts, len(parts), room, i+1, i+room))
+	targets := c.listTargets(qs, i, len(parts))
+	if len(parts) > len(targets) {
+		last := targets[len(targets)-1]
+		if last-i+1 == len(targets) {
+			c.say(fmt.Sprintf(textTooManyCounts, len(parts), len(targets), i+1, last+1))
+		} else {
+			nums := make([]string, len(targets))
+			for k, t := range targets {
+				nums[k] = strconv.Itoa(t + 1)
+			}
+			c.say(fmt.Sprintf(textTooManyCountsLeft, len(parts), len(targets), joinNumbers(nums)))
+		}
 		return c.prompt()
 	}
 	values := make([]int64, len(parts))
 	for k, p := range parts {
-		n, ok, reason := vntext.ParseCount(p, countMax(qs[i+k]))
+		n, ok, reason := vntext.ParseCount(p, countMax(qs[targets[k]]))
 		if !ok {
-			c.say(fmt.Sprintf(textCountInList, i+k+1, p, reason))
+			c.say(fmt.Sprintf(textCountInList, targets[k]+1, p, reason))
 			return c.prompt()
 		}
 		values[k] = n
@@ -627,11 +634,16 @@ func (c *convo) answerCounts(qs []store.Question, i int, parts []string) error {
 	var b strings.Builder
 	b.WriteString(textCountsTaken)
 	for k, n := range values {
-		c.s.Data["a."+qs[i+k].ID] = strconv.FormatInt(n, 10)
-		fmt.Fprintf(&b, "\n%d. %s: %s", i+k+1, qs[i+k].Label, vntext.FormatNumber(n))
+		q := qs[targets[k]]
+		old, had := c.s.Data["a."+q.ID]
+		c.s.Data["a."+q.ID] = strconv.FormatInt(n, 10)
+		fmt.Fprintf(&b, "\n%d. %s: %s", targets[k]+1, q.Label, vntext.FormatNumber(n))
+		if had {
+			b.WriteString(wasBefore(old, c.s.Data["a."+q.ID]))
+		}
 	}
 	c.say(b.String())
-	return c.nextQuestion(i+len(values)-1, len(qs))
+	return c.nextQuestion(targets[len(values)-1], len(qs))
 }
 
 // answerLabelled keeps counts given with what they count ("Số hộ: 30 / VNeID: 15"), each on the question
@@ -654,13 +666,18 @@ func (c *convo) answerLabelled(qs []store.Question, i int, items []answered) err
 	var b strings.Builder
 	b.WriteString(textCountsTaken)
 	for k, it := range items {
+		old, had := c.s.Data["a."+qs[it.idx].ID]
 		c.s.Data["a."+qs[it.idx].ID] = strconv.FormatInt(values[k], 10)
-		if it.idx == i {
+		switch {
+		case it.idx == i:
 			answeredI = true
-		} else {
-			ahead[it.idx] = true
+		case it.idx > i:
+			ahead[it.idx] = true // answered before its turn (an earlier one was corrected)
 		}
 		fmt.Fprintf(&b, "\n%d. %s: %s", it.idx+1, qs[it.idx].Label, vntext.FormatNumber(values[k]))
+		if had {
+			b.WriteString(wasBefore(old, c.s.Data["a."+qs[it.idx].ID])) // a correction: what it was
+		}
 	}
 	c.say(b.String())
 	c.setAhead(ahead)
@@ -671,6 +688,17 @@ func (c *convo) answerLabelled(qs []store.Question, i int, items []answered) err
 		return c.prompt()
 	}
 	return c.nextQuestion(i, len(qs))
+}
+
+// listTargets are the questions a list of n counts by position fills from question i: those not
+// answered before their turn (countTargets), or, when n does not fit them but fits the questions in a
+// row, those (answered before or not: the change is shown).
+func (c *convo) listTargets(qs []store.Question, i, n int) []int {
+	targets := countTargets(qs, i, c.ahead())
+	if all := countTargets(qs, i, nil); n > len(targets) && n <= len(all) {
+		return all
+	}
+	return targets
 }
 
 // nextQuestion moves on from question i to the next one not answered already (ahead of its turn),
