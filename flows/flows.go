@@ -1048,7 +1048,16 @@ func (c *convo) back() error {
 		c.say(textAtFirstStep)
 		return c.prompt()
 	}
-	c.s.Step = c.s.Stack[len(c.s.Stack)-1]
+	top := c.s.Stack[len(c.s.Stack)-1]
+	if j, isQ := questionIndex(c.s.Step); isQ && c.s.Flow == "report" {
+		if k, wasQ := questionIndex(top); wasQ && k < j-1 {
+			// One message answered several questions: back is the question before this one, not the
+			// first that message answered ("quay lại" after "sổ sk 0, tập huấn 0" is question 7).
+			top = questionStep(j - 1)
+			c.s.Stack = append(c.s.Stack, top) // popped below: the earlier ones stay behind it
+		}
+	}
+	c.s.Step = top
 	c.s.Stack = c.s.Stack[:len(c.s.Stack)-1]
 	c.s.Paused = false
 	if c.s.Data["resume"] != "" { // backing out of "sửa câu 1": back where they were, no longer correcting

@@ -447,8 +447,8 @@ func reportQuestionPrompt(c *convo) error {
 	if q.Optional {
 		text += textQuestionOptional
 	}
-	if old, ok := c.s.Data["a."+q.ID]; ok && c.s.Data["edit"] == "1" {
-		text += fmt.Sprintf(textQuestionCurrent, shown(old))
+	if old, ok := c.s.Data["a."+q.ID]; ok {
+		text += fmt.Sprintf(textQuestionCurrent, shown(old)) // correcting it, or back at it
 	}
 	c.say(text + offer)
 	return nil
