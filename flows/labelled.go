@@ -34,6 +34,7 @@ var labelledNumber = regexp.MustCompile(`(?:-\s?)?\d+(?:[.,]\d{3})*`)
 // is not "hộ", "sổ sức khỏe" and "sức khỏe" are one thing; abbreviations say the same.
 var countPhrases = []struct{ from, to string }{
 	{"thuong mai dien tu", "tmdt"}, {"khong dung tien mat", "ttktm"}, {"thanh toan khong tien mat", "ttktm"},
+	{"ttkdtm", "ttktm"}, {"tt kdtm", "ttktm"}, {"kdtm", "ttktm"},
 	{"dich vu cong truc tuyen", "dvc"}, {"dich vu cong", "dvc"}, {"dvctt", "dvc"}, {"dvc tt", "dvc"},
 	{"so suc khoe", "suckhoe"}, {"suc khoe", "suckhoe"}, {"ssk", "suckhoe"}, {"so sk", "suckhoe"},
 	{"dinh danh dien tu", "vneid"}, {"dinh danh", "vneid"}, {"vne id", "vneid"},
@@ -210,16 +211,31 @@ func countNamed(qs []store.Question, i int, text string) (it answered, ok, other
 		return answered{}, false, false
 	}
 	terms, df := countQuestionTerms(qs)
-	if unit := countTerms(text[locs[0][1]:]); len(unit) > 0 && !terms[i][unit[0]] {
+	number := text[locs[0][0]:locs[0][1]]
+	unit := unitAfter(text, locs[0][1])
+	if unit != "" && !terms[i][unit] && !(unit == "nguoi" && countsPeople(terms[i])) {
 		// What the (first) number counts, said after it: not question i's thing.
-		if df[unit[0]] == 0 || len(locs) > 1 {
+		if df[unit] == 0 || len(locs) > 1 {
 			return answered{}, false, true
 		}
 	}
 	if len(locs) > 1 {
-		return answered{}, false, false
+		// A count and what is said of it ("25 tk, trong đó 5 hộ nghèo", "3 buổi, 120 lượt người tham dự"):
+		// its own number when it says what it counts and the others are shares or count nothing asked.
+		if unit == "" || !terms[i][unit] && unit != "nguoi" {
+			return answered{}, false, false
+		}
+		for k, l := range locs[1:] {
+			seg := text[locs[k][1]:l[0]]
+			if isShare(seg) {
+				continue
+			}
+			if u := unitAfter(text, l[1]); u != "" && df[u] > 0 {
+				return answered{}, false, false // "12 hộ 30 hồ sơ": another count
+			}
+		}
+		return answered{idx: i, text: number}, true, false
 	}
-	number := text[locs[0][0]:locs[0][1]]
 	var matched []string
 	for _, w := range countTerms(text) {
 		if df[w] > 0 {
@@ -237,6 +253,25 @@ func countNamed(qs []store.Question, i int, text string) (it answered, ok, other
 		return answered{idx: j, text: number}, true, false // a later question's, or a correction of an earlier one
 	}
 	return answered{}, false, true
+}
+
+// unitAfter is what the number ending at end counts, in the words right after it up to a comma or a
+// stop ("25 tk, …" → "taikhoan"; "60 sổ, đạt …" → "": "sổ" alone names nothing); "" when nothing.
+func unitAfter(text string, end int) string {
+	after := text[end:]
+	if cut := strings.IndexAny(after, ",.;(\n"); cut >= 0 {
+		after = after[:cut]
+	}
+	if words := countTerms(after); len(words) > 0 {
+		return words[0]
+	}
+	return ""
+}
+
+// countsPeople: a question whose things are counted by the person ("12 người" kích hoạt VNeID, mở tài
+// khoản, sổ sức khỏe), not by the household or the session.
+func countsPeople(q map[string]bool) bool {
+	return q["vneid"] || q["taikhoan"] || q["suckhoe"]
 }
 
 // countTargets are the count questions a list by position fills from question i: those in a row from

@@ -370,9 +370,17 @@ func (c *convo) answerWithCommand(counts string) error {
 	if err != nil {
 		return err
 	}
-	// Only counts that say what they count ("15 hộ", "VNeID: 5"): a bare number after a command may be
-	// anything (a team, a day).
+	// Counts that say what they count ("15 hộ", "VNeID: 5"), or a list of three or more in order ("12,
+	// 30, 5"): one or two bare numbers after a command may be anything (a team, a day).
 	items, ok := labelledCounts(qs.Questions, 0, counts, 1)
+	if parts := vntext.SplitCounts(counts); !ok && len(parts) >= 3 && positionalFits(qs.Questions, countTargets(qs.Questions, 0, nil), parts) {
+		for k, p := range parts {
+			if k < len(qs.Questions) && qs.Questions[k].Kind == store.QuestionCount {
+				items = append(items, answered{idx: k, text: p})
+			}
+		}
+		ok = len(items) == len(parts)
+	}
 	if !ok {
 		c.say(textCountsNotRead)
 		return c.goTo(questionStep(0))
