@@ -236,7 +236,7 @@ const (
 	textSwitchHow            = "Bạn đang làm báo cáo %s. Muốn chuyển bản nháp này sang %s, nhắn \"chuyển sang tháng %d\"; muốn làm cả hai, gửi tháng này xong rồi nhắn \"báo cáo\"."
 	textSwitchedMonth        = "Đã chuyển bản nháp sang báo cáo %s; các câu đã trả lời vẫn giữ nguyên."
 	textCannotSwitch         = "Không chuyển sang %s được: tháng đó chưa mở hoặc đã có báo cáo (nộp xong tháng này rồi nhắn \"báo cáo\" để sửa tháng kia)."
-	textSendFromSummary      = "Báo cáo được gửi sau câu cuối (còn %d câu, kể cả câu này). Câu nào chưa có gì để ghi, nhắn \"bỏ qua\"."
+	textSendFromSummary      = "Báo cáo được gửi sau câu cuối (còn %d câu, kể cả câu này). Câu nào chưa có gì để ghi, nhắn \"không có\"."
 	textDropHow              = "Nhắn \"bỏ\" để bỏ bản nháp, hoặc \"tiếp tục\" để làm tiếp báo cáo."
 	textSendHow              = "Khi đã xong (ảnh gửi vào đây trước, nếu có), nhắn \"gửi\" để nộp báo cáo."
 	textNotAnAnswer          = "Câu này cần vài chữ trả lời (không có gì thì nhắn \"không có\"; câu không bắt buộc thì nhắn \"bỏ qua\")."
