@@ -411,18 +411,26 @@ func (tx *Tx) Writable() bool { return tx.btx.Writable() }
 func (tx *Tx) MovedDirectory() bool { return tx.movedDirectory }
 
 // Update runs fn in a read-write transaction, committed when fn returns nil.
-func (db *DB) Update(fn func(tx *Tx) error) error {
+func (db *DB) Update(fn func(tx *Tx) error) (err error) {
 	var t *Tx
-	err := db.writeTo((*bolt.DB).Update, func(btx *bolt.Tx) error {
+	defer func() {
+		// Events taken from the inbox log leave it only if this committed; a panic in fn releases them
+		// too (a claim held forever would stop the log's copy, and a full log the webhook).
+		if t != nil && t.took != nil {
+			r := recover()
+			db.log.release(t.took, err == nil && r == nil)
+			if r != nil {
+				panic(r) // released, and rolled back by bbolt: the panic goes on
+			}
+		}
+	}()
+	err = db.writeTo((*bolt.DB).Update, func(btx *bolt.Tx) error {
 		if t != nil && t.took != nil {
 			db.log.release(t.took, false) // an attempt on a file compacted meanwhile
 		}
 		t = &Tx{btx: btx, db: db, now: db.now()}
 		return fn(t)
 	})
-	if t != nil && t.took != nil {
-		db.log.release(t.took, err == nil)
-	}
 	if err == nil && t != nil {
 		db.fire(t)
 	}

@@ -115,7 +115,8 @@ func dropEventKey(keys *bolt.Bucket, ev Event) error {
 
 // TakeLogged copies into this transaction up to limit of the oldest events the inbox log holds (none
 // while its mover is copying), so the handling that follows sees them without a commit of their own;
-// they leave the log when this transaction commits and stay there if it rolls back. Update only.
+// they leave the log when this transaction commits and stay there if it rolls back. Update only; its
+// error must end the transaction (committing after a half copy would drop the rest from the log).
 func (tx *Tx) TakeLogged(limit int) error {
 	if tx.db.log == nil || tx.batch || tx.took != nil || !tx.Writable() {
 		return nil

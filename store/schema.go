@@ -142,7 +142,7 @@ var buckets = []bucketDef{
 
 // SchemaVersion is the layout this release writes. A file without a version is 1: the layout of
 // release 2026-11 (testdata/store/release-2026-11.db), the first one kept as a fixture.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // ErrNewerSchema means the file was written by a newer release: opening it could lose what that
 // release added, so it is refused.
@@ -171,6 +171,9 @@ var migrations = []migration{
 	{3, "compact outcomes and outbox records; event and message bodies beside their records", func(*bolt.Tx) error { return nil }},
 	// 4: units, teams and people in a compact binary form (a schema-3 build would misread them).
 	{4, "compact unit, team and person records", compactDirectory},
+	// 5 changes no record already written: event headers are now binary (a 0 byte first) and dedupe
+	// keys may follow the event's stamp, which a schema-4 build would fail to read or to find.
+	{5, "binary event headers; dedupe keys in time order", func(*bolt.Tx) error { return nil }},
 }
 
 // schemaOf reads the file's version (1 when it has none).

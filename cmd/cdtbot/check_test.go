@@ -30,7 +30,7 @@ func TestCheckTellsTheSchemaAndOpeningMigrates(t *testing.T) {
 		}
 		return out.String()
 	}
-	if got := check(); !strings.Contains(got, "schema 1; this release writes 4") {
+	if got := check(); !strings.Contains(got, "schema 1; this release writes 5") {
 		t.Errorf("check of a release 2026-11 file:\n%s", got)
 	}
 	db, err := store.Open(path, store.Options{})
@@ -38,7 +38,7 @@ func TestCheckTellsTheSchemaAndOpeningMigrates(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if got := check(); !strings.Contains(got, "schema 4 (current)") {
+	if got := check(); !strings.Contains(got, "schema 5 (current)") {
 		t.Errorf("check after a writable open:\n%s", got)
 	}
 }
