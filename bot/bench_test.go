@@ -76,7 +76,7 @@ func makeLoadRequests(n int, appID, secret string) []loadRequest {
 	base := time.Now().UnixMilli()
 	for i := range reqs {
 		seq := loadMsgSeq.Add(1)
-		user := (uint64(i)*7919 + seq) % loadUsers // stride so consecutive events come from different users
+		user := (uint64(i)*7919 + seq) % loadUsers    // stride so consecutive events come from different users
 		ts := strconv.FormatInt(base+int64(i/10), 10) // Zalo stamps events as they happen: ~10 a millisecond here
 		body := fmt.Appendf(nil, `{"app_id":%q,"user_id_by_app":"55217727971%07d","event_name":"user_send_text","timestamp":%q,`+
 			`"sender":{"id":"24684588352%07d"},"recipient":{"id":%q},"message":{"text":"bao cao","msg_id":"%016x%03x"}}`,

@@ -6,9 +6,14 @@ import (
 	"github.com/cdtbot/cdtbot/bot/zalo"
 )
 
-// parsedCap bounds the events kept parsed between the webhook and their handling (a few seconds of
-// traffic at the most; an event not found is parsed again from its stored body).
-const parsedCap = 4096
+// parsedCap bounds the events kept parsed between the webhook and their handling (a fraction of a
+// second at full load: the handling takes them within milliseconds; one not found is parsed again from
+// its stored body), and parsedMaxBody the body of one kept (a chat message is a few hundred bytes):
+// at most 8 MiB of bodies are held.
+const (
+	parsedCap     = 2048
+	parsedMaxBody = 4 << 10
+)
 
 // parsedEvents hands the webhook's parse of an event to its handling, so a body is parsed once (the
 // two parses were ~4% of the webhook's CPU). Keyed by the event's dedupe key, kept before the event
@@ -27,6 +32,9 @@ func newParsedEvents() *parsedEvents {
 
 // put keeps ev, to be stored under its dedupe key key.
 func (p *parsedEvents) put(key string, ev *zalo.Event) {
+	if len(ev.Raw) > parsedMaxBody {
+		return // parsed again by the handling: rare, and not worth holding
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if old := p.order[p.next]; old != "" {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/cdtbot/cdtbot/bot/zalo"
@@ -44,5 +45,20 @@ func TestParsedEventsAreHandedOnOnce(t *testing.T) {
 	var none *parsedEvents
 	if got, err := none.get("m:9", body, true); err != nil || got == nil {
 		t.Errorf("without a cache: %v, %v", got, err)
+	}
+}
+
+// A big body is not kept (the memory held stays bounded): the handling parses it again.
+func TestParsedEventsKeepNoBigBody(t *testing.T) {
+	body := []byte(`{"app_id":"1","user_id_by_app":"2","event_name":"user_send_text","timestamp":"1543820990542","sender":{"id":"3"},"recipient":{"id":"4"},"message":{"text":"` +
+		strings.Repeat("a", parsedMaxBody) + `","msg_id":"m1"}}`)
+	ev, err := zalo.Parse(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newParsedEvents()
+	p.put("m:1", ev)
+	if got, err := p.get("m:1", body, true); err != nil || got == ev {
+		t.Errorf("a body of %d bytes was kept: %v", len(body), err)
 	}
 }
