@@ -586,6 +586,26 @@ func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situati
 			rest = strings.Join(f[1:], " ")
 		}
 	}
+	// A village or street of one commune ("thôn 1 nộp chưa", "tdp 3 báo cáo chưa"): of the commune named,
+	// or of the officer's own commune.
+	within := o.Scope
+	if len(asked) == 1 {
+		within = asked[0].Scope
+	}
+	if len(asked) <= 1 && within != "" {
+		v, after, named, err := namedVillage(tx, rest, within)
+		if err != nil {
+			return res, nil, err
+		}
+		if named {
+			one := o
+			if len(asked) == 1 {
+				one = asked[0]
+			}
+			one.Name, one.Scope = v.Display()+", "+one.Name, v.Code
+			asked, rest = []store.Officer{one}, after
+		}
+	}
 	if len(asked) == 0 {
 		return res, []store.Officer{o}, nil
 	}
@@ -823,6 +843,53 @@ func (e *Engine) namedCommune(tx *store.Tx, text, scope string) (u store.Unit, r
 		return store.Unit{}, "", false, nil
 	}
 	return named[0], without(text, strings.Fields(phrase)), true, nil
+}
+
+// villageAbbrev are the short forms of a village's or street's level as typed ("tdp 3", "kp 2"), folded.
+var villageAbbrev = map[string]string{"tdp": "to dan pho", "kp": "khu pho", "tdp.": "to dan pho"}
+
+// namedVillage is the one unit directly under a commune (a village, a street) the text names by its
+// name as folded words ("thôn 1", "Thôn Trung Lưu", "tổ dân phố 3", "tdp 3"), and the text without it;
+// none when the unit within is not a commune, or two names are said.
+func namedVillage(tx *store.Tx, text, within string) (store.Unit, string, bool, error) {
+	u, ok, err := tx.Unit(within)
+	if err != nil || !ok || !isCommuneLevel(u.Level) {
+		return store.Unit{}, "", false, err
+	}
+	villages, err := tx.Children(within)
+	if err != nil {
+		return store.Unit{}, "", false, err
+	}
+	var words []string
+	for _, w := range wordsOf(text) {
+		if full, short := villageAbbrev[w]; short {
+			words = append(words, strings.Fields(full)...)
+			continue
+		}
+		words = append(words, w)
+	}
+	padded := " " + strings.Join(words, " ") + " "
+	var found []store.Unit
+	var phrase string
+	for _, v := range villages {
+		name := " " + strings.Join(wordsOf(v.Display()), " ") + " "
+		if strings.Contains(padded, name) {
+			found, phrase = append(found, v), name
+		}
+	}
+	if len(found) != 1 {
+		return store.Unit{}, "", false, nil
+	}
+	return found[0], without(text, strings.Fields(phrase)), true, nil
+}
+
+// isCommuneLevel: a commune, a ward, a special zone (the level under the province since 2025).
+func isCommuneLevel(level string) bool {
+	switch foldOf(level) {
+	case "xa", "phuong", "dac khu", "thi tran":
+		return true
+	}
+	return false
 }
 
 // asksAfter: what is left of a message once a commune is named only asks after it ("thì sao ạ", "thế
