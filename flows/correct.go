@@ -394,37 +394,18 @@ func (c *convo) correctingSeveral(text string, cur int, isQ bool) (bool, error) 
 	if err != nil {
 		return false, err
 	}
-	values := map[string]string{}
-	var said []string
+	items := make([]answered, 0, len(corrs))
 	for _, corr := range corrs {
-		k := corr.item - 1
 		if corr.item > len(qs.Questions) {
 			c.say(fmt.Sprintf(textEditWhich, len(qs.Questions)))
 			return true, c.prompt()
 		}
-		q := qs.Questions[k]
-		if _, answered := c.s.Data["a."+q.ID]; !answered || isQ && k == cur {
+		if isQ && corr.item-1 == cur {
 			return false, nil // answers as labels ("câu 3: 5, câu 4: 7" while at 3): the batch reads them
 		}
-		value, problem := checkAnswer(q, corr.value)
-		if problem != "" {
-			c.say(fmt.Sprintf(textCorrectionRefused, corr.item, problem))
-			return true, c.prompt()
-		}
-		values["a."+q.ID] = value
-		said = append(said, fmt.Sprintf(textCorrected, corr.item, q.Label, shown(value)))
+		items = append(items, answered{idx: corr.item - 1, text: corr.value})
 	}
-	for k, v := range values {
-		c.s.Data[k] = v
-	}
-	c.say(strings.Join(said, "\n"))
-	if c.s.Step == "edit" {
-		return true, c.goTo("summary")
-	}
-	if err := c.save(); err != nil {
-		return true, err
-	}
-	return true, c.prompt()
+	return c.applyCorrections(qs.Questions, items)
 }
 
 // switchStarts begin a message that moves the draft to another month (folded): "nhầm, em báo cáo
