@@ -126,7 +126,7 @@ func parseCorrectionWords(text string) (correction, bool) {
 		i = 0 // fillers without a verb open nothing: "em 3"
 	}
 	named := false
-	if i < len(tokens) {
+	if i < len(tokens) && !misreadMuc(tokens[i].text) {
 		switch vntext.Fold(tokens[i].text) {
 		case "cau", "muc", "y":
 			i, named = i+1, true
@@ -193,6 +193,12 @@ func parseCorrectionWords(text string) (correction, bool) {
 		}
 	}
 	return correction{item: n, value: value}, true
+}
+
+// misreadMuc: a word that folds to "muc" but, typed with its marks, is not "mục" (an item): "Mức 2: 26
+// tk" is VNeID level 2, not item 2.
+func misreadMuc(word string) bool {
+	return vntext.Fold(word) == "muc" && hasMarks(word) && strings.ToLower(norm.NFC.String(word)) != "mục"
 }
 
 // correcting handles a correction at a report's question, summary or "which item?" step, and tells

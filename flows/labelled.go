@@ -83,6 +83,7 @@ var labelledShare = []string{" trong do ", " trong so ", " gom ", " moi ", " tan
 var notCounts = regexp.MustCompile(`(?i)(?:^|[\s(,:;])(?:mức|muc|lần|lan|tổ|to|thôn|thon|ấp|ap|xóm|xom|khu|đội|doi|tháng|thang|năm|nam|t)\s*\d+(?:\s*/\s*\d{2,4})?\b` +
 	`|\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}\s*(?:h|giờ|gio)(?:\s*\d{1,2})?(?:$|[\s,.;:)])|\b\d+\s*(?:hôm|hom|ngày|ngay)(?:$|[\s,.;:)])` +
 	`|(?:\+?84|\b0)\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}\b` + // a phone number
+	`|(?i:chỉ tiêu|chi tieu|kế hoạch|ke hoach|mục tiêu|muc tieu)\s*(?:là\s*|la\s*)?\d+` + // a target
 	`|\b\d+(?:[.,]\d+)?\s*%`) // a share
 
 // labelledCounts reads a message of minParts parts or more, each one number with words that name one
@@ -236,8 +237,12 @@ func countNamed(qs []store.Question, i int, text string) (it answered, ok, other
 		}
 		return answered{idx: i, text: number}, true, false
 	}
+	clause := clauseAround(text, locs[0][0], locs[0][1])
+	if strings.Contains(" "+vntext.Fold(clause)+" ", " thang truoc ") {
+		return answered{}, false, true // "tháng trước 50 sổ": last month's, not this one's
+	}
 	var matched []string
-	for _, w := range countTerms(text) {
+	for _, w := range countTerms(clause) { // its own clause: "73 sổ, buổi tập huấn thì chưa …" is question 6's
 		if df[w] > 0 {
 			matched = append(matched, w)
 		}
@@ -253,6 +258,45 @@ func countNamed(qs []store.Question, i int, text string) (it answered, ok, other
 		return answered{idx: j, text: number}, true, false // a later question's, or a correction of an earlier one
 	}
 	return answered{}, false, true
+}
+
+// clauseAround is the part of text around the number at [start, end), between commas or stops.
+func clauseAround(text string, start, end int) string {
+	from := strings.LastIndexAny(text[:start], ",.;\n") + 1
+	to := len(text)
+	if cut := strings.IndexAny(text[end:], ",.;\n"); cut >= 0 {
+		to = end + cut
+	}
+	return text[from:to]
+}
+
+// unsureCount: words that say a number is a guess, not the count ("hình như hơn 20", "để em xem lại",
+// "5 hay 6", "chưa chắc"): asked again, not kept.
+func unsureCount(text string) bool {
+	f := " " + vntext.Fold(text) + " "
+	for _, w := range []string{" hinh nhu ", " xem lai ", " chua chac ", " khong chac ", " chac la ", " uoc chung ", " uoc tinh "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return unsureOr.MatchString(text)
+}
+
+// unsureOr is two numbers offered as one answer ("5 hay 6", "20-25 hộ"); selfCorrected a number taken
+// back for another in the same message ("27 tk, à không, 29 tk", "47 hs, ý em là 74", "20 à nhầm 25").
+var (
+	unsureOr      = regexp.MustCompile(`(?i)\d+\s*(?:hay|hoặc|hoac)\s*\d+`)
+	selfCorrected = regexp.MustCompile(`(?i)\d[\d.,]*[^\d]*?(?:à không|a khong|à nhầm|a nham|ý em là|y em la|ý là|nhầm|nham|đúng ra là|dung ra la|đúng là|dung la)[^\d]*?(\d[\d.,]*)`)
+)
+
+// takenBack is what a message that takes its first number back for another says instead ("27 tk, à
+// không, 29 tk" → "29 tk"); text itself otherwise.
+func takenBack(text string) string {
+	m := selfCorrected.FindStringSubmatchIndex(text)
+	if m == nil {
+		return text // ("30, không phải 25": the first is the one, the second the old value)
+	}
+	return text[m[2]:]
 }
 
 // unitAfter is what the number ending at end counts, in the words right after it up to a comma or a

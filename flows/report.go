@@ -482,6 +482,17 @@ func reportQuestionAnswer(c *convo) error {
 	if c.s.Data["edit"] == "1" && c.s.Data["a."+q.ID] != "" && keepsAnswer(text) {
 		return c.nextQuestion(i, len(qs.Questions)) // "giữ nguyên" at "Hiện tại: 20": it stays 20
 	}
+	if q.Kind == store.QuestionCount {
+		switch {
+		case asks(text) && hasDigit(text):
+			c.say(fmt.Sprintf(textCountAsked, i+1)) // "có 30 hộ nhưng 5 hộ ở thôn khác thì có tính không?"
+			return c.prompt()
+		case unsureCount(text):
+			c.say(textCountUnsure) // "hình như hơn 20", "5 hay 6"
+			return c.prompt()
+		}
+		text = takenBack(text) // "27 tk, à không, 29 tk": the one said last
+	}
 	if q.Kind == store.QuestionCount && c.s.Data["edit"] != "1" {
 		// Counts with what they count come first: "Câu 1: 18, câu 2: 25" is one line of several answers.
 		if items, ok := labelledCounts(qs.Questions, i, text, 2); ok {
