@@ -180,11 +180,44 @@ func (e *Engine) Handle(tx *store.Tx, in Input) ([]Reply, error) {
 	case KindGroupText:
 		err = c.groupText()
 	}
+	if err == nil {
+		err = c.markNoticed()
+	}
 	if err != nil {
 		return nil, err
 	}
 	return joinReplies(c.out), nil
 }
+
+// markNoticed: someone at their report's summary who is told something else (their deputy filed
+// another month, a request to decide) no longer has "Gửi?" as the last thing said to them: a bare
+// "ok" after it answers that, not the summary (found by an outside probe: it filed the report).
+func (c *convo) markNoticed() error {
+	told := map[string]bool{}
+	for _, r := range c.out {
+		if r.ToUser == "" || r.ToUser == c.in.UserID || told[r.ToUser] {
+			continue
+		}
+		told[r.ToUser] = true
+		s, ok, err := c.tx.Session(r.ToUser)
+		if err != nil {
+			return err
+		}
+		if ok && s.Flow == "report" && s.Step == "summary" && !s.Paused {
+			if s.Data == nil {
+				s.Data = map[string]string{}
+			}
+			s.Data[keyNoticed] = "1"
+			if err := c.tx.SaveSession(s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// keyNoticed marks a report's summary that something else was said after it (markNoticed).
+const keyNoticed = "noticed"
 
 // maxJoined bounds a joined reply: Zalo's text limit.
 const maxJoined = 2000

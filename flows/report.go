@@ -821,6 +821,16 @@ func reportSummaryAnswer(c *convo) error {
 		return c.addPhoto()
 	}
 	f := vntext.Fold(c.in.Text)
+	if c.s.Data[keyNoticed] != "" {
+		delete(c.s.Data, keyNoticed)
+		if plainSend(c.typed) && !strings.Contains(" "+f+" ", " gui ") && !strings.Contains(" "+f+" ", " nop ") {
+			// "ok" after another message came: to that one, not to "Gửi?" (asked again, now last).
+			if err := c.save(); err != nil {
+				return err
+			}
+			return c.prompt()
+		}
+	}
 	switch {
 	case plainSend(c.typed):
 		return c.fileReport()
