@@ -237,11 +237,11 @@ func (c *convo) correcting(text string) (bool, error) {
 		return true, c.prompt()
 	}
 	k := corr.item - 1
-	_, answered := c.s.Data["a."+qs.Questions[k].ID]
-	if isQ && (k == cur || (k > cur && !answered)) {
+	_, done := c.s.Data["a."+qs.Questions[k].ID]
+	if isQ && (k == cur || (k > cur && !done)) {
 		return false, nil // the question asked now, or one ahead ("câu 9: …" while at 8): answers, as labels
 	}
-	if !answered {
+	if !done {
 		c.say(fmt.Sprintf(textNotAnsweredYet, corr.item))
 		return true, c.prompt()
 	}
@@ -252,34 +252,45 @@ func (c *convo) correcting(text string) (bool, error) {
 		}
 		return true, c.goTo(questionStep(k))
 	}
-	q := qs.Questions[k]
-	value, problem := checkAnswer(q, corr.value)
-	if problem != "" {
-		c.say(fmt.Sprintf(textCorrectionRefused, corr.item, problem))
-		return true, c.prompt()
-	}
-	c.s.Data["a."+q.ID] = value
-	if c.s.Step == "edit" {
-		c.say(fmt.Sprintf(textCorrected, corr.item, q.Label, shown(value)))
-		return true, c.goTo("summary")
-	}
-	if err := c.save(); err != nil {
-		return true, err
-	}
-	c.say(fmt.Sprintf(textCorrected, corr.item, q.Label, shown(value)))
-	return true, c.prompt()
+	return c.applyCorrections(qs.Questions, []answered{{idx: k, text: corr.value}})
 }
 
 // correctionHead opens a correction in words ("nhầm ạ,", "em sai rồi,", "sửa lại:"), and correctionTail
 // names the old value after the new one ("… chứ không phải 5").
 var (
-	correctionHead = regexp.MustCompile(`(?i)^\s*(?:(?:em|e|mình|minh|tôi|toi)\s+)?(?:nhầm|nham|sai|sửa|sua|ghi nhầm|ghi nham)(?:\s+(?:rồi|roi|lại|lai|ạ|a|nhé|nhe|chút|chut))*\s*[,.:!]?\s*`)
-	correctionTail = regexp.MustCompile(`(?i)\s*,?\s*(?:chứ|chu)?\s*(?:không|khong|ko|k)\s+(?:phải|phai)\s+(?:là\s+|la\s+)?\d[\d.,]*\s*(?:\S+\s*)?(?:ạ|a|nhé|nhe)?\s*$`)
+	correctionHead = regexp.MustCompile(`(?i)^\s*(?:(?:à|a|ơ|o|ấy|ay)\s*,?\s*)?(?:(?:em|e|mình|minh|tôi|toi)\s+)?(?:nhầm|nham|sai|sửa|sua|ghi nhầm|ghi nham|quên|quen|điều chỉnh|dieu chinh)(?:\s+(?:rồi|roi|lại|lai|ạ|a|nhé|nhe|chút|chut|mất|mat))*\s*[,.:!]?\s*`)
+	correctionTail = regexp.MustCompile(`(?i)[\s,]+(?:(?:(?:chứ|chu)\s+)?(?:không|khong|ko|k|hổng|hong|hông)\s+(?:phải|phai)\s+(?:là\s+|la\s+)?\d[\d.,]*\s*(?:\S+\s*)?|mới đúng|moi dung)\s*(?:ạ|a|nhé|nhe|nha)?\s*$`)
+	// correctionInner are words inside a correction between a count's name and its new value ("sổ sk
+	// phải là 61", "số hộ em ghi nhầm, 13 mới đúng").
+	correctionInner = regexp.MustCompile(`(?i)\s(?:phải là|phai la|đúng là|dung la|em ghi nhầm|em ghi nham|ghi nhầm|ghi nham|sửa lại|sua lai|sửa thành|sua thanh|thành|thanh)\s*,?\s`)
 )
+
+// correctsOnly: every item is an answered question other than the one asked (a correction, said so).
+func correctsOnly(c *convo, qs []store.Question, items []answered, cur int) bool {
+	for _, it := range items {
+		if _, answered := c.s.Data["a."+qs[it.idx].ID]; !answered || it.idx == cur {
+			return false
+		}
+	}
+	return true
+}
+
+// terseCount: a message that is a count and its name and nothing more ("vneid 7 ạ", "VNeID là 8"): at a
+// narrative question a correction, not a narrative ("tổ chức 2 buổi tuyên truyền ở nhà văn hóa" is one).
+func terseCount(text string) bool {
+	n := 0
+	for _, w := range wordsOf(text) {
+		if !particles[w] && w != "la" {
+			n++
+		}
+	}
+	return n <= 3
+}
 
 // withoutCorrectionWords is text without the words that say it corrects, and whether there were any.
 func withoutCorrectionWords(text string) (string, bool) {
 	cut := correctionTail.ReplaceAllString(correctionHead.ReplaceAllString(text, ""), "")
+	cut = correctionInner.ReplaceAllString(cut, " ")
 	return strings.TrimSpace(cut), strings.TrimSpace(cut) != strings.TrimSpace(text)
 }
 
@@ -296,23 +307,20 @@ func (c *convo) correctingLabelled(text string, cur int, isQ bool) (bool, error)
 		return false, err
 	}
 	countQ := isQ && cur < len(qs.Questions) && qs.Questions[cur].Kind == store.QuestionCount
-	if isQ && !cue {
-		return false, nil
-	}
 	items, ok := labelledCounts(qs.Questions, 0, cleaned, 1)
 	if !ok {
 		return false, nil
 	}
-	if countQ {
-		for _, it := range items {
-			if it.idx == cur { // an apology, then this question's answer: the answer path reads it
-				in := c.in
-				defer func() { c.in = in }()
-				c.in.Text = cleaned
-				return true, reportQuestionAnswer(c)
-			}
-		}
-		return false, nil
+	if isQ && !cue && (countQ || !terseCount(cleaned)) {
+		return false, nil // at a count question the answer path reads them; a narrative may speak of counts
+	}
+	if countQ && !correctsOnly(c, qs.Questions, items, cur) {
+		// "em nhầm ạ, VNeID là 7", "sửa lại sổ sức khỏe 15": the counts, read without the apology by the
+		// answer path (this question's, one ahead, with corrections of ones before) — never a step back.
+		in := c.in
+		defer func() { c.in = in }()
+		c.in.Text = cleaned
+		return true, reportQuestionAnswer(c)
 	}
 	for _, it := range items {
 		if isQ && it.idx == cur {

@@ -115,6 +115,11 @@ func labelledCounts(qs []store.Question, from int, text string, minParts int) (i
 		parts = append(parts, p)
 	}
 	terms, df := countQuestionTerms(qs)
+	for j, q := range qs {
+		if q.Kind != store.QuestionCount && strings.Contains(" "+text+" ", " q"+string(rune('a'+j))+" ") {
+			return nil, false // "câu 9: tập huấn 4 buổi": a narrative question's answer that speaks of a count
+		}
+	}
 	named := map[int]bool{}
 	for _, p := range parts {
 		label, number := p, ""

@@ -479,8 +479,8 @@ func reportQuestionAnswer(c *convo) error {
 	if c.in.Kind != KindText || text == "" || strings.HasPrefix(text, "#") {
 		return c.prompt()
 	}
-	if c.s.Data["edit"] == "1" && c.s.Data["a."+q.ID] != "" && keepsAnswer(text) {
-		return c.nextQuestion(i, len(qs.Questions)) // "giữ nguyên" at "Hiện tại: 20": it stays 20
+	if c.s.Data["a."+q.ID] != "" && keepsAnswer(text) {
+		return c.nextQuestion(i, len(qs.Questions)) // "giữ nguyên" at "Hiện tại: 20" (correcting, or back at it): it stays 20
 	}
 	if q.Kind == store.QuestionCount {
 		switch {
@@ -913,8 +913,8 @@ func reportDropAnswer(c *convo) error {
 // "không đổi", "để vậy").
 func keepsAnswer(text string) bool {
 	switch strings.TrimSuffix(strings.TrimSuffix(foldOf(text), " a"), " nhe") {
-	case "giu nguyen", "giu", "nhu cu", "khong doi", "ko doi", "de vay", "de nguyen", "van vay", "van the", "khong sua", "ko sua",
-		"thoi giu nguyen", "dung roi", "dung", "van nhu cu":
+	case "giu nguyen", "giu", "nhu cu", "khong doi", "ko doi", "k doi", "de vay", "de nguyen", "van vay", "van the", "khong sua", "ko sua",
+		"thoi giu nguyen", "dung roi", "dung", "van nhu cu", "giu nhu cu", "khong thay doi", "ko thay doi", "nhu vay", "tiep tuc":
 		return true
 	}
 	return false
