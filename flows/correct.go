@@ -225,6 +225,9 @@ func (c *convo) correcting(text string) (bool, error) {
 	}
 	corr, ok := parseCorrection(text)
 	if !ok {
+		if !isQ {
+			return c.correctingLines(text) // "khó khăn: thiếu máy tính", "9. tập huấn 4 buổi" at the summary
+		}
 		return false, nil
 	}
 	qs, err := c.questions()
@@ -363,8 +366,8 @@ func (c *convo) applyCorrections(qs []store.Question, items []answered) (bool, e
 	return true, c.prompt()
 }
 
-// correctingLines corrects, at the summary or at "which item?", the answered items a message of several
-// lines names by number or name ("câu 8: …", "9. …", "Kinh tế số: …") or by what its counts count: all or
+// correctingLines corrects, at the summary or at "which item?", the answered items a message (of one
+// line or several) names by number or name ("câu 8: …", "9. …", "Kinh tế số: …") or by what its counts count: all or
 // none, each saying what it was before. Lines that name nothing leave the message to the step.
 func (c *convo) correctingLines(text string) (bool, error) {
 	qs, err := c.questions()

@@ -54,6 +54,8 @@ var countStopWords = map[string]bool{
 	"cho": true, "la": true, "co": true, "muc": true, "tong": true, "luot": true, "thang": true, "nay": true,
 	"to": true, "nhom": true, "em": true, "anh": true, "chi": true, "minh": true, "trong": true, "ky": true,
 	"nop": true, "tao": true, "mo": true, "lap": true, "a": true, "nhe": true, "roi": true,
+	"nha": true, "ne": true, "ha": true, "he": true, "nhen": true, "nghe": true, "day": true, "do": true, "vay": true,
+	"thi": true, "con": true, "dc": true, "ak": true, "ah": true, "u": true,
 }
 
 // countTerms are the things a label or a part names, folded ("hộ", "hồ sơ" and "dịch vụ công" of "Số hồ
@@ -98,7 +100,7 @@ func labelledCounts(qs []store.Question, from int, text string, minParts int) (i
 	}
 	text = plainCounts(text)
 	var parts []string
-	for _, p := range labelledSep.Split(text, -1) {
+	for _, p := range mergeNamedNumbers(labelledSep.Split(text, -1)) {
 		p = strings.Trim(notCounts.ReplaceAllString(p, " "), " \t.,:-–()")
 		if p == "" {
 			continue
@@ -167,6 +169,22 @@ func labelledCounts(qs []store.Question, from int, text string, minParts int) (i
 		return nil, false
 	}
 	return items, true
+}
+
+// mergeNamedNumbers joins a part that names something without a number to a next part that is a
+// number alone ("số buổi tập huấn, là 4" is one count).
+func mergeNamedNumbers(parts []string) []string {
+	var out []string
+	for k := 0; k < len(parts); k++ {
+		p := parts[k]
+		if k+1 < len(parts) && !labelledNumber.MatchString(p) && len(countTerms(p)) > 0 &&
+			labelledNumber.MatchString(parts[k+1]) && len(countTerms(labelledNumber.ReplaceAllString(parts[k+1], " "))) == 0 {
+			p += " " + parts[k+1]
+			k++
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // plainCounts is text without what is never a count's: brackets, and question numbers made words.

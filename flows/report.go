@@ -403,7 +403,13 @@ func reportExistingPrompt(c *convo) error {
 }
 
 func reportExistingAnswer(c *convo) error {
-	if f := vntext.Fold(c.in.Text); f == "sua" || isYes(c.in.Text) {
+	if f := vntext.Fold(c.in.Text); f == "sua" || isYes(c.in.Text) || plainAct(c.in.Text, func(t string) bool {
+		w := wordsOf(t)
+		for len(w) > 0 && (leadWords[w[0]] || vntext.IsYes(w[0])) {
+			w = w[1:] // "ok sửa", "vâng, sửa ạ"
+		}
+		return len(w) > 0 && w[0] == "sua" && onlyParticles(w[1:])
+	}) {
 		c.s.Data["correction"] = "1"
 		return c.goTo("summary")
 	}
