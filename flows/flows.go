@@ -302,6 +302,13 @@ func (c *convo) handle() error {
 			sit = c.situation()
 		}
 		res := c.e.intents.Classify(text, sit)
+		if cmd, isCmd := commandOf[res.Intent]; (!isCmd || cmd == cmdHelp) && (c.s == nil || c.s.Paused) && asksAfter(text) {
+			if m, _ := monthIn(wordsOf(text)); m != 0 {
+				if _, officer, _ := c.officerOf(c.in.UserID, ""); officer {
+					res.Intent = intent.Status // an officer's "tháng 10 thế nào"
+				}
+			}
+		}
 		c.e.Log.Debug().Str("user", c.in.UserID).Str("situation", string(sit)).Str("intent", res.Intent).
 			Float64("score", res.Score).Str("why", res.Why).Msg("intent")
 		if c.s != nil && c.s.Data[keyPending] != "" {
@@ -586,6 +593,11 @@ func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situati
 	}
 	if !known {
 		return res, []store.Officer{o}, nil
+	}
+	if cmd := commandOf[res.Intent]; cmd != cmdStatus && cmd != cmdPage && asksAfter(text) {
+		if m, _ := monthIn(wordsOf(text)); m != 0 {
+			res.Intent = intent.Status // "tháng 10 thế nào", "t10 nộp chưa": a month asked after
+		}
 	}
 	if u, found, _ := tx.Unit(o.Scope); found && situation != intent.Group {
 		o.Name = u.Display() // to one officer the digest is of a place ("Tỉnh Hà Tĩnh"), not of their own name
