@@ -373,7 +373,13 @@ func (c *convo) answerWithCommand(counts string) error {
 	// Counts that say what they count ("15 hộ", "VNeID: 5"), or a list of three or more in order ("12,
 	// 30, 5"): one or two bare numbers after a command may be anything (a team, a day).
 	items, ok := labelledCounts(qs.Questions, 0, counts, 1)
-	if parts := vntext.SplitCounts(counts); !ok && len(parts) >= 3 && positionalFits(qs.Questions, countTargets(qs.Questions, 0, nil), parts) {
+	parts := vntext.SplitCounts(counts)
+	if room := len(countTargets(qs.Questions, 0, nil)); !ok && len(parts) > room && len(parts) >= 3 {
+		// "bc t11: 12, 30, 5, 8, 2, 40, 1" with six count questions: said, not dropped without a word.
+		c.say(fmt.Sprintf(textTooManyCounts, len(parts), room, 1, room))
+		return c.goTo(questionStep(0))
+	}
+	if !ok && len(parts) >= 3 && positionalFits(qs.Questions, countTargets(qs.Questions, 0, nil), parts) {
 		for k, p := range parts {
 			if k < len(qs.Questions) && qs.Questions[k].Kind == store.QuestionCount {
 				items = append(items, answered{idx: k, text: p})
