@@ -365,6 +365,9 @@ var notNames = func() map[string]bool {
 // "em tên là …", "họ tên …") and a phone number after it when they give both at once.
 func nameAndPhone(text string) (name, phone string) {
 	words := strings.Fields(strings.NewReplacer(",", " ", ";", " ", ":", " ").Replace(text))
+	for len(words) > 1 && (nameTail[strings.ToLower(words[len(words)-1])] || particles[vntext.Fold(words[len(words)-1])]) {
+		words = words[:len(words)-1] // "…, sđt 0987 123 456 ạ": the particle after the number
+	}
 	// The phone: the digits (with + . - and spaces between) at the end.
 	cut := len(words)
 	for cut > 0 && strings.Trim(words[cut-1], "+0123456789.-()") == "" {
@@ -382,6 +385,11 @@ func nameAndPhone(text string) (name, phone string) {
 			case "sdt", "dt", "so", "dien", "thoai", "phone", "dd":
 				cut--
 				continue
+			case "em", "la", "cua", "toi", "minh", "lien", "he": // "số điện thoại của em là", in small letters ("Nguyễn Thị Em" keeps hers)
+				if lowerFirst(words[cut-1]) {
+					cut--
+					continue
+				}
 			}
 			break
 		}
