@@ -59,6 +59,15 @@ func splitAnswers(qs []store.Question, from int, text string) (items []answered,
 		if preamble {
 			min = from
 		}
+		if idx, rest, isLabel := lineLabel(qs, 0, line); isLabel && len(items) == 0 && idx < from && qs[idx].Kind == store.QuestionCount {
+			if _, count, _ := vntext.ParseCount(rest, 0); count {
+				// "6. 2" first, at question 7: an earlier count corrected (an inner list of a narrative
+				// starts "1. Hướng dẫn…", no count).
+				items = append(items, answered{idx: idx, text: rest})
+				prev, ok = idx, true
+				continue
+			}
+		}
 		if idx, rest, isLabel := lineLabel(qs, min, line); isLabel {
 			if preamble && idx == from {
 				items = items[:0] // "Dạ em gửi báo cáo ạ" before "8. …": a greeting, not the answer
@@ -177,13 +186,13 @@ func (c *convo) answerBatch(qs []store.Question, i int, items []answered) error 
 	nums := make([]string, len(items))
 	for k, it := range items {
 		c.s.Data["a."+qs[it.idx].ID] = values[k]
-		if it.idx != i {
+		if it.idx > i {
 			ahead[it.idx] = true
 		}
 		nums[k] = strconv.Itoa(it.idx + 1)
 	}
 	c.say(fmt.Sprintf(textBatchTaken, joinNumbers(nums)))
-	if items[0].idx != i { // the question asked was left out: asked again, the others kept
+	if !slices.ContainsFunc(items, func(it answered) bool { return it.idx == i }) { // the question asked was left out: asked again, the others kept
 		c.setAhead(ahead)
 		if err := c.save(); err != nil {
 			return err
