@@ -51,7 +51,7 @@ type answered struct {
 // label continue the answer above, and first lines without one answer question from. ok is false
 // when no line carries a label: the message is one answer.
 func splitAnswers(qs []store.Question, from int, text string) (items []answered, ok bool) {
-	text = norm.NFC.String(strings.ReplaceAll(text, "\r\n", "\n"))
+	text = inlineLabels(qs, from, norm.NFC.String(strings.ReplaceAll(text, "\r\n", "\n")))
 	prev := from - 1
 	for _, line := range strings.Split(text, "\n") {
 		min := prev + 1
@@ -90,6 +90,48 @@ func splitAnswers(qs []store.Question, from int, text string) (items []answered,
 		return nil, false // "12." alone is a count, not question 12 left empty
 	}
 	return items, ok
+}
+
+// inlineLabels puts on lines of their own the answers of one line that names two questions or more
+// ("Chính quyền số: … Kinh tế số: … Xã hội số: …"): each name before a colon starts a line.
+func inlineLabels(qs []store.Question, from int, text string) string {
+	if strings.Contains(text, "\n") || strings.Count(text, ":") < 2 {
+		return text
+	}
+	pieces := strings.Split(text, ":")
+	var b strings.Builder
+	b.WriteString(pieces[0])
+	cuts := 0
+	for k := 1; k < len(pieces); k++ {
+		piece := pieces[k]
+		if k < len(pieces)-1 {
+			// The words at the end of this piece that name a question are the next label.
+			words := strings.Fields(piece)
+			for n := min(len(words), 6); n >= 1; n-- {
+				name := strings.Join(words[len(words)-n:], " ")
+				if _, _, named := namedLabelAt(qs, from, name+":"); named && n < len(words) {
+					head := strings.TrimRight(strings.Join(words[:len(words)-n], " "), " ,;")
+					piece, cuts = " "+head+"\n"+name, cuts+1
+					break
+				}
+			}
+		}
+		b.WriteString(":" + piece)
+	}
+	if cuts == 0 {
+		return text
+	}
+	return b.String()
+}
+
+// namedLabelAt tells whether line starts with the name of a question from from on.
+func namedLabelAt(qs []store.Question, from int, line string) (int, string, bool) {
+	for j := from; j < len(qs); j++ {
+		if _, after, named := namedLabel(qs, j, line); named {
+			return j, after, true
+		}
+	}
+	return 0, "", false
 }
 
 // lineLabel tells whether line starts with the number or the name of a question at index min or
