@@ -314,8 +314,10 @@ func (c *convo) correctingLabelled(text string, cur int, isQ bool) (bool, error)
 	if !ok {
 		return false, nil
 	}
-	if isQ && !cue && (countQ || !terseCount(cleaned)) {
-		return false, nil // at a count question the answer path reads them; a narrative may speak of counts
+	if isQ && !cue && !(countQ && saysNone(cleaned)) && (countQ || !terseCount(cleaned)) {
+		// At a count question the answer path reads counts (but none of a thing, "vneid ko co ai", before
+		// its words are read as a command); a narrative may speak of counts.
+		return false, nil
 	}
 	if countQ && !correctsOnly(c, qs.Questions, items, cur) {
 		// "em nhầm ạ, VNeID là 7", "sửa lại sổ sức khỏe 15": the counts, read without the apology by the

@@ -139,15 +139,17 @@ func labelledCounts(qs []store.Question, from int, text string, minParts int) (i
 			switch {
 			case len(nums) == 1:
 				number = nums[0]
+			case len(nums) == 0 && namesAny(countTerms(p), df) && saysNone(p):
+				number = "0" // "vneid ko co ai", "chưa làm được sổ sức khỏe nào"
 			case len(nums) == 0 && (!namesAny(countTerms(p), df) || notYetWords(p)):
 				continue // "dạ", "có gì gọi em ạ", "còn vneid em chưa tổng hợp": nothing counted now
 			default:
 				return nil, false // "hồ sơ thì nhiều": a thing named without its number
 			}
 		}
-		if !strings.Contains(p, ":") {
+		if loc := labelledNumber.FindStringIndex(p); loc != nil && !strings.Contains(p, ":") {
 			// What follows the number is what it counts, when anything does: "12 người" is no question's.
-			after := p[labelledNumber.FindStringIndex(p)[1]:]
+			after := p[loc[1]:]
 			if unit := countTerms(after); len(unit) > 0 && df[unit[0]] == 0 {
 				return nil, false
 			}
@@ -231,10 +233,19 @@ func countNamed(qs []store.Question, i int, text string) (it answered, ok, other
 	}
 	text = notCounts.ReplaceAllString(plainCounts(text), " ")
 	locs := labelledNumber.FindAllStringIndex(text, -1)
+	terms, df := countQuestionTerms(qs)
 	if len(locs) == 0 {
+		if !saysNone(text) || strings.ContainsAny(text, ",.;") {
+			return answered{}, false, false
+		}
+		if coveredBy(countTerms(text), terms[i], df) {
+			return answered{idx: i, text: "0"}, true, false // "vneid ko co ai" at the VNeID question
+		}
+		if j, named := namedQuestion(countTerms(text), terms, df); named {
+			return answered{idx: j, text: "0"}, true, false // "chưa làm được sổ sức khỏe nào" at another
+		}
 		return answered{}, false, false
 	}
-	terms, df := countQuestionTerms(qs)
 	number := text[locs[0][0]:locs[0][1]]
 	unit := unitAfter(text, locs[0][1])
 	if unit != "" && !terms[i][unit] && !(unit == "nguoi" && countsPeople(terms[i])) {
@@ -405,6 +416,13 @@ func withoutFillers(text string) string {
 // fillerWords say nothing around a list of counts (beside countStopWords).
 var fillerWords = map[string]bool{"vang": true, "ok": true, "oke": true, "okie": true, "lan": true, "luot": true,
 	"gui": true, "bao": true, "cao": true, "day": true, "ah": true, "ha": true, "nha": true, "e": true, "d": true, "ak": true}
+
+// noneSaid is a negation and "nào"/"ai" after it: none of the thing ("không có ai", "chưa … nào", "hổng
+// có hộ nào").
+var noneSaid = regexp.MustCompile(`(?:^| )(?:khong|ko|k|chua|hong|hok|kg)(?: \S+){0,6} (?:nao|ai)(?: |$)`)
+
+// saysNone: words that say a count is zero, beside the thing's name.
+func saysNone(p string) bool { return noneSaid.MatchString(vntext.Fold(p)) }
 
 // isShare: a part that is a share, a rate or a breakdown of another count.
 func isShare(p string) bool {
