@@ -83,11 +83,12 @@ func TestHeldOutCounts(t *testing.T) {
 // it, never lower it. When the corpus came: 80.1% right, 9 lines keeping a value not meant. Those 9
 // (only they) were then read and their kinds mended — a question with a number, a guess, a number
 // taken back in the same message, a target, last month's count, "Mức 2" read as "mục 2", words of
-// another clause naming the question: 84.0%, 1 (two kinds of session to be added up).
+// another clause naming the question: 84.0%, 1 (two kinds of session to be added up). With the
+// probes' mending after (corrections, zero in words): 88.8%.
 var heldOutFloor = struct {
 	accuracy float64
 	wrong    int
-}{0.83, 1}
+}{0.87, 1}
 
 // reportStartAt is the script that brings Hùng to count question asked of November's report, the
 // questions before it answered 777, 778, ….
