@@ -43,6 +43,26 @@ func (c *convo) startJoin(team *store.Team) error {
 		c.say(fmt.Sprintf(textJoinAlreadyMember, roleText(roles[0].Role), t.Name))
 		return c.menu()
 	}
+	if team == nil && c.in.Kind == KindText {
+		// "cho em xin vào tổ thôn 2 xã Tùng Ảnh với ạ": the commune (after its level) and the village
+		// named in the asking are not asked again.
+		if u, _, named, err := c.e.namedCommune(c.tx, c.in.Text, ""); err != nil {
+			return err
+		} else if named {
+			if v, _, inVillage, err := namedVillage(c.tx, c.in.Text, u.Code); err != nil {
+				return err
+			} else if inVillage {
+				if teams, err := c.tx.TeamsOfUnit(v.Code); err != nil {
+					return err
+				} else if len(teams) == 1 {
+					team = &teams[0]
+				}
+			}
+			if team == nil {
+				return c.begin("join", "team", map[string]string{"unit": u.Code})
+			}
+		}
+	}
 	if team == nil {
 		return c.begin("join", "commune", nil)
 	}
