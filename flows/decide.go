@@ -69,7 +69,10 @@ func (c *convo) decide(idText, action, reason string) error {
 		c.out = append(c.out, others...)
 		return err
 	}
-	// A refusal needs its reason first.
+	// A refusal needs its reason first (asked once: "Từ chối" tapped again asks the same question again).
+	if c.s != nil && c.s.Flow == "decide" && sameRequest(c.s.Data["id"], idText) {
+		return c.prompt()
+	}
 	return c.begin("decide", "reason", map[string]string{"id": idText, "action": action})
 }
 

@@ -227,12 +227,15 @@ const maxJoined = 2000
 // ends a join, since its buttons belong to its own text.
 func joinReplies(out []Reply) []Reply {
 	var joined []Reply
-	for _, r := range out {
-		if n := len(joined); n > 0 && joinable(joined[n-1], r) {
-			joined[n-1].Text += "\n\n" + r.Text
-			joined[n-1].Buttons, joined[n-1].WordsOnly = r.Buttons, r.WordsOnly
+	last := map[[2]string]int{} // the last message to each recipient: what is said to others between
+	for _, r := range out {      // does not part two lines to one person ("Đã chuyển…", then the question)
+		to := [2]string{r.ToUser, r.ToGroup}
+		if n, ok := last[to]; ok && joinable(joined[n], r) {
+			joined[n].Text += "\n\n" + r.Text
+			joined[n].Buttons, joined[n].WordsOnly = r.Buttons, r.WordsOnly
 			continue
 		}
+		last[to] = len(joined)
 		joined = append(joined, r)
 	}
 	return joined

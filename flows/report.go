@@ -491,6 +491,13 @@ func reportQuestionAnswer(c *convo) error {
 	if c.in.Kind != KindText || text == "" || strings.HasPrefix(text, "#") {
 		return c.prompt()
 	}
+	if id, yes, why, ok := typedRequestDecision(text); ok {
+		// "giới thiệu 18", "duyệt 18" in the middle of the report: the request decided, not a count of 18.
+		if err := c.decideTyped(id, yes, why); err != nil || c.s.Flow != "report" {
+			return err // (a refusal's reason asked first: the report comes back after it)
+		}
+		return c.prompt()
+	}
 	if c.s.Data["a."+q.ID] != "" && keepsAnswer(text) {
 		return c.nextQuestion(i, len(qs.Questions)) // "giữ nguyên" at "Hiện tại: 20" (correcting, or back at it): it stays 20
 	}
