@@ -227,8 +227,10 @@ const maxJoined = 2000
 // ends a join, since its buttons belong to its own text.
 func joinReplies(out []Reply) []Reply {
 	var joined []Reply
-	last := map[[2]string]int{} // the last message to each recipient: what is said to others between
-	for _, r := range out {      // does not part two lines to one person ("Đã chuyển…", then the question)
+	// The last message to each recipient: what is said to others between does not part two lines to one
+	// person ("Đã chuyển…", then the question again).
+	last := map[[2]string]int{}
+	for _, r := range out {
 		to := [2]string{r.ToUser, r.ToGroup}
 		if n, ok := last[to]; ok && joinable(joined[n], r) {
 			joined[n].Text += "\n\n" + r.Text

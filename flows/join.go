@@ -2,10 +2,13 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/cdtbot/cdtbot/flows/vntext"
 	"github.com/cdtbot/cdtbot/store"
@@ -415,6 +418,25 @@ func nameAndPhone(text string) (name, phone string) {
 		}
 	}
 	words = words[:cut]
+	// Phrases said before a name, whatever their case ("Tôi tên là Võ Văn Kiệt", "Họ tên: …", "Dạ, …"):
+	// no surname is a phrase of these words.
+	for len(words) > 2 {
+		cut := 0
+		for _, p := range namePhrases {
+			n := len(p)
+			if n >= len(words) || n <= cut || foldOf(strings.Join(words[:n], " ")) != strings.Join(p, " ") {
+				continue
+			}
+			if n == 1 && !lowerFirst(words[0]) && !slices.Contains([]string{"dạ", "vâng"}, strings.ToLower(norm.NFC.String(words[0]))) {
+				continue // "Đà", "Vàng": surnames that fold like "dạ", "vâng"
+			}
+			cut = n
+		}
+		if cut == 0 {
+			break
+		}
+		words = words[cut:]
+	}
 	// Words said before a name, typed in small letters ("họ tên", "em tên là", "chị"): a name's first
 	// word has its capital ("Hồ Thị Lan", "Chu Văn An", "La Văn Cầu" keep theirs).
 	for len(words) > 2 && lowerFirst(words[0]) && (leadBeforeName[vntext.Fold(words[0])] || titles[vntext.Fold(words[0])]) {
@@ -428,6 +450,17 @@ func nameAndPhone(text string) (name, phone string) {
 	}
 	return cleanName(strings.Join(words, " ")), phone
 }
+
+// namePhrases open a name as said (folded): two words or more, or words no surname is.
+var namePhrases = func() [][]string {
+	var out [][]string
+	for _, p := range []string{"toi ten la", "toi ten", "toi la", "em ten la", "em ten", "em la", "ten em la", "ten toi la", "ten minh la",
+		"tui ten la", "tui ten", "tui la", "minh ten la", "minh ten", "minh la", "ho ten", "ho va ten", "ten la", "da", "vang", "da em",
+		"chau ten la", "chau la"} {
+		out = append(out, strings.Fields(p))
+	}
+	return out
+}()
 
 // lowerFirst: a word typed with a small first letter.
 func lowerFirst(w string) bool {

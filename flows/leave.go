@@ -114,7 +114,21 @@ func leaveReasonAnswer(c *convo) error {
 		return nil
 	}
 	c.s.Data["reason"] = reasonOf(reason) // "rời tổ vì bận việc nhà": the reason is what follows "vì"
+	if noReasonGiven(reason) {
+		c.s.Data["reason"] = textLeaveNoReason // "ko co ly do gi ca" was kept as "gi ca"
+	}
 	return c.goTo("confirm")
+}
+
+// noReasonGiven: words that say there is no particular reason ("không có lý do gì cả", "ko co ly do").
+func noReasonGiven(text string) bool {
+	f := " " + foldOf(text) + " "
+	for _, w := range []string{" khong co ly do ", " ko co ly do ", " k co ly do ", " khong ly do ", " chang co ly do ", " khong vi gi ", " khong co gi "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func leaveConfirmPrompt(c *convo) error {

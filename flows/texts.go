@@ -160,6 +160,7 @@ const (
 	textReportNobody         = "%s chưa có tổ trưởng trên hệ thống; vui lòng liên hệ UBND xã/phường."
 	textReportPickTeam       = "Bạn báo cáo cho tổ nào?"
 	textReportPickPeriod     = "Tổ chưa gửi báo cáo %s. Bạn báo cáo tháng nào?"
+	textLeaveNoReason        = "không nêu lý do"
 	textCountAsked           = "Câu hỏi này bạn hỏi cán bộ xã giúp nhé. Khi đã chắc, bạn gửi con số cho câu %d."
 	textCountUnsure          = "Bạn gửi giúp con số chắc chắn nhé (xem lại sổ rồi gửi cũng được, bản nháp vẫn giữ)."
 	textCountOfOther         = "Số vừa rồi có vẻ là số của việc khác. Câu %d hỏi: %s — bạn gửi lại số của câu này nhé."
