@@ -946,7 +946,8 @@ func isCommuneLevel(level string) bool {
 // nào", "ra sao", "sao rồi", "nộp chưa").
 func asksAfter(rest string) bool {
 	f := " " + foldOf(rest) + " "
-	for _, w := range []string{" thi sao ", " the nao ", " ra sao ", " sao roi ", " nop chua ", " xong chua ", " bao cao chua ", " the nao roi "} {
+	for _, w := range []string{" thi sao ", " the nao ", " ra sao ", " sao roi ", " nop chua ", " xong chua ", " bao cao chua ", " the nao roi ",
+		" co nop khong ", " nop khong ", " da nop chua ", " nop du chua ", " nop het chua "} {
 		if strings.Contains(f, w) {
 			return len(strings.Fields(f)) <= 6
 		}

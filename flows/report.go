@@ -71,6 +71,11 @@ func (c *convo) startReport() error {
 	case len(roles) > 0:
 		return c.whoFiles(roles[0].Team)
 	}
+	if _, officer, err := c.officerOf(c.in.UserID, ""); err != nil {
+		return err
+	} else if officer {
+		return c.officerWords(cmdStatus) // an officer's "bc t9", "tổ nào đã nộp báo cáo tháng 11?": the digest
+	}
 	c.say(textReportNotLeader)
 	return c.menu()
 }
