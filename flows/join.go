@@ -47,6 +47,13 @@ func (c *convo) startJoin(team *store.Team) error {
 		return c.menu()
 	}
 	if team == nil && c.in.Kind == KindText {
+		if t, ok, err := joinCodeIn(c.tx, c.in.Text); err != nil {
+			return err
+		} else if ok {
+			team = &t // "cho em vào tổ, mã tổ DEMO03 nha"
+		}
+	}
+	if team == nil && c.in.Kind == KindText {
 		// "cho em xin vào tổ thôn 2 xã Tùng Ảnh với ạ": the commune (after its level) and the village
 		// named in the asking are not asked again.
 		if u, _, named, err := c.e.namedCommune(c.tx, c.in.Text, ""); err != nil {
@@ -115,7 +122,7 @@ func joinCommuneAnswer(c *convo) error {
 		c.s.Data["unit"] = code
 		return c.goTo("team")
 	}
-	if t, ok, err := c.tx.TeamByJoinCode(text); err != nil {
+	if t, ok, err := joinCodeIn(c.tx, text); err != nil {
 		return err
 	} else if ok {
 		for k, v := range c.presetTeam(t) {
@@ -151,6 +158,28 @@ func joinCommuneAnswer(c *convo) error {
 		c.say(textJoinPickCommune, buttons...)
 	}
 	return nil
+}
+
+// joinCodeIn is the team whose join code text holds as a word of letters and digits ("mã tổ là demo03
+// á", "TA01"), the one code when it holds a single one.
+func joinCodeIn(tx *store.Tx, text string) (store.Team, bool, error) {
+	var found []store.Team
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
+		if len(w) < 3 || len(w) > 16 || !strings.ContainsAny(w, "0123456789") || strings.Trim(w, "0123456789") == "" {
+			continue // a code has letters and digits: "12" or "thôn" is none
+		}
+		t, ok, err := tx.TeamByJoinCode(w)
+		if err != nil {
+			return store.Team{}, false, err
+		}
+		if ok && !slices.ContainsFunc(found, func(f store.Team) bool { return f.Code == t.Code }) {
+			found = append(found, t)
+		}
+	}
+	if len(found) != 1 {
+		return store.Team{}, false, nil
+	}
+	return found[0], true, nil
 }
 
 // unitLabel is a unit with its parent, to tell apart communes of the same name.
