@@ -467,7 +467,7 @@ var forWhom = map[string]bool{"em": true, "anh": true, "chi": true, "ban": true,
 // lý do", "ừ từ chối đó".
 func usableReason(reason string) bool {
 	if vntext.IsYes(reason) || vntext.IsNo(reason) || len([]rune(vntext.Fold(reason))) < 4 || reasonAsks(reason) || notYet(reason) ||
-		startsAccepting(reason) || len([]rune(reason)) > maxReason {
+		startsAccepting(reason) || speaksFor(reason) || len([]rune(reason)) > maxReason {
 		return false
 	}
 	said := 0
@@ -477,6 +477,23 @@ func usableReason(reason string) bool {
 		}
 	}
 	return said >= 2
+}
+
+// speaksFor: words in the applicant's favour ("Nam là người tốt mà", "chị ấy nhiệt tình lắm"), with no
+// "không"/"chưa" to turn them: no reason to refuse them (sent as one, a probe's applicant read it so).
+func speaksFor(reason string) bool {
+	f := " " + foldOf(reason) + " "
+	for _, neg := range []string{" khong ", " ko ", " chua ", " chang ", " kem ", " it "} {
+		if strings.Contains(f, neg) {
+			return false
+		}
+	}
+	for _, w := range []string{" nguoi tot ", " tot ma ", " tot lam ", " rat tot ", " nhiet tinh ", " chiu kho ", " dang tin ", " gioi lam ", " rat gioi "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxReason is the longest reason a refusal carries to the applicant (a message, not a letter).
