@@ -662,10 +662,23 @@ func (e *Engine) officerAsks(tx *store.Tx, text string, situation intent.Situati
 	if cmd := commandOf[res.Intent]; situation == intent.Group && cmd != cmdStatus && cmd != cmdPage {
 		res = e.intents.Classify(rest, situation)
 	}
-	if cmd := commandOf[res.Intent]; cmd != cmdStatus && cmd != cmdPage && asksAfter(rest) {
-		res.Intent = intent.Status // "xã Đức Thọ thì sao ạ", "Thành Sen thế nào": a commune asked after
+	if cmd := commandOf[res.Intent]; cmd != cmdStatus && cmd != cmdPage && (asksAfter(rest) || onlyMonth(placeRest(rest))) {
+		// "xã Đức Thọ thì sao ạ", "Thành Sen thế nào", "xã Đức Thọ với phường Thành Sen", "Đức Thọ tháng 10":
+		// places asked after, with a month or nothing else.
+		res.Intent = intent.Status
 	}
 	return res, asked, nil
+}
+
+// placeRest is what is left of a message once its places are named, less the words joining them.
+func placeRest(rest string) []string {
+	var out []string
+	for _, w := range wordsOf(rest) {
+		if w != "va" && w != "voi" && w != "cua" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // maxAskedCommunes bounds the communes one message may ask after (each is a digest in the one reply).
