@@ -632,6 +632,9 @@ func checkAnswer(q store.Question, text string) (value, problem string) {
 		// "cảm ơn", "ok", "👍", "xong" between answers: not what the question asks.
 		return text, textNotAnAnswer
 	}
+	if t := strings.Trim(text, " .,"); t != "0" && t != "" && strings.Trim(t, "0123456789 .,") == "" {
+		return text, textNarrativeNumber // "15" at "Kết quả về chính quyền số?": a count meant elsewhere?
+	}
 	return text, ""
 }
 

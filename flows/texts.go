@@ -161,6 +161,7 @@ const (
 	textReportPickTeam       = "Bạn báo cáo cho tổ nào?"
 	textReportPickPeriod     = "Tổ chưa gửi báo cáo %s. Bạn báo cáo tháng nào?"
 	textLeaveNoReason        = "không nêu lý do"
+	textNarrativeNumber      = "Câu này cần vài chữ mô tả kết quả, không chỉ một con số. Muốn sửa số ở câu trước, nhắn ví dụ: \"câu 3 là 15\"."
 	textCountAsked           = "Câu hỏi này bạn hỏi cán bộ xã giúp nhé. Khi đã chắc, bạn gửi con số cho câu %d."
 	textCountUnsure          = "Bạn gửi giúp con số chắc chắn nhé (xem lại sổ rồi gửi cũng được, bản nháp vẫn giữ)."
 	textCountOfOther         = "Số vừa rồi có vẻ là số của việc khác. Câu %d hỏi: %s — bạn gửi lại số của câu này nhé."
