@@ -261,11 +261,16 @@ func (c *convo) correcting(text string) (bool, error) {
 // correctionHead opens a correction in words ("nhầm ạ,", "em sai rồi,", "sửa lại:"), and correctionTail
 // names the old value after the new one ("… chứ không phải 5").
 var (
-	correctionHead = regexp.MustCompile(`(?i)^\s*(?:(?:à|a|ơ|o|ấy|ay)\s*,?\s*)?(?:(?:em|e|mình|minh|tôi|toi)\s+)?(?:nhầm|nham|sai|sửa|sua|ghi nhầm|ghi nham|quên|quen|điều chỉnh|dieu chinh)(?:\s+(?:rồi|roi|lại|lai|ạ|a|nhé|nhe|chút|chut|mất|mat))*\s*[,.:!]?\s*`)
+	// (The verb must end its clause or take a particle: "Sửa lỗi 12 hồ sơ", "Sai sót 5 hồ sơ", "Quên mật
+	// khẩu" are narratives, not corrections.)
+	correctionHead = regexp.MustCompile(`(?i)^\s*(?:(?:à|a|ơ|o|ấy|ay)\s*,?\s*)?(?:(?:em|e|mình|minh|tôi|toi)\s+)?(?:nhầm|nham|sai|sửa|sua|ghi nhầm|ghi nham|quên|quen|điều chỉnh|dieu chinh)(?:(?:\s+(?:rồi|roi|lại|lai|ạ|a|nhé|nhe|chút|chut|mất|mat))+\s*[,.:!]?|\s*[,.:!])\s*`)
 	correctionTail = regexp.MustCompile(`(?i)[\s,]+(?:(?:(?:chứ|chu)\s+)?(?:không|khong|ko|k|hổng|hong|hông)\s+(?:phải|phai)\s+(?:là\s+|la\s+)?\d[\d.,]*\s*(?:\S+\s*)?|mới đúng|moi dung)\s*(?:ạ|a|nhé|nhe|nha)?\s*$`)
 	// correctionInner are words inside a correction between a count's name and its new value ("sổ sk
 	// phải là 61", "số hộ em ghi nhầm, 13 mới đúng").
-	correctionInner = regexp.MustCompile(`(?i)\s(?:phải là|phai la|đúng là|dung la|em ghi nhầm|em ghi nham|ghi nhầm|ghi nham|sửa lại|sua lai|sửa thành|sua thanh|thành|thanh)\s*,?\s`)
+	correctionInner = regexp.MustCompile(`(?i)\s(?:phải là|phai la|đúng là|dung la|em ghi nhầm|em ghi nham|ghi nhầm|ghi nham|sửa lại|sua lai|sửa thành|sua thanh)\s*,?\s`)
+	// correctionTo is "sửa <a count's name> thành N" ("sửa số hộ thành 16"): "thành" alone is a word of
+	// narratives ("Hoàn thành 30 hồ sơ", "tài khoản thanh toán").
+	correctionTo = regexp.MustCompile(`(?i)^\s*(?:(?:em|e|mình|minh)\s+)?(?:sửa|sua|đổi|doi|chỉnh|chinh)(?:\s+(?:lại|lai))?\s+((?:\S+\s+){1,5}?)(?:thành|thanh)\s+(\d)`)
 )
 
 // correctsOnly: every item is an answered question other than the one asked (a correction, said so).
@@ -276,6 +281,18 @@ func correctsOnly(c *convo, qs []store.Question, items []answered, cur int) bool
 		}
 	}
 	return true
+}
+
+// addsTo: words that add to a count or speak of what remains ("thêm 2 hộ", "bổ sung", "còn 5 hộ chưa"),
+// not a new value for it.
+func addsTo(text string) bool {
+	f := " " + foldOf(text) + " "
+	for _, w := range []string{" them ", " bo sung ", " con ", " nua ", " cong them "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // terseCount: a message that is a count and its name and nothing more ("vneid 7 ạ", "VNeID là 8"): at a
@@ -292,7 +309,8 @@ func terseCount(text string) bool {
 
 // withoutCorrectionWords is text without the words that say it corrects, and whether there were any.
 func withoutCorrectionWords(text string) (string, bool) {
-	cut := correctionTail.ReplaceAllString(correctionHead.ReplaceAllString(text, ""), "")
+	cut := correctionTo.ReplaceAllString(text, "$1 $2")
+	cut = correctionTail.ReplaceAllString(correctionHead.ReplaceAllString(cut, ""), "")
 	cut = correctionInner.ReplaceAllString(cut, " ")
 	return strings.TrimSpace(cut), strings.TrimSpace(cut) != strings.TrimSpace(text)
 }
@@ -313,6 +331,9 @@ func (c *convo) correctingLabelled(text string, cur int, isQ bool) (bool, error)
 	items, ok := labelledCounts(qs.Questions, 0, cleaned, 1)
 	if !ok {
 		return false, nil
+	}
+	if !isQ && !cue && !terseCount(cleaned) && !strings.Contains(cleaned, ":") || addsTo(cleaned) {
+		return false, nil // at the summary "còn 5 hộ chưa hướng dẫn được", "em bổ sung thêm 2 hộ" are no new values
 	}
 	if isQ && !cue && !(countQ && saysNone(cleaned)) && (countQ || !terseCount(cleaned)) {
 		// At a count question the answer path reads counts (but none of a thing, "vneid ko co ai", before
@@ -377,10 +398,11 @@ func (c *convo) correctingLines(text string) (bool, error) {
 		return false, err
 	}
 	items, ok := splitAnswers(qs.Questions, 0, text)
+	if !ok && strings.Contains(text, "\n") && !addsTo(text) { // (one line: correctingLabelled's, with its care)
+		items, ok = labelledCounts(qs.Questions, 0, text, 1)
+	}
 	if !ok {
-		if items, ok = labelledCounts(qs.Questions, 0, text, 1); !ok {
-			return false, nil
-		}
+		return false, nil
 	}
 	return c.applyCorrections(qs.Questions, items)
 }

@@ -417,8 +417,9 @@ var notNames = func() map[string]bool {
 // "em tên là …", "họ tên …") and a phone number after it when they give both at once.
 func nameAndPhone(text string) (name, phone string) {
 	words := strings.Fields(strings.NewReplacer(",", " ", ";", " ", ":", " ").Replace(text))
-	for len(words) > 1 && (nameTail[strings.ToLower(words[len(words)-1])] || particles[vntext.Fold(words[len(words)-1])]) {
-		words = words[:len(words)-1] // "…, sđt 0987 123 456 ạ": the particle after the number
+	for len(words) > 2 && (nameTail[strings.ToLower(words[len(words)-1])] || lowerFirst(words[len(words)-1]) && particles[vntext.Fold(words[len(words)-1])]) &&
+		strings.ContainsAny(words[len(words)-2], "0123456789") {
+		words = words[:len(words)-1] // "…, sđt 0987 123 456 ạ": a particle after the number ("Nguyễn Thị Phương" is a name)
 	}
 	// The phone: the digits (with + . - and spaces between) at the end.
 	cut := len(words)

@@ -61,7 +61,7 @@ var countStopWords = map[string]bool{
 // countTerms are the things a label or a part names, folded ("hộ", "hồ sơ" and "dịch vụ công" of "Số hồ
 // sơ dịch vụ công trực tuyến đã hỗ trợ nộp").
 func countTerms(s string) []string {
-	f := " " + vntext.Fold(labelledNumber.ReplaceAllString(s, " ")) + " "
+	f := " " + vntext.Fold(labelledNumber.ReplaceAllString(levelWords(s), " ")) + " "
 	for _, p := range countPhrases {
 		f = strings.ReplaceAll(f, " "+p.from+" ", " "+p.to+" ")
 	}
@@ -82,7 +82,7 @@ var labelledShare = []string{" trong do ", " trong so ", " gom ", " moi ", " tan
 // notCounts are numbers that name, date or time something, not counts: "VNeID mức 2", "lần 2", "tổ 3",
 // "thôn 4", "ấp 3", "xóm 7", "t11", "tháng 11", "năm 2026", "23/11", "8h", "2 hôm" (Go's \b is ASCII's:
 // "15 hộ" is not "15h", so what follows a letter is spelled out).
-var notCounts = regexp.MustCompile(`(?i)(?:^|[\s(,:;])(?:mức|muc|lần|lan|tổ|to|thôn|thon|ấp|ap|xóm|xom|khu|đội|doi|tháng|thang|năm|nam|t)\s*\d+(?:\s*/\s*\d{2,4})?\b` +
+var notCounts = regexp.MustCompile(`(?i)(?:^|[\s(,:;])(?:lần|lan|tổ|to|thôn|thon|ấp|ap|xóm|xom|khu|đội|doi|tháng|thang|năm|nam|t)\s*\d+(?:\s*/\s*\d{2,4})?\b` +
 	`|\b\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}\s*(?:h|giờ|gio)(?:\s*\d{1,2})?(?:$|[\s,.;:)])|\b\d+\s*(?:hôm|hom|ngày|ngay)(?:$|[\s,.;:)])` +
 	`|(?:\+?84|\b0)\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}\b` + // a phone number
 	`|(?i:chỉ tiêu|chi tieu|kế hoạch|ke hoach|mục tiêu|muc tieu)\s*(?:là\s*|la\s*)?\d+` + // a target
@@ -189,9 +189,22 @@ func mergeNamedNumbers(parts []string) []string {
 	return out
 }
 
-// plainCounts is text without what is never a count's: brackets, and question numbers made words.
+// levelWord is a level said with its number ("mức 2"): a word of the thing counted ("mucb"), so that
+// "VNeID mức 1" and "VNeID mức 2" are told apart and 2 is not read as a count.
+var levelWord = regexp.MustCompile(`(?i)(?:^|[\s(,:;])(?:mức|muc|mưc)\s*(\d)\b`)
+
+// levelWords makes each level said with its number a word without digits ("mức 2" → "mucb").
+func levelWords(s string) string {
+	return levelWord.ReplaceAllStringFunc(s, func(m string) string {
+		d := m[len(m)-1]
+		return " muc" + string(rune('a'+int(d-'0')))
+	})
+}
+
+// plainCounts is text without what is never a count's: brackets, question numbers and levels made words.
 func plainCounts(text string) string {
 	text = bracketed.ReplaceAllString(norm.NFC.String(text), " ")
+	text = levelWords(text)
 	return questionNumber.ReplaceAllStringFunc(text, func(m string) string {
 		sub := questionNumber.FindStringSubmatch(m)
 		n, _ := strconv.Atoi(sub[1] + sub[2])
@@ -506,7 +519,7 @@ func namedQuestion(words []string, terms map[int]map[string]bool, df map[string]
 		if !all || score == 0 {
 			continue
 		}
-		cover := float64(len(matched)) / float64(len(tj))
+		cover := float64(len(matched)) / float64(ownWords(tj))
 		switch {
 		case score > bestScore || (score == bestScore && cover > bestCover):
 			best, bestScore, bestCover, tie = j, score, cover, false
@@ -516,6 +529,21 @@ func namedQuestion(words []string, terms map[int]map[string]bool, df map[string]
 	}
 	return best, best >= 0 && !tie
 }
+
+// ownWords counts the things a question names, not its number ("qc") nor a level ("mucb"): how much of
+// it a part covers tells equals apart ("hộ" is more of question 1 than of "hộ bán hàng trên sàn").
+func ownWords(q map[string]bool) int {
+	n := 0
+	for w := range q {
+		if !isQuestionWord(w) && !strings.HasPrefix(w, "muc") {
+			n++
+		}
+	}
+	return max(n, 1)
+}
+
+// isQuestionWord: a question named by its number, as plainCounts writes it ("qc" for "câu 3").
+func isQuestionWord(w string) bool { return len(w) == 2 && w[0] == 'q' && w[1] >= 'a' && w[1] <= 'z' }
 
 func maxKey(m map[int]map[string]bool) int {
 	top := -1

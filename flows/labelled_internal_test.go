@@ -74,3 +74,19 @@ func TestCountsAfterCommand(t *testing.T) {
 		}
 	}
 }
+
+// A province's own questions that differ by a level ("mức 1", "mức 2") are told apart by it (found in
+// review: "mức 2" was dropped before reading, and the number went to the question asked, mức 1).
+func TestLevelsTellQuestionsApart(t *testing.T) {
+	qs := []store.Question{
+		{ID: "l1", Label: "Số tài khoản VNeID mức 1 đã đăng ký", Kind: store.QuestionCount},
+		{ID: "l2", Label: "Số tài khoản VNeID mức 2 đã kích hoạt", Kind: store.QuestionCount},
+		{ID: "n", Label: "Kết quả", Kind: store.QuestionText},
+	}
+	if it, ok, _ := countNamed(qs, 0, "VNeID mức 2: 15"); !ok || it.idx != 1 || it.text != "15" {
+		t.Errorf("'VNeID mức 2: 15' at mức 1: %+v %v (want question 2, 15)", it, ok)
+	}
+	if items, ok := labelledCounts(qs, 0, "mức 1: 20, mức 2: 15", 2); !ok || len(items) != 2 || items[0].idx != 0 || items[1].idx != 1 {
+		t.Errorf("'mức 1: 20, mức 2: 15': %+v %v", items, ok)
+	}
+}

@@ -120,13 +120,20 @@ func leaveReasonAnswer(c *convo) error {
 	return c.goTo("confirm")
 }
 
-// noReasonGiven: words that say there is no particular reason ("không có lý do gì cả", "ko co ly do").
+// noReasonGiven: a whole message that says there is no particular reason ("không có lý do gì cả", "ko
+// co ly do"); a reason that speaks of something else as well is a reason ("Em đi làm xa, không có gì
+// phàn nàn về tổ ạ").
 func noReasonGiven(text string) bool {
-	f := " " + foldOf(text) + " "
-	for _, w := range []string{" khong co ly do ", " ko co ly do ", " k co ly do ", " khong ly do ", " chang co ly do ", " khong vi gi ", " khong co gi "} {
-		if strings.Contains(f, w) {
-			return true
+	var words []string
+	for _, w := range wordsOf(text) {
+		if !particles[w] && w != "ca" && w != "a" && w != "em" && w != "dau" {
+			words = append(words, w)
 		}
+	}
+	switch strings.Join(words, " ") {
+	case "khong co ly do", "khong co ly do gi", "ko co ly do", "ko co ly do gi", "k co ly do", "k co ly do gi", "khong ly do",
+		"khong vi gi", "khong co gi", "ko co gi", "chang co ly do gi", "chang vi gi", "khong co ly do cu the":
+		return true
 	}
 	return false
 }

@@ -496,7 +496,7 @@ func reportQuestionAnswer(c *convo) error {
 	if c.in.Kind != KindText || text == "" || strings.HasPrefix(text, "#") {
 		return c.prompt()
 	}
-	if id, yes, why, ok := typedRequestDecision(text); ok {
+	if id, yes, why, ok := typedRequestDecision(text); ok && c.decisionMidReport(text, id) {
 		// "giới thiệu 18", "duyệt 18" in the middle of the report: the request decided, not a count of 18.
 		if err := c.decideTyped(id, yes, why); err != nil || c.s.Flow != "report" {
 			return err // (a refusal's reason asked first: the report comes back after it)
@@ -565,6 +565,38 @@ func reportQuestionAnswer(c *convo) error {
 	}
 	c.s.Data["a."+q.ID] = value
 	return c.nextQuestion(i, len(qs.Questions))
+}
+
+// decisionMidReport: words read as deciding request id that, typed at a report's question, are that —
+// a decision verb first (not "ok"), nothing a count question names ("ok 1 hộ ạ" is a count), and the
+// request waiting for this person.
+func (c *convo) decisionMidReport(text, id string) bool {
+	words := wordsOf(text)
+	for len(words) > 0 && (words[0] == "em" || words[0] == "da" || words[0] == "vang" || words[0] == "xin" || words[0] == "cho") {
+		words = words[1:]
+	}
+	if len(words) == 0 || !(hasPrefixWord(words, "gioi", "thieu") || hasPrefixWord(words, "tu", "choi") || words[0] == "duyet" ||
+		hasPrefixWord(words, "phe", "duyet") || hasPrefixWord(words, "dong", "y") || hasPrefixWord(words, "chap", "thuan")) {
+		return false
+	}
+	qs, err := c.questions()
+	if err != nil {
+		return false
+	}
+	if _, df := countQuestionTerms(qs.Questions); namesAny(countTerms(text), df) {
+		return false
+	}
+	waiting, err := c.waitingFor(c.in.UserID)
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(waiting, func(r store.Request) bool { return sameRequest(strconv.FormatUint(r.ID, 10), id) })
+}
+
+// hasPrefixWord: words start with w.
+func hasPrefixWord(words []string, w ...string) bool {
+	_, ok := hasPrefixWords(words, w)
+	return ok
 }
 
 // answerThenSend reads "<answer>, gửi luôn" ("không có, gửi luôn", "tổ đã tuyên truyền 3 buổi. Gửi
