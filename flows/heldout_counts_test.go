@@ -84,11 +84,11 @@ func TestHeldOutCounts(t *testing.T) {
 // (only they) were then read and their kinds mended — a question with a number, a guess, a number
 // taken back in the same message, a target, last month's count, "Mức 2" read as "mục 2", words of
 // another clause naming the question: 84.0%, 1 (two kinds of session to be added up). With the
-// probes' mending after (corrections, zero in words): 88.8%.
+// probes' mending after (corrections, zero in words) and a review of the readers: 89.3%.
 var heldOutFloor = struct {
 	accuracy float64
 	wrong    int
-}{0.87, 1}
+}{0.88, 1}
 
 // reportStartAt is the script that brings Hùng to count question asked of November's report, the
 // questions before it answered 777, 778, ….
