@@ -285,15 +285,7 @@ func correctsOnly(c *convo, qs []store.Question, items []answered, cur int) bool
 
 // addsTo: words that add to a count or speak of what remains ("thêm 2 hộ", "bổ sung", "còn 5 hộ chưa"),
 // not a new value for it.
-func addsTo(text string) bool {
-	f := " " + foldOf(text) + " "
-	for _, w := range []string{" them ", " bo sung ", " con ", " nua ", " cong them "} {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	return false
-}
+func addsTo(text string) bool { return saysAny(text, " them ", " bo sung ", " con ", " nua ") }
 
 // terseCount: a message that is a count and its name and nothing more ("vneid 7 ạ", "VNeID là 8"): at a
 // narrative question a correction, not a narrative ("tổ chức 2 buổi tuyên truyền ở nhà văn hóa" is one).

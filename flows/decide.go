@@ -482,18 +482,8 @@ func usableReason(reason string) bool {
 // speaksFor: words in the applicant's favour ("Nam là người tốt mà", "chị ấy nhiệt tình lắm"), with no
 // "không"/"chưa" to turn them: no reason to refuse them (sent as one, a probe's applicant read it so).
 func speaksFor(reason string) bool {
-	f := " " + foldOf(reason) + " "
-	for _, neg := range []string{" khong ", " ko ", " chua ", " chang ", " kem ", " it "} {
-		if strings.Contains(f, neg) {
-			return false
-		}
-	}
-	for _, w := range []string{" nguoi tot ", " tot ma ", " tot lam ", " rat tot ", " nhiet tinh ", " chiu kho ", " dang tin ", " gioi lam ", " rat gioi "} {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	return false
+	return !saysAny(reason, " khong ", " ko ", " chua ", " chang ", " kem ", " it ") &&
+		saysAny(reason, " nguoi tot ", " tot ma ", " tot lam ", " rat tot ", " nhiet tinh ", " chiu kho ", " dang tin ", " gioi lam ", " rat gioi ")
 }
 
 // maxReason is the longest reason a refusal carries to the applicant (a message, not a letter).

@@ -753,13 +753,7 @@ func (c *convo) officerWords(cmd string) error {
 
 // saysPause: words that put a conversation off in so many words ("tạm dừng", "để sau", "lát nữa").
 func saysPause(text string) bool {
-	f := " " + foldOf(text) + " "
-	for _, w := range []string{" tam dung ", " dung lai ", " de sau ", " lat nua ", " chut nua ", " lam tiep sau ", " mai lam tiep ", " tinh sau "} {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	return false
+	return saysAny(text, " tam dung ", " dung lai ", " de sau ", " lat nua ", " chut nua ", " lam tiep sau ", " mai lam tiep ", " tinh sau ")
 }
 
 // hasTeamRole tells whether the person is in a team (any role): their team's standing is theirs to ask.
@@ -1076,18 +1070,12 @@ func init() {
 // "xóa số điện thoại của em", "xóa tôi khỏi hệ thống") or, taking consent back, that it is consent to
 // keeping it ("rút lại đồng ý", "không cho lưu thông tin nữa").
 func namesPersonalData(text string, consent bool) bool {
-	f := " " + foldOf(text) + " "
 	words := []string{" du lieu ", " thong tin ", " tai khoan ", " so dien thoai ", " sdt ", " ho ten ", " ten ", " ho so ", " ca nhan ",
 		" data ", " info ", " luu ", " he thong ", " zalo ", " xu ly ", " khoi "} // "xóa em khỏi danh sách"; not "xóa đi em"
 	if consent {
 		words = []string{" dong y ", " du lieu ", " thong tin ", " luu ", " xu ly ", " chap thuan ", " consent ", " ca nhan "}
 	}
-	for _, w := range words {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	return false
+	return saysAny(text, words...)
 }
 
 func isPrivacy(cmd string) bool { return cmd == cmdMyData || cmd == cmdErase || cmd == cmdWithdraw }
@@ -1326,13 +1314,7 @@ func (c *convo) menuButtons(withHelp bool) error {
 // decisionTalk: a message that speaks of deciding a request ("đồng ý", "duyệt", "giới thiệu", "từ
 // chối") without being plainly a decision.
 func decisionTalk(text string) bool {
-	f := " " + foldOf(text) + " "
-	for _, w := range []string{" dong y ", " duyet ", " gioi thieu ", " tu choi ", " chap thuan "} {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	return false
+	return saysAny(text, " dong y ", " duyet ", " gioi thieu ", " tu choi ", " chap thuan ")
 }
 
 // notPersonalData tells words that erase or withdraw something other than the person's data: an

@@ -320,13 +320,8 @@ func clauseAround(text string, start, end int) string {
 // unsureCount: words that say a number is a guess, not the count ("hình như hơn 20", "để em xem lại",
 // "5 hay 6", "chưa chắc"): asked again, not kept.
 func unsureCount(text string) bool {
-	f := " " + vntext.Fold(text) + " "
-	for _, w := range []string{" hinh nhu ", " xem lai ", " chua chac ", " khong chac ", " chac la ", " uoc chung ", " uoc tinh "} {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	return unsureOr.MatchString(text)
+	return saysAny(text, " hinh nhu ", " xem lai ", " chua chac ", " khong chac ", " chac la ", " uoc chung ", " uoc tinh ") ||
+		unsureOr.MatchString(text)
 }
 
 // unsureOr is two numbers offered as one answer ("5 hay 6", "20-25 hộ"); selfCorrected a number taken
@@ -438,25 +433,11 @@ var noneSaid = regexp.MustCompile(`(?:^| )(?:khong|ko|k|chua|hong|hok|kg)(?: \S+
 func saysNone(p string) bool { return noneSaid.MatchString(vntext.Fold(p)) }
 
 // isShare: a part that is a share, a rate or a breakdown of another count.
-func isShare(p string) bool {
-	f := " " + vntext.Fold(p) + " "
-	for _, w := range labelledShare {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	return false
-}
+func isShare(p string) bool { return saysAny(p, labelledShare...) }
 
 // notYetWords: a part that says its count comes later ("VNeID: chưa có số liệu", "em gửi sau").
 func notYetWords(p string) bool {
-	f := " " + vntext.Fold(p) + " "
-	for _, w := range []string{" chua ", " sau ", " bo sung ", " dang tong hop ", " cap nhat "} {
-		if strings.Contains(f, w) {
-			return true
-		}
-	}
-	return false
+	return saysAny(p, " chua ", " sau ", " bo sung ", " dang tong hop ", " cap nhat ")
 }
 
 // coveredBy tells whether question terms q name every thing words name that any question does (and

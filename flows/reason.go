@@ -208,5 +208,17 @@ func head0IsOK(head []string) bool {
 }
 
 // foldOf and wordsOf: a message folded, whole and as words.
-func foldOf(s string) string    { return strings.Join(wordsOf(s), " ") }
+func foldOf(s string) string { return strings.Join(wordsOf(s), " ") }
+
+// saysAny tells whether text, folded, holds one of phrases, each folded words with a space either side
+// (" bo sung "): how the readers look for a few words anywhere in a message.
+func saysAny(text string, phrases ...string) bool {
+	f := " " + foldOf(text) + " "
+	for _, p := range phrases {
+		if strings.Contains(f, p) {
+			return true
+		}
+	}
+	return false
+}
 func wordsOf(s string) []string { return strings.Fields(vntext.Fold(s)) }
