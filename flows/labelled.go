@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -217,8 +218,18 @@ func plainCounts(text string) string {
 
 // countQuestionTerms are the things each count question names (and "câu N" its number), and how many
 // questions name each thing: a thing several name counts for less. All of them, from the first: a part
-// that names an earlier question is not given to a later one.
+// that names an earlier question is not given to a later one. Read once per question set (a count answer
+// asks for them several times; the maps are only read).
 func countQuestionTerms(qs []store.Question) (terms map[int]map[string]bool, df map[string]int) {
+	var key strings.Builder
+	for _, q := range qs {
+		key.WriteString(q.Kind + "\x00" + q.Label + "\x00")
+	}
+	questionTermsMu.Lock()
+	defer questionTermsMu.Unlock()
+	if t, ok := questionTermsOf[key.String()]; ok {
+		return t.terms, t.df
+	}
 	terms, df = map[int]map[string]bool{}, map[string]int{}
 	for j := range qs {
 		if qs[j].Kind != store.QuestionCount {
@@ -232,8 +243,22 @@ func countQuestionTerms(qs []store.Question) (terms map[int]map[string]bool, df 
 			}
 		}
 	}
+	if len(questionTermsOf) >= 256 {
+		clear(questionTermsOf) // question sets are few: a bound, not an eviction policy
+	}
+	questionTermsOf[key.String()] = questionTerms{terms, df}
 	return terms, df
 }
+
+type questionTerms struct {
+	terms map[int]map[string]bool
+	df    map[string]int
+}
+
+var (
+	questionTermsMu sync.Mutex
+	questionTermsOf = map[string]questionTerms{}
+)
 
 // countNamed reads one count typed at count question i with words around it ("Số hộ: 33", "em hướng
 // dẫn được 52 hộ", "VNeID 15 ạ", "👍 38"): the question its words name — i when they name i or nothing

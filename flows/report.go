@@ -568,15 +568,10 @@ func reportQuestionAnswer(c *convo) error {
 }
 
 // decisionMidReport: words read as deciding request id that, typed at a report's question, are that —
-// a decision verb first (not "ok"), nothing a count question names ("ok 1 hộ ạ" is a count), and the
+// a decision verb first (after "dạ", "ok"…: firstDecisionVerb), nothing a count question names ("ok 1 hộ ạ" is a count), and the
 // request waiting for this person.
 func (c *convo) decisionMidReport(text, id string) bool {
-	words := wordsOf(text)
-	for len(words) > 0 && (words[0] == "em" || words[0] == "da" || words[0] == "vang" || words[0] == "xin" || words[0] == "cho") {
-		words = words[1:]
-	}
-	if len(words) == 0 || !(hasPrefixWord(words, "gioi", "thieu") || hasPrefixWord(words, "tu", "choi") || words[0] == "duyet" ||
-		hasPrefixWord(words, "phe", "duyet") || hasPrefixWord(words, "dong", "y") || hasPrefixWord(words, "chap", "thuan")) {
+	if _, verb := firstDecisionVerb(wordsOf(text)); !verb {
 		return false
 	}
 	qs, err := c.questions()
@@ -591,12 +586,6 @@ func (c *convo) decisionMidReport(text, id string) bool {
 		return false
 	}
 	return slices.ContainsFunc(waiting, func(r store.Request) bool { return sameRequest(strconv.FormatUint(r.ID, 10), id) })
-}
-
-// hasPrefixWord: words start with w.
-func hasPrefixWord(words []string, w ...string) bool {
-	_, ok := hasPrefixWords(words, w)
-	return ok
 }
 
 // answerThenSend reads "<answer>, gửi luôn" ("không có, gửi luôn", "tổ đã tuyên truyền 3 buổi. Gửi
